@@ -1,0 +1,84 @@
+import type { Finding } from '../src/core/types';
+import type { AlertState } from '../src/state/types';
+import type { ItemStatus } from './types';
+
+/** How one finding (or one vanished finding) stands after this run. */
+export interface Transition {
+  key: string;
+  finding: Finding;
+  /** What the run report shows. */
+  reportState: 'new' | 'firing' | 'resolved' | 'silenced';
+  /** Set when a notification is due. */
+  notify?: ItemStatus;
+  next: AlertState;
+}
+
+export interface LifecycleInput {
+  checkId: string;
+  findings: Finding[];
+  previous: AlertState[];
+  /** False when the check errored: its other findings are unknown, so nothing resolves. */
+  complete: boolean;
+  isSilenced(finding: Finding): boolean;
+  now: Date;
+  repeatIntervalMs: number;
+  sendResolved: boolean;
+}
+
+const RANK = { info: 0, warning: 1, critical: 2 } as const;
+
+/** The alert lifecycle per fingerprint: new → notify; repeat after the interval; resolved notice; events once. */
+export function transitions(input: LifecycleInput): Transition[] {
+  const { now, checkId } = input;
+  const at = now.toISOString();
+  const previous = new Map(input.previous.map((s) => [s.key, s]));
+  const out: Transition[] = [];
+  const seen = new Set<string>();
+
+  for (const finding of input.findings) {
+    if (seen.has(finding.key)) continue; // a check reporting a key twice is one alert
+    seen.add(finding.key);
+    const prev = previous.get(finding.key);
+    const silenced = input.isSilenced(finding);
+    const event = finding.lifecycle === 'event';
+    const episodeOpen = prev?.status === 'firing';
+    const base: AlertState = {
+      checkId,
+      key: finding.key,
+      status: 'firing',
+      severity: finding.severity,
+      firstFiringAt: episodeOpen ? prev.firstFiringAt : at,
+      lastSeenAt: at,
+      lastNotifiedAt: episodeOpen ? prev.lastNotifiedAt : undefined,
+      finding,
+    };
+    if (event && prev) {
+      out.push({ key: finding.key, finding, reportState: 'firing', next: { ...base, finding: prev.finding } });
+    } else if (silenced) {
+      out.push({ key: finding.key, finding, reportState: 'silenced', next: base });
+    } else if (!episodeOpen || !prev.lastNotifiedAt) {
+      out.push({ key: finding.key, finding, reportState: 'new', notify: 'new', next: { ...base, lastNotifiedAt: at } });
+    } else {
+      const escalated = RANK[finding.severity] > RANK[prev.severity];
+      const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;
+      const notify = escalated || due ? ('repeat' as const) : undefined;
+      const next = notify ? { ...base, lastNotifiedAt: at } : base;
+      out.push({ key: finding.key, finding, reportState: 'firing', ...(notify ? { notify } : {}), next });
+    }
+  }
+
+  if (!input.complete) return out;
+  for (const prev of input.previous) {
+    if (seen.has(prev.key) || prev.status !== 'firing' || prev.finding.lifecycle === 'event') continue;
+    const next: AlertState = { ...prev, status: 'resolved', resolvedAt: at };
+    const notify = input.sendResolved && prev.lastNotifiedAt && !input.isSilenced(prev.finding);
+    out.push({
+      key: prev.key,
+      finding: prev.finding,
+      reportState: 'resolved',
+      ...(notify ? { notify: 'resolved' as const } : {}),
+      next,
+    });
+  }
+  return out;
+}

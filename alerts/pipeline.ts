@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { Route, Silence } from '../src/config/schema';
+import type { Finding } from '../src/core/types';
+import type { CheckRunResult } from '../src/engine/runner';
+import { CHECK_ERROR_KEY } from '../src/engine/runner';
+import type { AlertState, OutboxRecord, StateStore } from '../src/state/types';
+import { transitions, type Transition } from './lifecycle';
+import { matches } from './match';
+import type { Notification, NotificationItem } from './types';
+
+export interface PipelineConfig {
+  routes: Route[];
+  silences: Silence[];
+  repeatInterval: number;
+  sendResolved: boolean;
+}
+
+export interface ReportedFinding extends Finding {
+  state: Transition['reportState'];
+}
+
+export interface PipelineResult {
+  notifications: Notification[];
+  /** Per check id, the findings with their lifecycle state (resolved ones included). */
+  findings: Map<string, ReportedFinding[]>;
+  /** Findings that fired but were not notified (silenced, repeat not due, or no route). */
+  suppressed: number;
+}
+
+/**
+ * Findings → silences → lifecycle → routes → one notification per channel per check. Unless `dryRun`, the new
+ * alert states and the notifications are committed to the state store in one transaction, before any send.
+ */
+export async function processResults(
+  results: CheckRunResult[],
+  config: PipelineConfig,
+  store: StateStore,
+  now: Date,
+  dryRun: boolean,
+): Promise<PipelineResult> {
+  const notifications: Notification[] = [];
+  const findings = new Map<string, ReportedFinding[]>();
+  const states: AlertState[] = [];
+  let suppressed = 0;
+
+  for (const result of results) {
+    if (result.status === 'skipped') continue;
+    const check = { id: result.id, kind: result.kind };
+    const active = (m: Silence) => Date.parse(m.until) > now.getTime();
+    const isSilenced = (f: Finding) => config.silences.some((s) => active(s) && matches(s.match, check, f));
+    const previous = await store.alertStates(result.id);
+    const errored = result.status === 'error';
+    const list = transitions({
+      checkId: result.id,
+      findings: result.findings,
+      // A failing check keeps its other alerts as they were; only its own check-error alert moves.
+      previous: errored ? previous.filter((s) => s.key === CHECK_ERROR_KEY) : previous,
+      complete: true,
+      isSilenced,
+      now,
+      repeatIntervalMs: config.repeatInterval,
+      sendResolved: config.sendResolved,
+    });
+    findings.set(result.id, list.map((t) => ({ ...t.finding, state: t.reportState })));
+    states.push(...list.map((t) => t.next));
+
+    const byChannel = new Map<string, NotificationItem[]>();
+    for (const t of list) {
+      if (!t.notify) {
+        if (t.reportState !== 'resolved') suppressed++;
+        continue;
+      }
+      const route = config.routes.find((r) => matches(r.match, check, t.finding));
+      if (!route) {
+        suppressed++;
+        continue;
+      }
+      const items = byChannel.get(route.channel) ?? [];
+      items.push(toItem(t));
+      byChannel.set(route.channel, items);
+    }
+    for (const [channel, items] of byChannel) {
+      notifications.push({
+        id: randomUUID(),
+        channel,
+        checkId: result.id,
+        checkKind: result.kind,
+        createdAt: now.toISOString(),
+        items: sortItems(items),
+      });
+    }
+  }
+
+  if (!dryRun) await store.commitAlerts(states, notifications.map((n) => toOutbox(n, now)));
+  return { notifications, findings, suppressed };
+}
+
+function toItem(t: Transition): NotificationItem {
+  const f = t.finding;
+  return {
+    key: f.key,
+    status: t.notify!,
+    severity: f.severity,
+    title: f.title,
+    ...(f.summary !== undefined ? { summary: f.summary } : {}),
+    ...(f.metrics ? { metrics: f.metrics } : {}),
+    ...(f.labels ? { labels: f.labels } : {}),
+    ...(f.resource ? { resource: f.resource } : {}),
+    ...(f.links ? { links: f.links } : {}),
+    firingSince: t.next.firstFiringAt,
+    ...(t.next.resolvedAt ? { resolvedAt: t.next.resolvedAt } : {}),
+    lifecycle: f.lifecycle ?? 'condition',
+  };
+}
+
+const STATUS_ORDER = { new: 0, repeat: 1, resolved: 2 } as const;
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+/** New before repeat before resolved; within each, most severe first; then by key for stable output. */
+function sortItems(items: NotificationItem[]): NotificationItem[] {
+  return items.sort(
+    (a, b) =>
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.key.localeCompare(b.key),
+  );
+}
+
+export function toOutbox(n: Notification, now: Date): OutboxRecord {
+  return {
+    id: n.id,
+    channel: n.channel,
+    checkId: n.checkId,
+    createdAt: n.createdAt,
+    payload: n,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+  };
+}

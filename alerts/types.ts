@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { FindingLink, Severity } from '../src/core/types';
+
+/** How a finding appears in a notification. */
+export type ItemStatus = 'new' | 'repeat' | 'resolved';
+
+export interface NotificationItem {
+  key: string;
+  status: ItemStatus;
+  severity: Severity;
+  title: string;
+  summary?: string;
+  metrics?: Record<string, number>;
+  labels?: Record<string, string>;
+  resource?: Record<string, unknown>;
+  links?: FindingLink[];
+  /** ISO time the current firing episode started. */
+  firingSince: string;
+  /** ISO time it resolved (resolved items only). */
+  resolvedAt?: string;
+  lifecycle: 'condition' | 'event';
+}
+
+/**
+ * One message for one channel about one check in one run (the grouping unit). Channel-neutral: each channel
+ * renders it in its own format, truncating to its platform's limits.
+ */
+export interface Notification {
+  /** Stable id; the channel's idempotency key (e.g. Chat `requestId`). */
+  id: string;
+  channel: string;
+  checkId: string;
+  checkKind: string;
+  createdAt: string;
+  items: NotificationItem[];
+}
+
+/** Thrown by a channel's `send`; says whether a retry can help. */
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    /** From `Retry-After`, when the platform sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ChannelError';
+  }
+}
+
+export interface SendOptions {
+  signal: AbortSignal;
+}
+
+/** A configured alert channel: one method, as in Alertmanager's notify integrations. */
+export interface Channel {
+  readonly name: string;
+  readonly type: string;
+  /** Delivers one notification; resolves on success, throws ChannelError otherwise. */
+  send(notification: Notification, options: SendOptions): Promise<void>;
+  /** Readable text of what `send` would post (for `--dry-run` and the console). */
+  preview(notification: Notification): string;
+  /** A key that identifies the destination for pacing (e.g. one per webhook); never the secret itself. */
+  readonly pacingKey: string;
+  /** Minimum milliseconds between two sends to the same pacingKey. */
+  readonly minIntervalMs: number;
+}
+
+export interface ChannelDeps {
+  log: Logger;
+  /** Writes to stdout (console channel). */
+  out: (text: string) => void;
+}
+
+export interface ChannelDefinition<Config = unknown> {
+  type: string;
+  description: string;
+  configSchema: z.ZodObject;
+  create(name: string, config: Config, deps: ChannelDeps): Channel;
+  /** Config warnings (not errors) shown by `validate`, e.g. a webhook host that is not Chat's. */
+  warnings?(config: Config): string[];
+}

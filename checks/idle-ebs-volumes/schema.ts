@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { SeveritySchema } from '../../src/config/fields';
+
+export const IdleEbsVolumesConfig = z.strictObject({
+  /** Report a volume only after it has been seen unattached this many days in a row. @default 0 */
+  minIdleDays: z.number().min(0).default(0),
+  /** @default 'warning' */
+  severity: SeveritySchema.default('warning'),
+});
+export type IdleEbsVolumesConfig = z.infer<typeof IdleEbsVolumesConfig>;

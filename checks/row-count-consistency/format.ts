@@ -1,0 +1,124 @@
+import type { CountResult } from '../../src/connectors/types';
+import type { CountWindow } from '../../src/connectors/types';
+import type { Finding, Measurement } from '../../src/core/types';
+import { formatDuration } from '../../src/core/duration';
+import { allowedDiff, breaches, type PairPlan } from './plan';
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+function utc(at: Date): string {
+  return at.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** `rows with updated_at in [2026-11-22 10:00, 11:00) UTC` or `whole table`. */
+export function describeWindow(window: CountWindow | undefined): string {
+  if (!window) return 'whole table';
+  const from = utc(window.from);
+  const to = utc(window.to);
+  const toText = from.slice(0, 10) === to.slice(0, 10) ? to.slice(11) : to;
+  return `rows with ${window.column} in [${from}, ${toText}) UTC`;
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio < 0.001 && ratio > 0 ? 3 : 2)}%`;
+}
+
+export function driftFinding(plan: PairPlan, sourceRows: number, targetRows: number): Finding | undefined {
+  if (!breaches(plan.tolerance, sourceRows, targetRows)) return undefined;
+  const diff = sourceRows - targetRows;
+  const ratio = sourceRows === 0 ? 1 : Math.abs(diff) / sourceRows;
+  const direction = diff > 0 ? 'fewer' : 'more';
+  const allowed = allowedDiff(plan.tolerance, sourceRows);
+  return {
+    key: plan.label,
+    severity: 'critical',
+    title:
+      `${plan.label}: target has ${NUMBER.format(Math.abs(diff))} ${direction} rows than source ` +
+      `(source ${NUMBER.format(sourceRows)}, target ${NUMBER.format(targetRows)}, ${percent(ratio)}; ` +
+      `${describeWindow(plan.window)})`,
+    summary:
+      `${plan.pair.source} → ${plan.pair.target}: up to ${NUMBER.format(Math.floor(allowed))} rows of ` +
+      `difference are tolerated.`,
+    resource: { source: plan.pair.source, target: plan.pair.target },
+    labels: { table: plan.label },
+    metrics: { sourceRows, targetRows, diffRows: diff, diffRatio: ratio, allowedRows: allowed },
+  };
+}
+
+const ERROR_WORDS: Record<string, string> = {
+  'missing-table': 'table missing',
+  'missing-column': 'column missing',
+  'query-failed': 'count failed',
+  'over-budget': 'count skipped: over the byte budget',
+  aborted: 'count cancelled',
+};
+
+export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: CountResult): Finding {
+  const code = result.error?.code ?? 'query-failed';
+  const structural = code === 'missing-table' || code === 'missing-column';
+  return {
+    key: `${plan.label}:${side}-error`,
+    severity: structural ? 'critical' : 'warning',
+    title: `${plan.label}: ${ERROR_WORDS[code] ?? code} on ${side} (${plan.pair[side]})`,
+    summary: result.error?.message,
+    resource: { [side]: plan.pair[side] },
+    labels: { table: plan.label, side, error: code },
+  };
+}
+
+export function freshnessFinding(
+  plan: PairPlan,
+  sourceMax: Date | null | undefined,
+  targetMax: Date | null | undefined,
+): { finding?: Finding; lagSeconds?: number } {
+  if (!plan.freshness || !sourceMax) return {};
+  const column = plan.freshness.column;
+  const lagMs = targetMax ? Math.max(0, sourceMax.getTime() - targetMax.getTime()) : Infinity;
+  const lagSeconds = Number.isFinite(lagMs) ? lagMs / 1000 : undefined;
+  if (lagMs <= plan.freshness.maxLagMs) return { lagSeconds };
+  const behind = targetMax
+    ? `${formatDuration(lagMs)} behind source (latest ${column} ${utc(sourceMax)} vs ${utc(targetMax)} UTC)`
+    : `empty while source's latest ${column} is ${utc(sourceMax)} UTC`;
+  return {
+    lagSeconds,
+    finding: {
+      key: `${plan.label}:freshness`,
+      severity: 'warning',
+      title: `${plan.label}: target is ${behind}; allowed ${formatDuration(plan.freshness.maxLagMs)}`,
+      resource: { source: plan.pair.source, target: plan.pair.target },
+      labels: { table: plan.label },
+      metrics: { ...(lagSeconds === undefined ? {} : { lagSeconds }), maxLagSeconds: plan.freshness.maxLagMs / 1000 },
+    },
+  };
+}
+
+/** Findings and measurements for one pair from both sides' results. */
+export function evaluatePair(
+  checkId: string,
+  plan: PairPlan,
+  source: CountResult,
+  target: CountResult,
+): { findings: Finding[]; measurements: Measurement[] } {
+  const findings: Finding[] = [];
+  const measurements: Measurement[] = [];
+  const labels = { check: checkId, table: plan.label };
+  for (const [side, result] of [['source', source], ['target', target]] as const) {
+    if (result.error) findings.push(errorFinding(plan, side, result));
+    else if (result.rows !== undefined) {
+      measurements.push({ name: 'table_rows', value: result.rows, labels: { ...labels, side } });
+    }
+  }
+  if (source.rows !== undefined && target.rows !== undefined && !source.error && !target.error) {
+    measurements.push({ name: 'table_row_diff', value: source.rows - target.rows, labels });
+    const drift = driftFinding(plan, source.rows, target.rows);
+    if (drift) findings.push(drift);
+  }
+  if (!source.error && !target.error) {
+    const fresh = freshnessFinding(plan, source.maxTimestamp, target.maxTimestamp);
+    if (fresh.lagSeconds !== undefined) {
+      measurements.push({ name: 'table_freshness_lag_seconds', value: fresh.lagSeconds, labels });
+    }
+    if (fresh.finding) findings.push(fresh.finding);
+  }
+  return { findings, measurements };
+}

@@ -1,0 +1,84 @@
+import type { Finding, Measurement } from '../../src/core/types';
+import { defineCheck } from '../../src/core/types';
+import type { CountResult } from '../../src/connectors/types';
+import { evaluatePair } from './format';
+import { planPairs } from './plan';
+import { RowCountConsistencyConfig } from './schema';
+import { loadTableFiles } from './table-files';
+
+/** Connection names the check uses, for the config loader's cross-check. */
+export function connectionsOf(config: RowCountConsistencyConfig): string[] {
+  return [config.source, config.target];
+}
+
+/** Redshift Data API actions a `redshift` connection calls (none for the other connection types). */
+export const REDSHIFT_DATA_PERMISSIONS = [
+  'redshift-data:ExecuteStatement',
+  'redshift-data:DescribeStatement',
+  'redshift-data:GetStatementResult',
+  'redshift-data:CancelStatement',
+] as const;
+
+const rowCountConsistencyDefinition = defineCheck({
+  kind: 'row-count-consistency',
+  description: 'Compares row counts (whole table or closed time windows) and freshness of replicated tables',
+  configSchema: RowCountConsistencyConfig,
+  permissions: REDSHIFT_DATA_PERMISSIONS,
+  example: {
+    source: 'game1',
+    target: 'bq',
+    tolerance: { ratio: 0.001, rows: 0 },
+    window: { column: 'updated_at', size: '1h', lag: '15m' },
+    freshness: { maxLag: '10m' },
+    tables: [{ source: 'game1.users', target: 'game1_raw.users' }],
+  },
+  async run(ctx, config) {
+    const fromFiles = config.tableFiles ? await loadTableFiles(ctx.configDir, config.tableFiles) : [];
+    const plans = planPairs(config, [...config.tables, ...fromFiles], ctx.now);
+    const [source, target] = await Promise.all([
+      ctx.connections.get(config.source),
+      ctx.connections.get(config.target),
+    ]);
+
+    const total = plans.length * 2;
+    const done = { source: 0, target: 0 };
+    const onProgress = (side: 'source' | 'target') => (n: number) => {
+      done[side] = n;
+      ctx.progress({ done: done.source + done.target, total, unit: 'tables' });
+    };
+    ctx.log.debug({ tables: plans.length, source: config.source, target: config.target }, 'counting rows');
+    // Both sides count at once; each connector bounds its own connections.
+    const [sourceResults, targetResults] = await Promise.all([
+      source.count(
+        plans.map((p) => p.source),
+        { signal: ctx.signal, onProgress: onProgress('source') },
+      ),
+      target.count(
+        plans.map((p) => p.target),
+        { signal: ctx.signal, onProgress: onProgress('target') },
+      ),
+    ]);
+    ctx.signal.throwIfAborted();
+
+    const byId = (results: CountResult[]) => new Map(results.map((r) => [r.id, r]));
+    const sources = byId(sourceResults);
+    const targets = byId(targetResults);
+    const findings: Finding[] = [];
+    const measurements: Measurement[] = [];
+    for (const plan of plans) {
+      const missing: CountResult = { id: plan.source.id, error: { code: 'query-failed', message: 'no result' } };
+      const result = evaluatePair(
+        ctx.checkId,
+        plan,
+        sources.get(plan.source.id) ?? missing,
+        targets.get(plan.target.id) ?? missing,
+      );
+      findings.push(...result.findings);
+      measurements.push(...result.measurements);
+    }
+    return { findings, measurements };
+  },
+});
+
+/** The `row-count-consistency` check, with the connection names it references. */
+export const rowCountConsistency = Object.assign(rowCountConsistencyDefinition, { connectionsOf });

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { duration, identifier, tableName } from '../../src/config/fields';
+
+/** Rows counted over `[now - lag - size, now - lag)` of `column`, so rows still in flight are not drift. */
+export const CountWindowConfig = z.strictObject({
+  /** Timestamp column compared on both sides. */
+  column: identifier(),
+  /** Width of the window. */
+  size: duration(),
+  /** How far the window ends before now (CDC latency). @default 0s */
+  lag: duration().default(0),
+});
+export type CountWindowConfig = z.infer<typeof CountWindowConfig>;
+
+export const ToleranceConfig = z.strictObject({
+  /** Allowed difference as a fraction of the source rows. @default 0 */
+  ratio: z.number().min(0).max(1).default(0),
+  /** Allowed difference in rows. @default 0 */
+  rows: z.number().int().min(0).default(0),
+});
+export type ToleranceConfig = z.infer<typeof ToleranceConfig>;
+
+export const FreshnessConfig = z.strictObject({
+  /** Timestamp column; defaults to the window's column. */
+  column: identifier().optional(),
+  /** Most the target's latest row may lag the source's. */
+  maxLag: duration(),
+});
+export type FreshnessConfig = z.infer<typeof FreshnessConfig>;
+
+/** A trusted SQL predicate (reviewed in the repo): one for both sides, or one per side. */
+export const WhereConfig = z.union([
+  z.string().min(1),
+  z.strictObject({ source: z.string().min(1).optional(), target: z.string().min(1).optional() }),
+]);
+export type WhereConfig = z.infer<typeof WhereConfig>;
+
+/** One replicated table: where it comes from and where it lands. */
+export const TablePairConfig = z.strictObject({
+  /** `schema.table` on the source connection. */
+  source: tableName(),
+  /** `dataset.table` (or `project.dataset.table`) on the target connection. */
+  target: tableName(),
+  /** Name used in findings and metrics. @default the source table */
+  name: z.string().min(1).optional(),
+  where: WhereConfig.optional(),
+  /** Overrides the check's window; `false` counts the whole table. */
+  window: z.union([CountWindowConfig, z.literal(false)]).optional(),
+  /** Overrides the check's freshness; `false` turns it off for this table. */
+  freshness: z.union([FreshnessConfig, z.literal(false)]).optional(),
+  tolerance: ToleranceConfig.optional(),
+});
+export type TablePairConfig = z.infer<typeof TablePairConfig>;
+
+/** A mapping file that analysts own: a list of table pairs, or `{ tables: [...] }`. */
+export const TableFileConfig = z.union([
+  z.array(TablePairConfig),
+  z.strictObject({ tables: z.array(TablePairConfig) }),
+]);
+
+export const RowCountConsistencyConfig = z
+  .strictObject({
+    /** Connection name of the source database. */
+    source: z.string().min(1),
+    /** Connection name of the replica / warehouse. */
+    target: z.string().min(1),
+    tolerance: ToleranceConfig.default({ ratio: 0, rows: 0 }),
+    window: CountWindowConfig.optional(),
+    freshness: FreshnessConfig.optional(),
+    tables: z.array(TablePairConfig).default([]),
+    /** Globs, relative to the config file's folder, of YAML mapping files. */
+    tableFiles: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.tables.length === 0 && config.tableFiles === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tables'], message: 'list at least one table pair, or set tableFiles' });
+    }
+    const needsColumn = (f: FreshnessConfig | false | undefined, w: CountWindowConfig | false | undefined) =>
+      f && !f.column && !w;
+    if (needsColumn(config.freshness, config.window)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['freshness', 'column'],
+        message: 'freshness needs a column when the check has no window',
+      });
+    }
+  });
+export type RowCountConsistencyConfig = z.infer<typeof RowCountConsistencyConfig>;

@@ -1,0 +1,26 @@
+/** SDK v3 client settings shared by every AWS client Guardrail creates. */
+export interface AwsClientConfig {
+  region: string;
+  endpoint?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SDK credential provider types differ per package version
+  credentials?: any;
+  maxAttempts?: number;
+  retryMode?: 'standard' | 'adaptive';
+}
+
+/** Minimal shape of an SDK error, whatever the protocol that raised it. */
+interface SdkErrorLike {
+  name?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** `AccessDenied: User ... is not authorized` — the AWS error code first, for findings and logs. */
+export function describeAwsError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as SdkErrorLike;
+  const code = e.Code ?? e.name;
+  const message = e.message || `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`;
+  return code && code !== 'Error' && !message.startsWith(code) ? `${code}: ${message}` : message;
+}

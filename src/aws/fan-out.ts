@@ -1,0 +1,70 @@
+import type { CheckContext, Finding } from '../core/types';
+import type { AwsClientConfig } from './clients';
+import { describeAwsError } from './clients';
+import { DEFAULT_MAX_CONCURRENCY } from './config';
+import { mapSettled } from './limit';
+import type { AwsTarget } from './types';
+
+export interface TargetScan<T> {
+  target: AwsTarget;
+  value: T;
+}
+
+export interface FanOut<T> {
+  /** The targets scanned successfully, in target order. */
+  scans: TargetScan<T>[];
+  /** One warning per target that failed (`region-error:<account>/<region>`). */
+  errors: Finding[];
+}
+
+/**
+ * Runs `scan` in every account × region with `aws.maxConcurrency` in flight. A failed target becomes a
+ * warning finding so it never hides the others; only when every target fails does this throw.
+ */
+export async function scanTargets<T>(
+  ctx: Pick<CheckContext, 'aws' | 'signal' | 'progress'>,
+  scan: (target: AwsTarget, client: AwsClientConfig) => Promise<T>,
+): Promise<FanOut<T>> {
+  const targets = await ctx.aws.targets(ctx.signal);
+  let done = 0;
+  const settled = await mapSettled(
+    targets,
+    ctx.aws.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    async (target) => {
+      try {
+        if (target.error !== undefined) throw new Error(target.error);
+        ctx.signal.throwIfAborted();
+        return await scan(target, ctx.aws.clientConfig(target));
+      } finally {
+        ctx.progress({ done: ++done, total: targets.length, unit: 'regions' });
+      }
+    },
+  );
+  // A timeout is the check's failure, not one region's.
+  ctx.signal.throwIfAborted();
+
+  const scans: TargetScan<T>[] = [];
+  const errors: Finding[] = [];
+  settled.forEach((result, i) => {
+    const target = targets[i] as AwsTarget;
+    if (result.status === 'fulfilled') scans.push({ target, value: result.value });
+    else errors.push(regionError(target, result.reason));
+  });
+  if (targets.length > 0 && scans.length === 0) {
+    const first = describeAwsError(settled.find((r) => r.status === 'rejected')?.reason);
+    throw new Error(`every AWS target failed (${targets.length}); first: ${first}`);
+  }
+  return { scans, errors };
+}
+
+function regionError(target: AwsTarget, error: unknown): Finding {
+  const message = describeAwsError(error);
+  return {
+    key: `region-error:${target.accountId}/${target.region}`,
+    severity: 'warning',
+    title: `Could not scan ${target.region} in account ${target.accountId}: ${message.split('\n')[0]}`,
+    summary: `The other regions were scanned; this one is missing from the results until the error is fixed. ${message}`,
+    resource: { accountId: target.accountId, region: target.region },
+    labels: { account: target.accountId, region: target.region },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * AWS on-demand list prices (USD) for the idle-resource waste estimate; they exclude discounts, credits and
+ * the free tier. Source: /work/shared/facts/aws-prices.md, checked 2026-11 — authoritative values come from
+ * the AWS Price List API (GetProducts, service AmazonEC2, productFamily Storage, attribute volumeApiName).
+ */
+export const PRICES_CHECKED = '2026-11';
+export const PRICE_BASIS = `on-demand list price (checked ${PRICES_CHECKED}), excluding discounts and credits`;
+
+/** AWS bills a "month" as 730 hours. */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * Every public IPv4 address, attached or idle, since 2024-02-01 (BYOIP exempt).
+ * @see https://aws.amazon.com/blogs/networking-and-content-delivery/identify-and-optimize-public-ipv4-address-usage-on-aws/
+ */
+export const PUBLIC_IPV4_USD_PER_HOUR = 0.005;
+export const ELASTIC_IP_MONTHLY_USD = PUBLIC_IPV4_USD_PER_HOUR * HOURS_PER_MONTH;
+
+/** gp3 includes this much performance; only the excess is billed. */
+export const GP3_BASELINE_IOPS = 3000;
+export const GP3_BASELINE_THROUGHPUT_MIBPS = 125;
+
+interface EbsRate {
+  /** $ per GB-month of provisioned size. */
+  gbMonth: number;
+  /** io1: $ per provisioned IOPS-month. */
+  iopsMonth?: number;
+  /** gp3: $ per IOPS-month above the baseline. */
+  extraIopsMonth?: number;
+  /** gp3: $ per MiB/s-month above the baseline. */
+  extraThroughputMonth?: number;
+}
+
+/** Why a (region, type) has no number: shown in the finding instead of a guess. */
+interface Unpriced {
+  unpriced: string;
+}
+
+// Komiser's EBS price map and an infracost maintainer (us-east-1); independent public tables (Seoul).
+const EBS_PRICES: Record<string, Record<string, EbsRate | Unpriced>> = {
+  'us-east-1': {
+    gp3: { gbMonth: 0.08, extraIopsMonth: 0.005, extraThroughputMonth: 0.04 },
+    gp2: { gbMonth: 0.1 },
+    io1: { gbMonth: 0.125, iopsMonth: 0.065 },
+    io2: { unpriced: 'io2 provisioned IOPS are billed in tiers that the price table does not hold' },
+    st1: { gbMonth: 0.045 },
+    sc1: { gbMonth: 0.015 },
+    // Per-million I/O requests are billed too, but an unattached volume makes none.
+    standard: { gbMonth: 0.05 },
+  },
+  'ap-northeast-2': {
+    gp3: { gbMonth: 0.0912 },
+    gp2: { gbMonth: 0.114 },
+    io1: { unpriced: 'io1 price in ap-northeast-2 is unconfirmed (sources say 0.1278 or 0.142 $/GB-month)' },
+    io2: { unpriced: 'io2 price in ap-northeast-2 is unconfirmed' },
+    st1: { gbMonth: 0.051 },
+    sc1: { unpriced: 'sc1 price in ap-northeast-2 is unconfirmed (sources say 0.0174 or 0.0285 $/GB-month)' },
+    standard: { gbMonth: 0.08 },
+  },
+};
+
+export interface EbsVolumeSpec {
+  region: string;
+  volumeType: string;
+  sizeGiB: number;
+  iops?: number;
+  throughputMiBps?: number;
+}
+
+export type MonthlyCost = { usd: number } | { unpriced: string };
+
+/** Monthly list price of an EBS volume, or why there is none (never a guess). */
+export function ebsMonthlyCost(v: EbsVolumeSpec): MonthlyCost {
+  const rate = EBS_PRICES[v.region]?.[v.volumeType];
+  if (!rate) return { unpriced: `no list price for ${v.volumeType} in ${v.region} in the price table` };
+  if ('unpriced' in rate) return rate;
+  let usd = v.sizeGiB * rate.gbMonth;
+  if (rate.iopsMonth !== undefined) usd += (v.iops ?? 0) * rate.iopsMonth;
+  const extraIops = Math.max(0, (v.iops ?? 0) - GP3_BASELINE_IOPS);
+  const extraThroughput = Math.max(0, (v.throughputMiBps ?? 0) - GP3_BASELINE_THROUGHPUT_MIBPS);
+  if (v.volumeType === 'gp3' && (extraIops > 0 || extraThroughput > 0)) {
+    if (rate.extraIopsMonth === undefined || rate.extraThroughputMonth === undefined) {
+      return {
+        unpriced: `gp3 IOPS/throughput above the baseline have no list price for ${v.region} in the table`,
+      };
+    }
+    usd += extraIops * rate.extraIopsMonth + extraThroughput * rate.extraThroughputMonth;
+  }
+  return { usd: roundCents(usd) };
+}
+
+/** Dollars to the cent, so 0.1 + 0.2 style noise never reaches a message. */
+export function roundCents(usd: number): number {
+  return Math.round(usd * 100) / 100;
+}

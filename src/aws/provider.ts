@@ -1,0 +1,115 @@
+import type { AwsClientConfig } from './clients';
+import { describeAwsError } from './clients';
+import type { AwsConfig } from './config';
+import { DEFAULT_MAX_CONCURRENCY } from './config';
+import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
+import type { AwsProvider, AwsTarget } from './types';
+
+/** How long the list of an account's enabled regions (`regions: all`) is reused. */
+const REGIONS_TTL_MS = 60 * 60_000;
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+interface Account {
+  id: string;
+  credentials: CredentialProvider;
+}
+
+/** The AWS provider for `aws:` config; nothing is loaded or called until a check asks for targets. */
+export function createAwsProvider(config: AwsConfig | undefined, env = process.env): AwsProvider {
+  const homeRegion = config?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const master = defaultChain();
+  const base = (region: string): AwsClientConfig => ({
+    region,
+    ...(config?.endpoint ? { endpoint: config.endpoint } : {}),
+    maxAttempts: config?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+  });
+  const requireHome = (): string => {
+    if (homeRegion) return homeRegion;
+    throw new Error('aws.region is not set (nor AWS_REGION): set aws.region in the config');
+  };
+
+  const accounts = new Map<string, Account>();
+  for (const a of config?.accounts ?? []) {
+    const sts = homeRegion ? base(homeRegion) : base('us-east-1');
+    accounts.set(a.id, { id: a.id, credentials: assumeRole(a, sts, master) });
+  }
+  let callerAccount: Promise<Account[]> | undefined;
+  const listAccounts = (signal: AbortSignal): Promise<Account[]> => {
+    if (accounts.size > 0) return Promise.resolve([...accounts.values()]);
+    callerAccount ??= callerIdentity(base(requireHome()), master, signal).then((id) => [
+      { id, credentials: master },
+    ]);
+    callerAccount.catch(() => (callerAccount = undefined));
+    return callerAccount;
+  };
+
+  const regionCache = new Map<string, { at: number; regions: Promise<string[]> }>();
+  const regionsOf = (account: Account, signal: AbortSignal): Promise<string[]> => {
+    const regions = config?.regions;
+    if (Array.isArray(regions)) return Promise.resolve(regions);
+    if (regions !== 'all') return Promise.resolve([requireHome()]);
+    const hit = regionCache.get(account.id);
+    if (hit && Date.now() - hit.at < REGIONS_TTL_MS) return hit.regions;
+    const loading = enabledRegions({ ...base(requireHome()), credentials: account.credentials }, signal);
+    regionCache.set(account.id, { at: Date.now(), regions: loading });
+    loading.catch(() => regionCache.delete(account.id));
+    return loading;
+  };
+
+  return {
+    maxConcurrency: config?.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    async targets(signal) {
+      const perAccount = await Promise.all(
+        (await listAccounts(signal)).map(async (account): Promise<AwsTarget[]> => {
+          try {
+            const regions = await regionsOf(account, signal);
+            return regions.map((region) => ({ accountId: account.id, region }));
+          } catch (error) {
+            if (signal.aborted) throw error;
+            // One account's failure must not hide the others: the fan-out turns this into a finding.
+            return [{ accountId: account.id, region: requireHome(), error: describeAwsError(error) }];
+          }
+        }),
+      );
+      return perAccount.flat();
+    },
+    clientConfig(target) {
+      const account = accounts.get(target.accountId);
+      return { ...base(target.region), credentials: account?.credentials ?? master };
+    },
+  };
+}
+
+async function callerIdentity(
+  config: AwsClientConfig,
+  credentials: CredentialProvider,
+  signal: AbortSignal,
+): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({ ...config, credentials });
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+    if (!out.Account) throw new Error('STS GetCallerIdentity returned no account id');
+    return out.Account;
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** DescribeRegions without AllRegions lists the regions enabled for the account (opted-in included). */
+async function enabledRegions(config: AwsClientConfig, signal: AbortSignal): Promise<string[]> {
+  const { EC2Client, DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
+  const ec2 = new EC2Client(config);
+  try {
+    const out = await ec2.send(new DescribeRegionsCommand({}), { abortSignal: signal });
+    return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+  } finally {
+    ec2.destroy();
+  }
+}
+
+/** IAM actions the provider itself calls in each account, besides the checks' own (`guardrail iam-policy`). */
+export function providerPermissions(config: AwsConfig | undefined): string[] {
+  return config?.regions === 'all' ? ['ec2:DescribeRegions'] : [];
+}

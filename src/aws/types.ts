@@ -1,0 +1,22 @@
+import type { AwsClientConfig } from './clients';
+
+/** One account × region a regional check runs in. */
+export interface AwsTarget {
+  accountId: string;
+  region: string;
+  /**
+   * Set when the account's regions could not be resolved (e.g. DescribeRegions or AssumeRole denied);
+   * `scanTargets` reports it as a region-error finding instead of scanning.
+   */
+  error?: string;
+}
+
+/** AWS clients per account and region, created lazily (see src/aws/clients.ts). */
+export interface AwsProvider {
+  /** The account × region pairs configured for regional checks (`aws.regions`, `aws.accounts`). */
+  targets(signal: AbortSignal): Promise<AwsTarget[]>;
+  /** SDK client config (credentials, region, endpoint, retry) for one target. */
+  clientConfig(target: AwsTarget): AwsClientConfig;
+  /** Targets one check scans at once (`aws.maxConcurrency`). @default 4 */
+  readonly maxConcurrency?: number;
+}

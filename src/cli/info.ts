@@ -1,0 +1,53 @@
+import { CHECKS, findCheck } from '../../checks/registry';
+import { loadConfig } from '../config/load';
+import { configJsonSchema } from '../config/schema';
+import { formatDuration } from '../core/duration';
+import type { GlobalOptions } from './main';
+
+export async function validateCommand(flags: GlobalOptions): Promise<void> {
+  const config = loadConfig(flags.config);
+  const lines = [`${config.file}: valid`];
+  lines.push(`state: ${flags.state ? 'from --state' : config.state.url.replace(/\/\/[^@/]*@/, '//***@')}`);
+  lines.push(`checks (${config.checks.length}):`);
+  for (const c of config.checks) {
+    const off = c.enabled ? '' : ' [disabled]';
+    lines.push(`  ${c.id} (${c.kind}) schedule "${c.schedule}", timeout ${formatDuration(c.timeoutMs)}${off}`);
+  }
+  lines.push(`connections: ${Object.entries(config.connections).map(([n, c]) => `${n} (${c.type})`).join(', ') || 'none'}`);
+  lines.push(`channels: ${config.channels.map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`);
+  lines.push(`routes (first match wins):`);
+  for (const r of config.alerts.routes) lines.push(`  ${r.match ? JSON.stringify(r.match) : '(everything else)'} → ${r.channel}`);
+  lines.push(`silences: ${config.alerts.silences.length}`);
+  for (const w of config.warnings) lines.push(`warning: ${w}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function checksCommand(): Promise<void> {
+  const lines: string[] = [];
+  for (const def of CHECKS) {
+    lines.push(`${def.kind}`);
+    lines.push(`  ${def.description}`);
+    lines.push(`  keys: ${Object.keys(def.configSchema.shape).join(', ')}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Least privilege: the union of the enabled checks' declared actions, one statement. */
+export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
+  const config = loadConfig(flags.config);
+  const actions = new Set<string>();
+  for (const check of config.checks.filter((c) => c.enabled)) {
+    for (const action of findCheck(check.kind)?.permissions ?? []) actions.add(action);
+  }
+  const policy = {
+    Version: '2012-10-17',
+    Statement: actions.size
+      ? [{ Sid: 'GuardrailReadOnly', Effect: 'Allow', Action: [...actions].sort(), Resource: '*' }]
+      : [],
+  };
+  process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+}
+
+export async function schemaCommand(): Promise<void> {
+  process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+}

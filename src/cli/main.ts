@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../config/errors';
+import { UsageError } from '../engine/agent';
+import { errorMessage } from '../core/redact';
+import { runCommand } from './run';
+import { serveCommand } from './serve';
+import { checksCommand, iamPolicyCommand, schemaCommand, validateCommand } from './info';
+
+/** Exit codes (DESIGN.md §3). */
+export const EXIT = { ok: 0, findings: 1, usage: 2, checkFailed: 3 } as const;
+
+export interface GlobalOptions {
+  config: string;
+  state?: string;
+}
+
+function globalOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default('./guardrail.yaml'),
+    )
+    .addOption(new Option('--state <url>', 'state store URL (overrides state.url)').env('GUARDRAIL_STATE_URL'));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('guardrail')
+    .description('Observability and cost-guard agent for data platform teams')
+    .exitOverride()
+    .showHelpAfterError();
+  globalOptions(program.command('run'))
+    .description('run the enabled checks once, route alerts, persist state, exit')
+    .option('--check <id...>', 'run only these checks (repeatable)')
+    .option('--dry-run', 'render every alert that would be sent, send nothing, change no state')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--fail-on-findings', 'exit 1 when any finding is firing')
+    .action(runCommand);
+  globalOptions(program.command('serve'))
+    .description('schedule each check by its cron; serve /metrics, /healthz, /readyz')
+    .action(serveCommand);
+  globalOptions(program.command('validate')).description('validate the config and print a summary').action(validateCommand);
+  globalOptions(program.command('checks')).description('list the check kinds and their config keys').action(checksCommand);
+  globalOptions(program.command('iam-policy'))
+    .description('print the least-privilege IAM policy the enabled checks need')
+    .action(iamPolicyCommand);
+  globalOptions(program.command('schema')).description("print the config's JSON Schema").action(schemaCommand);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    process.exitCode = undefined;
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? EXIT.ok);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Invalid configuration (${error.issues.length} problem${error.issues.length > 1 ? 's' : ''}):\n`);
+    process.stderr.write(error.issues.map((i) => `  ${formatIssueLine(i)}`).join('\n') + '\n');
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`guardrail: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
+  if (process.env.GUARDRAIL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.checkFailed;
+}
+
+function formatIssueLine(issue: ConfigError['issues'][number]): string {
+  return new ConfigError([issue]).message;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
+      process.exit(EXIT.checkFailed);
+    },
+  );
+}

@@ -1,0 +1,50 @@
+import { loadConfig } from '../config/load';
+import { createLogger } from '../core/log';
+import { Agent } from '../engine/agent';
+import { formatReport } from '../engine/report';
+import { pushMetrics } from '../engine/push';
+import type { GlobalOptions } from './main';
+
+interface RunFlags extends GlobalOptions {
+  check?: string[];
+  dryRun?: boolean;
+  format: 'text' | 'json';
+  failOnFindings?: boolean;
+}
+
+export async function runCommand(flags: RunFlags): Promise<void> {
+  const config = loadConfig(flags.config);
+  const log = createLogger();
+  for (const warning of config.warnings) log.warn({ warning }, 'config warning');
+  const out = (text: string) => {
+    // In JSON mode stdout carries only the report; human text goes to stderr.
+    (flags.format === 'json' ? process.stderr : process.stdout).write(`${text}\n`);
+  };
+  const agent = new Agent(config, {
+    log,
+    out,
+    ...(flags.state ? { stateUrl: flags.state } : {}),
+    progress: process.stderr.isTTY && flags.format !== 'json',
+  });
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const report = await agent.runOnce({
+      ...(flags.check ? { checkIds: flags.check } : {}),
+      dryRun: !!flags.dryRun,
+      signal: controller.signal,
+    });
+    if (config.metrics.pushgateway && !flags.dryRun) await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
+    if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(`${formatReport(report)}\n`);
+    const failed = report.checks.some((c) => c.status === 'error');
+    const firing = report.checks.some((c) => c.findings.some((f) => f.state !== 'resolved'));
+    process.exitCode = failed ? 3 : flags.failOnFindings && firing ? 1 : 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await agent.close();
+  }
+}

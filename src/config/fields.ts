@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { validate as validateCron } from 'node-cron';
+import { parseDuration } from '../core/duration';
+
+/** A duration string (`15m`, `1h30m`, `7d`) parsed to milliseconds. */
+export function duration() {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `'${text}' is not a duration; expected e.g. 30s, 15m, 1h, 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .meta({ description: 'Duration: a number followed by ms, s, m, h, d or w (e.g. 15m, 1h30m, 7d)' });
+}
+
+/** A cron expression (5 fields, or 6 with seconds), validated by node-cron. */
+export function cronExpression() {
+  return z
+    .string()
+    .refine((text) => validateCron(text), {
+      error: (iss) => `'${String(iss.input)}' is not a cron expression; expected 5 fields, e.g. "*/5 * * * *"`,
+    })
+    .meta({ description: 'Cron expression (minute hour day-of-month month day-of-week)' });
+}
+
+// Letters, digits, underscore, dollar and dash: enough for MySQL/PostgreSQL/Redshift/BigQuery names that we
+// always quote, never anything that could close a quote or start a statement.
+const IDENTIFIER = /^[A-Za-z0-9_$-]+$/;
+
+/** One SQL identifier (column, schema) from config; quoted when used. */
+export function identifier() {
+  return z.string().regex(IDENTIFIER, {
+    error: (iss) =>
+      `'${String(iss.input)}' is not a valid identifier; use letters, digits, _, $ or - (no quotes, spaces or dots)`,
+  });
+}
+
+/** A table name `schema.table` (or `catalog.schema.table`); each part is an identifier. */
+export function tableName(minParts = 2, maxParts = 3) {
+  const expected = minParts === 1 ? 'table or schema.table' : 'schema.table';
+  return z.string().superRefine((text, ctx) => {
+    const parts = text.split('.');
+    if (parts.length < minParts || parts.length > maxParts || parts.some((p) => !IDENTIFIER.test(p))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `table name must be ${expected} with letters, digits, _, $ or - in each part; got '${text}'`,
+      });
+    }
+  });
+}
+
+/** Optional string where an empty value (e.g. `${VAR:-}`) means "not set". */
+export function optionalString() {
+  return z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().optional());
+}
+
+export const SeveritySchema = z.enum(['info', 'warning', 'critical']);

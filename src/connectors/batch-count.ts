@@ -1,0 +1,86 @@
+import type { CountErrorCode, CountOptions, CountRequest, CountResult } from './types';
+import { errorMessage, redact } from './errors';
+import { chunk, mapLimit } from './limit';
+import { type SqlDialect, unionSql } from './sql-dialect';
+
+/** Runs one read-only statement on some pooled session and returns its rows. */
+export type SqlRunner = (sql: string, signal: AbortSignal) => Promise<Record<string, unknown>[]>;
+
+export interface BatchCountOptions extends CountOptions {
+  dialect: SqlDialect;
+  run: SqlRunner;
+  /** Tables per statement. */
+  batchSize: number;
+  /** Statements in flight (at most the pool size). */
+  concurrency: number;
+  /** Strings to scrub from error messages. */
+  secrets?: readonly string[];
+}
+
+interface Item {
+  req: CountRequest;
+  index: number;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const n = typeof value === 'bigint' ? Number(value) : Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Counts many tables with `UNION ALL` statements of `batchSize` tables, `concurrency` at a time. A statement
+ * that fails is split in halves until the failing tables stand alone, so one missing table or column costs a
+ * few extra round trips and yields an error only for itself.
+ */
+export async function batchCount(requests: CountRequest[], opts: BatchCountOptions): Promise<CountResult[]> {
+  const results = new Array<CountResult | undefined>(requests.length);
+  let done = 0;
+  const settle = (item: Item, result: Omit<CountResult, 'id'>): void => {
+    results[item.index] = { id: item.req.id, ...result };
+    done++;
+  };
+  const fail = (items: Item[], code: CountErrorCode, err: unknown): void => {
+    const message = redact(errorMessage(err), opts.secrets);
+    for (const item of items) settle(item, { error: { code, message } });
+    opts.onProgress?.(done);
+  };
+
+  const runItems = async (items: Item[], retried: boolean): Promise<void> => {
+    if (opts.signal.aborted) return fail(items, 'aborted', opts.signal.reason ?? 'aborted');
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await opts.run(unionSql(opts.dialect, items), opts.signal);
+    } catch (err) {
+      if (opts.signal.aborted) return fail(items, 'aborted', err);
+      const kind = opts.dialect.classify(err);
+      // A killed session is replaced by the pool: one more try before giving up on these tables.
+      if (kind === 'connection') return retried ? fail(items, 'query-failed', err) : runItems(items, true);
+      if (items.length === 1) return fail(items, kind, err);
+      const half = Math.ceil(items.length / 2);
+      await runItems(items.slice(0, half), retried);
+      return runItems(items.slice(half), retried);
+    }
+    const byIndex = new Map(rows.map((r) => [toNumber(r.i ?? r.I), r]));
+    for (const item of items) {
+      const row = byIndex.get(item.index);
+      const rowsCounted = toNumber(row?.n ?? row?.N);
+      if (rowsCounted === undefined) {
+        settle(item, { error: { code: 'query-failed', message: 'no count returned for this table' } });
+        continue;
+      }
+      const ts = toNumber(row?.ts ?? row?.TS);
+      settle(item, {
+        rows: rowsCounted,
+        ...(item.req.maxTimestampColumn ? { maxTimestamp: ts === undefined ? null : new Date(ts * 1000) } : {}),
+      });
+    }
+    opts.onProgress?.(done);
+  };
+
+  const items = requests.map((req, index) => ({ req, index }));
+  await mapLimit(chunk(items, opts.batchSize), opts.concurrency, (c) => runItems(c, false));
+  return results.map(
+    (r, i) => r ?? { id: requests[i]?.id ?? '', error: { code: 'query-failed', message: 'not counted' } },
+  );
+}

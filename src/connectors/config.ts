@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { duration, optionalString } from '../config/fields';
+
+const common = {
+  /** Statement timeout for every query on this connection. @default 60s */
+  statementTimeout: duration().default(60_000),
+  /** Most connections opened at once. @default 4 */
+  maxConnections: z.number().int().min(1).max(64).default(4),
+};
+
+export const MysqlConnection = z.strictObject({
+  type: z.literal('mysql'),
+  url: z.string().min(1).meta({ description: 'mysql://user:password@host:3306/db (from ${ENV})' }),
+  ...common,
+});
+
+export const PostgresConnection = z.strictObject({
+  type: z.literal('postgres'),
+  url: z.string().min(1).meta({ description: 'postgres://user:password@host:5432/db (from ${ENV})' }),
+  ...common,
+});
+
+export const RedshiftConnection = z.strictObject({
+  type: z.literal('redshift'),
+  database: z.string().min(1),
+  /** Serverless workgroup name (or clusterIdentifier for provisioned). */
+  workgroup: optionalString(),
+  clusterIdentifier: optionalString(),
+  dbUser: optionalString(),
+  secretArn: optionalString(),
+  region: optionalString(),
+  ...common,
+});
+
+export const BigQueryConnection = z.strictObject({
+  type: z.literal('bigquery'),
+  projectId: z.string().min(1),
+  location: optionalString(),
+  /** Most bytes one check's queries may bill per run. @default 10 GiB */
+  maximumBytesBilled: z.number().int().positive().default(10 * 1024 ** 3),
+  ...common,
+});
+
+export const DuckDbConnection = z.strictObject({
+  type: z.literal('duckdb'),
+  /** Database file, or `:memory:`. Relative paths resolve against the config file's folder. */
+  path: z.string().default(':memory:'),
+  /** Files attached as views: view name → CSV/Parquet path or glob. */
+  views: z.record(z.string(), z.string()).default({}),
+  ...common,
+});
+
+export type MysqlConnection = z.infer<typeof MysqlConnection>;
+export type PostgresConnection = z.infer<typeof PostgresConnection>;
+export type RedshiftConnection = z.infer<typeof RedshiftConnection>;
+export type BigQueryConnection = z.infer<typeof BigQueryConnection>;
+export type DuckDbConnection = z.infer<typeof DuckDbConnection>;
+
+export const ConnectionConfig = z.discriminatedUnion('type', [
+  MysqlConnection,
+  PostgresConnection,
+  RedshiftConnection,
+  BigQueryConnection,
+  DuckDbConnection,
+]);
+export type ConnectionConfig = z.infer<typeof ConnectionConfig>;

@@ -1,0 +1,51 @@
+import type { CountErrorCode } from './types';
+
+/** How a failed count query is classified: a table-level code, or `connection` (retry on a fresh one). */
+export type FailureKind = CountErrorCode | 'connection';
+
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi;
+
+/** Removes passwords from a message: URL userinfo and any listed secret. */
+export function redact(message: string, secrets: readonly string[] = []): string {
+  let out = message.replace(URL_PASSWORD, '$1***@');
+  for (const secret of secrets) {
+    if (secret.length >= 3) out = out.split(secret).join('***');
+  }
+  return out;
+}
+
+/** The password of a connection URL (for redaction), or nothing. */
+export function urlSecrets(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return parsed.password ? [parsed.password, decodeURIComponent(parsed.password)] : [];
+  } catch {
+    return [];
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** Error codes of Node sockets that mean the connection (not the query) is gone. */
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+]);
+
+export function isSocketError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && SOCKET_CODES.has(code)) return true;
+  const message = errorMessage(err);
+  return /Connection terminated|connection is in closed state|Can't add new command when connection is in closed state|Pool is closed/i.test(
+    message,
+  );
+}

@@ -1,0 +1,117 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { MysqlConnection } from './config';
+import type { Connector } from './types';
+import { batchCount } from './batch-count';
+import { isSocketError, redact, urlSecrets, type FailureKind } from './errors';
+import { SessionCounter, type OpenContext } from './open-context';
+import { quoteWith, type SqlDialect } from './sql-dialect';
+
+/** Tables per UNION ALL statement. */
+const MYSQL_BATCH_SIZE = 500;
+
+/** Server error numbers, see https://mariadb.com/kb/en/mariadb-error-codes/ (checked 2026-11). */
+const MISSING_TABLE = new Set([1146, 1049]); // ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR
+const MISSING_COLUMN = new Set([1054]); // ER_BAD_FIELD_ERROR
+const CONNECTION_GONE = new Set([1927, 2006, 2013, 1053]); // killed, gone away, lost, shutdown
+
+export function classifyMysql(err: unknown): FailureKind {
+  const errno = (err as { errno?: unknown } | null)?.errno;
+  if (typeof errno === 'number') {
+    if (MISSING_TABLE.has(errno)) return 'missing-table';
+    if (MISSING_COLUMN.has(errno)) return 'missing-column';
+    if (CONNECTION_GONE.has(errno)) return 'connection';
+  }
+  return isSocketError(err) ? 'connection' : 'query-failed';
+}
+
+export const mysqlDialect: SqlDialect = {
+  quote: quoteWith('`'),
+  timestamp: (at) => `TIMESTAMP'${at.toISOString().replace('T', ' ').replace('Z', '')}'`,
+  epochSeconds: (expr) => `UNIX_TIMESTAMP(${expr}) + 0e0`,
+  nullNumber: 'NULL',
+  classify: classifyMysql,
+};
+
+/** Session settings: read-only, UTC, and the server's statement timeout (MariaDB and MySQL name it apart). */
+function sessionSql(serverVersion: string, timeoutMs: number): string {
+  const timeout = /mariadb/i.test(serverVersion)
+    ? `max_statement_time = ${timeoutMs / 1000}`
+    : `max_execution_time = ${Math.round(timeoutMs)}`;
+  return `SET SESSION TRANSACTION READ ONLY; SET SESSION time_zone = '+00:00', SESSION ${timeout}`;
+}
+
+/** Opens a bounded mysql2 pool (MySQL, Aurora MySQL, MariaDB). */
+export async function openMysql(name: string, config: MysqlConnection, ctx: OpenContext): Promise<Connector> {
+  const mysql = await import('mysql2/promise');
+  const secrets = urlSecrets(config.url);
+  const counter = new SessionCounter();
+  const pool: Pool = mysql.createPool({
+    uri: config.url,
+    connectionLimit: config.maxConnections,
+    multipleStatements: true,
+    supportBigNumbers: true,
+    dateStrings: false,
+    timezone: 'Z',
+    connectTimeout: Math.min(config.statementTimeout, 30_000),
+  });
+  const ready = new WeakSet<object>();
+  pool.pool.on('connection', () => counter.opened());
+  pool.pool.on('release', () => undefined);
+
+  const run = async (sql: string, params: unknown[], signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+    signal.throwIfAborted();
+    const conn: PoolConnection = await pool.getConnection();
+    let broken = false;
+    const threadId = conn.threadId;
+    const onAbort = (): void => void pool.query(`KILL QUERY ${Number(threadId)}`).catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (!ready.has(conn.connection)) {
+        const version = String((conn.connection as unknown as { serverVersion?: string }).serverVersion ?? '');
+        counter.roundTrips++;
+        await conn.query(sessionSql(version, config.statementTimeout));
+        ready.add(conn.connection);
+      }
+      counter.roundTrips++;
+      const [rows] = await conn.query(sql, params);
+      return rows as Record<string, unknown>[];
+    } catch (err) {
+      broken = classifyMysql(err) === 'connection';
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (broken) {
+        conn.destroy();
+        counter.closed();
+      } else conn.release();
+    }
+  };
+
+  try {
+    await run('SELECT 1', [], AbortSignal.timeout(config.statementTimeout));
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  ctx.log.debug({ connection: name }, 'mysql pool open');
+
+  return {
+    name,
+    type: 'mysql',
+    count: (requests, options) =>
+      batchCount(requests, {
+        ...options,
+        dialect: mysqlDialect,
+        run: (sql, signal) => run(sql, [], signal),
+        batchSize: MYSQL_BATCH_SIZE,
+        concurrency: config.maxConnections,
+        secrets,
+      }),
+    query: (sql, params, { signal }) => run(sql, params, signal),
+    stats: () => counter.snapshot(),
+    close: async () => {
+      await pool.end();
+      void redact; // errors are redacted in batchCount
+    },
+  };
+}

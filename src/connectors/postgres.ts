@@ -1,0 +1,101 @@
+import type { Pool, PoolClient } from 'pg';
+import type { PostgresConnection } from './config';
+import type { Connector } from './types';
+import { batchCount } from './batch-count';
+import { isSocketError, redact, urlSecrets, type FailureKind } from './errors';
+import { SessionCounter, type OpenContext } from './open-context';
+import { quoteWith, type SqlDialect } from './sql-dialect';
+
+/** Tables per UNION ALL statement: large enough to amortise the round trip, small enough to plan fast. */
+const POSTGRES_BATCH_SIZE = 500;
+
+/** SQLSTATEs, see https://www.postgresql.org/docs/current/errcodes-appendix.html (checked 2026-11). */
+const MISSING_TABLE = new Set(['42P01', '3F000']);
+const MISSING_COLUMN = new Set(['42703']);
+// admin_shutdown, crash_shutdown, cannot_connect_now and the connection_exception class
+const CONNECTION_GONE = /^(57P0[123]|08...)$/;
+
+export function classifyPostgres(err: unknown): FailureKind {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (MISSING_TABLE.has(code)) return 'missing-table';
+    if (MISSING_COLUMN.has(code)) return 'missing-column';
+    if (CONNECTION_GONE.test(code)) return 'connection';
+  }
+  return isSocketError(err) ? 'connection' : 'query-failed';
+}
+
+/** The dialect of PostgreSQL (and Redshift, which shares its quoting and functions). */
+export const postgresDialect: SqlDialect = {
+  quote: quoteWith('"'),
+  timestamp: (at) => `TIMESTAMPTZ '${at.toISOString()}'`,
+  epochSeconds: (expr) => `extract(epoch from ${expr})::float8`,
+  nullNumber: 'NULL::float8',
+  classify: classifyPostgres,
+};
+
+/** Opens a bounded pg pool whose sessions are read-only, in UTC, with a statement timeout. */
+export async function openPostgres(name: string, config: PostgresConnection, ctx: OpenContext): Promise<Connector> {
+  const pg = await import('pg');
+  const secrets = urlSecrets(config.url);
+  const counter = new SessionCounter();
+  const pool: Pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.maxConnections,
+    statement_timeout: config.statementTimeout,
+    application_name: 'guardrail',
+    // Sent in the startup packet: no extra round trip, and no session can write.
+    options: '-c default_transaction_read_only=on -c TimeZone=UTC',
+  });
+  pool.on('connect', () => counter.opened());
+  pool.on('remove', () => counter.closed());
+  // An idle session killed by the server emits here; the pool replaces it on next use.
+  pool.on('error', (err) => ctx.log.warn({ connection: name, err: redact(err.message, secrets) }, 'session lost'));
+
+  const run = async (sql: string, params: unknown[], signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+    signal.throwIfAborted();
+    const client: PoolClient = await pool.connect();
+    let broken: Error | undefined;
+    // Cancelling the backend's query makes the statement fail promptly.
+    const onAbort = (): void => {
+      const pid = (client as unknown as { processID?: number }).processID;
+      if (pid) void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      counter.roundTrips++;
+      const result = await client.query(sql, params);
+      return result.rows as Record<string, unknown>[];
+    } catch (err) {
+      if (classifyPostgres(err) === 'connection') broken = err as Error;
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      client.release(broken);
+    }
+  };
+
+  try {
+    await run('SELECT 1', [], AbortSignal.timeout(config.statementTimeout));
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+
+  return {
+    name,
+    type: 'postgres',
+    count: (requests, options) =>
+      batchCount(requests, {
+        ...options,
+        dialect: postgresDialect,
+        run: (sql, signal) => run(sql, [], signal),
+        batchSize: POSTGRES_BATCH_SIZE,
+        concurrency: config.maxConnections,
+        secrets,
+      }),
+    query: (sql, params, { signal }) => run(sql, params, signal),
+    stats: () => counter.snapshot(),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,73 @@
+/** A table name from config, already validated: `[catalog.]schema.table` or `table`. */
+export interface TableRef {
+  /** The parts as written in config, unquoted (e.g. ['game1', 'users']). */
+  parts: string[];
+}
+
+export interface CountWindow {
+  column: string;
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+}
+
+export interface CountRequest {
+  /** Caller's id for matching results (e.g. the table pair index). */
+  id: string;
+  table: TableRef;
+  /** Extra SQL predicate from config (trusted: reviewed in the repo). */
+  where?: string;
+  window?: CountWindow;
+  /**
+   * When set, also return max(column) over the rows matching `where`, ignoring `window`: the window is closed
+   * by design, so the latest row (and the lag behind it) lies after it.
+   */
+  maxTimestampColumn?: string;
+}
+
+export type CountErrorCode = 'missing-table' | 'missing-column' | 'query-failed' | 'over-budget' | 'aborted';
+
+export interface CountResult {
+  id: string;
+  rows?: number;
+  /** max(maxTimestampColumn); null when the table (or window) is empty. */
+  maxTimestamp?: Date | null;
+  error?: { code: CountErrorCode; message: string };
+}
+
+export interface CountOptions {
+  signal: AbortSignal;
+  /** Called as results arrive, for progress on long sweeps. */
+  onProgress?: (done: number) => void;
+}
+
+/** What every data connector offers the checks (DESIGN.md §5). */
+export interface Connector {
+  readonly name: string;
+  readonly type: string;
+  /** Batched row counts; never throws for a single table's failure (it goes into that result's error). */
+  count(requests: CountRequest[], options: CountOptions): Promise<CountResult[]>;
+  /** Read-only SQL for dialect-specific checks; rows as plain objects. */
+  query?(sql: string, params: unknown[], options: { signal: AbortSignal }): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+  /** Counters for benchmarks and the agent's own health. */
+  stats?(): ConnectorStats;
+}
+
+export interface ConnectorStats {
+  /** Statements sent (or API requests made) since the connector opened. */
+  roundTrips: number;
+  /** Sessions opened since the connector opened. */
+  connectionsOpened: number;
+  /** Most sessions open at once. */
+  peakConnections: number;
+  /** BigQuery: bytes billed by the agent's own queries. */
+  bytesBilled?: number;
+}
+
+/** Lazily opens and pools connectors by connection name from config. */
+export interface ConnectionProvider {
+  get(name: string): Promise<Connector>;
+  closeAll(): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { ConnectionProvider } from '../connectors/types';
+import type { AwsProvider } from '../aws/types';
+import type { CheckState } from '../state/types';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
+
+export interface FindingLink {
+  label: string;
+  url: string;
+}
+
+/** One thing a check observed that a human should know about. */
+export interface Finding {
+  /** Stable within the check (volume id, `schema.table`, job id); the fingerprint is `checkId + key`. */
+  key: string;
+  severity: Severity;
+  /** One line a human reads in Chat. */
+  title: string;
+  summary?: string;
+  resource?: Record<string, unknown>;
+  labels?: Record<string, string>;
+  /** The numbers behind the title (`sourceRows`, `monthlyCostUsd`, ...). */
+  metrics?: Record<string, number>;
+  links?: FindingLink[];
+  /**
+   * `condition` fires until a later run no longer reports it; `event` is notified exactly once and never resolves.
+   * @default 'condition'
+   */
+  lifecycle?: 'condition' | 'event';
+}
+
+/** A named number a check observed whether or not it fired; becomes a Prometheus gauge. */
+export interface Measurement {
+  /** Metric name without the `guardrail_` prefix, e.g. `table_rows`. */
+  name: string;
+  value: number;
+  labels: Record<string, string>;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  measurements: Measurement[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  unit?: string;
+}
+
+/** What the engine hands a check for one run. */
+export interface CheckContext {
+  readonly checkId: string;
+  readonly kind: string;
+  /** Aborted when the check's timeout passes or the process stops. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** The run's start time; checks compute windows from it. */
+  readonly now: Date;
+  /** Folder of the config file, for resolving relative paths. */
+  readonly configDir: string;
+  readonly connections: ConnectionProvider;
+  readonly aws: AwsProvider;
+  readonly state: CheckState;
+  readonly progress: (p: Progress) => void;
+}
+
+/** Fields every check has, whatever its kind (added by the engine to each plugin's schema). */
+export interface CheckCommon {
+  id: string;
+  kind: string;
+  enabled: boolean;
+  schedule: string;
+  /** Milliseconds. */
+  timeoutMs: number;
+}
+
+/** A check plugin: one definition object per kind (see checks/<kind>/index.ts). */
+export interface CheckDefinition<Config = unknown> {
+  kind: string;
+  /** One line, shown by `guardrail checks`. */
+  description: string;
+  /** The plugin's own keys (a zod object); the engine adds id/kind/schedule/timeout/enabled. */
+  configSchema: z.ZodObject;
+  /** IAM actions the check calls, for `guardrail iam-policy`. Empty for checks that call no AWS API. */
+  permissions: readonly string[];
+  /** A config example (without id/kind), validated by the contract tests. */
+  example: Record<string, unknown>;
+  run(ctx: CheckContext, config: Config & CheckCommon): Promise<CheckResult>;
+  /** Connection names the config refers to, with their path inside the check, for load-time validation. */
+  connectionsOf?(config: Config): ConnectionRef[];
+}
+
+export interface ConnectionRef {
+  name: string;
+  /** Path inside the check's config, e.g. ['source'] or ['tables', 3, 'target']. */
+  path: (string | number)[];
+}
+
+// Definitions are heterogeneous; the registry stores them erased.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- config type is per plugin, validated by its schema
+export type AnyCheckDefinition = CheckDefinition<any>;
+
+export function defineCheck<S extends z.ZodObject>(
+  def: Omit<CheckDefinition<z.infer<S>>, 'configSchema'> & { configSchema: S },
+): CheckDefinition<z.infer<S>> {
+  return def;
+}

@@ -1,0 +1,115 @@
+import type { Database } from 'better-sqlite3';
+import type { Pool } from 'pg';
+
+/** One schema step. `sql` is used by both engines unless a dialect-specific text is given. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string | { sqlite: string; postgres: string };
+}
+
+const table = (ts: string, json: string) => `
+  CREATE TABLE guardrail_alert_state (
+    check_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    first_firing_at ${ts} NOT NULL,
+    last_seen_at ${ts} NOT NULL,
+    last_notified_at ${ts},
+    resolved_at ${ts},
+    finding ${json} NOT NULL,
+    PRIMARY KEY (check_id, key)
+  );
+  CREATE TABLE guardrail_outbox (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    created_at ${ts} NOT NULL,
+    payload ${json} NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at ${ts} NOT NULL,
+    last_error TEXT,
+    sent_at ${ts}
+  );
+  CREATE INDEX guardrail_outbox_pending ON guardrail_outbox (status, next_attempt_at);
+  CREATE TABLE guardrail_watermark (
+    check_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (check_id, name)
+  );
+  CREATE TABLE guardrail_first_seen (
+    check_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    first_seen_at ${ts} NOT NULL,
+    PRIMARY KEY (check_id, scope, key)
+  );`;
+
+/** Append only: a released migration is never edited, a change is a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'alert states, outbox, watermarks, first-seen keys',
+    sql: { sqlite: table('TEXT', 'TEXT'), postgres: table('TIMESTAMPTZ', 'JSONB') },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS guardrail_schema_version (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/** Arbitrary but fixed: every Guardrail process takes the same PostgreSQL advisory lock to migrate. */
+const MIGRATION_LOCK_KEY = 0x67726431;
+
+function sqlFor(migration: Migration, dialect: 'sqlite' | 'postgres'): string {
+  return typeof migration.sql === 'string' ? migration.sql : migration.sql[dialect];
+}
+
+function pending(applied: Set<number>): Migration[] {
+  return [...MIGRATIONS].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
+}
+
+export function migrateSqlite(db: Database): void {
+  // IMMEDIATE takes the write lock up front, so two processes cannot both decide a version is missing.
+  db.transaction(() => {
+    db.exec(VERSION_TABLE);
+    const rows = db.prepare('SELECT version FROM guardrail_schema_version').all() as { version: number }[];
+    const record = db.prepare(
+      'INSERT INTO guardrail_schema_version (version, description, applied_at) VALUES (?, ?, ?)',
+    );
+    for (const migration of pending(new Set(rows.map((row) => row.version)))) {
+      db.exec(sqlFor(migration, 'sqlite'));
+      record.run(migration.version, migration.description, new Date().toISOString());
+    }
+  }).immediate();
+}
+
+export async function migratePostgres(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(VERSION_TABLE);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM guardrail_schema_version');
+    for (const migration of pending(new Set(rows.map((row) => row.version)))) {
+      await client.query(sqlFor(migration, 'postgres'));
+      await client.query(
+        'INSERT INTO guardrail_schema_version (version, description, applied_at) VALUES ($1, $2, $3)',
+        [migration.version, migration.description, new Date().toISOString()],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,115 @@
+import type { Finding, Severity } from '../core/types';
+import type { AlertState, OutboxRecord, OutboxStatus } from './types';
+
+/** A timestamp as a driver returns it: ISO text from SQLite, a Date from `pg`. */
+type Timestamp = string | Date;
+
+export interface AlertStateRow {
+  check_id: string;
+  key: string;
+  status: AlertState['status'];
+  severity: Severity;
+  first_firing_at: Timestamp;
+  last_seen_at: Timestamp;
+  last_notified_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  finding: unknown;
+}
+
+export interface OutboxRow {
+  id: string;
+  channel: string;
+  check_id: string;
+  created_at: Timestamp;
+  payload: unknown;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+}
+
+/** Canonical ISO form, so both engines return the same text and SQLite can compare timestamps as strings. */
+export function iso(value: Timestamp): string {
+  return new Date(value).toISOString();
+}
+
+function optional<T, R>(value: T | null, map: (value: T) => R): R | undefined {
+  return value === null ? undefined : map(value);
+}
+
+/** `decode` turns the JSON column into a value: JSON.parse for SQLite text, identity for PostgreSQL jsonb. */
+export function toAlertState(row: AlertStateRow, decode: (json: unknown) => unknown): AlertState {
+  const state: AlertState = {
+    checkId: row.check_id,
+    key: row.key,
+    status: row.status,
+    severity: row.severity,
+    firstFiringAt: iso(row.first_firing_at),
+    lastSeenAt: iso(row.last_seen_at),
+    finding: decode(row.finding) as Finding,
+  };
+  const lastNotifiedAt = optional(row.last_notified_at, iso);
+  const resolvedAt = optional(row.resolved_at, iso);
+  if (lastNotifiedAt !== undefined) state.lastNotifiedAt = lastNotifiedAt;
+  if (resolvedAt !== undefined) state.resolvedAt = resolvedAt;
+  return state;
+}
+
+export function toOutboxRecord(row: OutboxRow, decode: (json: unknown) => unknown): OutboxRecord {
+  const record: OutboxRecord = {
+    id: row.id,
+    channel: row.channel,
+    checkId: row.check_id,
+    createdAt: iso(row.created_at),
+    payload: decode(row.payload),
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: iso(row.next_attempt_at),
+  };
+  if (row.last_error !== null) record.lastError = row.last_error;
+  const sentAt = optional(row.sent_at, iso);
+  if (sentAt !== undefined) record.sentAt = sentAt;
+  return record;
+}
+
+/** Column order of `alertStateValues`; inserts name their columns so later migrations may add more. */
+export const ALERT_STATE_COLUMNS =
+  'check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at, resolved_at, finding';
+
+export const OUTBOX_COLUMNS =
+  'id, channel, check_id, created_at, payload, status, attempts, next_attempt_at, last_error, sent_at';
+
+/** Column values for an alert state, timestamps in canonical ISO form and the finding as JSON text. */
+export function alertStateValues(state: AlertState): (string | null)[] {
+  return [
+    state.checkId,
+    state.key,
+    state.status,
+    state.severity,
+    iso(state.firstFiringAt),
+    iso(state.lastSeenAt),
+    state.lastNotifiedAt === undefined ? null : iso(state.lastNotifiedAt),
+    state.resolvedAt === undefined ? null : iso(state.resolvedAt),
+    JSON.stringify(state.finding),
+  ];
+}
+
+export function outboxValues(record: OutboxRecord): (string | number | null)[] {
+  return [
+    record.id,
+    record.channel,
+    record.checkId,
+    iso(record.createdAt),
+    JSON.stringify(record.payload),
+    record.status,
+    record.attempts,
+    iso(record.nextAttemptAt),
+    record.lastError ?? null,
+    record.sentAt === undefined ? null : iso(record.sentAt),
+  ];
+}
+
+export function uniqueKeys(keys: string[]): string[] {
+  return [...new Set(keys)];
+}

@@ -1,0 +1,147 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { migrateSqlite } from './migrations';
+import {
+  ALERT_STATE_COLUMNS,
+  OUTBOX_COLUMNS,
+  alertStateValues,
+  iso,
+  outboxValues,
+  toAlertState,
+  toOutboxRecord,
+  uniqueKeys,
+  type AlertStateRow,
+  type OutboxRow,
+} from './rows';
+import type { AlertState, OutboxRecord, StateStore } from './types';
+
+const BUSY_TIMEOUT_MS = 10_000;
+const decode = (json: unknown) => JSON.parse(json as string) as unknown;
+
+/** The embedded state store: one SQLite file in WAL mode, or `:memory:`. */
+export class SqliteStateStore implements StateStore {
+  private readonly db: Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new BetterSqlite3(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL syncs the WAL on every commit: an enqueued message survives a power loss, not only a crash.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+
+  async migrate(): Promise<void> {
+    migrateSqlite(this.db);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async alertStates(checkId: string): Promise<AlertState[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM guardrail_alert_state WHERE check_id = ? ORDER BY key')
+      .all(checkId) as AlertStateRow[];
+    return rows.map((row) => toAlertState(row, decode));
+  }
+
+  async commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void> {
+    const upsert = this.db.prepare(
+      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (check_id, key) DO UPDATE SET status = excluded.status, severity = excluded.severity,
+         first_firing_at = excluded.first_firing_at, last_seen_at = excluded.last_seen_at,
+         last_notified_at = excluded.last_notified_at, resolved_at = excluded.resolved_at,
+         finding = excluded.finding`,
+    );
+    const enqueue = this.db.prepare(
+      `INSERT INTO guardrail_outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    );
+    this.db
+      .transaction(() => {
+        for (const state of states) upsert.run(alertStateValues(state));
+        for (const record of outbox) enqueue.run(outboxValues(record));
+      })
+      .immediate();
+  }
+
+  async pendingOutbox(now: Date, limit: number): Promise<OutboxRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM guardrail_outbox WHERE status = 'pending' AND next_attempt_at <= ?
+         ORDER BY created_at, id LIMIT ?`,
+      )
+      .all(iso(now), limit) as OutboxRow[];
+    return rows.map((row) => toOutboxRecord(row, decode));
+  }
+
+  async countPending(): Promise<number> {
+    const row = this.db
+      .prepare("SELECT COUNT(*) AS n FROM guardrail_outbox WHERE status = 'pending'")
+      .get() as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  async markSent(id: string, at: Date): Promise<void> {
+    this.db.prepare("UPDATE guardrail_outbox SET status = 'sent', sent_at = ? WHERE id = ?").run(iso(at), id);
+  }
+
+  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    this.db
+      .prepare(
+        'UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+      )
+      .run(error, iso(nextAttemptAt), id);
+  }
+
+  async markDropped(id: string, error: string): Promise<void> {
+    this.db
+      .prepare("UPDATE guardrail_outbox SET status = 'dropped', last_error = ? WHERE id = ?")
+      .run(error, id);
+  }
+
+  async getWatermark(checkId: string, name: string): Promise<string | undefined> {
+    const row = this.db
+      .prepare('SELECT value FROM guardrail_watermark WHERE check_id = ? AND name = ?')
+      .get(checkId, name) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async setWatermark(checkId: string, name: string, value: string): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO guardrail_watermark (check_id, name, value) VALUES (?, ?, ?)
+         ON CONFLICT (check_id, name) DO UPDATE SET value = excluded.value`,
+      )
+      .run(checkId, name, value);
+  }
+
+  async observe(checkId: string, scope: string, keys: string[], now: Date): Promise<Map<string, Date>> {
+    const wanted = uniqueKeys(keys);
+    const insert = this.db.prepare(
+      `INSERT INTO guardrail_first_seen (check_id, scope, key, first_seen_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (check_id, scope, key) DO NOTHING`,
+    );
+    const forget = this.db.prepare(
+      'DELETE FROM guardrail_first_seen WHERE check_id = ? AND scope = ? AND key = ?',
+    );
+    const all = this.db.prepare(
+      'SELECT key, first_seen_at FROM guardrail_first_seen WHERE check_id = ? AND scope = ?',
+    );
+    const seenAt = iso(now);
+    const rows = this.db
+      .transaction(() => {
+        const keep = new Set(wanted);
+        for (const row of all.all(checkId, scope) as { key: string }[]) {
+          if (!keep.has(row.key)) forget.run(checkId, scope, row.key);
+        }
+        for (const key of wanted) insert.run(checkId, scope, key, seenAt);
+        return all.all(checkId, scope) as { key: string; first_seen_at: string }[];
+      })
+      .immediate();
+    return new Map(rows.map((row) => [row.key, new Date(row.first_seen_at)]));
+  }
+}

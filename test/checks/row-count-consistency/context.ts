@@ -1,0 +1,55 @@
+import pino from 'pino';
+import type { AwsProvider } from '../../../src/aws/types';
+import type { CheckCommon, CheckContext, Progress } from '../../../src/core/types';
+import { ConnectionConfig } from '../../../src/connectors/config';
+import { createConnectionProvider } from '../../../src/connectors/provider';
+import type { ConnectionProvider } from '../../../src/connectors/types';
+import { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
+
+export const silentLog = pino({ level: 'silent' });
+
+const noAws: AwsProvider = {
+  targets: async () => [],
+  clientConfig: () => ({ region: 'us-east-1' }),
+};
+
+/** A check context over real connectors, for one run at `now`. */
+export function checkContext(
+  connections: ConnectionProvider,
+  opts: { now?: Date; configDir?: string; signal?: AbortSignal; progress?: Progress[] } = {},
+): CheckContext {
+  return {
+    checkId: 'consistency',
+    kind: 'row-count-consistency',
+    signal: opts.signal ?? new AbortController().signal,
+    log: silentLog,
+    now: opts.now ?? new Date(),
+    configDir: opts.configDir ?? process.cwd(),
+    connections,
+    aws: noAws,
+    state: {
+      getWatermark: async () => undefined,
+      setWatermark: async () => undefined,
+      observe: async () => new Map(),
+    },
+    progress: (p) => opts.progress?.push(p),
+  };
+}
+
+export function provider(connections: Record<string, unknown>, configDir = process.cwd()): ConnectionProvider {
+  const parsed: Record<string, ConnectionConfig> = {};
+  for (const [name, raw] of Object.entries(connections)) parsed[name] = ConnectionConfig.parse(raw);
+  return createConnectionProvider(parsed, { configDir, log: silentLog });
+}
+
+/** Parses the check's own keys and adds what the engine would. */
+export function checkConfig(raw: Record<string, unknown>): RowCountConsistencyConfig & CheckCommon {
+  return {
+    ...RowCountConsistencyConfig.parse(raw),
+    id: 'consistency',
+    kind: 'row-count-consistency',
+    enabled: true,
+    schedule: '*/5 * * * *',
+    timeoutMs: 60_000,
+  };
+}

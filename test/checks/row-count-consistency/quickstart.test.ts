@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { rowCountConsistency } from '../../../checks/row-count-consistency';
+import { checkConfig, checkContext, provider } from './context';
+
+const QUICKSTART = join(__dirname, '../../../examples/quickstart');
+
+describe('the quickstart example', () => {
+  it('reports the drifted orders table, and only it', async () => {
+    const config = parse(await readFile(join(QUICKSTART, 'guardrail.yaml'), 'utf8'));
+    const { id: _id, kind: _kind, ...check } = config.checks[0];
+    const connections = provider(config.connections, QUICKSTART);
+
+    const result = await rowCountConsistency.run(
+      checkContext(connections, { configDir: QUICKSTART }),
+      checkConfig(check),
+    );
+    await connections.closeAll();
+
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        key: 'shop.orders',
+        severity: 'critical',
+        title:
+          'shop.orders: target has 7 fewer rows than source (source 240, target 233, 2.92%; whole table)',
+        metrics: { sourceRows: 240, targetRows: 233, diffRows: 7, diffRatio: 7 / 240, allowedRows: 1 },
+      }),
+    ]);
+    expect(result.measurements.filter((m) => m.name === 'table_row_diff')).toEqual([
+      { name: 'table_row_diff', value: 0, labels: { check: 'consistency', table: 'shop.customers' } },
+      { name: 'table_row_diff', value: 7, labels: { check: 'consistency', table: 'shop.orders' } },
+      { name: 'table_row_diff', value: 1, labels: { check: 'consistency', table: 'shop.products' } },
+      { name: 'table_row_diff', value: 0, labels: { check: 'consistency', table: 'shop.payments' } },
+    ]);
+    expect(result.measurements).toContainEqual({
+      name: 'table_freshness_lag_seconds',
+      value: 21 * 60,
+      labels: { check: 'consistency', table: 'shop.orders' },
+    });
+  });
+});

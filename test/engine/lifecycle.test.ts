@@ -1,0 +1,176 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processResults, type PipelineConfig } from '../../alerts/pipeline';
+import type { Finding } from '../../src/core/types';
+import type { CheckRunResult } from '../../src/engine/runner';
+import { openStateStore } from '../../src/state/open-store';
+import type { StateStore } from '../../src/state/types';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-21T00:00:00Z');
+
+const drift = (key: string, severity: Finding['severity'] = 'warning'): Finding => ({
+  key,
+  severity,
+  title: `${key} drifted`,
+});
+
+const result = (
+  findings: Finding[],
+  status: CheckRunResult['status'] = findings.length ? 'firing' : 'ok',
+) => ({
+  id: 'consistency',
+  kind: 'row-count-consistency',
+  status,
+  startedAt: new Date(T0).toISOString(),
+  durationMs: 1,
+  findings,
+  measurements: [],
+});
+
+const CONFIG: PipelineConfig = {
+  routes: [{ channel: 'console' }],
+  silences: [],
+  repeatInterval: 4 * HOUR,
+  sendResolved: true,
+};
+
+/** Runs the pipeline at `T0 + hours` and returns per-finding report states and notified statuses. */
+async function runAt(
+  store: StateStore,
+  hours: number,
+  findings: Finding[],
+  config = CONFIG,
+  status?: CheckRunResult['status'],
+) {
+  const out = await processResults(
+    [result(findings, status)],
+    config,
+    store,
+    new Date(T0 + hours * HOUR),
+    false,
+  );
+  const states = Object.fromEntries((out.findings.get('consistency') ?? []).map((f) => [f.key, f.state]));
+  const notified = out.notifications.flatMap((n) => n.items.map((i) => `${i.key}:${i.status}`));
+  return { states, notified, messages: out.notifications.length };
+}
+
+describe('alert lifecycle over consecutive runs', () => {
+  let store: StateStore;
+
+  beforeEach(async () => {
+    store = await openStateStore(
+      `sqlite://${join(mkdtempSync(join(tmpdir(), 'lifecycle-')), 'state.db')}`,
+      '/',
+    );
+  });
+  afterEach(() => store.close());
+
+  it('notifies a new finding, suppresses the repeat, repeats after the interval, then resolves', async () => {
+    const first = await runAt(store, 0, [drift('users')]);
+    const soon = await runAt(store, 1, [drift('users')]);
+    const due = await runAt(store, 4, [drift('users')]);
+    const gone = await runAt(store, 5, []);
+    const quiet = await runAt(store, 6, []);
+
+    expect(first).toEqual({ states: { users: 'new' }, notified: ['users:new'], messages: 1 });
+    expect(soon).toEqual({ states: { users: 'firing' }, notified: [], messages: 0 });
+    expect(due).toEqual({ states: { users: 'firing' }, notified: ['users:repeat'], messages: 1 });
+    expect(gone).toEqual({ states: { users: 'resolved' }, notified: ['users:resolved'], messages: 1 });
+    expect(quiet).toEqual({ states: {}, notified: [], messages: 0 });
+  });
+
+  it('fires again as new after a resolve, with a new firing-since time', async () => {
+    await runAt(store, 0, [drift('users')]);
+    await runAt(store, 1, []);
+
+    const again = await runAt(store, 2, [drift('users')]);
+    const [state] = await store.alertStates('consistency');
+
+    expect(again.notified).toEqual(['users:new']);
+    expect(state?.firstFiringAt).toBe(new Date(T0 + 2 * HOUR).toISOString());
+  });
+
+  it('mutes a silenced finding until the silence expires, then notifies it as new', async () => {
+    const until = new Date(T0 + 2 * HOUR).toISOString();
+    const silenced = { ...CONFIG, silences: [{ match: { key: 'us*' }, until, reason: 'backfill' }] };
+
+    const muted = await runAt(store, 0, [drift('users'), drift('orders')], silenced);
+    const expired = await runAt(store, 3, [drift('users'), drift('orders')], silenced);
+
+    expect(muted.states).toEqual({ users: 'silenced', orders: 'new' });
+    expect(muted.notified).toEqual(['orders:new']);
+    expect(expired.states).toEqual({ users: 'new', orders: 'firing' });
+    expect(expired.notified).toEqual(['users:new']);
+  });
+
+  it('sends no resolved notice for a finding that was never notified, or when sendResolved is off', async () => {
+    const noResolved = { ...CONFIG, sendResolved: false };
+    await runAt(store, 0, [drift('users')], noResolved);
+
+    const gone = await runAt(store, 1, [], noResolved);
+
+    expect(gone).toEqual({ states: { users: 'resolved' }, notified: [], messages: 0 });
+  });
+
+  it('notifies an event once and never resolves it', async () => {
+    const job = { ...drift('job-1'), lifecycle: 'event' as const };
+
+    const first = await runAt(store, 0, [job]);
+    const again = await runAt(store, 5, [job]);
+    const gone = await runAt(store, 6, []);
+
+    expect(first.notified).toEqual(['job-1:new']);
+    expect(again.notified).toEqual([]);
+    expect(gone).toEqual({ states: {}, notified: [], messages: 0 });
+  });
+
+  it('repeats at once when the severity escalates', async () => {
+    await runAt(store, 0, [drift('users', 'warning')]);
+
+    const escalated = await runAt(store, 1, [drift('users', 'critical')]);
+
+    expect(escalated.notified).toEqual(['users:repeat']);
+  });
+
+  it('keeps other alerts firing while the check errors, and resolves its check-error when it recovers', async () => {
+    await runAt(store, 0, [drift('users')]);
+    const broken = await runAt(
+      store,
+      1,
+      [{ key: 'check-error', severity: 'warning', title: 'could not run' }],
+      CONFIG,
+      'error',
+    );
+
+    const recovered = await runAt(store, 2, [drift('users')]);
+
+    expect(broken.states).toEqual({ 'check-error': 'new' });
+    expect(recovered.states).toEqual({ users: 'firing', 'check-error': 'resolved' });
+    expect(recovered.notified).toEqual(['check-error:resolved']);
+  });
+
+  it('groups 1,000 findings of one check into one message per channel', async () => {
+    const routed = {
+      ...CONFIG,
+      routes: [{ match: { severity: 'critical' as const }, channel: 'pager' }, { channel: 'console' }],
+    };
+    const findings = Array.from({ length: 1000 }, (_, i) => drift(`t${i}`, i % 10 ? 'warning' : 'critical'));
+
+    const out = await processResults([result(findings)], routed, store, new Date(T0), false);
+
+    expect(out.notifications.map((n) => [n.channel, n.items.length])).toEqual([
+      ['pager', 100],
+      ['console', 900],
+    ]);
+    expect(await store.countPending()).toBe(2);
+  });
+
+  it('changes no state in a dry run', async () => {
+    await processResults([result([drift('users')])], CONFIG, store, new Date(T0), true);
+
+    expect(await store.alertStates('consistency')).toEqual([]);
+    expect(await store.countPending()).toBe(0);
+  });
+});

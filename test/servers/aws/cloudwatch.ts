@@ -1,0 +1,62 @@
+import type { FakeFunction, FakeRegion } from './world';
+import { json, type Reply } from './reply';
+
+/** @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html */
+export const MAX_QUERIES_PER_CALL = 500;
+
+interface MetricQuery {
+  Id: string;
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: string }[] };
+    Period: number;
+    Stat: string;
+  };
+}
+
+const STAT_OF: Record<string, (f: FakeFunction) => number | undefined> = {
+  'Invocations/Sum': (f) => f.invocations,
+  'Errors/Sum': (f) => f.errors,
+  'Throttles/Sum': (f) => f.throttles,
+  'Duration/Maximum': (f) => f.maxDurationMs,
+};
+
+/** GetMetricData in AWS JSON 1.0 (what @aws-sdk/client-cloudwatch ≥ 3.949 speaks); `pageSize` forces NextToken. */
+export function getMetricData(data: FakeRegion, body: string, pageSize = Infinity): Reply {
+  const input = JSON.parse(body) as {
+    MetricDataQueries: MetricQuery[];
+    StartTime: number;
+    NextToken?: string;
+  };
+  if (input.MetricDataQueries.length > MAX_QUERIES_PER_CALL) {
+    return json(
+      400,
+      { __type: 'com.amazonaws.cloudwatch#InvalidParameterValue', message: 'too many queries' },
+      {
+        'x-amzn-query-error': 'InvalidParameterValue;Sender',
+      },
+    );
+  }
+  const results = input.MetricDataQueries.map((q) => {
+    const stat = q.MetricStat;
+    const name = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
+    const fn = data.functions.find((f) => f.name === name);
+    const value = stat && fn ? STAT_OF[`${stat.Metric.MetricName}/${stat.Stat}`]?.(fn) : undefined;
+    return {
+      Id: q.Id,
+      Label: stat?.Metric.MetricName ?? q.Id,
+      Timestamps: value === undefined ? [] : [input.StartTime],
+      Values: value === undefined ? [] : [value],
+      StatusCode: 'Complete',
+    };
+  });
+  const start = Number(input.NextToken ?? 0);
+  const end = Math.min(results.length, start + pageSize);
+  const next = end < results.length ? String(end) : undefined;
+  return json(
+    200,
+    { MetricDataResults: results.slice(start, end), Messages: [], ...(next ? { NextToken: next } : {}) },
+    {
+      'content-type': 'application/x-amz-json-1.0',
+    },
+  );
+}

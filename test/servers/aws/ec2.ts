@@ -1,0 +1,58 @@
+import type { FakeRegion } from './world';
+import { el, tagSet } from './xml';
+import type { Reply } from './reply';
+
+const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+const CREATED = '2026-01-05T10:00:00.000Z';
+
+function envelope(action: string, inner: string): Reply {
+  const body = `<?xml version="1.0" encoding="UTF-8"?><${action}Response xmlns="${NS}"><requestId>req-1</requestId>${inner}</${action}Response>`;
+  return { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body };
+}
+
+/** `Filter.N.Name` / `Filter.N.Value.M` query parameters as a map. */
+function filters(params: URLSearchParams): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, name] of params) {
+    const m = /^Filter\.(\d+)\.Name$/.exec(key);
+    if (!m) continue;
+    const values = [...params].filter(([k]) => k.startsWith(`Filter.${m[1]}.Value.`)).map(([, v]) => v);
+    out.set(name, values);
+  }
+  return out;
+}
+
+export function describeVolumes(region: string, data: FakeRegion, params: URLSearchParams): Reply {
+  const status = filters(params).get('status');
+  const matching = data.volumes.filter((v) => !status || status.includes(v.state));
+  const max = Number(params.get('MaxResults') ?? 1000);
+  const start = Number(params.get('NextToken') ?? 0);
+  const page = matching.slice(start, start + max);
+  const next = start + max < matching.length ? String(start + max) : undefined;
+  const items = page.map(
+    (v) =>
+      `<item>${el('volumeId', v.id)}${el('size', v.sizeGiB)}<snapshotId/>${el('availabilityZone', `${region}a`)}` +
+      `${el('status', v.state)}${el('createTime', CREATED)}<attachmentSet/>${tagSet(v.tags)}` +
+      `${el('volumeType', v.type)}${el('iops', v.iops)}${el('throughput', v.throughput)}` +
+      `${el('encrypted', false)}${el('multiAttachEnabled', false)}</item>`,
+  );
+  return envelope('DescribeVolumes', `<volumeSet>${items.join('')}</volumeSet>${el('nextToken', next)}`);
+}
+
+export function describeAddresses(data: FakeRegion): Reply {
+  const items = data.addresses.map(
+    (a) =>
+      `<item>${el('publicIp', a.publicIp)}${el('allocationId', a.allocationId)}<domain>vpc</domain>` +
+      `${el('associationId', a.associationId)}${el('instanceId', a.instanceId)}` +
+      `${el('publicIpv4Pool', a.publicIpv4Pool ?? 'amazon')}${el('networkBorderGroup', 'x')}${tagSet(a.tags)}</item>`,
+  );
+  return envelope('DescribeAddresses', `<addressesSet>${items.join('')}</addressesSet>`);
+}
+
+export function describeRegions(regions: string[]): Reply {
+  const items = regions.map(
+    (r) =>
+      `<item>${el('regionName', r)}${el('regionEndpoint', `ec2.${r}.amazonaws.com`)}${el('optInStatus', 'opt-in-not-required')}</item>`,
+  );
+  return envelope('DescribeRegions', `<regionInfo>${items.join('')}</regionInfo>`);
+}

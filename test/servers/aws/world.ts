@@ -1,0 +1,67 @@
+/** The fake AWS estate the loopback server answers from, per account and region. */
+export interface FakeVolume {
+  id: string;
+  sizeGiB: number;
+  type: string;
+  state: 'available' | 'in-use' | 'creating';
+  iops?: number;
+  throughput?: number;
+  tags?: Record<string, string>;
+}
+
+export interface FakeAddress {
+  allocationId: string;
+  publicIp: string;
+  associationId?: string;
+  instanceId?: string;
+  publicIpv4Pool?: string;
+  tags?: Record<string, string>;
+}
+
+export interface FakeFunction {
+  name: string;
+  timeoutSeconds: number;
+  tags?: Record<string, string>;
+  invocations?: number;
+  errors?: number;
+  throttles?: number;
+  /** Maximum Duration in ms; undefined = no datapoint. */
+  maxDurationMs?: number;
+}
+
+export interface FakeRegion {
+  volumes: FakeVolume[];
+  addresses: FakeAddress[];
+  functions: FakeFunction[];
+}
+
+export interface FakeAccount {
+  id: string;
+  /** Role that AssumeRole accepts for this account. */
+  roleArn?: string;
+  externalId?: string;
+  regions: Record<string, FakeRegion>;
+}
+
+/** What the server does wrong on purpose. */
+export interface Faults {
+  /** `account/region` or `account/region/service:Action` answered with AccessDenied. */
+  deny: Set<string>;
+  /** `service:Action` → how many calls to throttle before answering. */
+  throttle: Map<string, number>;
+  /** Added to every response (ms). */
+  latencyMs: number;
+}
+
+export function emptyRegion(): FakeRegion {
+  return { volumes: [], addresses: [], functions: [] };
+}
+
+export function newFaults(): Faults {
+  return { deny: new Set(), throttle: new Map(), latencyMs: 0 };
+}
+
+/** Access key the server hands out for an account's assumed role; it names the account on later calls. */
+export function sessionKeyFor(accountId: string): string {
+  return `ASIA${accountId}`;
+}

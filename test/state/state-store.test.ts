@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LATEST_SCHEMA_VERSION } from '../../src/state/migrations';
+import { openStateStore } from '../../src/state/open-store';
+import type { OutboxRecord, StateStore } from '../../src/state/types';
+import { freshPgDatabase } from '../harness/databases';
+import { alert, message } from './records';
+import { schemaVersions } from './schema-versions';
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'guardrail-state-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+const engines: [string, () => Promise<string>][] = [
+  ['sqlite', async () => `sqlite://${join(tempDir(), 'nested', 'state.db')}`],
+  ['postgres', () => freshPgDatabase('state')],
+];
+
+describe.each(engines)('%s state store', (_engine, newUrl) => {
+  let url: string;
+  let store: StateStore;
+
+  beforeEach(async () => {
+    url = await newUrl();
+    store = await openStateStore(url, '/');
+  });
+  afterEach(() => store.close());
+
+  it('records the schema version once, however many processes migrate at the same time', async () => {
+    const fresh = await newUrl();
+
+    const stores = await Promise.all([1, 2, 3].map(() => openStateStore(fresh, '/')));
+    await Promise.all(stores.map((each) => each.migrate()));
+    await Promise.all(stores.map((each) => each.close()));
+
+    expect(await schemaVersions(fresh)).toEqual([LATEST_SCHEMA_VERSION]);
+  });
+
+  it('upserts alert states by check and key and reads them back per check', async () => {
+    await store.commitAlerts([alert(), alert({ key: 'vol-2' }), alert({ checkId: 'other' })], []);
+    const resolved = alert({
+      status: 'resolved',
+      resolvedAt: '2025-01-02T00:00:00Z',
+      lastNotifiedAt: '2025-01-02T00:00:00Z',
+    });
+
+    await store.commitAlerts([resolved], []);
+
+    expect(await store.alertStates('idle')).toEqual([
+      { ...resolved, resolvedAt: '2025-01-02T00:00:00.000Z', lastNotifiedAt: '2025-01-02T00:00:00.000Z' },
+      alert({ key: 'vol-2' }),
+    ]);
+  });
+
+  it('enqueues a message once however often it is committed', async () => {
+    await store.commitAlerts([], [message('m1', '2025-01-01T00:00:00.000Z')]);
+
+    await store.commitAlerts([], [message('m1', '2025-01-01T00:00:00.000Z', { payload: 'changed' })]);
+
+    expect(await store.pendingOutbox(new Date('2025-01-01T00:00:00Z'), 10)).toEqual([
+      message('m1', '2025-01-01T00:00:00.000Z'),
+    ]);
+    expect(await store.countPending()).toBe(1);
+  });
+
+  it('returns due pending messages oldest first, up to the limit', async () => {
+    const due = (id: string, at: string) => message(id, at, { nextAttemptAt: '2025-01-01T00:00:00.000Z' });
+    const later = message('m-later', '2025-01-01T00:00:00.000Z', {
+      nextAttemptAt: '2025-01-01T00:00:01.000Z',
+    });
+    await store.commitAlerts(
+      [],
+      [due('b', '2025-01-01T00:00:00.000Z'), due('c', '2024-12-31T00:00:00.000Z'), later],
+    );
+    await store.commitAlerts(
+      [],
+      [due('a', '2025-01-01T00:00:00.000Z'), due('d', '2025-01-01T00:00:00.000Z')],
+    );
+
+    const pending = await store.pendingOutbox(new Date('2025-01-01T00:00:00.500Z'), 3);
+
+    expect(pending.map((record) => record.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('counts failures, then sends or drops, leaving only pending messages to deliver', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    await store.commitAlerts([], [message('retry', at), message('sent', at), message('dropped', at)]);
+
+    await store.markFailed('retry', 'HTTP 503', new Date('2025-01-01T00:01:00Z'));
+    await store.markFailed('retry', 'HTTP 429', new Date('2025-01-01T00:02:00Z'));
+    await store.markSent('sent', new Date('2025-01-01T00:00:05Z'));
+    await store.markDropped('dropped', 'HTTP 404: no such space');
+
+    expect(await store.countPending()).toBe(1);
+    expect(await store.pendingOutbox(new Date('2025-01-01T00:01:59Z'), 10)).toEqual([]);
+    expect(await store.pendingOutbox(new Date('2025-01-01T00:02:00Z'), 10)).toEqual([
+      message('retry', at, { attempts: 2, lastError: 'HTTP 429', nextAttemptAt: '2025-01-01T00:02:00.000Z' }),
+    ]);
+  });
+
+  it('keeps a watermark per check and name', async () => {
+    await store.setWatermark('jobs', 'lastJobAt', '2025-01-01');
+    await store.setWatermark('jobs', 'lastJobAt', '2025-01-02');
+    await store.setWatermark('other', 'lastJobAt', 'x');
+
+    const values = [
+      await store.getWatermark('jobs', 'lastJobAt'),
+      await store.getWatermark('jobs', 'missing'),
+    ];
+
+    expect(values).toEqual(['2025-01-02', undefined]);
+  });
+
+  it('keeps first-seen of known keys, forgets missing ones and starts them over when they return', async () => {
+    const [t1, t2, t3] = ['2025-01-01T00:00:00Z', '2025-01-02T00:00:00Z', '2025-01-03T00:00:00Z'].map(
+      (t) => new Date(t),
+    );
+    await store.observe('idle', 'us-east-1', ['vol-1', 'vol-2'], t1!);
+    const second = await store.observe('idle', 'us-east-1', ['vol-1', 'vol-3'], t2!);
+
+    const third = await store.observe('idle', 'us-east-1', ['vol-1', 'vol-2', 'vol-3'], t3!);
+
+    expect(second).toEqual(
+      new Map([
+        ['vol-1', t1],
+        ['vol-3', t2],
+      ]),
+    );
+    expect(third).toEqual(
+      new Map([
+        ['vol-1', t1],
+        ['vol-2', t3],
+        ['vol-3', t2],
+      ]),
+    );
+  });
+
+  it('keeps first-seen keys apart per check and scope', async () => {
+    const [t1, t2] = [new Date('2025-01-01T00:00:00Z'), new Date('2025-01-02T00:00:00Z')];
+    await store.observe('idle', 'eu-west-1', ['vol-1'], t1);
+    await store.observe('other', 'us-east-1', ['vol-1'], t1);
+
+    const seen = await store.observe('idle', 'us-east-1', ['vol-1'], t2);
+
+    expect(seen).toEqual(new Map([['vol-1', t2]]));
+    expect(await store.observe('idle', 'eu-west-1', ['vol-1'], t2)).toEqual(new Map([['vol-1', t1]]));
+    expect(await store.observe('other', 'us-east-1', ['vol-1'], t2)).toEqual(new Map([['vol-1', t1]]));
+  });
+
+  it('observes 10,000 keys in one call and forgets half of them in the next', async () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `vol-${i}`);
+    const [t1, t2] = [new Date('2025-01-01T00:00:00Z'), new Date('2025-01-02T00:00:00Z')];
+    await store.observe('idle', 'all', keys, t1);
+
+    const seen = await store.observe('idle', 'all', [...keys.slice(5_000), 'vol-new'], t2);
+
+    expect(seen.size).toBe(5_001);
+    expect(seen.get('vol-9999')).toEqual(t1);
+    expect(seen.get('vol-new')).toEqual(t2);
+    expect(seen.has('vol-0')).toBe(false);
+  });
+});
+
+describe('sqlite state store after a crash', () => {
+  it('still holds a message committed by a process that was then killed', async () => {
+    const file = join(tempDir(), 'state.db');
+    await (await openStateStore(`sqlite://${file}`, '/')).close();
+    const record = message('m1', '2025-01-01T00:00:00.000Z');
+
+    await commitThenKill(file, record);
+
+    const store = await openStateStore(`sqlite://${file}`, '/');
+    expect(await store.pendingOutbox(new Date('2025-01-01T00:00:00Z'), 10)).toEqual([record]);
+    await store.close();
+  });
+});
+
+async function commitThenKill(file: string, record: OutboxRecord): Promise<void> {
+  const script = join(__dirname, 'fixtures', 'commit-then-hang.mjs');
+  const child = spawn(process.execPath, [script, file, JSON.stringify(record)], { stdio: 'pipe' });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('committed') && resolve());
+    child.once('exit', (code) => reject(new Error(`child exited with ${code} before committing: ${stderr}`)));
+  });
+  const killed = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await killed;
+}
