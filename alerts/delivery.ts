@@ -16,7 +16,19 @@ export interface DeliveryOptions {
   signal?: AbortSignal;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
   onOutcome?: (channel: string, outcome: 'sent' | 'failed' | 'dropped') => void;
+}
+
+/** A channel that answered with a non-retryable error (400/401/403/404) and has not delivered since. */
+export interface BrokenChannel {
+  /** The channel's (redacted) error. */
+  error: string;
+  status?: number;
+  /** ISO time it was first found broken. */
+  since: string;
+  /** True only in the run that found it broken: the one run that logs it as an error. */
+  firstReported: boolean;
 }
 
 export interface DeliverySummary {
@@ -24,9 +36,17 @@ export interface DeliverySummary {
   failed: number;
   pending: number;
   dropped: number;
-  /** Channels that answered with a non-retryable error this run (e.g. a deleted webhook). */
-  broken: Map<string, string>;
+  /** Every configured channel still broken after this run, including ones found broken by earlier runs. */
+  broken: Map<string, BrokenChannel>;
+  /** Channels that were broken and delivered again in this run. */
+  recovered: string[];
 }
+
+/** Where the broken state of a channel survives between runs (store watermarks of a reserved id). */
+export const BROKEN_WATERMARK = {
+  checkId: 'guardrail',
+  name: (channel: string) => `channel-broken:${channel}`,
+};
 
 const BATCH = 200;
 const BACKOFF_BASE_MS = 1000;
@@ -40,91 +60,183 @@ export function backoffMs(attempt: number, retryAfterMs?: number, random = Math.
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
-/** Sends what the outbox holds: paced per destination, retried with backoff within the budget, never twice. */
-export async function deliverOutbox(options: DeliveryOptions): Promise<DeliverySummary> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? sleepFor;
-  const deadline = now() + options.budgetMs;
-  const lastSend = new Map<string, number>();
-  const summary: DeliverySummary = { sent: 0, failed: 0, pending: 0, dropped: 0, broken: new Map() };
-
-  while (!options.signal?.aborted) {
-    const due = await options.store.pendingOutbox(new Date(now()), BATCH);
-    const sendable = due.filter((r) => !summary.broken.has(r.channel));
-    if (!sendable.length) {
-      const wait = await nextWait(options.store, now(), deadline, summary);
-      if (wait === undefined) break;
-      await sleep(wait, options.signal);
-      continue;
-    }
-    for (const record of sendable) {
-      if (options.signal?.aborted || now() >= deadline) break;
-      await deliverOne(record, options, summary, lastSend, now, sleep);
-    }
-    if (now() >= deadline) break;
-  }
-  summary.pending = await options.store.countPending();
-  return summary;
+interface Run {
+  options: DeliveryOptions;
+  summary: DeliverySummary;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  deadline: number;
+  /** Per pacing key: the earliest time of the next send (pacing, and Retry-After for the whole destination). */
+  notBefore: Map<string, number>;
+  /** Channels that failed for good in this run: not tried again until the next run. */
+  blocked: Set<string>;
 }
 
-async function deliverOne(
-  record: OutboxRecord,
-  options: DeliveryOptions,
-  summary: DeliverySummary,
-  lastSend: Map<string, number>,
-  now: () => number,
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
-): Promise<void> {
-  const { store, log } = options;
+/**
+ * Sends what the outbox holds: paced per destination, retried with backoff within the budget. A record is
+ * marked sent only after the channel acknowledged it, so a crash in between resends it (with the same id).
+ */
+export async function deliverOutbox(options: DeliveryOptions): Promise<DeliverySummary> {
+  const now = options.now ?? Date.now;
+  const run: Run = {
+    options,
+    now,
+    sleep: options.sleep ?? sleepFor,
+    deadline: now() + options.budgetMs,
+    notBefore: new Map(),
+    blocked: new Set(),
+    summary: {
+      sent: 0,
+      failed: 0,
+      pending: 0,
+      dropped: 0,
+      broken: await knownBroken(options),
+      recovered: [],
+    },
+  };
+  // Records of blocked channels stay pending; fetch past them so they never starve the other channels.
+  let limit = BATCH;
+  while (!options.signal?.aborted && now() < run.deadline) {
+    const due = await options.store.pendingOutbox(new Date(now()), limit);
+    const sendable = due.filter((r) => !run.blocked.has(r.channel) || tooOld(r, run));
+    limit = BATCH + (due.length - sendable.length);
+    if (!sendable.length) {
+      const wait = await nextWait(run, limit);
+      if (wait === undefined) break;
+      await run.sleep(wait, options.signal);
+      continue;
+    }
+    let progress = false;
+    for (const record of sendable) {
+      if (options.signal?.aborted || now() >= run.deadline) break;
+      if (run.blocked.has(record.channel) && !tooOld(record, run)) continue;
+      if (await deliverOne(record, run)) progress = true;
+    }
+    if (!progress) break; // everything due waits for pacing past the deadline
+  }
+  run.summary.pending = await options.store.countPending();
+  return run.summary;
+}
+
+/** Returns false when the record was left for the next run without an attempt. */
+async function deliverOne(record: OutboxRecord, run: Run): Promise<boolean> {
+  const { options, summary, now } = run;
   const channel = options.channels.get(record.channel);
-  const age = now() - Date.parse(record.createdAt);
-  if (!channel || age > options.maxAgeMs) {
-    const why = !channel ? `channel '${record.channel}' is no longer configured` : 'older than alerts.maxDeliveryAge';
-    log.error({ channel: record.channel, check: record.checkId, message: record.id, attempts: record.attempts }, `dropped undeliverable alert: ${why}`);
-    await store.markDropped(record.id, why);
+  if (!channel || tooOld(record, run)) {
+    const why = !channel
+      ? `channel '${record.channel}' is no longer configured`
+      : 'older than alerts.maxDeliveryAge';
+    const meta = {
+      channel: record.channel,
+      check: record.checkId,
+      message: record.id,
+      attempts: record.attempts,
+    };
+    options.log.error(meta, `dropped undeliverable alert: ${why}`);
+    await options.store.markDropped(record.id, why);
     summary.dropped++;
     options.onOutcome?.(record.channel, 'dropped');
-    return;
+    return true;
   }
-  const wait = (lastSend.get(channel.pacingKey) ?? 0) + channel.minIntervalMs - now();
-  if (wait > 0) await sleep(wait, options.signal);
-  lastSend.set(channel.pacingKey, now());
+  const wait = (run.notBefore.get(channel.pacingKey) ?? 0) - now();
+  if (wait > 0) {
+    if (now() + wait >= run.deadline) return false;
+    await run.sleep(wait, options.signal);
+  }
+  run.notBefore.set(channel.pacingKey, now() + channel.minIntervalMs);
 
   const timeout = AbortSignal.timeout(options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     await channel.send(record.payload as Notification, { signal });
-    await store.markSent(record.id, new Date(now()));
-    summary.sent++;
-    options.onOutcome?.(record.channel, 'sent');
   } catch (error) {
-    const retryable = error instanceof ChannelError ? error.retryable : true;
-    const message = errorMessage(error);
-    summary.failed++;
-    options.onOutcome?.(record.channel, 'failed');
-    if (!retryable) {
-      // A configuration problem (400/401/403/404): report it once and stop hitting the channel this run.
-      summary.broken.set(record.channel, message);
-      log.error({ channel: record.channel, err: message }, 'alert channel rejected the message; fix its configuration');
-      await store.markFailed(record.id, message, new Date(now()));
+    await failed(record, channel, error, run);
+    return true;
+  }
+  await options.store.markSent(record.id, new Date(now()));
+  summary.sent++;
+  options.onOutcome?.(record.channel, 'sent');
+  if (summary.broken.delete(record.channel)) {
+    await setBroken(options.store, record.channel, '');
+    summary.recovered.push(record.channel);
+    options.log.info({ channel: record.channel }, 'alert channel delivers again');
+  }
+  return true;
+}
+
+async function failed(record: OutboxRecord, channel: Channel, error: unknown, run: Run): Promise<void> {
+  const { options, summary, now } = run;
+  const retryable = error instanceof ChannelError ? error.retryable : true;
+  const message = errorMessage(error);
+  summary.failed++;
+  options.onOutcome?.(record.channel, 'failed');
+  if (!retryable) {
+    // A configuration problem (400/401/403/404): stop hitting the channel this run, keep its messages pending
+    // (until maxDeliveryAge) for when it is fixed, and report it once per broken episode, not every run.
+    run.blocked.add(record.channel);
+    await options.store.markFailed(record.id, message, new Date(now()));
+    const status = error instanceof ChannelError ? error.status : undefined;
+    const known = summary.broken.get(record.channel);
+    const meta = { channel: record.channel, err: message, ...(status ? { status } : {}) };
+    if (known) {
+      options.log.debug(meta, 'alert channel still rejects messages');
       return;
     }
-    const retryAfter = error instanceof ChannelError ? error.retryAfterMs : undefined;
-    const next = now() + backoffMs(record.attempts, retryAfter);
-    log.warn({ channel: record.channel, err: message, attempt: record.attempts + 1 }, 'alert delivery failed; will retry');
-    await store.markFailed(record.id, message, new Date(next));
+    const since = new Date(now()).toISOString();
+    summary.broken.set(record.channel, {
+      error: message,
+      ...(status ? { status } : {}),
+      since,
+      firstReported: true,
+    });
+    await setBroken(options.store, record.channel, JSON.stringify({ error: message, status, since }));
+    options.log.error(meta, 'alert channel rejected the message; fix its configuration');
+    return;
   }
+  const retryAfter = error instanceof ChannelError ? error.retryAfterMs : undefined;
+  if (retryAfter !== undefined) run.notBefore.set(channel.pacingKey, now() + retryAfter);
+  const next = now() + backoffMs(record.attempts, retryAfter, options.random);
+  options.log.warn(
+    { channel: record.channel, err: message, attempt: record.attempts + 1 },
+    'alert delivery failed; will retry',
+  );
+  await options.store.markFailed(record.id, message, new Date(next));
+}
+
+function tooOld(record: OutboxRecord, run: Run): boolean {
+  return run.now() - Date.parse(record.createdAt) > run.options.maxAgeMs;
 }
 
 /** How long to wait for the next due message, or undefined when none falls due before the deadline. */
-async function nextWait(store: StateStore, at: number, deadline: number, summary: DeliverySummary) {
-  const horizon = await store.pendingOutbox(new Date(deadline), BATCH);
+async function nextWait(run: Run, limit: number): Promise<number | undefined> {
+  const at = run.now();
+  const horizon = await run.options.store.pendingOutbox(new Date(run.deadline), limit);
   const times = horizon
-    .filter((r) => !summary.broken.has(r.channel))
+    .filter((r) => !run.blocked.has(r.channel))
     .map((r) => Date.parse(r.nextAttemptAt))
-    .filter((t) => t > at && t <= deadline);
+    .filter((t) => t > at && t <= run.deadline);
   if (!times.length) return undefined;
   return Math.min(...times) - at;
+}
+
+/** Channels that earlier runs found broken (they stay broken until a message gets through). */
+async function knownBroken(options: DeliveryOptions): Promise<Map<string, BrokenChannel>> {
+  const broken = new Map<string, BrokenChannel>();
+  for (const name of options.channels.keys()) {
+    const value = await options.store.getWatermark(BROKEN_WATERMARK.checkId, BROKEN_WATERMARK.name(name));
+    if (!value) continue;
+    try {
+      const saved = JSON.parse(value) as { error: string; status?: number; since: string };
+      broken.set(name, { ...saved, firstReported: false });
+    } catch {
+      broken.set(name, { error: 'unknown error', since: new Date(0).toISOString(), firstReported: false });
+    }
+  }
+  return broken;
+}
+
+function setBroken(store: StateStore, channel: string, value: string): Promise<void> {
+  return store.setWatermark(BROKEN_WATERMARK.checkId, BROKEN_WATERMARK.name(channel), value);
 }
 
 function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {

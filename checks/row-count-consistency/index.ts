@@ -1,3 +1,4 @@
+import type { ConnectionRef } from '../../src/core/types';
 import type { Finding, Measurement } from '../../src/core/types';
 import { defineCheck } from '../../src/core/types';
 import type { CountResult } from '../../src/connectors/types';
@@ -7,16 +8,25 @@ import { RowCountConsistencyConfig } from './schema';
 import { loadTableFiles } from './table-files';
 
 /** Connection names the check uses, for the config loader's cross-check. */
-export function connectionsOf(config: RowCountConsistencyConfig): string[] {
-  return [config.source, config.target];
+export function connectionsOf(config: RowCountConsistencyConfig): ConnectionRef[] {
+  return [
+    { name: config.source, path: ['source'] },
+    { name: config.target, path: ['target'] },
+  ];
 }
 
-/** Redshift Data API actions a `redshift` connection calls (none for the other connection types). */
+/**
+ * What a `redshift` connection calls (the Data API, and the credentials it asks for: `dbUser`, serverless IAM
+ * or `secretArn`); the other connection types call no AWS API.
+ */
 export const REDSHIFT_DATA_PERMISSIONS = [
   'redshift-data:ExecuteStatement',
   'redshift-data:DescribeStatement',
   'redshift-data:GetStatementResult',
   'redshift-data:CancelStatement',
+  'redshift:GetClusterCredentials',
+  'redshift-serverless:GetCredentials',
+  'secretsmanager:GetSecretValue',
 ] as const;
 
 const rowCountConsistencyDefinition = defineCheck({

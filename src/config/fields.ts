@@ -9,7 +9,10 @@ export function duration() {
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `'${text}' is not a duration; expected e.g. 30s, 15m, 1h, 7d` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${text}' is not a duration; expected e.g. 30s, 15m, 1h, 7d`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -22,7 +25,8 @@ export function cronExpression() {
   return z
     .string()
     .refine((text) => validateCron(text), {
-      error: (iss) => `'${String(iss.input)}' is not a cron expression; expected 5 fields, e.g. "*/5 * * * *"`,
+      error: (iss) =>
+        `'${String(iss.input)}' is not a cron expression; expected 5 fields, e.g. "*/5 * * * *"`,
     })
     .meta({ description: 'Cron expression (minute hour day-of-month month day-of-week)' });
 }

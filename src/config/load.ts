@@ -5,6 +5,7 @@ import { findChannel, CHANNELS } from '../../alerts/channels/registry';
 import type { CheckCommon } from '../core/types';
 import { ConfigError, type ConfigIssue } from './errors';
 import { checkSchema, TopLevel } from './schema';
+import { ConnectionConfig } from '../connectors/config';
 import { ConfigSources } from './sources';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
@@ -42,7 +43,11 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
       for (const key of keys) {
         const at = key === undefined ? [...base, ...issue.path] : [...base, ...issue.path, key];
-        report(at, describe(issue, key), checkId);
+        issues.push({
+          ...sources.locate(at, key !== undefined),
+          message: describe(issue, key),
+          ...(checkId ? { checkId } : {}),
+        });
       }
     }
   };
@@ -86,7 +91,10 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
     if (id !== undefined) seen.set(id, i);
     const parsed = checkSchema(def).safeParse(item, { reportInput: true });
     if (!parsed.success) return zodIssues(parsed.error, ['checks', i], id);
-    const { timeout, schedule, ...own } = parsed.data as Record<string, unknown> & { timeout?: number; schedule?: string };
+    const { timeout, schedule, ...own } = parsed.data as Record<string, unknown> & {
+      timeout?: number;
+      schedule?: string;
+    };
     checks.push({
       ...own,
       id: own.id as string,
@@ -126,7 +134,11 @@ function crossCheck(data: TopLevelConfig, checks: CheckConfig[], channels: Chann
     for (const ref of def?.connectionsOf?.(check) ?? []) {
       if (!(ref.name in data.connections)) {
         const known = Object.keys(data.connections).join(', ') || 'none defined';
-        report(['checks', index, ...ref.path], `unknown connection '${ref.name}' (connections: ${known})`, check.id);
+        report(
+          ['checks', index, ...ref.path],
+          `unknown connection '${ref.name}' (connections: ${known})`,
+          check.id,
+        );
       }
     }
   });
@@ -136,10 +148,14 @@ function crossCheck(data: TopLevelConfig, checks: CheckConfig[], channels: Chann
       report(['alerts', 'routes', i, 'channel'], `unknown channel '${route.channel}'`);
     }
     if (!route.match && i < data.alerts.routes.length - 1) {
-      report(['alerts', 'routes', i], 'a route without match catches everything: only the last route may omit it');
+      report(
+        ['alerts', 'routes', i],
+        'a route without match catches everything: only the last route may omit it',
+      );
     }
   });
-  if (checks.length && !data.alerts.routes.length) warnings.push('alerts.routes is empty: findings notify nobody');
+  if (checks.length && !data.alerts.routes.length)
+    warnings.push('alerts.routes is empty: findings notify nobody');
   const checkIds = new Set(checks.map((c) => c.id));
   data.alerts.silences.forEach((silence, i) => {
     if (silence.match.check && !checkIds.has(silence.match.check)) {
@@ -161,10 +177,16 @@ function describe(issue: z.core.$ZodIssue, key?: string): string {
     if (got === undefined) return `required (expected ${issue.expected})`;
     return `expected ${issue.expected}, got ${Array.isArray(got) ? 'list' : got === null ? 'null' : typeof got}`;
   }
-  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_value')
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'invalid_union') {
-    const disc = (issue as { note?: string }).note;
-    return disc ? disc : 'does not match any allowed form';
+    const { note, input } = issue as { note?: string; input?: unknown };
+    if (note === 'No matching discriminator' && issue.path[0] === 'connections') {
+      const types = ConnectionConfig.options.map((o) => o.shape.type.value).join(', ');
+      const type = input && typeof input === 'object' ? (input as { type?: unknown }).type : input;
+      return `unknown connection type '${String(type)}'; expected one of ${types}`;
+    }
+    return note ?? 'does not match any allowed form';
   }
   return issue.message;
 }

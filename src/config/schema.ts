@@ -36,7 +36,10 @@ export const Silence = z.strictObject({
     const text = value instanceof Date ? value.toISOString() : value;
     const at = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T23:59:59.999Z` : text);
     if (Number.isNaN(at)) {
-      ctx.addIssue({ code: 'custom', message: `'${text}' is not a date; expected YYYY-MM-DD or an ISO date-time` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${text}' is not a date; expected YYYY-MM-DD or an ISO date-time`,
+      });
       return z.NEVER;
     }
     return new Date(at).toISOString();

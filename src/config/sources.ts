@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from './errors';
 import { formatPath } from './errors';
 import { expandGlob } from './glob';
@@ -36,7 +36,11 @@ export class ConfigSources {
   constructor(readonly env: NodeJS.ProcessEnv) {}
 
   /** Reads a file and everything it includes (depth first, each file once, loops reported). */
-  load(path: string, stack: string[] = [], parent?: { file: SourceFile; docPath: (string | number)[] }): void {
+  load(
+    path: string,
+    stack: string[] = [],
+    parent?: { file: SourceFile; docPath: (string | number)[] },
+  ): void {
     let real: string;
     try {
       real = realpathSync(path);
@@ -44,7 +48,11 @@ export class ConfigSources {
       this.issues.push(
         parent
           ? { ...this.at(parent.file, parent.docPath), message: `included file not found: ${display(path)}` }
-          : { file: display(path), path: '', message: 'config file not found (set --config or GUARDRAIL_CONFIG)' },
+          : {
+              file: display(path),
+              path: '',
+              message: 'config file not found (set --config or GUARDRAIL_CONFIG)',
+            },
       );
       return;
     }
@@ -59,7 +67,10 @@ export class ConfigSources {
     const root: unknown = file.doc.toJS({ maxAliasCount: 100 });
     if (root === null || root === undefined) return;
     if (typeof root !== 'object' || Array.isArray(root)) {
-      this.issues.push({ ...this.at(file, []), message: 'a config file must be a mapping of keys (state, checks, ...)' });
+      this.issues.push({
+        ...this.at(file, []),
+        message: 'a config file must be a mapping of keys (state, checks, ...)',
+      });
       return;
     }
     this.merge(file, root as Record<string, unknown>);
@@ -72,14 +83,17 @@ export class ConfigSources {
     includes.forEach((pattern: string, i) => {
       const matches = expandGlob(pattern, dirname(real));
       if (matches.length === 0 && !/[*?[{]/.test(pattern)) {
-        this.issues.push({ ...this.at(file, ['include', i]), message: `included file not found: ${pattern}` });
+        this.issues.push({
+          ...this.at(file, ['include', i]),
+          message: `included file not found: ${pattern}`,
+        });
       }
       for (const match of matches) this.load(match, [...stack, real], { file, docPath: ['include', i] });
     });
   }
 
   /** File, line and column for a path in the merged data (nearest existing node). */
-  locate(path: readonly PropertyKey[]): Omit<ConfigIssue, 'message'> {
+  locate(path: readonly PropertyKey[], atKey = false): Omit<ConfigIssue, 'message'> {
     const keys = path.filter((p): p is string | number => typeof p !== 'symbol');
     let best: Origin | undefined;
     for (const origin of this.origins) {
@@ -87,12 +101,25 @@ export class ConfigSources {
       if (matches && (!best || origin.prefix.length > best.prefix.length)) best = origin;
     }
     if (!best) return { file: this.origins[0]?.file.display ?? 'config', path: formatPath(keys) };
-    return this.at(best.file, [...best.docPath, ...keys.slice(best.prefix.length)]);
+    return this.at(best.file, [...best.docPath, ...keys.slice(best.prefix.length)], atKey);
   }
 
-  private at(file: SourceFile, docPath: (string | number)[]): Omit<ConfigIssue, 'message'> {
+  /** Position of the node at `docPath` (or of its key, for unknown keys), else of its nearest ancestor. */
+  private at(file: SourceFile, docPath: (string | number)[], atKey = false): Omit<ConfigIssue, 'message'> {
+    if (atKey && docPath.length) {
+      const parent = docPath.length > 1 ? file.doc.getIn(docPath.slice(0, -1), true) : file.doc.contents;
+      const pair = isMap(parent)
+        ? parent.items.find((p) => isScalar(p.key) && p.key.value === docPath.at(-1))
+        : undefined;
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) {
+        const pos = file.lines.linePos(range[0]);
+        return { file: file.display, line: pos.line, col: pos.col, path: formatPath(docPath) };
+      }
+    }
     for (let n = docPath.length; n >= 0; n--) {
-      const node = n === 0 ? file.doc.contents : (file.doc.getIn(docPath.slice(0, n), true) as Node | undefined);
+      const node =
+        n === 0 ? file.doc.contents : (file.doc.getIn(docPath.slice(0, n), true) as Node | undefined);
       if (node && typeof node === 'object' && 'range' in node && node.range) {
         const pos = file.lines.linePos(node.range[0]);
         return { file: file.display, line: pos.line, col: pos.col, path: formatPath(docPath) };
@@ -103,12 +130,22 @@ export class ConfigSources {
 
   private parse(path: string): SourceFile | undefined {
     const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(readFileSync(path, 'utf8'), {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+    });
     const file: SourceFile = { path, display: display(path), doc, lines };
     for (const error of doc.errors) {
       const pos = lines.linePos(error.pos[0]);
       const message = error.message.split('\n')[0] ?? 'invalid YAML';
-      this.issues.push({ file: file.display, line: pos.line, col: pos.col, path: '', message: `YAML: ${message}` });
+      this.issues.push({
+        file: file.display,
+        line: pos.line,
+        col: pos.col,
+        path: '',
+        message: `YAML: ${message}`,
+      });
     }
     if (doc.errors.length) return undefined;
     for (const miss of interpolate(doc, this.env)) {
@@ -140,10 +177,19 @@ export class ConfigSources {
     }
   }
 
-  private setOnce(target: Record<string, unknown>, key: string, value: unknown, file: SourceFile, path: string[]) {
+  private setOnce(
+    target: Record<string, unknown>,
+    key: string,
+    value: unknown,
+    file: SourceFile,
+    path: string[],
+  ) {
     if (key in target) {
       const other = this.locate(path);
-      this.issues.push({ ...this.at(file, path), message: `${path.join('.')} is already set in ${other.file}` });
+      this.issues.push({
+        ...this.at(file, path),
+        message: `${path.join('.')} is already set in ${other.file}`,
+      });
       return;
     }
     target[key] = value;

@@ -6,6 +6,8 @@ const common = {
   statementTimeout: duration().default(60_000),
   /** Most connections opened at once. @default 4 */
   maxConnections: z.number().int().min(1).max(64).default(4),
+  /** Tables counted per statement (UNION ALL); the connector's own default when unset. */
+  batchSize: z.number().int().min(1).max(5000).optional(),
 };
 
 export const MysqlConnection = z.strictObject({

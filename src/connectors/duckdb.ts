@@ -137,7 +137,7 @@ export async function openDuckDb(name: string, config: DuckDbConnection, ctx: Op
         ...options,
         dialect: duckDbDialect,
         run: query,
-        batchSize: DUCKDB_BATCH_SIZE,
+        batchSize: config.batchSize ?? DUCKDB_BATCH_SIZE,
         concurrency: config.maxConnections,
       }),
     query: async (sql, params, { signal }) => {

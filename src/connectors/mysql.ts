@@ -2,7 +2,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { MysqlConnection } from './config';
 import type { Connector } from './types';
 import { batchCount } from './batch-count';
-import { isSocketError, redact, urlSecrets, type FailureKind } from './errors';
+import { isSocketError, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 
@@ -56,7 +56,6 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
   });
   const ready = new WeakSet<object>();
   pool.pool.on('connection', () => counter.opened());
-  pool.pool.on('release', () => undefined);
 
   const run = async (sql: string, params: unknown[], signal: AbortSignal): Promise<Record<string, unknown>[]> => {
     signal.throwIfAborted();
@@ -67,7 +66,9 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (!ready.has(conn.connection)) {
-        const version = String((conn.connection as unknown as { serverVersion?: string }).serverVersion ?? '');
+        const handshake = (conn.connection as unknown as { _handshakePacket?: { serverVersion?: string } })
+          ._handshakePacket;
+        const version = String(handshake?.serverVersion ?? '');
         counter.roundTrips++;
         await conn.query(sessionSql(version, config.statementTimeout));
         ready.add(conn.connection);
@@ -103,15 +104,12 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
         ...options,
         dialect: mysqlDialect,
         run: (sql, signal) => run(sql, [], signal),
-        batchSize: MYSQL_BATCH_SIZE,
+        batchSize: config.batchSize ?? MYSQL_BATCH_SIZE,
         concurrency: config.maxConnections,
         secrets,
       }),
     query: (sql, params, { signal }) => run(sql, params, signal),
     stats: () => counter.snapshot(),
-    close: async () => {
-      await pool.end();
-      void redact; // errors are redacted in batchCount
-    },
+    close: () => pool.end(),
   };
 }

@@ -61,6 +61,11 @@ export async function openPostgres(name: string, config: PostgresConnection, ctx
       const pid = (client as unknown as { processID?: number }).processID;
       if (pid) void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
     };
+    // A checked-out client whose socket drops between statements emits here instead of rejecting a query.
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       counter.roundTrips++;
@@ -72,6 +77,7 @@ export async function openPostgres(name: string, config: PostgresConnection, ctx
     } finally {
       signal.removeEventListener('abort', onAbort);
       client.release(broken);
+      client.off('error', onError);
     }
   };
 
@@ -90,7 +96,7 @@ export async function openPostgres(name: string, config: PostgresConnection, ctx
         ...options,
         dialect: postgresDialect,
         run: (sql, signal) => run(sql, [], signal),
-        batchSize: POSTGRES_BATCH_SIZE,
+        batchSize: config.batchSize ?? POSTGRES_BATCH_SIZE,
         concurrency: config.maxConnections,
         secrets,
       }),

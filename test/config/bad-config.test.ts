@@ -19,12 +19,12 @@ const CASES: BadCase[] = [
   {
     name: 'wrong type',
     files: { 'guardrail.yaml': `${BASE_CONFIG}server: { port: "http" }\n` },
-    expect: /guardrail\.yaml:18:\d+ server\.port: expected number, got string/,
+    expect: /guardrail\.yaml:17:\d+ server\.port: expected number, got string/,
   },
   {
     name: 'unknown top-level key',
     files: { 'guardrail.yaml': `${BASE_CONFIG}chekcs: []\n` },
-    expect: /:18:1 chekcs: unknown key 'chekcs'/,
+    expect: /:17:1 chekcs: unknown key 'chekcs'/,
   },
   {
     name: 'unknown key in a check',
@@ -35,12 +35,12 @@ const CASES: BadCase[] = [
     name: 'bad cron',
     files: { 'guardrail.yaml': replace('    source: src', '    schedule: "every minute"\n    source: src') },
     expect:
-      /:9:\d+ checks\[0\]\.schedule \(check users-consistency\): 'every minute' is not a cron expression/,
+      /:8:\d+ checks\[0\]\.schedule \(check users-consistency\): 'every minute' is not a cron expression/,
   },
   {
     name: 'bad duration',
     files: { 'guardrail.yaml': replace('    source: src', '    timeout: 5 minutes\n    source: src') },
-    expect: /:9:\d+ checks\[0\]\.timeout .*'5 minutes' is not a duration/,
+    expect: /:8:\d+ checks\[0\]\.timeout .*'5 minutes' is not a duration/,
   },
   {
     name: 'unknown kind',
@@ -101,7 +101,7 @@ const CASES: BadCase[] = [
   {
     name: 'duplicate YAML key',
     files: { 'guardrail.yaml': `${BASE_CONFIG}state: { url: "sqlite://x.db" }\n` },
-    expect: /guardrail\.yaml:18:1: YAML: Map keys must be unique/,
+    expect: /guardrail\.yaml:17:1: YAML: Map keys must be unique/,
   },
   {
     name: 'check without kind',
@@ -116,31 +116,32 @@ const CASES: BadCase[] = [
   {
     name: 'route to unknown channel',
     files: { 'guardrail.yaml': replace('{ channel: console }', '{ channel: pager }') },
-    expect: /:17:\d+ alerts\.routes\[0\]\.channel: unknown channel 'pager'/,
+    expect: /:16:\d+ alerts\.routes\[0\]\.channel: unknown channel 'pager'/,
   },
   {
     name: 'unknown channel type',
     files: { 'guardrail.yaml': replace('{ type: console }', '{ type: slack }') },
-    expect: /:15:\d+ alerts\.channels\.console\.type: unknown channel type 'slack'/,
+    expect: /:14:\d+ alerts\.channels\.console\.type: unknown channel type 'slack'/,
   },
   {
     name: 'silence without reason',
     files: {
       'guardrail.yaml': `${BASE_CONFIG}  silences:\n    - { match: { check: users-consistency }, until: 2026-12-31 }\n`,
     },
-    expect: /:19:\d+ alerts\.silences\[0\]\.reason: required/,
+    expect: /:18:\d+ alerts\.silences\[0\]\.reason: required/,
   },
   {
     name: 'silence with a bad date',
     files: {
       'guardrail.yaml': `${BASE_CONFIG}  silences:\n    - { match: { check: users-consistency }, until: someday, reason: x }\n`,
     },
-    expect: /:19:\d+ alerts\.silences\[0\]\.until: 'someday' is not a date/,
+    expect: /:18:\d+ alerts\.silences\[0\]\.until: 'someday' is not a date/,
   },
   {
     name: 'unknown connection type',
     files: { 'guardrail.yaml': replace('src: { type: duckdb }', 'src: { type: oracle }') },
-    expect: /:3:\d+ connections\.src\.type: expected one of/,
+    expect:
+      /:3:\d+ connections\.src\.type: unknown connection type 'oracle'; expected one of mysql, postgres, redshift, bigquery, duckdb/,
   },
   {
     name: 'included file not found',
@@ -168,12 +169,12 @@ const CASES: BadCase[] = [
   {
     name: 'catch-all route before others',
     files: { 'guardrail.yaml': `${BASE_CONFIG}    - { match: { severity: critical }, channel: console }\n` },
-    expect: /:17:\d+ alerts\.routes\[0\]: a route without match catches everything/,
+    expect: /:16:\d+ alerts\.routes\[0\]: a route without match catches everything/,
   },
   {
     name: 'bad AWS region',
     files: { 'guardrail.yaml': `${BASE_CONFIG}aws: { regions: [Seoul] }\n` },
-    expect: /:18:\d+ aws\.regions\[0\]: 'Seoul' is not an AWS region name/,
+    expect: /:17:\d+ aws\.regions\[0\]: 'Seoul' is not an AWS region name/,
   },
   {
     name: 'error in an included checks file',

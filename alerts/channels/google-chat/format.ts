@@ -1,0 +1,74 @@
+import { formatDuration } from '../../../src/core/duration';
+import type { ItemStatus, Notification, NotificationItem } from '../../types';
+
+/** Colours and words that tell firing, repeat and resolved apart at a glance. */
+export const STATUS_STYLE: Record<ItemStatus, { icon: string; word: string; color: string }> = {
+  new: { icon: '🔴', word: 'FIRING', color: '#d93025' },
+  repeat: { icon: '🟠', word: 'STILL FIRING', color: '#e37400' },
+  resolved: { icon: '✅', word: 'RESOLVED', color: '#188038' },
+};
+
+const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
+
+// Card text is a small HTML subset: anything a check reports must be escaped, and control characters cost
+// six bytes each once JSON-encoded, so they go.
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function clean(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const plain = text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' ');
+  const chars = [...plain];
+  return chars.length <= max ? plain : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+export function colored(color: string, html: string): string {
+  return `<font color="${color}">${html}</font>`;
+}
+
+/** The overall state of a message: firing if anything is new, else still firing, else resolved. */
+export function messageStatus(items: NotificationItem[]): ItemStatus {
+  if (items.some((i) => i.status === 'new')) return 'new';
+  if (items.some((i) => i.status === 'repeat')) return 'repeat';
+  return 'resolved';
+}
+
+export function worstSeverity(items: NotificationItem[]): NotificationItem['severity'] | undefined {
+  const firing = items.filter((i) => i.status !== 'resolved');
+  const pool = firing.length ? firing : items;
+  return pool.reduce<NotificationItem['severity'] | undefined>(
+    (worst, i) =>
+      worst === undefined || SEVERITY_RANK[i.severity] > SEVERITY_RANK[worst] ? i.severity : worst,
+    undefined,
+  );
+}
+
+/** "firing for 3h 5m" (repeat), "resolved after 2h" (resolved), or undefined for new items. */
+export function ageText(item: NotificationItem, n: Notification): string | undefined {
+  const since = Date.parse(item.firingSince);
+  if (item.status === 'repeat') {
+    const ms = Date.parse(n.createdAt) - since;
+    return ms > 0 ? `firing for ${formatDuration(ms)}` : undefined;
+  }
+  if (item.status === 'resolved' && item.resolvedAt) {
+    const ms = Date.parse(item.resolvedAt) - since;
+    return ms > 0 ? `resolved after firing for ${formatDuration(ms)}` : 'resolved';
+  }
+  return undefined;
+}
+
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** A metric as a person reads it: `monthlyCostUsd` as dollars, `*Seconds` as a duration. */
+export function formatMetric(name: string, value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (/usd$/i.test(name)) return `$${NUMBER.format(value)}`;
+  if (/seconds$/i.test(name) && value >= 1) return formatDuration(value * 1000);
+  return NUMBER.format(value);
+}
+
+/** Only absolute http(s) links become buttons; anything else would make Chat reject the message. */
+export function isOpenableUrl(url: string, maxChars: number): boolean {
+  return url.length <= maxChars && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
+}

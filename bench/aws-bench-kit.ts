@@ -1,0 +1,19 @@
+import type { CheckResult } from '../src/core/types';
+import type { AnyCheckDefinition } from '../src/core/types';
+import { runCheck, memoryStore, useFakeCredentials } from '../test/aws/kit';
+import type { FakeAwsServer } from '../test/servers/aws/server';
+
+/** Runs a check once against the fake AWS and returns its result with the wall time. */
+export async function timedRun(
+  check: AnyCheckDefinition,
+  server: FakeAwsServer,
+  aws: Parameters<typeof runCheck>[1]['aws'],
+): Promise<{ result: CheckResult; ms: number }> {
+  useFakeCredentials();
+  const store = await memoryStore();
+  const started = performance.now();
+  const result = await runCheck(check, { server, store, aws });
+  const ms = performance.now() - started;
+  await store.close();
+  return { result, ms };
+}

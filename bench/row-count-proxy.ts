@@ -1,0 +1,60 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export interface TcpProxy {
+  /** Port the proxy listens on (127.0.0.1). */
+  port: number;
+  /** Connections accepted so far. */
+  accepted(): number;
+  /** Rewrites `url` (any scheme) to go through the proxy. */
+  wrap(url: string): string;
+  /** Stops listening and cuts every open connection, as a server that goes away. */
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy to `target` that delays every chunk sent to the server by `delayMs`, so each request/response
+ * round trip costs at least that much more (a remote database, seen from a 2-core CI box).
+ */
+export async function startTcpProxy(target: { host: string; port: number }, delayMs = 0): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server: Server = createServer((client) => {
+    accepted++;
+    const upstream = connect(target.port, target.host);
+    sockets.add(client).add(upstream);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    client.on('data', (chunk) => {
+      // Same-delay timers fire in insertion order, so the byte stream keeps its order.
+      if (delayMs > 0) setTimeout(() => upstream.write(chunk), delayMs);
+      else upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    accepted: () => accepted,
+    wrap: (url) => {
+      const parsed = new URL(url);
+      parsed.hostname = '127.0.0.1';
+      parsed.port = String(port);
+      return parsed.toString();
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

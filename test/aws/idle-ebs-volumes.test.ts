@@ -1,0 +1,142 @@
+import { idleEbsVolumes } from '../../checks/idle-ebs-volumes';
+import type { StateStore } from '../../src/state/types';
+import { startFakeAws, type FakeAwsServer } from '../servers/aws/server';
+import { emptyRegion, type FakeAccount, type FakeVolume } from '../servers/aws/world';
+import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit';
+
+const PROD = '222222222222';
+const DAY = 86_400_000;
+const T0 = new Date('2026-11-01T00:00:00Z');
+
+function volume(id: string, extra: Partial<FakeVolume> = {}): FakeVolume {
+  return { id, sizeGiB: 100, type: 'gp3', state: 'available', ...extra };
+}
+
+function estate(): FakeAccount[] {
+  const many = Array.from({ length: 620 }, (_, i) => volume(`vol-many${i}`, { sizeGiB: 1, type: 'gp2' }));
+  return [
+    {
+      id: CALLER_ACCOUNT,
+      regions: {
+        'us-east-1': {
+          ...emptyRegion(),
+          volumes: [volume('vol-idle'), volume('vol-used', { state: 'in-use' }), volume('vol-keep', { tags: { 'guardrail:ignore': 'true' } })],
+        },
+        'ap-northeast-2': { ...emptyRegion(), volumes: [volume('vol-seoul-sc1', { type: 'sc1', sizeGiB: 500 })] },
+        'eu-west-1': { ...emptyRegion(), volumes: many },
+      },
+    },
+    {
+      id: PROD,
+      roleArn: `arn:aws:iam::${PROD}:role/guardrail`,
+      externalId: 'ext-42',
+      regions: { 'us-east-1': { ...emptyRegion(), volumes: [volume('vol-prod', { type: 'io1', sizeGiB: 10, iops: 1000 })] } },
+    },
+  ];
+}
+
+describe('idle-ebs-volumes through the real EC2 client', () => {
+  let server: FakeAwsServer;
+  let store: StateStore;
+  const regions = ['us-east-1', 'ap-northeast-2', 'eu-west-1'];
+
+  beforeAll(() => useFakeCredentials());
+  beforeEach(async () => {
+    server = await startFakeAws({ accounts: estate(), callerAccountId: CALLER_ACCOUNT });
+    store = await memoryStore();
+  });
+  afterEach(async () => {
+    await server.close();
+    await store.close();
+  });
+
+  it('reports unattached volumes with their list price, skipping attached and ignored ones, over every page', async () => {
+    const result = await runCheck(idleEbsVolumes, { server, store, aws: { regions } });
+
+    const byKey = new Map(result.findings.map((f) => [f.key, f]));
+    expect(byKey.get('vol-idle')?.metrics).toEqual({ sizeGiB: 100, idleDays: 0, monthlyCostUsd: 8 });
+    expect(byKey.get('vol-idle')?.labels).toEqual({ account: CALLER_ACCOUNT, region: 'us-east-1', volume_type: 'gp3' });
+    expect(byKey.has('vol-used')).toBe(false);
+    expect(byKey.has('vol-keep')).toBe(false);
+    expect(byKey.get('vol-seoul-sc1')?.metrics).toEqual({ sizeGiB: 500, idleDays: 0 });
+    expect(byKey.get('vol-seoul-sc1')?.summary).toContain('sc1 price in ap-northeast-2 is unconfirmed');
+    expect(result.findings.filter((f) => f.key.startsWith('vol-many'))).toHaveLength(620);
+    expect(byKey.get('vol-many0')?.summary).toContain('no list price for gp2 in eu-west-1');
+    const pages = server.calls.filter((c) => c.action === 'ec2:DescribeVolumes' && c.region === 'eu-west-1');
+    expect(pages).toHaveLength(2);
+  });
+
+  it('emits the waste gauges per region, zero for a clean one', async () => {
+    const result = await runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1', 'us-west-2'] } });
+
+    const cost = result.measurements.filter((m) => m.name === 'idle_monthly_cost_usd');
+    expect(cost).toEqual([
+      { name: 'idle_monthly_cost_usd', value: 8, labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-east-1', resource_type: 'ebs-volume' } },
+      { name: 'idle_monthly_cost_usd', value: 0, labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-west-2', resource_type: 'ebs-volume' } },
+    ]);
+  });
+
+  it('scans several accounts through AssumeRole with the external id', async () => {
+    const accounts = [
+      { id: PROD, roleArn: `arn:aws:iam::${PROD}:role/guardrail`, externalId: 'ext-42' },
+    ];
+
+    const result = await runCheck(idleEbsVolumes, { server, store, aws: { accounts, regions: ['us-east-1'] } });
+
+    expect(result.findings.map((f) => [f.key, f.labels?.account, f.metrics?.monthlyCostUsd])).toEqual([
+      ['vol-prod', PROD, 66.25],
+    ]);
+    expect(server.calls.filter((c) => c.action === 'sts:AssumeRole')).toHaveLength(1);
+  });
+
+  it('reports an access-denied region as a warning and still reports the others', async () => {
+    server.faults.deny.add(`${CALLER_ACCOUNT}/ap-northeast-2`);
+
+    const result = await runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1', 'ap-northeast-2'] } });
+
+    expect(result.findings.map((f) => [f.key, f.severity])).toEqual([
+      [`region-error:${CALLER_ACCOUNT}/ap-northeast-2`, 'warning'],
+      ['vol-idle', 'warning'],
+    ]);
+    expect(result.findings[0]?.title).toContain('UnauthorizedOperation');
+  });
+
+  it('fails the check when every region fails', async () => {
+    server.faults.deny.add(`${CALLER_ACCOUNT}/us-east-1/ec2:DescribeVolumes`);
+
+    await expect(runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1'] } })).rejects.toThrow(
+      /every AWS target failed.*UnauthorizedOperation/,
+    );
+  });
+
+  it('retries throttling (RequestLimitExceeded) and then succeeds', async () => {
+    server.faults.throttle.set('ec2:DescribeVolumes', 1);
+
+    const result = await runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1'] } });
+
+    expect(result.findings.map((f) => f.key)).toEqual(['vol-idle']);
+    expect(server.calls.filter((c) => c.action === 'ec2:DescribeVolumes')).toHaveLength(2);
+  });
+
+  it('reports a volume unattached for 8 days, not one attached in between', async () => {
+    const aws = { regions: ['us-east-1'] };
+    const config = { minIdleDays: 7 };
+    const east = () => estate()[0]!.regions['us-east-1']!;
+    await runCheck(idleEbsVolumes, { server, store, aws, config, now: T0 });
+    const reattached = await startFakeAws({
+      callerAccountId: CALLER_ACCOUNT,
+      accounts: [{ id: CALLER_ACCOUNT, regions: { 'us-east-1': { ...east(), volumes: [volume('vol-idle'), volume('vol-other', { state: 'in-use' })] } } }],
+    });
+    await runCheck(idleEbsVolumes, { server: reattached, store, aws, config, now: new Date(T0.getTime() + 2 * DAY) });
+    await reattached.close();
+    const later = await startFakeAws({
+      callerAccountId: CALLER_ACCOUNT,
+      accounts: [{ id: CALLER_ACCOUNT, regions: { 'us-east-1': { ...east(), volumes: [volume('vol-idle'), volume('vol-other')] } } }],
+    });
+
+    const result = await runCheck(idleEbsVolumes, { server: later, store, aws, config, now: new Date(T0.getTime() + 8 * DAY) });
+    await later.close();
+
+    expect(result.findings.map((f) => [f.key, f.metrics?.idleDays])).toEqual([['vol-idle', 8]]);
+  });
+});

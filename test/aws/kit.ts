@@ -1,0 +1,58 @@
+import pino from 'pino';
+import type { AwsConfig } from '../../src/aws/config';
+import { AwsConfig as AwsConfigSchema } from '../../src/aws/config';
+import { createAwsProvider } from '../../src/aws/provider';
+import type { AnyCheckDefinition, CheckContext, CheckResult } from '../../src/core/types';
+import { checkStateFor } from '../../src/state/check-state';
+import { openStateStore } from '../../src/state/open-store';
+import type { StateStore } from '../../src/state/types';
+import type { FakeAwsServer } from '../servers/aws/server';
+
+export const CALLER_ACCOUNT = '111111111111';
+
+/** Static fake credentials for the default chain (the SDK reads them from the environment). */
+export function useFakeCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDSTATICFAKE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+}
+
+export async function memoryStore(): Promise<StateStore> {
+  return openStateStore('sqlite://:memory:', process.cwd());
+}
+
+/** Runs one check the way the engine would: config through its schema, a fresh provider, the given state. */
+export async function runCheck(
+  check: AnyCheckDefinition,
+  options: {
+    server: FakeAwsServer;
+    aws: Partial<Omit<AwsConfig, 'endpoint'>>;
+    config?: Record<string, unknown>;
+    store: StateStore;
+    now?: Date;
+  },
+): Promise<CheckResult> {
+  const aws = AwsConfigSchema.parse({ region: 'us-east-1', ...options.aws, endpoint: options.server.url });
+  const config = {
+    ...check.configSchema.parse(options.config ?? {}),
+    id: 'test',
+    kind: check.kind,
+    enabled: true,
+    schedule: '* * * * *',
+    timeoutMs: 60_000,
+  };
+  const ctx: CheckContext = {
+    checkId: 'test',
+    kind: check.kind,
+    signal: new AbortController().signal,
+    log: pino({ level: 'silent' }),
+    now: options.now ?? new Date('2026-11-20T12:00:00Z'),
+    configDir: process.cwd(),
+    connections: {} as CheckContext['connections'],
+    aws: createAwsProvider(aws),
+    state: checkStateFor(options.store, 'test'),
+    progress: () => undefined,
+  };
+  return check.run(ctx, config);
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { idleEbsVolumes } from '../../checks/idle-ebs-volumes';
+import { idleElasticIps } from '../../checks/idle-elastic-ips';
+import { lambdaErrors } from '../../checks/lambda-errors';
+import { providerPermissions } from '../../src/aws/provider';
+import type { AnyCheckDefinition } from '../../src/core/types';
+import { startFakeAws } from '../servers/aws/server';
+import { emptyRegion } from '../servers/aws/world';
+import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit';
+
+const PROD = '222222222222';
+const ROLE = `arn:aws:iam::${PROD}:role/guardrail`;
+// Called with the base identity (AssumeRole) or needing no IAM permission (GetCallerIdentity).
+const CALLER_SIDE = new Set(['sts:AssumeRole', 'sts:GetCallerIdentity']);
+
+const region = {
+  ...emptyRegion(),
+  volumes: [{ id: 'vol-1', sizeGiB: 1, type: 'gp3', state: 'available' as const }],
+  addresses: [{ allocationId: 'eipalloc-1', publicIp: '203.0.113.1' }],
+  functions: [{ name: 'f', timeoutSeconds: 3, invocations: 10, errors: 10, throttles: 1, maxDurationMs: 3000 }],
+};
+
+describe.each<[string, AnyCheckDefinition]>([
+  ['idle-ebs-volumes', idleEbsVolumes],
+  ['idle-elastic-ips', idleElasticIps],
+  ['lambda-errors', lambdaErrors],
+])('%s', (kind, check) => {
+  beforeAll(() => useFakeCredentials());
+
+  it('calls only the IAM actions it declares (plus the provider’s own)', async () => {
+    const server = await startFakeAws({
+      callerAccountId: CALLER_ACCOUNT,
+      accounts: [{ id: PROD, roleArn: ROLE, regions: { 'us-east-1': region, 'eu-west-1': region } }],
+    });
+    const store = await memoryStore();
+    const aws = { regions: 'all' as const, accounts: [{ id: PROD, roleArn: ROLE }] };
+
+    const result = await runCheck(check, { server, store, aws });
+    await server.close();
+    await store.close();
+
+    const allowed = new Set([...check.permissions, ...providerPermissions({ ...aws, maxConcurrency: 4, maxAttempts: 5 })]);
+    const used = new Set(server.calls.map((c) => c.action).filter((a) => !CALLER_SIDE.has(a)));
+    expect([...used].filter((a) => !allowed.has(a))).toEqual([]);
+    expect(result.findings.filter((f) => f.key.startsWith('region-error'))).toEqual([]);
+    expect(result.findings.length).toBeGreaterThan(0);
+  });
+
+  it('has a readme and an example its schema accepts', () => {
+    const readme = join(__dirname, '../../checks', kind, 'readme.md');
+
+    expect(check.kind).toBe(kind);
+    expect(check.permissions.length).toBeGreaterThan(0);
+    expect(check.configSchema.safeParse(check.example).success).toBe(true);
+    expect(existsSync(readme) && readFileSync(readme, 'utf8')).toContain(kind);
+  });
+});

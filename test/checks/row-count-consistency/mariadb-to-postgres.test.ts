@@ -1,0 +1,90 @@
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import { rowCountConsistency } from '../../../checks/row-count-consistency';
+import type { Progress } from '../../../src/core/types';
+import { freshMysqlDatabase, freshPgDatabase } from '../../harness/databases';
+import { checkConfig, checkContext, provider } from './context';
+
+const MINUTE = 60_000;
+const NOW = new Date(Math.floor(Date.now() / MINUTE) * MINUTE);
+const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE).toISOString();
+
+/** Per table: [minutes ago, rows] on each side. */
+const DATA: Record<string, { source: [number, number][]; target?: [number, number][] }> = {
+  users: { source: [[30, 10]], target: [[30, 10]] },
+  orders: { source: [[30, 1000]], target: [[30, 999]] },
+  events: { source: [[30, 100]], target: [[30, 90]] },
+  // 5 rows newer than the lag: not yet replicated, and not drift, but freshness lags 25 minutes.
+  sessions: { source: [[30, 3], [5, 5]], target: [[30, 3]] },
+  ghost: { source: [[30, 2]] },
+};
+
+function rowsSql(spec: [number, number][], toTs: (iso: string) => string): string {
+  let id = 0;
+  return spec
+    .flatMap(([minutes, n]) => Array.from({ length: n }, () => `(${++id}, ${toTs(ago(minutes))})`))
+    .join(', ');
+}
+
+describe('row-count-consistency from MariaDB to PostgreSQL', () => {
+  let mysqlUrl: string;
+  let pgUrl: string;
+
+  beforeAll(async () => {
+    mysqlUrl = await freshMysqlDatabase('rcc');
+    pgUrl = await freshPgDatabase('rcc');
+    const my = await createConnection(mysqlUrl);
+    const pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+    await pg.query('CREATE SCHEMA raw');
+    for (const [table, { source, target }] of Object.entries(DATA)) {
+      await my.query(`CREATE TABLE ${table} (id INT, updated_at DATETIME(3))`);
+      await my.query(`INSERT INTO ${table} VALUES ${rowsSql(source, (iso) => `'${iso.slice(0, 23).replace('T', ' ')}'`)}`);
+      if (!target) continue;
+      await pg.query(`CREATE TABLE raw.${table} (id INT, updated_at timestamptz)`);
+      await pg.query(`INSERT INTO raw.${table} VALUES ${rowsSql(target, (iso) => `'${iso}'`)}`);
+    }
+    await my.end();
+    await pg.end();
+  });
+
+  it('reports drift beyond tolerance, a lagging table and a missing table; the rest pass', async () => {
+    const database = new URL(mysqlUrl).pathname.slice(1);
+    const connections = provider({ game1: { type: 'mysql', url: mysqlUrl }, dw: { type: 'postgres', url: pgUrl } });
+    const progress: Progress[] = [];
+    const config = checkConfig({
+      source: 'game1',
+      target: 'dw',
+      tolerance: { ratio: 0.001 },
+      window: { column: 'updated_at', size: '1h', lag: '15m' },
+      freshness: { maxLag: '10m' },
+      tables: Object.keys(DATA).map((t) => ({ source: `${database}.${t}`, target: `raw.${t}`, name: t })),
+    });
+
+    const result = await rowCountConsistency.run(checkContext(connections, { now: NOW, progress }), config);
+    await connections.closeAll();
+
+    expect(result.findings.map((f) => [f.key, f.severity, f.title])).toEqual([
+      [
+        'events',
+        'critical',
+        `events: target has 10 fewer rows than source (source 100, target 90, 10.00%; rows with updated_at in ` +
+          `[${ago(75).slice(0, 16).replace('T', ' ')}, ${ago(15).slice(11, 16)}) UTC)`,
+      ],
+      ['sessions:freshness', 'warning', expect.stringMatching(/^sessions: target is 25m behind source .* allowed 10m$/)],
+      ['ghost:target-error', 'critical', `ghost: table missing on target (raw.ghost)`],
+    ]);
+    expect(result.measurements.filter((m) => m.name === 'table_row_diff').map((m) => [m.labels.table, m.value])).toEqual([
+      ['users', 0],
+      ['orders', 1],
+      ['events', 10],
+      ['sessions', 0],
+    ]);
+    expect(result.measurements).toContainEqual({
+      name: 'table_freshness_lag_seconds',
+      value: 25 * 60,
+      labels: { check: 'consistency', table: 'sessions' },
+    });
+    expect(progress.at(-1)).toEqual({ done: 10, total: 10, unit: 'tables' });
+  });
+});

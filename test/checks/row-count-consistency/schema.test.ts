@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { rowCountConsistency } from '../../../checks/row-count-consistency';
+import { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
+
+const base = { source: 'game1', target: 'bq' };
+
+describe('row-count-consistency config', () => {
+  it('accepts the definition example and the readme example', () => {
+    const readme = readFileSync(join(__dirname, '../../../checks/row-count-consistency/readme.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const { id: _id, kind, schedule: _schedule, ...fromReadme } = parse(yaml).checks[0];
+
+    expect(kind).toBe(rowCountConsistency.kind);
+    expect(RowCountConsistencyConfig.safeParse(rowCountConsistency.example).success).toBe(true);
+    expect(RowCountConsistencyConfig.safeParse(fromReadme).error).toBeUndefined();
+  });
+
+  it('names the connections it uses', () => {
+    const config = RowCountConsistencyConfig.parse({ ...base, tables: [{ source: 'a.b', target: 'c.d' }] });
+
+    expect(rowCountConsistency.connectionsOf(config)).toEqual(['game1', 'bq']);
+  });
+
+  it.each([
+    ['a table name without schema', { tables: [{ source: 'users', target: 'raw.users' }] }, 'tables.0.source'],
+    ['a quote in a table name', { tables: [{ source: 'a.b"; DROP', target: 'raw.users' }] }, 'tables.0.source'],
+    ['a space in a table name', { tables: [{ source: 'a.b c', target: 'raw.users' }] }, 'tables.0.source'],
+    ['a dotted column', { window: { column: 'a.b', size: '1h' }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'window.column'],
+    ['a bad duration', { window: { column: 'a', size: 'an hour' }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'window.size'],
+    ['a negative ratio', { tolerance: { ratio: -1 }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'tolerance.ratio'],
+    ['an unknown key', { tables: [{ source: 'a.b', target: 'c.d', sauce: 1 }] }, 'tables.0'],
+    ['no tables at all', {}, 'tables'],
+    ['freshness with nothing to measure', { freshness: { maxLag: '5m' }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'freshness.column'],
+  ])('rejects %s', (_what, extra, path) => {
+    const result = RowCountConsistencyConfig.safeParse({ ...base, ...extra });
+
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toContain(path);
+  });
+});

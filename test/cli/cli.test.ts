@@ -1,0 +1,158 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+
+// The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
+const CLI = join(__dirname, '../../dist/src/cli/main.js');
+const QUICKSTART = join(__dirname, '../../examples/quickstart');
+
+/** A private copy of the quickstart (its state file must not be shared), optionally edited. */
+function quickstartCopy(change?: { append: string; edit?: [string, string] }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'guardrail-cli-'));
+  cpSync(QUICKSTART, dir, { recursive: true, filter: (src) => !src.includes('.guardrail') });
+  const file = join(dir, 'guardrail.yaml');
+  if (change) {
+    let text = readFileSync(file, 'utf8');
+    if (change.edit) text = text.replace(change.edit[0], change.edit[1]);
+    writeFileSync(file, text + change.append);
+  }
+  return file;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'warn', ...env },
+  });
+}
+
+describe('guardrail CLI (built entry point)', () => {
+  it('runs the quickstart: reports the drift once, then suppresses the repeat', () => {
+    const config = quickstartCopy();
+
+    const first = cli(['run', '--config', config, '--format', 'json']);
+    const second = cli(['run', '--config', config, '--format', 'json']);
+
+    expect(first.status).toBe(0);
+    const one = JSON.parse(first.stdout);
+    const two = JSON.parse(second.stdout);
+    expect(one.checks.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
+      ['shop-consistency', 'firing'],
+    ]);
+    expect(one.checks[0].findings.map((f: { key: string; state: string }) => [f.key, f.state])).toEqual([
+      ['shop.orders', 'new'],
+    ]);
+    expect(one.notifications).toEqual({ sent: 1, failed: 0, pending: 0, suppressed: 0 });
+    expect(two.checks[0].findings.map((f: { state: string }) => f.state)).toEqual(['firing']);
+    expect(two.notifications).toEqual({ sent: 0, failed: 0, pending: 0, suppressed: 1 });
+  });
+
+  it('exits 1 with --fail-on-findings and prints the would-be message on --dry-run without changing state', () => {
+    const config = quickstartCopy();
+
+    const dry = cli(['run', '--config', config, '--dry-run', '--fail-on-findings']);
+    const real = cli(['run', '--config', config, '--format', 'json']);
+
+    expect(dry.status).toBe(1);
+    expect(dry.stdout).toContain('--- would send to console ---');
+    expect(dry.stdout).toContain('NEW CRITICAL shop.orders');
+    expect(JSON.parse(real.stdout).checks[0].findings[0].state).toBe('new');
+  });
+
+  it('honours --state over state.url, and --check selects checks (unknown id: exit 2)', () => {
+    const config = quickstartCopy();
+    const state = `sqlite://${join(mkdtempSync(join(tmpdir(), 'state-')), 's.db')}`;
+
+    const run = cli([
+      'run',
+      '--config',
+      config,
+      '--state',
+      state,
+      '--check',
+      'shop-consistency',
+      '--format',
+      'json',
+    ]);
+    const unknown = cli(['run', '--config', config, '--check', 'nope']);
+
+    expect(run.status).toBe(0);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown check id(s): nope');
+  });
+
+  it('exits 3 when a check cannot run (timeout), reporting a check-error finding', () => {
+    const config = quickstartCopy({
+      append: '',
+      edit: ['    kind: row-count-consistency', '    kind: row-count-consistency\n    timeout: 1ms'],
+    });
+
+    const result = cli(['run', '--config', config, '--format', 'json']);
+
+    expect(result.status).toBe(3);
+    const check = JSON.parse(result.stdout).checks[0];
+    expect([check.status, check.error, check.findings[0].key]).toEqual([
+      'error',
+      'timed out after 1ms',
+      'check-error',
+    ]);
+  });
+
+  it('exits 2 for a missing config file and for an unknown flag', () => {
+    expect(cli(['validate', '--config', '/nonexistent/guardrail.yaml']).status).toBe(2);
+    expect(cli(['run', '--bogus']).status).toBe(2);
+  });
+
+  it('validate prints a summary; checks lists kinds; schema is JSON Schema', () => {
+    const config = quickstartCopy();
+
+    const validate = cli(['validate', '--config', config]);
+    const checks = cli(['checks']);
+    const schema = JSON.parse(cli(['schema']).stdout);
+
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toContain('shop-consistency (row-count-consistency) schedule "*/5 * * * *"');
+    expect(checks.stdout).toContain('row-count-consistency');
+    expect(schema.properties.checks.items.oneOf ?? schema.properties.checks.items.anyOf).toBeDefined();
+  });
+
+  it('serve answers /healthz and /metrics and stops cleanly on SIGTERM', async () => {
+    const config = quickstartCopy({ append: 'server: { port: 0 }\n' });
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', config], {
+      env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'info' },
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let buffer = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const match = /"port":(\d+)/.exec(buffer);
+        if (match) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${buffer}`)));
+    });
+
+    const health = await get(port, '/healthz');
+    const metrics = await get(port, '/metrics');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+
+    expect(health).toEqual({ status: 200, body: 'ok\n' });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('guardrail_outbox_pending');
+    expect(await exited).toBe(0);
+  });
+});
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
