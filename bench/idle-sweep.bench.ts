@@ -61,4 +61,8 @@ export async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) main().catch((error: unknown) => { console.error(error); process.exitCode = 1; });
+if (require.main === module)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -1,5 +1,4 @@
-import type { ConnectionRef } from '../../src/core/types';
-import type { Finding, Measurement } from '../../src/core/types';
+import type { ConnectionRef, Finding, Measurement } from '../../src/core/types';
 import { defineCheck } from '../../src/core/types';
 import type { CountResult } from '../../src/connectors/types';
 import { evaluatePair } from './format';
@@ -29,11 +28,13 @@ export const REDSHIFT_DATA_PERMISSIONS = [
   'secretsmanager:GetSecretValue',
 ] as const;
 
-const rowCountConsistencyDefinition = defineCheck({
+/** The `row-count-consistency` check. */
+export const rowCountConsistency = defineCheck({
   kind: 'row-count-consistency',
   description: 'Compares row counts (whole table or closed time windows) and freshness of replicated tables',
   configSchema: RowCountConsistencyConfig,
   permissions: REDSHIFT_DATA_PERMISSIONS,
+  connectionsOf,
   example: {
     source: 'game1',
     target: 'bq',
@@ -89,6 +90,3 @@ const rowCountConsistencyDefinition = defineCheck({
     return { findings, measurements };
   },
 });
-
-/** The `row-count-consistency` check, with the connection names it references. */
-export const rowCountConsistency = Object.assign(rowCountConsistencyDefinition, { connectionsOf });

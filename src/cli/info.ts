@@ -2,6 +2,7 @@ import { CHECKS, findCheck } from '../../checks/registry';
 import { loadConfig } from '../config/load';
 import { configJsonSchema } from '../config/schema';
 import { formatDuration } from '../core/duration';
+import { providerPermissions } from '../aws/provider';
 import type { GlobalOptions } from './main';
 
 export async function validateCommand(flags: GlobalOptions): Promise<void> {
@@ -39,12 +40,18 @@ export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
   for (const check of config.checks.filter((c) => c.enabled)) {
     for (const action of findCheck(check.kind)?.permissions ?? []) actions.add(action);
   }
-  const policy = {
-    Version: '2012-10-17',
-    Statement: actions.size
-      ? [{ Sid: 'GuardrailReadOnly', Effect: 'Allow', Action: [...actions].sort(), Resource: '*' }]
-      : [],
-  };
+  if (actions.size) for (const action of providerPermissions(config.aws)) actions.add(action);
+  const statements: unknown[] = [];
+  if (actions.size) {
+    statements.push({ Sid: 'GuardrailReadOnly', Effect: 'Allow', Action: [...actions].sort(), Resource: '*' });
+  }
+  // With aws.accounts, the identity Guardrail runs as only assumes the roles; each role carries the read-only
+  // statement above in its own account.
+  const roles = (config.aws?.accounts ?? []).map((a) => a.roleArn);
+  if (actions.size && roles.length) {
+    statements.push({ Sid: 'GuardrailAssumeRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: roles });
+  }
+  const policy = { Version: '2012-10-17', Statement: statements };
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
 }
 

@@ -79,7 +79,9 @@ export async function batchCount(requests: CountRequest[], opts: BatchCountOptio
   };
 
   const items = requests.map((req, index) => ({ req, index }));
-  await mapLimit(chunk(items, opts.batchSize), opts.concurrency, (c) => runItems(c, false));
+  // Smaller statements when there are few tables, so every allowed session gets work.
+  const size = Math.max(1, Math.min(opts.batchSize, Math.ceil(items.length / opts.concurrency)));
+  await mapLimit(chunk(items, size), opts.concurrency, (c) => runItems(c, false));
   return results.map(
     (r, i) => r ?? { id: requests[i]?.id ?? '', error: { code: 'query-failed', message: 'not counted' } },
   );

@@ -1,7 +1,133 @@
+import type {
+  DescribeStatementCommandOutput,
+  Field,
+  GetStatementResultCommandOutput,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
 import type { RedshiftConnection } from './config';
 import type { Connector } from './types';
-import type { OpenContext } from './open-context';
+import { batchCount } from './batch-count';
+import { errorMessage, type FailureKind } from './errors';
+import { sleep } from './limit';
+import { SessionCounter, type OpenContext } from './open-context';
+import { postgresDialect } from './postgres';
+import type { SqlDialect } from './sql-dialect';
 
-export async function openRedshift(_name: string, _config: RedshiftConnection, _ctx: OpenContext): Promise<Connector> {
-  throw new Error('the redshift connector is not available yet');
+/** Tables per statement; the Data API caps a statement's SQL at 100 KB. */
+const REDSHIFT_BATCH_SIZE = 200;
+/** DescribeStatement polling: first wait, growth and cap. */
+const POLL_FIRST_MS = 100;
+const POLL_FACTOR = 1.5;
+const POLL_MAX_MS = 2_000;
+
+/** Redshift's messages (the Data API returns no SQLSTATE), e.g. `ERROR: relation "a.b" does not exist`. */
+export function classifyRedshift(err: unknown): FailureKind {
+  const message = errorMessage(err);
+  if (/(relation|schema) "[^"]*" does not exist/i.test(message)) return 'missing-table';
+  if (/column "[^"]*" does not exist/i.test(message)) return 'missing-column';
+  return 'query-failed';
+}
+
+export const redshiftDialect: SqlDialect = { ...postgresDialect, classify: classifyRedshift };
+
+function fieldValue(field: Field): unknown {
+  if (field.isNull) return null;
+  return field.longValue ?? field.doubleValue ?? field.stringValue ?? field.booleanValue ?? null;
+}
+
+/** Statements must only read: the Data API gives each its own session, so no session setting can enforce it. */
+function assertReadOnly(sql: string): void {
+  if (!/^\s*(select|with)\b/i.test(sql)) throw new Error('redshift connector: only SELECT statements are allowed');
+}
+
+/** Opens a Redshift connection through the Data API (provisioned cluster or serverless workgroup). */
+export async function openRedshift(name: string, config: RedshiftConnection, ctx: OpenContext): Promise<Connector> {
+  if (!config.workgroup && !config.clusterIdentifier) {
+    throw new Error('set workgroup (serverless) or clusterIdentifier (provisioned)');
+  }
+  const sdk = await import('@aws-sdk/client-redshift-data');
+  const region = config.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const client: RedshiftDataClient = new sdk.RedshiftDataClient(
+    ctx.aws ? ctx.aws.clientConfig({ accountId: '', region }) : { region },
+  );
+  const counter = new SessionCounter();
+  const target = {
+    Database: config.database,
+    ...(config.workgroup ? { WorkgroupName: config.workgroup } : { ClusterIdentifier: config.clusterIdentifier }),
+    ...(config.secretArn ? { SecretArn: config.secretArn } : {}),
+    ...(config.dbUser ? { DbUser: config.dbUser } : {}),
+  };
+
+  const cancel = (id: string): Promise<unknown> =>
+    client.send(new sdk.CancelStatementCommand({ Id: id })).catch((err: unknown) => {
+      ctx.log.warn({ connection: name, statement: id, err: errorMessage(err) }, 'cancelling a statement failed');
+    });
+
+  const waitFinished = async (id: string, signal: AbortSignal): Promise<DescribeStatementCommandOutput> => {
+    const deadline = Date.now() + config.statementTimeout;
+    for (let wait = POLL_FIRST_MS; ; wait = Math.min(POLL_MAX_MS, wait * POLL_FACTOR)) {
+      counter.roundTrips++;
+      const out = await client.send(new sdk.DescribeStatementCommand({ Id: id }), { abortSignal: signal });
+      if (out.Status === 'FINISHED') return out;
+      if (out.Status === 'FAILED') throw new Error(`statement failed: ${out.Error ?? 'no error message'}`);
+      if (out.Status === 'ABORTED') throw new Error('statement was cancelled (ABORTED)');
+      if (Date.now() + wait > deadline) {
+        await cancel(id);
+        throw new Error(`statement timed out after ${config.statementTimeout} ms (cancelled)`);
+      }
+      await sleep(wait, signal);
+    }
+  };
+
+  const run = async (sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+    assertReadOnly(sql);
+    signal.throwIfAborted();
+    counter.roundTrips++;
+    const started = await client.send(
+      new sdk.ExecuteStatementCommand({ ...target, Sql: sql, StatementName: 'guardrail' }),
+      { abortSignal: signal },
+    );
+    const id = started.Id as string;
+    try {
+      const done = await waitFinished(id, signal);
+      if (!done.HasResultSet) return [];
+      const rows: Record<string, unknown>[] = [];
+      let token: string | undefined;
+      do {
+        counter.roundTrips++;
+        const page: GetStatementResultCommandOutput = await client.send(
+          new sdk.GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) }),
+          { abortSignal: signal },
+        );
+        const names = (page.ColumnMetadata ?? []).map((c) => c.name ?? '');
+        for (const record of page.Records ?? []) {
+          rows.push(Object.fromEntries(record.map((field, i) => [names[i] ?? String(i), fieldValue(field)])));
+        }
+        token = page.NextToken;
+      } while (token);
+      return rows;
+    } catch (err) {
+      if (signal.aborted) await cancel(id);
+      throw err;
+    }
+  };
+
+  return {
+    name,
+    type: 'redshift',
+    count: (requests, options) =>
+      batchCount(requests, {
+        ...options,
+        dialect: redshiftDialect,
+        run,
+        batchSize: config.batchSize ?? REDSHIFT_BATCH_SIZE,
+        concurrency: config.maxConnections,
+      }),
+    query: (sql, params, { signal }) => {
+      if (params.length) return Promise.reject(new Error('redshift connector: parameters are not supported'));
+      return run(sql, signal);
+    },
+    stats: () => counter.snapshot(),
+    close: async () => client.destroy(),
+  };
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { CheckContext, Finding, Measurement } from '../core/types';
 import { findCheck } from '../../checks/registry';
@@ -49,6 +50,8 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
   if (!check.enabled) return { ...base, status: 'skipped', durationMs: 0, findings: [], measurements: [] };
 
   const controller = new AbortController();
+  // Checks fan one signal out to many concurrent requests (regions, pools); that is not a listener leak.
+  setMaxListeners(0, controller.signal);
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const timer = setTimeout(

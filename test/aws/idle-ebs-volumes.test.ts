@@ -20,9 +20,16 @@ function estate(): FakeAccount[] {
       regions: {
         'us-east-1': {
           ...emptyRegion(),
-          volumes: [volume('vol-idle'), volume('vol-used', { state: 'in-use' }), volume('vol-keep', { tags: { 'guardrail:ignore': 'true' } })],
+          volumes: [
+            volume('vol-idle'),
+            volume('vol-used', { state: 'in-use' }),
+            volume('vol-keep', { tags: { 'guardrail:ignore': 'true' } }),
+          ],
         },
-        'ap-northeast-2': { ...emptyRegion(), volumes: [volume('vol-seoul-sc1', { type: 'sc1', sizeGiB: 500 })] },
+        'ap-northeast-2': {
+          ...emptyRegion(),
+          volumes: [volume('vol-seoul-sc1', { type: 'sc1', sizeGiB: 500 })],
+        },
         'eu-west-1': { ...emptyRegion(), volumes: many },
       },
     },
@@ -30,7 +37,12 @@ function estate(): FakeAccount[] {
       id: PROD,
       roleArn: `arn:aws:iam::${PROD}:role/guardrail`,
       externalId: 'ext-42',
-      regions: { 'us-east-1': { ...emptyRegion(), volumes: [volume('vol-prod', { type: 'io1', sizeGiB: 10, iops: 1000 })] } },
+      regions: {
+        'us-east-1': {
+          ...emptyRegion(),
+          volumes: [volume('vol-prod', { type: 'io1', sizeGiB: 10, iops: 1000 })],
+        },
+      },
     },
   ];
 }
@@ -55,7 +67,11 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
 
     const byKey = new Map(result.findings.map((f) => [f.key, f]));
     expect(byKey.get('vol-idle')?.metrics).toEqual({ sizeGiB: 100, idleDays: 0, monthlyCostUsd: 8 });
-    expect(byKey.get('vol-idle')?.labels).toEqual({ account: CALLER_ACCOUNT, region: 'us-east-1', volume_type: 'gp3' });
+    expect(byKey.get('vol-idle')?.labels).toEqual({
+      account: CALLER_ACCOUNT,
+      region: 'us-east-1',
+      volume_type: 'gp3',
+    });
     expect(byKey.has('vol-used')).toBe(false);
     expect(byKey.has('vol-keep')).toBe(false);
     expect(byKey.get('vol-seoul-sc1')?.metrics).toEqual({ sizeGiB: 500, idleDays: 0 });
@@ -67,21 +83,35 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
   });
 
   it('emits the waste gauges per region, zero for a clean one', async () => {
-    const result = await runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1', 'us-west-2'] } });
+    const result = await runCheck(idleEbsVolumes, {
+      server,
+      store,
+      aws: { regions: ['us-east-1', 'us-west-2'] },
+    });
 
     const cost = result.measurements.filter((m) => m.name === 'idle_monthly_cost_usd');
     expect(cost).toEqual([
-      { name: 'idle_monthly_cost_usd', value: 8, labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-east-1', resource_type: 'ebs-volume' } },
-      { name: 'idle_monthly_cost_usd', value: 0, labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-west-2', resource_type: 'ebs-volume' } },
+      {
+        name: 'idle_monthly_cost_usd',
+        value: 8,
+        labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-east-1', resource_type: 'ebs-volume' },
+      },
+      {
+        name: 'idle_monthly_cost_usd',
+        value: 0,
+        labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-west-2', resource_type: 'ebs-volume' },
+      },
     ]);
   });
 
   it('scans several accounts through AssumeRole with the external id', async () => {
-    const accounts = [
-      { id: PROD, roleArn: `arn:aws:iam::${PROD}:role/guardrail`, externalId: 'ext-42' },
-    ];
+    const accounts = [{ id: PROD, roleArn: `arn:aws:iam::${PROD}:role/guardrail`, externalId: 'ext-42' }];
 
-    const result = await runCheck(idleEbsVolumes, { server, store, aws: { accounts, regions: ['us-east-1'] } });
+    const result = await runCheck(idleEbsVolumes, {
+      server,
+      store,
+      aws: { accounts, regions: ['us-east-1'] },
+    });
 
     expect(result.findings.map((f) => [f.key, f.labels?.account, f.metrics?.monthlyCostUsd])).toEqual([
       ['vol-prod', PROD, 66.25],
@@ -92,7 +122,11 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
   it('reports an access-denied region as a warning and still reports the others', async () => {
     server.faults.deny.add(`${CALLER_ACCOUNT}/ap-northeast-2`);
 
-    const result = await runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1', 'ap-northeast-2'] } });
+    const result = await runCheck(idleEbsVolumes, {
+      server,
+      store,
+      aws: { regions: ['us-east-1', 'ap-northeast-2'] },
+    });
 
     expect(result.findings.map((f) => [f.key, f.severity])).toEqual([
       [`region-error:${CALLER_ACCOUNT}/ap-northeast-2`, 'warning'],
@@ -104,9 +138,9 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
   it('fails the check when every region fails', async () => {
     server.faults.deny.add(`${CALLER_ACCOUNT}/us-east-1/ec2:DescribeVolumes`);
 
-    await expect(runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1'] } })).rejects.toThrow(
-      /every AWS target failed.*UnauthorizedOperation/,
-    );
+    await expect(
+      runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1'] } }),
+    ).rejects.toThrow(/every AWS target failed.*UnauthorizedOperation/);
   });
 
   it('retries throttling (RequestLimitExceeded) and then succeeds', async () => {
@@ -125,16 +159,43 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
     await runCheck(idleEbsVolumes, { server, store, aws, config, now: T0 });
     const reattached = await startFakeAws({
       callerAccountId: CALLER_ACCOUNT,
-      accounts: [{ id: CALLER_ACCOUNT, regions: { 'us-east-1': { ...east(), volumes: [volume('vol-idle'), volume('vol-other', { state: 'in-use' })] } } }],
+      accounts: [
+        {
+          id: CALLER_ACCOUNT,
+          regions: {
+            'us-east-1': {
+              ...east(),
+              volumes: [volume('vol-idle'), volume('vol-other', { state: 'in-use' })],
+            },
+          },
+        },
+      ],
     });
-    await runCheck(idleEbsVolumes, { server: reattached, store, aws, config, now: new Date(T0.getTime() + 2 * DAY) });
+    await runCheck(idleEbsVolumes, {
+      server: reattached,
+      store,
+      aws,
+      config,
+      now: new Date(T0.getTime() + 2 * DAY),
+    });
     await reattached.close();
     const later = await startFakeAws({
       callerAccountId: CALLER_ACCOUNT,
-      accounts: [{ id: CALLER_ACCOUNT, regions: { 'us-east-1': { ...east(), volumes: [volume('vol-idle'), volume('vol-other')] } } }],
+      accounts: [
+        {
+          id: CALLER_ACCOUNT,
+          regions: { 'us-east-1': { ...east(), volumes: [volume('vol-idle'), volume('vol-other')] } },
+        },
+      ],
     });
 
-    const result = await runCheck(idleEbsVolumes, { server: later, store, aws, config, now: new Date(T0.getTime() + 8 * DAY) });
+    const result = await runCheck(idleEbsVolumes, {
+      server: later,
+      store,
+      aws,
+      config,
+      now: new Date(T0.getTime() + 8 * DAY),
+    });
     await later.close();
 
     expect(result.findings.map((f) => [f.key, f.metrics?.idleDays])).toEqual([['vol-idle', 8]]);

@@ -12,7 +12,12 @@ describe('idle-elastic-ips through the real EC2 client', () => {
   beforeEach(async () => {
     const addresses = [
       { allocationId: 'eipalloc-idle', publicIp: '203.0.113.1' },
-      { allocationId: 'eipalloc-used', publicIp: '203.0.113.2', associationId: 'eipassoc-1', instanceId: 'i-1' },
+      {
+        allocationId: 'eipalloc-used',
+        publicIp: '203.0.113.2',
+        associationId: 'eipassoc-1',
+        instanceId: 'i-1',
+      },
       { allocationId: 'eipalloc-keep', publicIp: '203.0.113.3', tags: { 'guardrail:ignore': 'TRUE' } },
       { allocationId: 'eipalloc-byoip', publicIp: '198.51.100.9', publicIpv4Pool: 'ipv4pool-ec2-1' },
     ];
@@ -43,7 +48,11 @@ describe('idle-elastic-ips through the real EC2 client', () => {
   });
 
   it('discovers the enabled regions when regions is all', async () => {
-    const result = await runCheck(idleElasticIps, { server, store, aws: { region: 'us-east-1', regions: 'all' } });
+    const result = await runCheck(idleElasticIps, {
+      server,
+      store,
+      aws: { region: 'us-east-1', regions: 'all' },
+    });
 
     expect(result.findings.map((f) => f.labels?.region)).toEqual(['ap-northeast-2', 'ap-northeast-2']);
     expect(server.calls.map((c) => c.action)).toEqual([

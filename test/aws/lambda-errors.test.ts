@@ -7,7 +7,12 @@ import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit
 const REGION = 'us-east-1';
 
 function functions(): FakeFunction[] {
-  const healthy = Array.from({ length: 126 }, (_, i) => ({ name: `etl-${i}`, timeoutSeconds: 60, invocations: 100, errors: 1 }));
+  const healthy = Array.from({ length: 126 }, (_, i) => ({
+    name: `etl-${i}`,
+    timeoutSeconds: 60,
+    invocations: 100,
+    errors: 1,
+  }));
   return [
     ...healthy,
     { name: 'loader', timeoutSeconds: 60, invocations: 100, errors: 12, maxDurationMs: 2000 },
@@ -49,7 +54,9 @@ describe('lambda-errors through the real Lambda and CloudWatch (JSON 1.0) client
       `${CALLER_ACCOUNT}/${REGION}/fanout/throttles`,
       `${CALLER_ACCOUNT}/${REGION}/slow/timeouts`,
     ]);
-    expect(result.findings[0]?.title).toBe('Lambda loader (us-east-1): 12 errors in 100 invocations (12.0%) in the last 15m');
+    expect(result.findings[0]?.title).toBe(
+      'Lambda loader (us-east-1): 12 errors in 100 invocations (12.0%) in the last 15m',
+    );
     expect(result.findings[0]?.links?.[0]?.url).toContain('/cloudwatch/home?region=us-east-1#metricsV2:');
     expect(result.findings[2]?.metrics).toEqual({
       invocations: 10,
@@ -69,7 +76,9 @@ describe('lambda-errors through the real Lambda and CloudWatch (JSON 1.0) client
     // 131 functions × 4 metrics = 524 queries: 2 batches, the first split by NextToken into 2 pages.
     expect(actions.filter((a) => a === 'cloudwatch:GetMetricData')).toHaveLength(3);
     expect(result.measurements.filter((m) => m.name === 'lambda_invocations')).toHaveLength(131);
-    expect(result.measurements.find((m) => m.labels.function === 'loader' && m.name === 'lambda_error_rate')).toEqual({
+    expect(
+      result.measurements.find((m) => m.labels.function === 'loader' && m.name === 'lambda_error_rate'),
+    ).toEqual({
       name: 'lambda_error_rate',
       value: 0.12,
       labels: { check: 'test', account: CALLER_ACCOUNT, region: REGION, function: 'loader' },
@@ -80,7 +89,12 @@ describe('lambda-errors through the real Lambda and CloudWatch (JSON 1.0) client
     server.faults.throttle.set('cloudwatch:GetMetricData', 1);
     server.faults.throttle.set('lambda:ListFunctions', 1);
 
-    const result = await runCheck(lambdaErrors, { server, store, aws: { regions: [REGION] }, config: { include: ['loader'] } });
+    const result = await runCheck(lambdaErrors, {
+      server,
+      store,
+      aws: { regions: [REGION] },
+      config: { include: ['loader'] },
+    });
 
     expect(result.findings.map((f) => f.key)).toEqual([`${CALLER_ACCOUNT}/${REGION}/loader/errors`]);
   });

@@ -18,7 +18,9 @@ const region = {
   ...emptyRegion(),
   volumes: [{ id: 'vol-1', sizeGiB: 1, type: 'gp3', state: 'available' as const }],
   addresses: [{ allocationId: 'eipalloc-1', publicIp: '203.0.113.1' }],
-  functions: [{ name: 'f', timeoutSeconds: 3, invocations: 10, errors: 10, throttles: 1, maxDurationMs: 3000 }],
+  functions: [
+    { name: 'f', timeoutSeconds: 3, invocations: 10, errors: 10, throttles: 1, maxDurationMs: 3000 },
+  ],
 };
 
 describe.each<[string, AnyCheckDefinition]>([
@@ -40,7 +42,10 @@ describe.each<[string, AnyCheckDefinition]>([
     await server.close();
     await store.close();
 
-    const allowed = new Set([...check.permissions, ...providerPermissions({ ...aws, maxConcurrency: 4, maxAttempts: 5 })]);
+    const allowed = new Set([
+      ...check.permissions,
+      ...providerPermissions({ ...aws, maxConcurrency: 4, maxAttempts: 5 }),
+    ]);
     const used = new Set(server.calls.map((c) => c.action).filter((a) => !CALLER_SIDE.has(a)));
     expect([...used].filter((a) => !allowed.has(a))).toEqual([]);
     expect(result.findings.filter((f) => f.key.startsWith('region-error'))).toEqual([]);

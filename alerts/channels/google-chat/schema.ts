@@ -27,32 +27,28 @@ const threadKey = z
     },
   );
 
-export const GoogleChatChannelConfig = z
-  .strictObject({
-    /** Incoming-webhook URL, key and token included; a credential, so take it from `${ENV}`. */
-    webhookUrl,
-    /**
-     * Post each check's messages in one thread.
-     * @default true
-     */
-    threads: z.boolean().default(true),
-    /**
-     * Thread key template; `{channel}`, `{check}` and `{kind}` are replaced.
-     * @default 'guardrail-{channel}-{check}'
-     */
-    threadKey: threadKey.optional(),
-    /** A Grafana dashboard URL; cards get a button opening it with `var-check` set to the check id. */
-    grafanaUrl: z.url({ protocol: /^https?$/, error: 'grafanaUrl must be an http(s) URL' }).optional(),
-    /**
-     * Per-request timeout.
-     * @default '10s'
-     */
-    timeout: duration().optional(),
-  })
-  .refine((c) => c.threads || c.threadKey === undefined, {
-    error: 'threadKey is set but threads is false',
-    path: ['threadKey'],
-  });
+// No object-level refinements: the config loader `.extend()`s this schema, which zod forbids on refined objects.
+export const GoogleChatChannelConfig = z.strictObject({
+  /** Incoming-webhook URL, key and token included; a credential, so take it from `${ENV}`. */
+  webhookUrl,
+  /**
+   * Post each check's messages in one thread.
+   * @default true
+   */
+  threads: z.boolean().default(true),
+  /**
+   * Thread key template; `{channel}`, `{check}` and `{kind}` are replaced.
+   * @default 'guardrail-{channel}-{check}'
+   */
+  threadKey: threadKey.optional(),
+  /** A Grafana dashboard URL; cards get a button opening it with `var-check` set to the check id. */
+  grafanaUrl: z.url({ protocol: /^https?$/, error: 'grafanaUrl must be an http(s) URL' }).optional(),
+  /**
+   * Per-request timeout.
+   * @default '10s'
+   */
+  timeout: duration().optional(),
+});
 export type GoogleChatChannelConfig = z.infer<typeof GoogleChatChannelConfig>;
 
 /** Validate-time warnings: the URL is accepted as configured (tests point it at a local receiver). */
@@ -63,5 +59,7 @@ export function webhookWarnings(config: GoogleChatChannelConfig): string[] {
   if (url.protocol !== 'https:')
     warnings.push('webhookUrl does not use https: the key and token travel in clear text');
   if (url.hostname !== 'chat.googleapis.com') warnings.push('webhookUrl host is not chat.googleapis.com');
+  if (config.threads === false && config.threadKey)
+    warnings.push('threadKey is ignored because threads is false');
   return warnings;
 }

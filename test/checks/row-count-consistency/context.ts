@@ -36,7 +36,10 @@ export function checkContext(
   };
 }
 
-export function provider(connections: Record<string, unknown>, configDir = process.cwd()): ConnectionProvider {
+export function provider(
+  connections: Record<string, unknown>,
+  configDir = process.cwd(),
+): ConnectionProvider {
   const parsed: Record<string, ConnectionConfig> = {};
   for (const [name, raw] of Object.entries(connections)) parsed[name] = ConnectionConfig.parse(raw);
   return createConnectionProvider(parsed, { configDir, log: silentLog });

@@ -15,7 +15,13 @@ const DATA: Record<string, { source: [number, number][]; target?: [number, numbe
   orders: { source: [[30, 1000]], target: [[30, 999]] },
   events: { source: [[30, 100]], target: [[30, 90]] },
   // 5 rows newer than the lag: not yet replicated, and not drift, but freshness lags 25 minutes.
-  sessions: { source: [[30, 3], [5, 5]], target: [[30, 3]] },
+  sessions: {
+    source: [
+      [30, 3],
+      [5, 5],
+    ],
+    target: [[30, 3]],
+  },
   ghost: { source: [[30, 2]] },
 };
 
@@ -39,7 +45,9 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
     await pg.query('CREATE SCHEMA raw');
     for (const [table, { source, target }] of Object.entries(DATA)) {
       await my.query(`CREATE TABLE ${table} (id INT, updated_at DATETIME(3))`);
-      await my.query(`INSERT INTO ${table} VALUES ${rowsSql(source, (iso) => `'${iso.slice(0, 23).replace('T', ' ')}'`)}`);
+      await my.query(
+        `INSERT INTO ${table} VALUES ${rowsSql(source, (iso) => `'${iso.slice(0, 23).replace('T', ' ')}'`)}`,
+      );
       if (!target) continue;
       await pg.query(`CREATE TABLE raw.${table} (id INT, updated_at timestamptz)`);
       await pg.query(`INSERT INTO raw.${table} VALUES ${rowsSql(target, (iso) => `'${iso}'`)}`);
@@ -50,7 +58,10 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
 
   it('reports drift beyond tolerance, a lagging table and a missing table; the rest pass', async () => {
     const database = new URL(mysqlUrl).pathname.slice(1);
-    const connections = provider({ game1: { type: 'mysql', url: mysqlUrl }, dw: { type: 'postgres', url: pgUrl } });
+    const connections = provider({
+      game1: { type: 'mysql', url: mysqlUrl },
+      dw: { type: 'postgres', url: pgUrl },
+    });
     const progress: Progress[] = [];
     const config = checkConfig({
       source: 'game1',
@@ -71,10 +82,16 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
         `events: target has 10 fewer rows than source (source 100, target 90, 10.00%; rows with updated_at in ` +
           `[${ago(75).slice(0, 16).replace('T', ' ')}, ${ago(15).slice(11, 16)}) UTC)`,
       ],
-      ['sessions:freshness', 'warning', expect.stringMatching(/^sessions: target is 25m behind source .* allowed 10m$/)],
+      [
+        'sessions:freshness',
+        'warning',
+        expect.stringMatching(/^sessions: target is 25m behind source .* allowed 10m$/),
+      ],
       ['ghost:target-error', 'critical', `ghost: table missing on target (raw.ghost)`],
     ]);
-    expect(result.measurements.filter((m) => m.name === 'table_row_diff').map((m) => [m.labels.table, m.value])).toEqual([
+    expect(
+      result.measurements.filter((m) => m.name === 'table_row_diff').map((m) => [m.labels.table, m.value]),
+    ).toEqual([
       ['users', 0],
       ['orders', 1],
       ['events', 10],

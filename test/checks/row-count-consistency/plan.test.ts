@@ -46,7 +46,11 @@ describe('planning the table pairs', () => {
       id: '0',
       table: { parts: ['s', 't1'] },
       where: 'deleted_at IS NULL',
-      window: { column: 'updated_at', from: new Date('2026-11-22T10:07:00Z'), to: new Date('2026-11-22T11:07:00Z') },
+      window: {
+        column: 'updated_at',
+        from: new Date('2026-11-22T10:07:00Z'),
+        to: new Date('2026-11-22T11:07:00Z'),
+      },
       maxTimestampColumn: 'updated_at',
     });
     expect(first?.target.where).toBeUndefined();

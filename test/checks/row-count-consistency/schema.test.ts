@@ -20,19 +20,46 @@ describe('row-count-consistency config', () => {
   it('names the connections it uses', () => {
     const config = RowCountConsistencyConfig.parse({ ...base, tables: [{ source: 'a.b', target: 'c.d' }] });
 
-    expect(rowCountConsistency.connectionsOf(config)).toEqual(['game1', 'bq']);
+    expect(rowCountConsistency.connectionsOf?.(config)).toEqual([
+      { name: 'game1', path: ['source'] },
+      { name: 'bq', path: ['target'] },
+    ]);
   });
 
   it.each([
-    ['a table name without schema', { tables: [{ source: 'users', target: 'raw.users' }] }, 'tables.0.source'],
-    ['a quote in a table name', { tables: [{ source: 'a.b"; DROP', target: 'raw.users' }] }, 'tables.0.source'],
+    [
+      'a table name without schema',
+      { tables: [{ source: 'users', target: 'raw.users' }] },
+      'tables.0.source',
+    ],
+    [
+      'a quote in a table name',
+      { tables: [{ source: 'a.b"; DROP', target: 'raw.users' }] },
+      'tables.0.source',
+    ],
     ['a space in a table name', { tables: [{ source: 'a.b c', target: 'raw.users' }] }, 'tables.0.source'],
-    ['a dotted column', { window: { column: 'a.b', size: '1h' }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'window.column'],
-    ['a bad duration', { window: { column: 'a', size: 'an hour' }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'window.size'],
-    ['a negative ratio', { tolerance: { ratio: -1 }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'tolerance.ratio'],
+    [
+      'a dotted column',
+      { window: { column: 'a.b', size: '1h' }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'window.column',
+    ],
+    [
+      'a bad duration',
+      { window: { column: 'a', size: 'an hour' }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'window.size',
+    ],
+    [
+      'a negative ratio',
+      { tolerance: { ratio: -1 }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'tolerance.ratio',
+    ],
     ['an unknown key', { tables: [{ source: 'a.b', target: 'c.d', sauce: 1 }] }, 'tables.0'],
     ['no tables at all', {}, 'tables'],
-    ['freshness with nothing to measure', { freshness: { maxLag: '5m' }, tables: [{ source: 'a.b', target: 'c.d' }] }, 'freshness.column'],
+    [
+      'freshness with nothing to measure',
+      { freshness: { maxLag: '5m' }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'freshness.column',
+    ],
   ])('rejects %s', (_what, extra, path) => {
     const result = RowCountConsistencyConfig.safeParse({ ...base, ...extra });
 

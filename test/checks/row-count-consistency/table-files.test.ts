@@ -10,7 +10,10 @@ describe('table mapping files', () => {
     dir = await mkdtemp(join(tmpdir(), 'guardrail-tables-'));
     await mkdir(join(dir, 'tables'));
     await writeFile(join(dir, 'tables/game1.yaml'), '- { source: game1.users, target: raw.users }\n');
-    await writeFile(join(dir, 'tables/game2.yaml'), 'tables:\n  - { source: game2.users, target: raw.users2 }\n');
+    await writeFile(
+      join(dir, 'tables/game2.yaml'),
+      'tables:\n  - { source: game2.users, target: raw.users2 }\n',
+    );
     await writeFile(join(dir, 'tables/notes.txt'), 'not yaml');
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -32,7 +35,11 @@ describe('table mapping files', () => {
       '- { source: game1.users, target: raw.users }\n- source: users\n  target: raw.users\n',
       /^tables\/x\.yaml:2:11 \[1\]\.source: table name must be schema\.table/,
     ],
-    ['an unknown key', 'tables:\n  - { source: a.b, target: c.d, colour: red }\n', /^tables\/x\.yaml:2:5 tables\[0\]: Unrecognized key: "colour"/],
+    [
+      'an unknown key',
+      'tables:\n  - { source: a.b, target: c.d, colour: red }\n',
+      /^tables\/x\.yaml:2:5 tables\[0\]: Unrecognized key: "colour"/,
+    ],
     ['broken YAML', '- { source: a.b, target: c.d\n', /^tables\/x\.yaml:\d+:\d+ /],
   ])('names the file, line and key for %s', (_what, text, message) => {
     expect(() => parseTableFile('tables/x.yaml', text)).toThrow(message);

@@ -1,0 +1,153 @@
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
+import pino from 'pino';
+import { rowCountConsistency } from '../checks/row-count-consistency';
+import { RowCountConsistencyConfig } from '../checks/row-count-consistency/schema';
+import { ConnectionConfig } from '../src/connectors/config';
+import { createConnectionProvider } from '../src/connectors/provider';
+import type { CheckContext } from '../src/core/types';
+import { startMariaDb } from '../test/harness/mariadb';
+import { startPostgres } from '../test/harness/postgres';
+import { startTcpProxy } from './row-count-proxy';
+import { seedMariaDb, seedPostgres, tableName } from './row-count-seed';
+
+/** DESIGN.md §8: the largest warehouse. */
+const TABLES = Number(process.env.BENCH_TABLES ?? 13_000);
+const CONNECTIONS_PER_SIDE = 8;
+/** Added to every round trip by the proxy, standing for a remote Aurora / warehouse. */
+const REMOTE_LATENCY_MS = 2;
+
+interface Figures {
+  seconds: number;
+  peakRssMb: number;
+  sourceRoundTrips: number;
+  targetRoundTrips: number;
+  sourceConnections: number;
+  targetConnections: number;
+  findings?: number;
+}
+
+/** Samples RSS while `fn` runs (the process-wide maxRSS also covers the seeding). */
+async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const started = performance.now();
+  try {
+    const value = await fn();
+    return { value, seconds: (performance.now() - started) / 1000, peakRssMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function batchedSweep(sourceUrl: string, targetUrl: string): Promise<Figures> {
+  const log = pino({ level: 'silent' });
+  const connections = createConnectionProvider(
+    {
+      source: ConnectionConfig.parse({ type: 'mysql', url: sourceUrl, maxConnections: CONNECTIONS_PER_SIDE }),
+      target: ConnectionConfig.parse({ type: 'postgres', url: targetUrl, maxConnections: CONNECTIONS_PER_SIDE }),
+    },
+    { configDir: process.cwd(), log },
+  );
+  const tables = Array.from({ length: TABLES }, (_, i) => ({
+    source: `bench.${tableName(i)}`,
+    target: `bench.${tableName(i)}`,
+  }));
+  const config = { ...RowCountConsistencyConfig.parse({ source: 'source', target: 'target', tables }) };
+  const ctx = {
+    checkId: 'bench',
+    kind: rowCountConsistency.kind,
+    signal: new AbortController().signal,
+    log,
+    now: new Date(),
+    configDir: process.cwd(),
+    connections,
+    progress: () => undefined,
+  } as unknown as CheckContext;
+  const common = { id: 'bench', kind: rowCountConsistency.kind, enabled: true, schedule: '* * * * *', timeoutMs: 600_000 };
+  const { value, seconds, peakRssMb } = await measured(() => rowCountConsistency.run(ctx, { ...config, ...common }));
+  const [source, target] = await Promise.all([connections.get('source'), connections.get('target')]);
+  const s = source.stats?.();
+  const t = target.stats?.();
+  await connections.closeAll();
+  return {
+    seconds,
+    peakRssMb,
+    sourceRoundTrips: s?.roundTrips ?? NaN,
+    targetRoundTrips: t?.roundTrips ?? NaN,
+    sourceConnections: s?.peakConnections ?? NaN,
+    targetConnections: t?.peakConnections ?? NaN,
+    findings: value.findings.length,
+  };
+}
+
+/** What a script does without Guardrail: one `SELECT count(*)` per table, one side after the other. */
+async function naiveSweep(sourceUrl: string, targetUrl: string): Promise<Figures> {
+  const { seconds, peakRssMb } = await measured(async () => {
+    const my = await createConnection(sourceUrl);
+    const pg = new Client({ connectionString: targetUrl });
+    await pg.connect();
+    for (let i = 0; i < TABLES; i++) {
+      await my.query(`SELECT count(*) AS n FROM bench.${tableName(i)}`);
+      await pg.query(`SELECT count(*) AS n FROM bench.${tableName(i)}`);
+    }
+    await my.end();
+    await pg.end();
+  });
+  return {
+    seconds,
+    peakRssMb,
+    sourceRoundTrips: TABLES,
+    targetRoundTrips: TABLES,
+    sourceConnections: 1,
+    targetConnections: 1,
+  };
+}
+
+function row(label: string, f: Figures): Record<string, string | number> {
+  return {
+    sweep: label,
+    seconds: Number(f.seconds.toFixed(2)),
+    'peak RSS MB': Math.round(f.peakRssMb),
+    'round trips (src/tgt)': `${f.sourceRoundTrips}/${f.targetRoundTrips}`,
+    'connections (src/tgt)': `${f.sourceConnections}/${f.targetConnections}`,
+    findings: f.findings ?? '',
+  };
+}
+
+export async function main(): Promise<void> {
+  const [pg, my] = await Promise.all([startPostgres(), startMariaDb()]);
+  try {
+    const seedStart = performance.now();
+    const [sourceUrl, targetUrl] = await Promise.all([seedMariaDb(my.url, TABLES), seedPostgres(pg.url, TABLES)]);
+    console.log(`seeded ${TABLES} tables per side in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    const host = (url: string) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) });
+    const [sourceProxy, targetProxy] = await Promise.all([
+      startTcpProxy(host(sourceUrl), REMOTE_LATENCY_MS),
+      startTcpProxy(host(targetUrl), REMOTE_LATENCY_MS),
+    ]);
+    // Warm the servers' table caches once so the two ways compare like with like.
+    await batchedSweep(sourceUrl, targetUrl);
+    const batched = await batchedSweep(sourceUrl, targetUrl);
+    const naive = await naiveSweep(sourceUrl, targetUrl);
+    const remoteBatched = await batchedSweep(sourceProxy.wrap(sourceUrl), targetProxy.wrap(targetUrl));
+    const remoteNaive = await naiveSweep(sourceProxy.wrap(sourceUrl), targetProxy.wrap(targetUrl));
+    await Promise.all([sourceProxy.close(), targetProxy.close()]);
+
+    console.table([
+      row('batched, local', batched),
+      row('naive, local', naive),
+      row(`batched, +${REMOTE_LATENCY_MS} ms/round trip`, remoteBatched),
+      row(`naive, +${REMOTE_LATENCY_MS} ms/round trip`, remoteNaive),
+    ]);
+    console.log(
+      `speed-up: ${(naive.seconds / batched.seconds).toFixed(1)}× local, ` +
+        `${(remoteNaive.seconds / remoteBatched.seconds).toFixed(1)}× with ${REMOTE_LATENCY_MS} ms latency ` +
+        `(target ≥ 10×); process max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB ` +
+        `(includes seeding); targets: ≤ 30 s, ≤ 200 MB, ≤ ${CONNECTIONS_PER_SIDE} connections per side`,
+    );
+  } finally {
+    await Promise.all([pg.stop(), my.stop()]);
+  }
+}

@@ -1,0 +1,62 @@
+import pino from 'pino';
+import { googleChatChannel } from '../../../alerts/channels/google-chat';
+import { GoogleChatChannelConfig } from '../../../alerts/channels/google-chat/schema';
+import { startChatReceiver, type ChatReceiver } from '../../servers/chat-receiver';
+import { item, notification } from './notifications';
+
+describe('google-chat send', () => {
+  let receiver: ChatReceiver;
+  beforeEach(async () => (receiver = await startChatReceiver()));
+  afterEach(() => receiver.close());
+  const channel = (config: Record<string, unknown> = {}) =>
+    googleChatChannel.create(
+      'team',
+      GoogleChatChannelConfig.parse({ webhookUrl: receiver.webhookUrl(), ...config }),
+      { log: pino({ level: 'silent' }), out: () => undefined },
+    );
+  const signal = () => AbortSignal.timeout(5000);
+
+  it('posts with requestId = notification id, the reply option, and one thread per check', async () => {
+    const team = channel();
+
+    await team.send(notification([item()], { id: 'n1' }), { signal: signal() });
+    await team.send(notification([item()], { id: 'n2' }), { signal: signal() });
+    await team.send(notification([item()], { id: 'n3', checkId: 'other' }), { signal: signal() });
+
+    expect(receiver.messages.map((m) => [m.query.requestId, m.query.messageReplyOption, m.threadName])).toEqual([
+      ['n1', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'spaces/AAAAtest/threads/t1'],
+      ['n2', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'spaces/AAAAtest/threads/t1'],
+      ['n3', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'spaces/AAAAtest/threads/t3'],
+    ]);
+    expect(receiver.messages[0]!.body.thread).toEqual({ threadKey: 'guardrail-team-orders-drift' });
+  });
+
+  it('uses a threadKey template, or no thread at all when threads is false', async () => {
+    await channel({ threadKey: '{kind}/{check}' }).send(notification([item()], { id: 'a' }), { signal: signal() });
+    await channel({ threads: false }).send(notification([item()], { id: 'b' }), { signal: signal() });
+
+    expect(receiver.messages[0]!.body.thread).toEqual({ threadKey: 'row-count-consistency/orders-drift' });
+    expect(receiver.messages[1]!.body.thread).toBeUndefined();
+    expect(receiver.messages[1]!.query.messageReplyOption).toBeUndefined();
+  });
+
+  it('gets the existing message back when a requestId repeats, instead of a second message', async () => {
+    const team = channel();
+
+    await team.send(notification([item()], { id: 'same' }), { signal: signal() });
+    await team.send(notification([item()], { id: 'same' }), { signal: signal() });
+
+    expect(receiver.messages).toHaveLength(1);
+    expect(receiver.duplicates()).toBe(1);
+  });
+
+  it('times out a hanging request with its configured timeout', async () => {
+    receiver.schedule(['hang']);
+    const started = Date.now();
+
+    await expect(channel({ timeout: '300ms' }).send(notification([item()]), { signal: signal() })).rejects.toMatchObject({
+      retryable: true,
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});

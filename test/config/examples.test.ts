@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load';
+
+const EXAMPLES = join(__dirname, '../../examples');
+const SECRETS = {
+  GAME1_MYSQL_URL: 'mysql://guardrail:pw@game1:3306/game1',
+  AURORA_PG_URL: 'postgres://guardrail:pw@aurora:5432/app',
+  REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dw',
+  GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t',
+  GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/BBB/messages?key=k&token=t',
+};
+
+describe('example configs', () => {
+  it('the quickstart validates with no environment at all', () => {
+    const config = loadConfig(join(EXAMPLES, 'quickstart/guardrail.yaml'), {});
+
+    expect(config.checks.map((c) => c.id)).toEqual(['shop-consistency']);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('the production example validates, with every check kind and the included team file', () => {
+    const config = loadConfig(join(EXAMPLES, 'production/guardrail.yaml'), SECRETS);
+
+    expect(config.checks.map((c) => `${c.id}:${c.kind}`).sort()).toEqual([
+      'game1-consistency:row-count-consistency',
+      'idle-ebs:idle-ebs-volumes',
+      'idle-eip:idle-elastic-ips',
+      'lambda:lambda-errors',
+      'payments-consistency:row-count-consistency',
+    ]);
+    expect(config.channels.map((c) => c.name)).toEqual(['data-eng', 'finops', 'console']);
+  });
+
+  it('names the missing secret when the production example runs without its environment', () => {
+    expect(() => loadConfig(join(EXAMPLES, 'production/guardrail.yaml'), {})).toThrow(
+      /environment variable GAME1_MYSQL_URL is not set/,
+    );
+  });
+});

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Client } from 'pg';
+
+/** How the fake behaves, per test. */
+export interface RedshiftDataOptions {
+  /** DescribeStatement answers before a statement reports FINISHED. */
+  pollsUntilDone?: number;
+  /** Rows per GetStatementResult page. */
+  pageSize?: number;
+  /** Requests answered with ThrottlingException first (the SDK retries them). */
+  throttleFirst?: number;
+  /** Statements that never finish (until cancelled). */
+  hang?: (sql: string) => boolean;
+}
+
+interface Statement {
+  sql: string;
+  polls: number;
+  status: 'SUBMITTED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
+  error?: string;
+  columns: string[];
+  rows: unknown[][];
+  hang: boolean;
+}
+
+export interface RedshiftDataServer {
+  endpoint: string;
+  /** Operation names received, in order (`ExecuteStatement`, ...). */
+  calls: string[];
+  statements: Map<string, Statement>;
+  close(): Promise<void>;
+}
+
+function field(value: unknown): Record<string, unknown> {
+  if (value === null || value === undefined) return { isNull: true };
+  if (typeof value === 'number') return Number.isInteger(value) ? { longValue: value } : { doubleValue: value };
+  if (typeof value === 'boolean') return { booleanValue: value };
+  return { stringValue: String(value) };
+}
+
+/**
+ * A Redshift Data API (AWS JSON 1.1) on 127.0.0.1 that runs statements on a real PostgreSQL, asynchronously:
+ * SUBMITTED → STARTED → FINISHED/FAILED after some polls, results paged with NextToken.
+ */
+export async function startRedshiftData(pgUrl: string, opts: RedshiftDataOptions = {}): Promise<RedshiftDataServer> {
+  const pg = new Client({ connectionString: pgUrl, types: { getTypeParser: () => (v: string) => v } });
+  await pg.connect();
+  const statements = new Map<string, Statement>();
+  const calls: string[] = [];
+  let throttles = opts.throttleFirst ?? 0;
+
+  const send = (res: ServerResponse, status: number, body: unknown, type?: string): void => {
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': randomUUID(),
+      ...(type ? { 'x-amzn-errortype': type } : {}),
+    });
+    res.end(JSON.stringify(type ? { __type: type, message: (body as { message: string }).message } : body));
+  };
+
+  const handle = async (op: string, input: Record<string, unknown>, res: ServerResponse): Promise<void> => {
+    if (op === 'ExecuteStatement') {
+      if (!input.Database || !(input.WorkgroupName || input.ClusterIdentifier)) {
+        return send(res, 400, { message: 'Database and a cluster or workgroup are required' }, 'ValidationException');
+      }
+      const id = randomUUID();
+      const sql = String(input.Sql);
+      const st: Statement = { sql, polls: 0, status: 'SUBMITTED', columns: [], rows: [], hang: !!opts.hang?.(sql) };
+      statements.set(id, st);
+      if (!st.hang) {
+        try {
+          const result = await pg.query({ text: sql, rowMode: 'array' });
+          st.columns = result.fields.map((f) => f.name);
+          st.rows = (result.rows as unknown[][]).map((r) => r.map((v) => (v !== null && /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v)));
+        } catch (err) {
+          st.error = `ERROR: ${(err as Error).message}`;
+        }
+      }
+      return send(res, 200, { Id: id, CreatedAt: Date.now() / 1000, Database: input.Database });
+    }
+    const st = statements.get(String(input.Id));
+    if (!st) return send(res, 400, { message: `Query does not exist: ${String(input.Id)}` }, 'ResourceNotFoundException');
+    if (op === 'DescribeStatement') {
+      st.polls++;
+      if (st.status !== 'ABORTED' && !st.hang) {
+        if (st.polls >= (opts.pollsUntilDone ?? 2)) st.status = st.error ? 'FAILED' : 'FINISHED';
+        else st.status = 'STARTED';
+      }
+      return send(res, 200, {
+        Id: input.Id,
+        Status: st.status,
+        ...(st.status === 'FAILED' ? { Error: st.error } : {}),
+        HasResultSet: st.status === 'FINISHED' && st.columns.length > 0,
+        ResultRows: st.status === 'FINISHED' ? st.rows.length : -1,
+        QueryString: st.sql,
+      });
+    }
+    if (op === 'GetStatementResult') {
+      if (st.status !== 'FINISHED') return send(res, 400, { message: 'Query has not finished' }, 'ValidationException');
+      const size = opts.pageSize ?? 1000;
+      const start = Number(input.NextToken ?? 0);
+      const page = st.rows.slice(start, start + size);
+      return send(res, 200, {
+        Records: page.map((r) => r.map(field)),
+        ColumnMetadata: st.columns.map((name) => ({ name, label: name })),
+        TotalNumRows: st.rows.length,
+        ...(start + size < st.rows.length ? { NextToken: String(start + size) } : {}),
+      });
+    }
+    if (op === 'CancelStatement') {
+      st.status = 'ABORTED';
+      return send(res, 200, { Status: true });
+    }
+    return send(res, 400, { message: `unknown operation ${op}` }, 'UnknownOperationException');
+  };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const op = String(req.headers['x-amz-target'] ?? '').replace('RedshiftData.', '');
+      calls.push(op);
+      if (throttles > 0) {
+        throttles--;
+        return send(res, 400, { message: 'Rate exceeded' }, 'ThrottlingException');
+      }
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      handle(op, input, res).catch((err: Error) => send(res, 500, { message: err.message }, 'InternalServerException'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    statements,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pg.end();
+    },
+  };
+}
