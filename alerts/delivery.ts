@@ -99,6 +99,10 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
   while (!options.signal?.aborted && now() < run.deadline) {
     const due = await options.store.pendingOutbox(new Date(now()), limit);
     const sendable = due.filter((r) => !run.blocked.has(r.channel) || tooOld(r, run));
+    if (!sendable.length && due.length === limit) {
+      limit += BATCH;
+      continue;
+    }
     limit = BATCH + (due.length - sendable.length);
     if (!sendable.length) {
       const wait = await nextWait(run, limit);

@@ -6,7 +6,7 @@ import type { FakeAwsServer } from '../test/servers/aws/server';
 /** Runs a check once against the fake AWS and returns its result with the wall time. */
 export async function timedRun(
   check: AnyCheckDefinition,
-  server: FakeAwsServer,
+  server: Pick<FakeAwsServer, 'url'>,
   aws: Parameters<typeof runCheck>[1]['aws'],
 ): Promise<{ result: CheckResult; ms: number }> {
   useFakeCredentials();

@@ -1,4 +1,4 @@
-import type { AwsClientConfig } from '../../src/aws/clients';
+import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
 import { isIgnored, tagMap } from '../../src/aws/tags';
 
 /** DescribeVolumes' largest page. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumes.html */
@@ -18,7 +18,7 @@ export interface IdleVolume {
 /** Volumes in state `available` (attached to nothing), minus those tagged guardrail:ignore=true. */
 export async function listIdleVolumes(client: AwsClientConfig, signal: AbortSignal): Promise<IdleVolume[]> {
   const { EC2Client, DescribeVolumesCommand } = await import('@aws-sdk/client-ec2');
-  const ec2 = new EC2Client(client);
+  const ec2 = withoutSdkLogging(new EC2Client(client));
   const volumes: IdleVolume[] = [];
   try {
     let nextToken: string | undefined;

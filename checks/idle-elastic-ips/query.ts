@@ -1,4 +1,4 @@
-import type { AwsClientConfig } from '../../src/aws/clients';
+import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
 import { isIgnored, tagMap } from '../../src/aws/tags';
 
 export interface IdleAddress {
@@ -15,7 +15,7 @@ export async function listIdleAddresses(
   signal: AbortSignal,
 ): Promise<IdleAddress[]> {
   const { EC2Client, DescribeAddressesCommand } = await import('@aws-sdk/client-ec2');
-  const ec2 = new EC2Client(client);
+  const ec2 = withoutSdkLogging(new EC2Client(client));
   try {
     // DescribeAddresses has no pagination: one call returns every address of the region.
     const out = await ec2.send(new DescribeAddressesCommand({}), { abortSignal: signal });

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { AwsClientConfig } from '../../src/aws/clients';
+import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
 
 /** ListFunctions' largest page. @see https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html */
 export const LIST_FUNCTIONS_PAGE_SIZE = 50;
@@ -22,7 +22,7 @@ export async function listFunctions(
   keep: (name: string) => boolean,
 ): Promise<LambdaFunction[]> {
   const { LambdaClient, ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
-  const lambda = new LambdaClient(client);
+  const lambda = withoutSdkLogging(new LambdaClient(client));
   const functions: LambdaFunction[] = [];
   try {
     let marker: string | undefined;
@@ -55,7 +55,7 @@ export async function functionTags(
   const tags = new Map<string, Record<string, string>>();
   if (arns.length === 0) return tags;
   const { LambdaClient, ListTagsCommand } = await import('@aws-sdk/client-lambda');
-  const lambda = new LambdaClient(client);
+  const lambda = withoutSdkLogging(new LambdaClient(client));
   try {
     for (const arn of arns) {
       const out = await lambda.send(new ListTagsCommand({ Resource: arn }), { abortSignal: signal });

@@ -1,4 +1,4 @@
-import type { AwsClientConfig } from '../../src/aws/clients';
+import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
 import type { LambdaFunction } from './list';
 
 /** GetMetricData accepts at most 500 queries per call. @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html */
@@ -52,7 +52,7 @@ export async function functionStats(
     })),
   );
   const { CloudWatchClient, GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
-  const cloudwatch = new CloudWatchClient(client);
+  const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
   try {
     for (let offset = 0; offset < queries.length; offset += MAX_QUERIES_PER_CALL) {
       const batch = queries.slice(offset, offset + MAX_QUERIES_PER_CALL);

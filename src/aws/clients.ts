@@ -24,3 +24,17 @@ export function describeAwsError(error: unknown): string {
   const message = e.message || `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`;
   return code && code !== 'Error' && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
+
+/** What `withoutSdkLogging` needs of an SDK v3 client. */
+interface SdkClientLike {
+  middlewareStack: { remove(name: string): boolean };
+}
+
+/**
+ * Guardrail never gives the SDK a logger, yet the SDK's logger middleware still copies every response
+ * through its sensitive-data filter for the no-op logger: ~3 ms of CPU per 500-volume DescribeVolumes page.
+ */
+export function withoutSdkLogging<C extends SdkClientLike>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}

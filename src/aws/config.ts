@@ -4,8 +4,12 @@ import { z } from 'zod';
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** Default number of account × region targets a check scans at once. */
-export const DEFAULT_MAX_CONCURRENCY = 4;
+/**
+ * Default number of account × region targets a check scans at once. EC2 rate limits are per account and
+ * region, so 17 regions need not queue behind each other; the limit only bounds sockets and memory.
+ * @see https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+ */
+export const DEFAULT_MAX_CONCURRENCY = 20;
 
 export const AwsAccount = z.strictObject({
   /** The 12-digit account id; labels findings and measurements. */
@@ -36,7 +40,7 @@ export const AwsConfig = z.strictObject({
   ),
   /** Accounts reached by assuming a role; omitted = the default credential chain's own account. */
   accounts: z.array(AwsAccount).min(1).optional(),
-  /** Account × region targets scanned at once by one check. @default 4 */
+  /** Account × region targets scanned at once by one check. @default 20 */
   maxConcurrency: z.int().min(1).max(64).default(DEFAULT_MAX_CONCURRENCY),
   /** SDK attempts per API call (adaptive retry: throttling is retried with client-side rate limiting). @default 5 */
   maxAttempts: z.int().min(1).max(20).default(5),

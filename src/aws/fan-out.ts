@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CheckContext, Finding } from '../core/types';
 import type { AwsClientConfig } from './clients';
 import { describeAwsError } from './clients';
@@ -26,6 +27,8 @@ export async function scanTargets<T>(
   scan: (target: AwsTarget, client: AwsClientConfig) => Promise<T>,
 ): Promise<FanOut<T>> {
   const targets = await ctx.aws.targets(ctx.signal);
+  // Every in-flight SDK call listens on this one signal (targets × calls); that is fan-out, not a leak.
+  setMaxListeners(0, ctx.signal);
   let done = 0;
   const settled = await mapSettled(
     targets,

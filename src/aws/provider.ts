@@ -1,5 +1,5 @@
 import type { AwsClientConfig } from './clients';
-import { describeAwsError } from './clients';
+import { describeAwsError, withoutSdkLogging } from './clients';
 import type { AwsConfig } from './config';
 import { DEFAULT_MAX_CONCURRENCY } from './config';
 import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
@@ -87,7 +87,7 @@ async function callerIdentity(
   signal: AbortSignal,
 ): Promise<string> {
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ ...config, credentials });
+  const sts = withoutSdkLogging(new STSClient({ ...config, credentials }));
   try {
     const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
     if (!out.Account) throw new Error('STS GetCallerIdentity returned no account id');
@@ -100,7 +100,7 @@ async function callerIdentity(
 /** DescribeRegions without AllRegions lists the regions enabled for the account (opted-in included). */
 async function enabledRegions(config: AwsClientConfig, signal: AbortSignal): Promise<string[]> {
   const { EC2Client, DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
-  const ec2 = new EC2Client(config);
+  const ec2 = withoutSdkLogging(new EC2Client(config));
   try {
     const out = await ec2.send(new DescribeRegionsCommand({}), { abortSignal: signal });
     return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();

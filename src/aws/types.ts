@@ -17,6 +17,6 @@ export interface AwsProvider {
   targets(signal: AbortSignal): Promise<AwsTarget[]>;
   /** SDK client config (credentials, region, endpoint, retry) for one target. */
   clientConfig(target: AwsTarget): AwsClientConfig;
-  /** Targets one check scans at once (`aws.maxConcurrency`). @default 4 */
+  /** Targets one check scans at once (`aws.maxConcurrency`). @default 20 */
   readonly maxConcurrency?: number;
 }

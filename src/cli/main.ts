@@ -1,11 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
-import { UsageError } from '../engine/agent';
+import { UsageError } from '../core/errors';
 import { errorMessage } from '../core/redact';
-import { runCommand } from './run';
-import { serveCommand } from './serve';
-import { checksCommand, iamPolicyCommand, schemaCommand, validateCommand } from './info';
 
 /** Exit codes (DESIGN.md §3). */
 export const EXIT = { ok: 0, findings: 1, usage: 2, checkFailed: 3 } as const;
@@ -20,7 +17,17 @@ function globalOptions(cmd: Command): Command {
     .addOption(
       new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default('./guardrail.yaml'),
     )
-    .addOption(new Option('--state <url>', 'state store URL (overrides state.url)').env('GUARDRAIL_STATE_URL'));
+    .addOption(
+      new Option('--state <url>', 'state store URL (overrides state.url)').env('GUARDRAIL_STATE_URL'),
+    );
+}
+
+/** Loads a command's module only when it runs: `validate` must not pay for database drivers or metrics. */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return async (...args: unknown[]) => {
+    const command = (await load())[name] as unknown as (...a: unknown[]) => Promise<void>;
+    await command(...args);
+  };
 }
 
 export function buildProgram(): Command {
@@ -34,16 +41,27 @@ export function buildProgram(): Command {
     .option('--dry-run', 'render every alert that would be sent, send nothing, change no state')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--fail-on-findings', 'exit 1 when any finding is firing')
-    .action(runCommand);
+    .action(lazy(() => import('./run.js'), 'runCommand'));
   globalOptions(program.command('serve'))
     .description('schedule each check by its cron; serve /metrics, /healthz, /readyz')
-    .action(serveCommand);
-  globalOptions(program.command('validate')).description('validate the config and print a summary').action(validateCommand);
-  globalOptions(program.command('checks')).description('list the check kinds and their config keys').action(checksCommand);
+    .action(lazy(() => import('./serve.js'), 'serveCommand'));
+  globalOptions(program.command('validate'))
+    .description('validate the config and print a summary')
+    .action(lazy(() => import('./info.js'), 'validateCommand'));
+  globalOptions(program.command('checks'))
+    .description('list the check kinds and their config keys')
+    .action(lazy(() => import('./info.js'), 'checksCommand'));
   globalOptions(program.command('iam-policy'))
     .description('print the least-privilege IAM policy the enabled checks need')
-    .action(iamPolicyCommand);
-  globalOptions(program.command('schema')).description("print the config's JSON Schema").action(schemaCommand);
+    .action(lazy(() => import('./info.js'), 'iamPolicyCommand'));
+  globalOptions(program.command('schema'))
+    .description("print the config's JSON Schema")
+    .action(lazy(() => import('./info.js'), 'schemaCommand'));
+  globalOptions(program.command('dashboards'))
+    .description('write the Grafana dashboards and provisioning YAML')
+    .option('--out <dir>', 'output folder', 'dashboards')
+    .option('--check', 'write nothing; exit 1 when the files on disk differ')
+    .action(lazy(() => import('./dashboards.js'), 'dashboardsCommand'));
   return program;
 }
 
@@ -62,7 +80,9 @@ function reportError(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (error instanceof ConfigError) {
-    process.stderr.write(`Invalid configuration (${error.issues.length} problem${error.issues.length > 1 ? 's' : ''}):\n`);
+    process.stderr.write(
+      `Invalid configuration (${error.issues.length} problem${error.issues.length > 1 ? 's' : ''}):\n`,
+    );
     process.stderr.write(error.issues.map((i) => `  ${formatIssueLine(i)}`).join('\n') + '\n');
     return EXIT.usage;
   }

@@ -1,7 +1,129 @@
+import type { BigQuery } from '@google-cloud/bigquery';
 import type { BigQueryConnection } from './config';
-import type { Connector } from './types';
-import type { OpenContext } from './open-context';
+import type { Connector, CountRequest, CountResult } from './types';
+import { batchCount } from './batch-count';
+import { errorMessage, type FailureKind } from './errors';
+import { mapLimit } from './limit';
+import { SessionCounter, type OpenContext } from './open-context';
+import { quoteWith, type SqlDialect } from './sql-dialect';
 
-export async function openBigQuery(_name: string, _config: BigQueryConnection, _ctx: OpenContext): Promise<Connector> {
-  throw new Error('the bigquery connector is not available yet');
+/** Tables per query; BigQuery bills each scanned column, so batching costs no extra bytes. */
+const BIGQUERY_BATCH_SIZE = 100;
+
+class OverBudgetError extends Error {}
+
+/** Maps BigQuery API errors (`reason` and message) to count error codes. */
+export function classifyBigQuery(err: unknown): FailureKind {
+  if (err instanceof OverBudgetError) return 'over-budget';
+  const e = err as { code?: number; errors?: Array<{ reason?: string }> } | null;
+  const message = errorMessage(err);
+  const reasons = (e?.errors ?? []).map((x) => x.reason);
+  if (reasons.includes('bytesBilledLimitExceeded')) return 'over-budget';
+  if (/^Not found: (Table|Dataset)/i.test(message) || e?.code === 404) return 'missing-table';
+  if (/Unrecognized name:/i.test(message)) return 'missing-column';
+  return 'query-failed';
+}
+
+export const bigQueryDialect: SqlDialect = {
+  quote: quoteWith('`'),
+  timestamp: (at) => `TIMESTAMP '${at.toISOString()}'`,
+  epochSeconds: (expr) => `UNIX_MICROS(${expr}) / 1e6`,
+  nullNumber: 'CAST(NULL AS FLOAT64)',
+  classify: classifyBigQuery,
+};
+
+function needsQuery(req: CountRequest): boolean {
+  return !!(req.window || req.where || req.maxTimestampColumn);
+}
+
+/**
+ * BigQuery: whole-table counts from table metadata (no bytes billed); windowed or filtered counts as queries,
+ * each dry-run first and capped with `maximumBytesBilled`, within one byte budget per count() call.
+ */
+export async function openBigQuery(name: string, config: BigQueryConnection, ctx: OpenContext): Promise<Connector> {
+  const { BigQuery: Client } = await import('@google-cloud/bigquery');
+  const location = config.location ?? ctx.gcp?.location;
+  const client: BigQuery = new Client({
+    projectId: config.projectId,
+    ...(location ? { location } : {}),
+    ...(ctx.gcp?.apiEndpoint ? { apiEndpoint: ctx.gcp.apiEndpoint } : {}),
+  });
+  const counter = new SessionCounter();
+  let bytesBilled = 0;
+
+  const metadataCount = async (req: CountRequest): Promise<CountResult> => {
+    const [dataset, table] = req.table.parts.slice(-2) as [string, string];
+    const projectId = req.table.parts.length === 3 ? req.table.parts[0] : config.projectId;
+    try {
+      counter.roundTrips++;
+      const [meta] = await client.dataset(dataset, { projectId }).table(table).getMetadata();
+      const rows = Number((meta as { numRows?: string }).numRows);
+      if (Number.isFinite(rows)) return { id: req.id, rows };
+      return { id: req.id, error: { code: 'query-failed', message: `${table} has no row count (a view?)` } };
+    } catch (err) {
+      const code = classifyBigQuery(err);
+      return { id: req.id, error: { code: code === 'connection' ? 'query-failed' : code, message: errorMessage(err) } };
+    }
+  };
+
+  const queryRunner = (budget: { remaining: number }) => async (sql: string, signal: AbortSignal) => {
+    const base = { query: sql, useLegacySql: false, ...(location ? { location } : {}) };
+    counter.roundTrips++;
+    const [dry] = await client.createQueryJob({ ...base, dryRun: true });
+    const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
+    if (estimate > budget.remaining) {
+      throw new OverBudgetError(
+        `would process ${estimate} bytes; ${budget.remaining} of the ${config.maximumBytesBilled}-byte budget left`,
+      );
+    }
+    budget.remaining -= estimate; // reserved before running, so concurrent queries cannot overspend
+    signal.throwIfAborted();
+    counter.roundTrips++;
+    const [job] = await client.createQueryJob({ ...base, maximumBytesBilled: String(Math.max(estimate, 1)) });
+    const onAbort = (): void => void job.cancel().catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      counter.roundTrips++;
+      const [rows] = await job.getQueryResults({ timeoutMs: config.statementTimeout });
+      bytesBilled += Number(job.metadata?.statistics?.totalBytesBilled ?? 0);
+      return rows as Record<string, unknown>[];
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  };
+
+  return {
+    name,
+    type: 'bigquery',
+    async count(requests, options) {
+      const budget = { remaining: config.maximumBytesBilled };
+      const fromMetadata = requests.filter((r) => !needsQuery(r));
+      const fromQueries = requests.filter(needsQuery);
+      let metaDone = 0;
+      let queryDone = 0;
+      const progress = (): void => options.onProgress?.(metaDone + queryDone);
+      const [metaResults, queryResults] = await Promise.all([
+        mapLimit(fromMetadata, config.maxConnections, async (req) => {
+          const result = options.signal.aborted
+            ? { id: req.id, error: { code: 'aborted' as const, message: 'aborted' } }
+            : await metadataCount(req);
+          metaDone++;
+          progress();
+          return result;
+        }),
+        batchCount(fromQueries, {
+          signal: options.signal,
+          onProgress: (n) => ((queryDone = n), progress()),
+          dialect: bigQueryDialect,
+          run: queryRunner(budget),
+          batchSize: config.batchSize ?? BIGQUERY_BATCH_SIZE,
+          concurrency: config.maxConnections,
+        }),
+      ]);
+      const byId = new Map([...metaResults, ...queryResults].map((r) => [r.id, r]));
+      return requests.map((r) => byId.get(r.id) as CountResult);
+    },
+    stats: () => ({ ...counter.snapshot(), bytesBilled }),
+    close: async () => undefined,
+  };
 }

@@ -37,7 +37,7 @@ function fieldValue(field: Field): unknown {
 
 /** Statements must only read: the Data API gives each its own session, so no session setting can enforce it. */
 function assertReadOnly(sql: string): void {
-  if (!/^\s*(select|with)\b/i.test(sql)) throw new Error('redshift connector: only SELECT statements are allowed');
+  if (!/^\s*(select|with)\b/i.test(sql)) throw new Error('read-only connection: the redshift connector runs only SELECT statements');
 }
 
 /** Opens a Redshift connection through the Data API (provisioned cluster or serverless workgroup). */

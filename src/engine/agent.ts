@@ -14,6 +14,7 @@ import type { StateStore } from '../state/types';
 import { Metrics } from './metrics';
 import type { RunReport } from './report';
 import { runChecks } from './runner';
+import { UsageError } from '../core/errors';
 import { renderText } from '../../alerts/render-text';
 
 export interface AgentOptions {
@@ -158,10 +159,6 @@ export class Agent {
   }
 }
 
-/** A user error (bad flag, unknown check id): exit code 2, no stack trace. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 const PROGRESS_INTERVAL_MS = 500;
 

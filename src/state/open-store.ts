@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { PostgresStateStore } from './postgres-store';
 import { SqliteStateStore } from './sqlite-store';
 import type { StateStore } from './types';
+import { errorMessage } from '../core/redact';
 
 const ACCEPTED_FORMS =
   'sqlite://PATH, sqlite://:memory:, postgres://USER@HOST/DB or postgresql://USER@HOST/DB';
@@ -21,7 +22,7 @@ export async function openStateStore(url: string, baseDir: string): Promise<Stat
     await store.migrate();
   } catch (error) {
     await store.close().catch(() => undefined);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(`Cannot open the state store ${redactUrl(url)}: ${reason}`, { cause: error });
   }
   return store;

@@ -19,7 +19,9 @@ describe('delivery through the outbox', () => {
     const enqueued: string[] = [];
 
     for (let run = 0; run < 10; run++) {
-      const results = Array.from({ length: 20 }, (_, c) => checkResult(`check-${run}-${c}`, findings(`r${run}c${c}`, 5)));
+      const results = Array.from({ length: 20 }, (_, c) =>
+        checkResult(`check-${run}-${c}`, findings(`r${run}c${c}`, 5)),
+      );
       enqueued.push(...(await world.run(results)).notifications.map((n) => n.id));
       await world.deliver(channels, { budgetMs: MINUTE });
       world.advance(5 * MINUTE);
@@ -58,7 +60,7 @@ describe('delivery through the outbox', () => {
     world = await deliveryWorld();
     const channels = new Map([['chat', chatChannel('chat', receiver.webhookUrl())]]);
     await world.run([checkResult('a', findings('a', 1))]);
-    await world.deliver(channels, { budgetMs: 0 });
+    await world.deliver(channels, { budgetMs: 1 });
     world.advance(25 * 60 * MINUTE);
 
     const summary = await world.deliver(channels);

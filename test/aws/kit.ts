@@ -26,7 +26,7 @@ export async function memoryStore(): Promise<StateStore> {
 export async function runCheck(
   check: AnyCheckDefinition,
   options: {
-    server: FakeAwsServer;
+    server: Pick<FakeAwsServer, 'url'>;
     aws: Partial<Omit<AwsConfig, 'endpoint'>>;
     config?: Record<string, unknown>;
     store: StateStore;

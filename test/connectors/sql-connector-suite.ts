@@ -1,3 +1,4 @@
+import type { AwsProvider } from '../../src/aws/types';
 import type { ConnectionConfig } from '../../src/connectors/config';
 import type { Connector, CountRequest } from '../../src/connectors/types';
 import { provider } from '../checks/row-count-consistency/context';
@@ -14,6 +15,8 @@ export interface SqlEngine {
   /** A plain schema and one whose name needs quoting (mixed case and a dash). */
   schema: string;
   oddSchema: string;
+  /** AWS settings for connectors that call an AWS API. */
+  aws?: AwsProvider;
   /** Called once the tables are seeded (e.g. to release a file lock). */
   afterSeed?(): Promise<void>;
   close(): Promise<void>;
@@ -46,7 +49,12 @@ export function request(id: string, table: string, extra: Partial<CountRequest> 
 export function describeSqlConnector(
   label: string,
   makeEngine: () => Promise<SqlEngine>,
-  opts: { /** A statement that runs longer than 2 s, when the engine has one. */ slowSql?: string } = {},
+  opts: {
+    /** A statement that runs longer than 2 s, when the engine has one. */
+    slowSql?: string;
+    /** Requests one statement takes (the Data API polls and pages). @default 1 */
+    callsPerStatement?: number;
+  } = {},
 ): void {
   describe(`${label} connector`, () => {
     let engine: SqlEngine;
@@ -58,7 +66,9 @@ export function describeSqlConnector(
       engine = await makeEngine();
       await seed(engine);
       await engine.afterSeed?.();
-      connections = provider({ db: { ...engine.connection, batchSize: 3, statementTimeout: '1s' } });
+      connections = provider({ db: { ...engine.connection, batchSize: 3, maxConnections: 1, statementTimeout: '1s' } }, process.cwd(), {
+        aws: engine.aws,
+      });
       connector = await connections.get('db');
     });
     afterAll(async () => {
@@ -83,7 +93,7 @@ export function describeSqlConnector(
         { id: 'b', rows: 0 },
         { id: 'c', rows: 2 },
       ]);
-      expect((connector.stats?.().roundTrips ?? 0) - before).toBe(1);
+      expect((connector.stats?.().roundTrips ?? 0) - before).toBe(opts.callsPerStatement ?? 1);
     });
 
     it('counts only rows inside the closed window, and the latest timestamp over the whole table', async () => {

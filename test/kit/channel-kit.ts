@@ -83,7 +83,9 @@ export function testChannel(
       expect(def.type).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(def.description.length).toBeGreaterThan(10);
       expect(def.configSchema.safeParse(makeConfig(receiver.webhookUrl())).success).toBe(true);
-      expect(Array.isArray(def.warnings?.(def.configSchema.parse(makeConfig(receiver.webhookUrl()))) ?? [])).toBe(true);
+      expect(
+        Array.isArray(def.warnings?.(def.configSchema.parse(makeConfig(receiver.webhookUrl()))) ?? []),
+      ).toBe(true);
     });
 
     it('delivers a notification and previews it without the secret', async () => {
@@ -99,31 +101,40 @@ export function testChannel(
 
     if (!options.remote) return;
 
-    it.each(RETRY_TABLE)('reports %s as retryable=%s (status %s) without leaking the secret', async (outcome, retryable, status) => {
-      receiver.schedule([outcome]);
-      const channel = create();
+    it.each(RETRY_TABLE)(
+      'reports %s as retryable=%s (status %s) without leaking the secret',
+      async (outcome, retryable, status) => {
+        receiver.schedule([outcome]);
+        const channel = create();
 
-      const error = await channel
-        .send(NOTIFICATION, { signal: AbortSignal.timeout(options.timeoutMs ?? 500) })
-        .then(() => undefined, (e: unknown) => e);
+        const error = await channel
+          .send(NOTIFICATION, { signal: AbortSignal.timeout(options.timeoutMs ?? 500) })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
 
-      expect(error).toBeInstanceOf(ChannelError);
-      const e = error as ChannelError;
-      expect({ retryable: e.retryable, status: e.status }).toEqual({ retryable, status });
-      if (outcome === '429-retry-after') expect(e.retryAfterMs).toBe(7000);
-      expect(leaks(`${e.message}\n${e.stack}\n${JSON.stringify(e)}`, secrets())).toEqual([]);
-    });
+        expect(error).toBeInstanceOf(ChannelError);
+        const e = error as ChannelError;
+        expect({ retryable: e.retryable, status: e.status }).toEqual({ retryable, status });
+        if (outcome === '429-retry-after') expect(e.retryAfterMs).toBe(7000);
+        expect(leaks(`${e.message}\n${e.stack}\n${JSON.stringify(e)}`, secrets())).toEqual([]);
+      },
+    );
 
-    it.each(RETRY_TABLE)('keeps the secret out of logs, outbox and metrics when delivery meets %s', async (outcome) => {
-      receiver.schedule([outcome]);
-      const channel = create();
-      const { text, metrics, lastErrors } = await deliverOnce(channel, dir, options.timeoutMs ?? 500);
+    it.each(RETRY_TABLE)(
+      'keeps the secret out of logs, outbox and metrics when delivery meets %s',
+      async (outcome) => {
+        receiver.schedule([outcome]);
+        const channel = create();
+        const { text, metrics, lastErrors } = await deliverOnce(channel, dir, options.timeoutMs ?? 500);
 
-      expect(lastErrors.length).toBe(1);
-      expect(leaks(text, secrets())).toEqual([]);
-      expect(leaks(metrics, secrets())).toEqual([]);
-      expect(leaks(lastErrors.join('\n'), secrets())).toEqual([]);
-    });
+        expect(lastErrors.length).toBe(1);
+        expect(leaks(text, secrets())).toEqual([]);
+        expect(leaks(metrics, secrets())).toEqual([]);
+        expect(leaks(lastErrors.join('\n'), secrets())).toEqual([]);
+      },
+    );
   });
 }
 

@@ -72,7 +72,9 @@ export async function startChatReceiver(options: ChatReceiverOptions = {}): Prom
     const requestId = query.requestId;
     const match = /^\/v1\/spaces\/([^/]+)\/messages$/.exec(url.pathname);
     const fail = (status: number, why: string) => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(googleError(status, `${why} (${req.url})`));
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(googleError(status, `${why} (${req.url})`));
     };
     if (req.method !== 'POST' || !match) return fail(404, 'Requested entity was not found.');
     if (query.key !== key || query.token !== token) return fail(403, 'The caller does not have permission');
@@ -104,14 +106,25 @@ export async function startChatReceiver(options: ChatReceiverOptions = {}): Prom
     reply(res, message);
   };
 
-  function create(space: string, body: Record<string, unknown>, query: Record<string, string>): ReceivedMessage {
+  function create(
+    space: string,
+    body: Record<string, unknown>,
+    query: Record<string, string>,
+  ): ReceivedMessage {
     const threadKey = (body.thread as { threadKey?: string } | undefined)?.threadKey;
     // Without messageReplyOption Chat ignores the key and starts a new thread.
     const keyed = threadKey && query.messageReplyOption === 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD';
     const id = messages.length + 1;
     const threadName = (keyed && threads.get(threadKey)) || `spaces/${space}/threads/t${id}`;
     if (keyed) threads.set(threadKey, threadName);
-    const message = { requestId: query.requestId, space, name: `spaces/${space}/messages/m${id}`, threadName, body, query };
+    const message = {
+      requestId: query.requestId,
+      space,
+      name: `spaces/${space}/messages/m${id}`,
+      threadName,
+      body,
+      query,
+    };
     messages.push(message);
     if (query.requestId) byRequestId.set(query.requestId, message);
     return message;

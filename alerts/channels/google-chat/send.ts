@@ -90,7 +90,13 @@ function googleError(data: unknown, secrets: string[]): string | undefined {
 
 /** Strings that must never leave this module: the URL, its key and token, in raw and encoded forms. */
 export function secretsOf(url: URL): string[] {
-  const values = [url.toString(), url.search, ...url.searchParams.values()];
+  const values = [
+    url.toString(),
+    url.pathname + url.search,
+    url.search,
+    url.pathname,
+    ...url.searchParams.values(),
+  ];
   return [...new Set(values.flatMap((v) => [v, encodeURIComponent(v)]).filter((v) => v.length >= 4))];
 }
 

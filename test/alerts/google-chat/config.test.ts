@@ -14,7 +14,10 @@ describe('google-chat config', () => {
   });
 
   it.each([
-    ['http://chat.googleapis.com/v1/spaces/A/messages?key=k', ['webhookUrl does not use https: the key and token travel in clear text']],
+    [
+      'http://chat.googleapis.com/v1/spaces/A/messages?key=k',
+      ['webhookUrl does not use https: the key and token travel in clear text'],
+    ],
     ['https://127.0.0.1:9/v1/spaces/A/messages?key=k', ['webhookUrl host is not chat.googleapis.com']],
   ])('warns about %s', (webhookUrl, warnings) => {
     expect(googleChatChannel.warnings!(GoogleChatChannelConfig.parse({ webhookUrl }))).toEqual(warnings);

@@ -33,7 +33,13 @@ export function notification(items: NotificationItem[], overrides: Partial<Notif
 
 const STATUSES: ItemStatus[] = ['new', 'repeat', 'resolved'];
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
-const NASTY = ['<b>x</b> & "y"', 'ünïcödé ✅ 🚨 日本語', 'tab\there\u0000nul', '*bold* _it_ `code`', 'a'.repeat(5000)];
+const NASTY = [
+  '<b>x</b> & "y"',
+  'ünïcödé ✅ 🚨 日本語',
+  'tab\there\u0000nul',
+  '*bold* _it_ `code`',
+  'a'.repeat(5000),
+];
 
 /** Many different notifications, from a seed: sizes from 0 to 1,500 items, odd text, odd links. */
 export function randomNotifications(count: number, seed = 42): Notification[] {
@@ -50,9 +56,13 @@ export function randomNotifications(count: number, seed = 42): Notification[] {
         severity: pick(SEVERITIES),
         title: text(),
         ...(random() < 0.7 ? { summary: text() } : { summary: undefined }),
-        metrics: random() < 0.5 ? { monthlyCostUsd: random() * 1e4, runningSeconds: random() * 1e5, n: NaN } : {},
+        metrics:
+          random() < 0.5 ? { monthlyCostUsd: random() * 1e4, runningSeconds: random() * 1e5, n: NaN } : {},
         labels: random() < 0.5 ? { region: 'eu-west-1', account: text() } : {},
-        links: random() < 0.5 ? [{ label: text(), url: pick(['https://x.example/a', 'javascript:alert(1)', 'not a url']) }] : [],
+        links:
+          random() < 0.5
+            ? [{ label: text(), url: pick(['https://x.example/a', 'javascript:alert(1)', 'not a url']) }]
+            : [],
         firingSince: new Date(Date.parse(NOW) - random() * 100 * HOUR).toISOString(),
         ...(status === 'resolved' ? { resolvedAt: NOW } : {}),
       });

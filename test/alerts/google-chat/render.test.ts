@@ -34,7 +34,10 @@ describe('google-chat rendering', () => {
         {
           buttonList: {
             buttons: [
-              { text: 'Grafana', onClick: { openLink: { url: 'https://grafana.example.com/d/rows?var-table=orders' } } },
+              {
+                text: 'Grafana',
+                onClick: { openLink: { url: 'https://grafana.example.com/d/rows?var-table=orders' } },
+              },
             ],
           },
         },
@@ -46,7 +49,12 @@ describe('google-chat rendering', () => {
   it('says for how long a repeated finding has been firing, and lists resolved ones without details', () => {
     const n = notification([
       item({ status: 'repeat', key: 'a', firingSince: '2026-11-20T09:30:00.000Z' }),
-      item({ status: 'resolved', key: 'b', firingSince: '2026-11-20T10:00:00.000Z', resolvedAt: '2026-11-20T12:00:00Z' }),
+      item({
+        status: 'resolved',
+        key: 'b',
+        firingSince: '2026-11-20T10:00:00.000Z',
+        resolvedAt: '2026-11-20T12:00:00Z',
+      }),
     ]);
 
     const [repeat, resolved] = renderMessage(n).cardsV2[0]!.card.sections;
@@ -55,7 +63,9 @@ describe('google-chat rendering', () => {
     expect(repeat!.widgets[0]).toMatchObject({ decoratedText: { bottomLabel: 'firing for 2h 30m' } });
     expect(resolved!.header).toBe('<font color="#188038"><b>✅ RESOLVED · CRITICAL</b></font>');
     expect(resolved!.widgets.map((w) => Object.keys(w)[0])).toEqual(['decoratedText', 'buttonList']);
-    expect(resolved!.widgets[0]).toMatchObject({ decoratedText: { bottomLabel: 'resolved after firing for 2h' } });
+    expect(resolved!.widgets[0]).toMatchObject({
+      decoratedText: { bottomLabel: 'resolved after firing for 2h' },
+    });
   });
 
   it.each([
@@ -82,12 +92,18 @@ describe('google-chat rendering', () => {
       textParagraph: { text: `<b>+${1000 - shown} more</b> (${1000 - shown} new)` },
     });
     expect(sections.at(-1)!.widgets[0]).toMatchObject({
-      buttonList: { buttons: [{ onClick: { openLink: { url: 'https://grafana.example.com/d/x?var-check=orders-drift' } } }] },
+      buttonList: {
+        buttons: [
+          { onClick: { openLink: { url: 'https://grafana.example.com/d/x?var-check=orders-drift' } } },
+        ],
+      },
     });
   });
 
   it('escapes card HTML and drops links that are not http(s)', () => {
-    const n = notification([item({ title: '<script>&', links: [{ label: 'x', url: 'javascript:alert(1)' }] })]);
+    const n = notification([
+      item({ title: '<script>&', links: [{ label: 'x', url: 'javascript:alert(1)' }] }),
+    ]);
 
     const section = renderMessage(n).cardsV2[0]!.card.sections[0]!;
 
@@ -108,7 +124,10 @@ describe('google-chat rendering', () => {
   });
 
   it('rejects what Chat would reject: unknown fields, wrong types, bad enums', () => {
-    const bad = { text: 1, cardsV2: [{ card: { sections: [{ widgets: [{ nope: {} }] }], displayStyle: 'HUGE' } }] };
+    const bad = {
+      text: 1,
+      cardsV2: [{ card: { sections: [{ widgets: [{ nope: {} }] }], displayStyle: 'HUGE' } }],
+    };
 
     expect(validate(bad)).toEqual([
       '$.text: expected string, got number',
@@ -118,7 +137,9 @@ describe('google-chat rendering', () => {
   });
 
   it('previews the card as readable text for --dry-run', () => {
-    const text = previewMessage(renderMessage(notification([item({ status: 'repeat', firingSince: '2026-11-20T11:00:00Z' })])));
+    const text = previewMessage(
+      renderMessage(notification([item({ status: 'repeat', firingSince: '2026-11-20T11:00:00Z' })])),
+    );
 
     expect(text).toBe(
       [

@@ -23,7 +23,9 @@ describe('google-chat send', () => {
     await team.send(notification([item()], { id: 'n2' }), { signal: signal() });
     await team.send(notification([item()], { id: 'n3', checkId: 'other' }), { signal: signal() });
 
-    expect(receiver.messages.map((m) => [m.query.requestId, m.query.messageReplyOption, m.threadName])).toEqual([
+    expect(
+      receiver.messages.map((m) => [m.query.requestId, m.query.messageReplyOption, m.threadName]),
+    ).toEqual([
       ['n1', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'spaces/AAAAtest/threads/t1'],
       ['n2', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'spaces/AAAAtest/threads/t1'],
       ['n3', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'spaces/AAAAtest/threads/t3'],
@@ -32,7 +34,9 @@ describe('google-chat send', () => {
   });
 
   it('uses a threadKey template, or no thread at all when threads is false', async () => {
-    await channel({ threadKey: '{kind}/{check}' }).send(notification([item()], { id: 'a' }), { signal: signal() });
+    await channel({ threadKey: '{kind}/{check}' }).send(notification([item()], { id: 'a' }), {
+      signal: signal(),
+    });
     await channel({ threads: false }).send(notification([item()], { id: 'b' }), { signal: signal() });
 
     expect(receiver.messages[0]!.body.thread).toEqual({ threadKey: 'row-count-consistency/orders-drift' });
@@ -54,7 +58,9 @@ describe('google-chat send', () => {
     receiver.schedule(['hang']);
     const started = Date.now();
 
-    await expect(channel({ timeout: '300ms' }).send(notification([item()]), { signal: signal() })).rejects.toMatchObject({
+    await expect(
+      channel({ timeout: '300ms' }).send(notification([item()]), { signal: signal() }),
+    ).rejects.toMatchObject({
       retryable: true,
     });
     expect(Date.now() - started).toBeLessThan(3000);

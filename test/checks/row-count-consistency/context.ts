@@ -39,10 +39,24 @@ export function checkContext(
 export function provider(
   connections: Record<string, unknown>,
   configDir = process.cwd(),
+  extra: { aws?: AwsProvider; gcp?: { projectId?: string; location?: string; apiEndpoint?: string } } = {},
 ): ConnectionProvider {
   const parsed: Record<string, ConnectionConfig> = {};
   for (const [name, raw] of Object.entries(connections)) parsed[name] = ConnectionConfig.parse(raw);
-  return createConnectionProvider(parsed, { configDir, log: silentLog });
+  return createConnectionProvider(parsed, { configDir, log: silentLog, ...extra });
+}
+
+/** AWS clients pointed at a loopback server, with static credentials. */
+export function loopbackAws(endpoint: string): AwsProvider {
+  return {
+    targets: async () => [{ accountId: '123456789012', region: 'us-east-1' }],
+    clientConfig: ({ region }) => ({
+      region,
+      endpoint,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      maxAttempts: 3,
+    }),
+  };
 }
 
 /** Parses the check's own keys and adds what the engine would. */

@@ -1,4 +1,4 @@
-import type { FakeRegion } from './world';
+import type { FakeAddress, FakeRegion, FakeVolume } from './world';
 import { el, tagSet } from './xml';
 import type { Reply } from './reply';
 
@@ -22,30 +22,52 @@ function filters(params: URLSearchParams): Map<string, string[]> {
   return out;
 }
 
-export function describeVolumes(region: string, data: FakeRegion, params: URLSearchParams): Reply {
+/** A DescribeVolumes `<item>`; a frozen server renders each once (`prerender`). */
+export function volumeItem(region: string, v: FakeVolume): string {
+  return (
+    `<item>${el('volumeId', v.id)}${el('size', v.sizeGiB)}<snapshotId/>${el('availabilityZone', `${region}a`)}` +
+    `${el('status', v.state)}${el('createTime', CREATED)}<attachmentSet/>${tagSet(v.tags)}` +
+    `${el('volumeType', v.type)}${el('iops', v.iops)}${el('throughput', v.throughput)}` +
+    `${el('encrypted', false)}${el('multiAttachEnabled', false)}</item>`
+  );
+}
+
+export function addressItem(a: FakeAddress): string {
+  return (
+    `<item>${el('publicIp', a.publicIp)}${el('allocationId', a.allocationId)}<domain>vpc</domain>` +
+    `${el('associationId', a.associationId)}${el('instanceId', a.instanceId)}` +
+    `${el('publicIpv4Pool', a.publicIpv4Pool ?? 'amazon')}${el('networkBorderGroup', 'x')}${tagSet(a.tags)}</item>`
+  );
+}
+
+/** Item XML rendered ahead of time, index for index with the region's volumes and addresses. */
+export interface RenderedRegion {
+  volumes: string[];
+  addresses: string[];
+}
+
+export function prerender(region: string, data: FakeRegion): RenderedRegion {
+  return { volumes: data.volumes.map((v) => volumeItem(region, v)), addresses: data.addresses.map(addressItem) };
+}
+
+export function describeVolumes(
+  region: string,
+  data: FakeRegion,
+  params: URLSearchParams,
+  rendered?: RenderedRegion,
+): Reply {
   const status = filters(params).get('status');
-  const matching = data.volumes.filter((v) => !status || status.includes(v.state));
+  const matching = data.volumes.flatMap((v, i) => (!status || status.includes(v.state) ? [i] : []));
   const max = Number(params.get('MaxResults') ?? 1000);
   const start = Number(params.get('NextToken') ?? 0);
   const page = matching.slice(start, start + max);
   const next = start + max < matching.length ? String(start + max) : undefined;
-  const items = page.map(
-    (v) =>
-      `<item>${el('volumeId', v.id)}${el('size', v.sizeGiB)}<snapshotId/>${el('availabilityZone', `${region}a`)}` +
-      `${el('status', v.state)}${el('createTime', CREATED)}<attachmentSet/>${tagSet(v.tags)}` +
-      `${el('volumeType', v.type)}${el('iops', v.iops)}${el('throughput', v.throughput)}` +
-      `${el('encrypted', false)}${el('multiAttachEnabled', false)}</item>`,
-  );
+  const items = page.map((i) => rendered?.volumes[i] ?? volumeItem(region, data.volumes[i] as FakeVolume));
   return envelope('DescribeVolumes', `<volumeSet>${items.join('')}</volumeSet>${el('nextToken', next)}`);
 }
 
-export function describeAddresses(data: FakeRegion): Reply {
-  const items = data.addresses.map(
-    (a) =>
-      `<item>${el('publicIp', a.publicIp)}${el('allocationId', a.allocationId)}<domain>vpc</domain>` +
-      `${el('associationId', a.associationId)}${el('instanceId', a.instanceId)}` +
-      `${el('publicIpv4Pool', a.publicIpv4Pool ?? 'amazon')}${el('networkBorderGroup', 'x')}${tagSet(a.tags)}</item>`,
-  );
+export function describeAddresses(data: FakeRegion, rendered?: RenderedRegion): Reply {
+  const items = rendered?.addresses ?? data.addresses.map(addressItem);
   return envelope('DescribeAddresses', `<addressesSet>${items.join('')}</addressesSet>`);
 }
 

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getMetricData } from './cloudwatch';
-import { describeAddresses, describeRegions, describeVolumes } from './ec2';
+import { describeAddresses, describeRegions, describeVolumes, prerender, type RenderedRegion } from './ec2';
 import { listFunctions, listTags } from './lambda';
 import { json, type Reply } from './reply';
 import { assumeRole, getCallerIdentity } from './sts';
-import { emptyRegion, newFaults, sessionKeyFor, type FakeAccount, type Faults } from './world';
+import { emptyRegion, newFaults, sessionKeyFor, type FakeAccount, type FakeRegion, type Faults } from './world';
 import { ec2Error, queryError } from './xml';
 
 /** One API call the server received, as IAM names it. */
@@ -30,6 +30,8 @@ export interface FakeAwsOptions {
   callerAccountId: string;
   /** Results per GetMetricData page (forces NextToken). */
   metricPageSize?: number;
+  /** The estate never changes while the server runs, so EC2 item XML is rendered once, up front (benchmarks). */
+  frozen?: boolean;
 }
 
 const IAM_PREFIX: Record<string, string> = {
@@ -43,9 +45,14 @@ const IAM_PREFIX: Record<string, string> = {
 export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAwsServer> {
   const calls: RecordedCall[] = [];
   const faults = newFaults();
+  const rendered = new Map<FakeRegion, RenderedRegion>();
+  if (options.frozen) {
+    for (const account of options.accounts)
+      for (const [name, data] of Object.entries(account.regions)) rendered.set(data, prerender(name, data));
+  }
   const server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
-      const reply = handle(options, faults, calls, req, body);
+      const reply = handle(options, faults, calls, rendered, req, body);
       if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
       res.writeHead(reply.status, { 'x-amzn-requestid': 'req-1', ...reply.headers });
       res.end(reply.body);
@@ -68,6 +75,7 @@ function handle(
   options: FakeAwsOptions,
   faults: Faults,
   calls: RecordedCall[],
+  rendered: Map<FakeRegion, RenderedRegion>,
   req: IncomingMessage,
   body: string,
 ): Reply {
@@ -99,9 +107,9 @@ function handle(
     case 'sts:GetCallerIdentity':
       return getCallerIdentity(accountId);
     case 'ec2:DescribeVolumes':
-      return describeVolumes(region, data, form);
+      return describeVolumes(region, data, form, rendered.get(data));
     case 'ec2:DescribeAddresses':
-      return describeAddresses(data);
+      return describeAddresses(data, rendered.get(data));
     case 'ec2:DescribeRegions':
       return describeRegions(Object.keys(options.accounts.find((a) => a.id === accountId)?.regions ?? {}));
     case 'cloudwatch:GetMetricData':

@@ -13,7 +13,10 @@ interface DiscoveryType {
   readOnly?: boolean;
 }
 
-export const DISCOVERY_PATH = resolve(__dirname, '../../../../shared/specs/google-chat/chat-v1-discovery.json');
+export const DISCOVERY_PATH = resolve(
+  __dirname,
+  '../../../../shared/specs/google-chat/chat-v1-discovery.json',
+);
 
 const INT32 = 2 ** 31;
 
@@ -22,7 +25,8 @@ const INT32 = 2 ** 31;
  * "Unknown name"), as are wrong types, values outside an enum, out-of-range int32s and output-only fields.
  */
 export function discoveryValidator(path = DISCOVERY_PATH): (value: unknown, schema?: string) => string[] {
-  const schemas = (JSON.parse(readFileSync(path, 'utf8')) as { schemas: Record<string, DiscoveryType> }).schemas;
+  const schemas = (JSON.parse(readFileSync(path, 'utf8')) as { schemas: Record<string, DiscoveryType> })
+    .schemas;
   return (value, schema = 'Message') => {
     const errors: string[] = [];
     check(value, { $ref: schema }, '$', errors, schemas);
@@ -45,14 +49,17 @@ function check(
   switch (type.type) {
     case 'string':
       if (typeof value !== 'string') return void errors.push(`${at}: expected string, got ${kind(value)}`);
-      if (type.enum && !type.enum.includes(value)) errors.push(`${at}: '${value}' is not one of ${type.enum.join('|')}`);
+      if (type.enum && !type.enum.includes(value))
+        errors.push(`${at}: '${value}' is not one of ${type.enum.join('|')}`);
       return;
     case 'integer':
       if (!Number.isInteger(value)) return void errors.push(`${at}: expected integer, got ${kind(value)}`);
-      if (type.format === 'int32' && Math.abs(value as number) >= INT32) errors.push(`${at}: out of int32 range`);
+      if (type.format === 'int32' && Math.abs(value as number) >= INT32)
+        errors.push(`${at}: out of int32 range`);
       return;
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) errors.push(`${at}: expected number, got ${kind(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        errors.push(`${at}: expected number, got ${kind(value)}`);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') errors.push(`${at}: expected boolean, got ${kind(value)}`);

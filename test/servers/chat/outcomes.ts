@@ -16,7 +16,15 @@ export type ChatOutcome =
   /** Creates the message, then closes the connection: the client cannot know it worked. */
   | 'created-then-reset';
 
-export const FAILURES: readonly ChatOutcome[] = ['429', '429-retry-after', '500', '503', 'hang', 'reset', 'created-then-reset'];
+export const FAILURES: readonly ChatOutcome[] = [
+  '429',
+  '429-retry-after',
+  '500',
+  '503',
+  'hang',
+  'reset',
+  'created-then-reset',
+];
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',

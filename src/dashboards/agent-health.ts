@@ -1,0 +1,96 @@
+import { guardrailDashboard, toJson } from './dashboard';
+import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
+import { labelVariable, prometheusVariable, windowVariable } from './variables';
+
+export const AGENT_HEALTH_UID = 'guardrail-agent-health';
+
+const CHECK = 'check=~"$check"';
+
+export function agentHealthDashboard(): Record<string, unknown> {
+  const builder = guardrailDashboard({
+    uid: AGENT_HEALTH_UID,
+    title: 'Guardrail / Agent health',
+    description: 'Is Guardrail itself working: check runs and their duration, findings, alert delivery and its own cost.',
+    tags: ['agent'],
+  })
+    .withVariable(prometheusVariable())
+    .withVariable(labelVariable('check', 'guardrail_check_runs_total', { label: 'Check' }))
+    .withVariable(windowVariable())
+    .withPanel(
+      statPanel(
+        'Failed check runs',
+        promQuery(`sum(increase(guardrail_check_runs_total{${CHECK}, status="error"}[$__range]))`),
+        { description: 'Runs that errored or timed out in the time range.', thresholds: steps([1, 'red']) },
+      ),
+    )
+    .withPanel(
+      statPanel('Firing findings', promQuery(`sum(guardrail_findings{${CHECK}})`), {
+        thresholds: steps([1, 'orange']),
+      }),
+    )
+    .withPanel(
+      statPanel(
+        'Undelivered notifications',
+        promQuery('sum(increase(guardrail_notifications_total{outcome!="sent"}[$__range]))'),
+        { description: 'Failed attempts and dropped messages in the time range.', thresholds: steps([1, 'red']) },
+      ),
+    )
+    .withPanel(
+      statPanel('Outbox pending', promQuery('max(guardrail_outbox_pending)'), {
+        description: 'Messages written to the outbox and not yet delivered.',
+        thresholds: steps([1, 'orange'], [10, 'red']),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Check runs by status',
+        [promQuery(`sum by (status) (increase(guardrail_check_runs_total{${CHECK}}[$window]))`, '{{status}}')],
+        { unit: 'short', stacked: true },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Check duration (mean per run)',
+        [
+          promQuery(
+            `sum by (check) (increase(guardrail_check_duration_seconds_sum{${CHECK}}[$window]))` +
+              ` / sum by (check) (increase(guardrail_check_duration_seconds_count{${CHECK}}[$window]))`,
+            '{{check}}',
+          ),
+        ],
+        { unit: 's' },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Findings by severity',
+        [promQuery(`sum by (severity) (guardrail_findings{${CHECK}})`, '{{severity}}')],
+        { unit: 'short', stacked: true },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Notifications by outcome',
+        [promQuery('sum by (channel, outcome) (increase(guardrail_notifications_total[$window]))', '{{channel}} {{outcome}}')],
+        { unit: 'short' },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel('Outbox pending', [promQuery('max(guardrail_outbox_pending)', 'pending')], { unit: 'short' }),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'BigQuery bytes billed by Guardrail',
+        [promQuery('sum(increase(guardrail_self_bytes_billed_total[$window]))', 'bytes billed')],
+        { unit: 'bytes', description: 'What the agent’s own queries cost (each is dry-run first and capped).' },
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Checks that errored',
+        [promTable(`sum by (check, kind) (increase(guardrail_check_runs_total{${CHECK}, status="error"}[$__range])) > 0`)],
+        { unit: 'short', thresholds: steps([1, 'red']) },
+      ),
+    );
+  return toJson(builder);
+}

@@ -1,0 +1,113 @@
+import { Client } from 'pg';
+import { postgresDialect } from '../../src/connectors/postgres';
+import { freshPgDatabase } from '../harness/databases';
+import { loopbackAws, provider } from '../checks/row-count-consistency/context';
+import { startRedshiftData, type RedshiftDataServer } from '../servers/redshift-data/server';
+import { describeSqlConnector, request } from './sql-connector-suite';
+
+let suiteServer: RedshiftDataServer | undefined;
+
+describeSqlConnector('redshift (Data API)', async () => {
+  const url = await freshPgDatabase('redshift');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  suiteServer = await startRedshiftData(url, { pollsUntilDone: 3, pageSize: 2 });
+  return {
+    connection: { type: 'redshift', workgroup: 'analytics', database: 'dev', region: 'us-east-1' },
+    aws: loopbackAws(suiteServer.endpoint),
+    exec: async (sql) => void (await client.query(sql)),
+    quote: postgresDialect.quote,
+    timestamp: postgresDialect.timestamp,
+    timestampType: 'timestamptz',
+    schema: 'game1',
+    oddSchema: 'Game1-Raw',
+    close: async () => {
+      await suiteServer?.close();
+      await client.end();
+    },
+  };
+}, { callsPerStatement: 6 }); // ExecuteStatement, 3 × DescribeStatement, 2 pages
+
+describe('redshift connector statement lifecycle', () => {
+  let url: string;
+  let server: RedshiftDataServer;
+
+  beforeAll(async () => {
+    url = await freshPgDatabase('redshift_life');
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE t1 (id INT); INSERT INTO t1 VALUES (1), (2), (3)');
+    await client.end();
+  });
+  afterEach(() => server?.close());
+
+  const open = (config: Record<string, unknown> = {}) =>
+    provider(
+      { dw: { type: 'redshift', clusterIdentifier: 'dw', database: 'dev', dbUser: 'guardrail', ...config } },
+      process.cwd(),
+      { aws: loopbackAws(server.endpoint) },
+    );
+
+  it('polls until FINISHED, pages through results and survives throttling', async () => {
+    server = await startRedshiftData(url, { pollsUntilDone: 4, pageSize: 1, throttleFirst: 1 });
+    const connections = open({ batchSize: 3, maxConnections: 1 });
+    const connector = await connections.get('dw');
+
+    const results = await connector.count(
+      [request('a', 'public.t1'), request('b', 'public.t1', { where: 'id > 1' }), request('c', 'public.t1')],
+      { signal: new AbortController().signal },
+    );
+    await connections.closeAll();
+
+    expect(results).toEqual([
+      { id: 'a', rows: 3 },
+      { id: 'b', rows: 2 },
+      { id: 'c', rows: 3 },
+    ]);
+    expect(server.calls).toEqual([
+      'ExecuteStatement', // throttled, retried by the SDK
+      'ExecuteStatement',
+      ...Array(4).fill('DescribeStatement'),
+      ...Array(3).fill('GetStatementResult'),
+    ]);
+  });
+
+  it('cancels a statement when the check is aborted', async () => {
+    server = await startRedshiftData(url, { hang: () => true });
+    const connections = open();
+    const connector = await connections.get('dw');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('check timed out')), 300);
+
+    const results = await connector.count([request('a', 'public.t1')], { signal: controller.signal });
+    await connections.closeAll();
+
+    expect(results).toEqual([{ id: 'a', error: { code: 'aborted', message: 'check timed out' } }]);
+    expect(server.calls).toContain('CancelStatement');
+    expect([...server.statements.values()].map((s) => s.status)).toEqual(['ABORTED']);
+  });
+
+  it('cancels a statement that outlives the statement timeout and says so', async () => {
+    server = await startRedshiftData(url, { hang: () => true });
+    const connections = open({ statementTimeout: '400ms' });
+    const connector = await connections.get('dw');
+
+    const results = await connector.count([request('a', 'public.t1')], { signal: new AbortController().signal });
+    await connections.closeAll();
+
+    expect(results[0]?.error).toEqual({
+      code: 'query-failed',
+      message: 'statement timed out after 400 ms (cancelled)',
+    });
+    expect(server.calls).toContain('CancelStatement');
+  });
+
+  it('needs a workgroup or a cluster', async () => {
+    server = await startRedshiftData(url);
+    const connections = provider({ dw: { type: 'redshift', database: 'dev' } });
+
+    await expect(connections.get('dw')).rejects.toThrow(
+      "cannot open connection 'dw' (redshift): set workgroup (serverless) or clusterIdentifier (provisioned)",
+    );
+  });
+});
