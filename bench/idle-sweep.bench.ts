@@ -40,6 +40,7 @@ async function sweep(names: string[], maxConcurrency: number | undefined): Promi
   );
   const aws = { regions: names, ...(maxConcurrency ? { maxConcurrency } : {}) };
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   const started = performance.now();
   const [ebs, eip] = await Promise.all([
     timedRun(idleEbsVolumes, server, aws),
@@ -47,6 +48,7 @@ async function sweep(names: string[], maxConcurrency: number | undefined): Promi
   ]);
   const wall = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const busy = performance.eventLoopUtilization(loop).utilization;
   const calls = await server.calls();
   await server.close();
 
@@ -60,7 +62,7 @@ async function sweep(names: string[], maxConcurrency: number | undefined): Promi
   );
   console.log(
     `    EBS ${ebs.ms.toFixed(0)} ms, ${ebs.result.findings.length} findings; EIP ${eip.ms.toFixed(0)} ms, ` +
-      `${eip.result.findings.length} findings; client CPU ${cpuMs.toFixed(0)} ms (${(cpuMs / pages).toFixed(1)} ms per volume page)`,
+      `${eip.result.findings.length} findings; client CPU ${cpuMs.toFixed(0)} ms (${(cpuMs / pages).toFixed(1)} ms per volume page), event loop busy ${(busy * 100).toFixed(0)}%`,
   );
 }
 

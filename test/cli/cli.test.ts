@@ -135,13 +135,39 @@ describe('guardrail CLI (built entry point)', () => {
 
     const health = await get(port, '/healthz');
     const metrics = await get(port, '/metrics');
+    const healthcheck = spawnSync('sh', ['-c', dockerfile().healthcheck], {
+      env: { PATH: process.env.PATH, GUARDRAIL_PORT: String(port) },
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
 
     expect(health).toEqual({ status: 200, body: 'ok\n' });
+    expect(healthcheck.status).toBe(0);
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('guardrail_outbox_pending');
     expect(await exited).toBe(0);
+  });
+});
+
+/** The image's command path: ENTRYPOINT + CMD and the HEALTHCHECK command, as the Dockerfile states them. */
+function dockerfile(): { entrypoint: string[]; cmd: string[]; healthcheck: string } {
+  const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8').replace(/\\\n\s*/g, '');
+  const json = (name: string) =>
+    JSON.parse(new RegExp(`^${name} (\\[.*\\])$`, 'm').exec(text)![1]!) as string[];
+  const healthcheck = /^HEALTHCHECK .*? CMD (.*)$/m.exec(text)![1]!;
+  return { entrypoint: json('ENTRYPOINT'), cmd: json('CMD'), healthcheck };
+}
+
+describe('Dockerfile', () => {
+  it('runs the built CLI entry point with `serve` by default, as a non-root user', () => {
+    const { entrypoint, cmd } = dockerfile();
+    const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
+
+    expect(entrypoint).toEqual(['node', 'dist/src/cli/main.js']);
+    expect(join(__dirname, '../..', entrypoint[1]!)).toBe(CLI);
+    expect(cmd).toEqual(['serve']);
+    expect(text).toMatch(/^USER guardrail$/m);
+    expect(text).toMatch(/npm prune --omit=dev/);
   });
 });
 

@@ -38,12 +38,14 @@ const EXPORTED = new Set([...CONTRACT_METRICS, ...HISTOGRAM_SERIES, ...measureme
 
 /** PromQL functions, aggregations and keywords the dashboards may use. */
 const PROMQL_WORDS = new Set(
-  'abs avg bool by clamp_min clamp_max count group histogram_quantile ignoring increase irate label_replace max min ' +
-    'offset on or and unless rate sort sort_desc sum topk bottomk vector without group_left group_right',
-).split(' ') as unknown as Set<string>;
+  (
+    'abs and avg bool bottomk by clamp_max clamp_min count group group_left group_right histogram_quantile ignoring ' +
+    'increase irate label_replace max min offset on or rate sort sort_desc sum topk unless vector without'
+  ).split(' '),
+);
 
 /** Identifiers in a PromQL expression that name series: strings, matchers, ranges, groupings and variables removed. */
-export function metricNamesIn(expr: string): string[] {
+function metricNamesIn(expr: string): string[] {
   const bare = expr
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
     .replace(/\{[^}]*\}/g, '')

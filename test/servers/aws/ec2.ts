@@ -47,7 +47,10 @@ export interface RenderedRegion {
 }
 
 export function prerender(region: string, data: FakeRegion): RenderedRegion {
-  return { volumes: data.volumes.map((v) => volumeItem(region, v)), addresses: data.addresses.map(addressItem) };
+  return {
+    volumes: data.volumes.map((v) => volumeItem(region, v)),
+    addresses: data.addresses.map(addressItem),
+  };
 }
 
 export function describeVolumes(

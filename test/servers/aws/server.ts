@@ -5,7 +5,14 @@ import { describeAddresses, describeRegions, describeVolumes, prerender, type Re
 import { listFunctions, listTags } from './lambda';
 import { json, type Reply } from './reply';
 import { assumeRole, getCallerIdentity } from './sts';
-import { emptyRegion, newFaults, sessionKeyFor, type FakeAccount, type FakeRegion, type Faults } from './world';
+import {
+  emptyRegion,
+  newFaults,
+  sessionKeyFor,
+  type FakeAccount,
+  type FakeRegion,
+  type Faults,
+} from './world';
 import { ec2Error, queryError } from './xml';
 
 /** One API call the server received, as IAM names it. */

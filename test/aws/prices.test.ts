@@ -1,0 +1,54 @@
+import {
+  ebsMonthlyCost,
+  ELASTIC_IP_MONTHLY_USD,
+  type EbsVolumeSpec,
+  type MonthlyCost,
+} from '../../src/aws/prices';
+
+describe('ebsMonthlyCost', () => {
+  it.each<[string, EbsVolumeSpec, MonthlyCost]>([
+    [
+      // 100 GiB × 0.08 + 1,000 IOPS × 0.005 + 125 MiB/s × 0.04 above the gp3 baseline (3,000 IOPS, 125 MiB/s)
+      'prices gp3 in us-east-1 with IOPS and throughput above the baseline',
+      { region: 'us-east-1', volumeType: 'gp3', sizeGiB: 100, iops: 4000, throughputMiBps: 250 },
+      { usd: 18 },
+    ],
+    [
+      'charges gp3 at the baseline for size only',
+      { region: 'us-east-1', volumeType: 'gp3', sizeGiB: 10, iops: 3000, throughputMiBps: 125 },
+      { usd: 0.8 },
+    ],
+    [
+      'prices gp2 in Seoul by size',
+      { region: 'ap-northeast-2', volumeType: 'gp2', sizeGiB: 50 },
+      { usd: 5.7 },
+    ],
+    [
+      'gives no number for io1 in Seoul, whose price is unconfirmed, and says why',
+      { region: 'ap-northeast-2', volumeType: 'io1', sizeGiB: 100, iops: 1000 },
+      { unpriced: 'io1 price in ap-northeast-2 is unconfirmed (sources say 0.1278 or 0.142 $/GB-month)' },
+    ],
+    [
+      'gives no number for gp3 above the baseline in Seoul, whose IOPS and throughput rates are not in the table',
+      { region: 'ap-northeast-2', volumeType: 'gp3', sizeGiB: 100, iops: 6000 },
+      {
+        unpriced: 'gp3 IOPS/throughput above the baseline have no list price for ap-northeast-2 in the table',
+      },
+    ],
+    [
+      'gives no number for a region not in the table',
+      { region: 'eu-west-1', volumeType: 'gp3', sizeGiB: 100 },
+      { unpriced: 'no list price for gp3 in eu-west-1 in the price table' },
+    ],
+  ])('%s', (_name, volume, expected) => {
+    const cost = ebsMonthlyCost(volume);
+
+    expect(cost).toEqual(expected);
+  });
+});
+
+describe('ELASTIC_IP_MONTHLY_USD', () => {
+  it('is $0.005 per hour over a 730-hour month', () => {
+    expect(ELASTIC_IP_MONTHLY_USD).toBeCloseTo(3.65, 10);
+  });
+});
