@@ -53,11 +53,22 @@ export function transitions(input: LifecycleInput): Transition[] {
       finding,
     };
     if (event && prev) {
-      out.push({ key: finding.key, finding, reportState: 'firing', next: { ...base, finding: prev.finding } });
+      out.push({
+        key: finding.key,
+        finding,
+        reportState: 'firing',
+        next: { ...base, finding: prev.finding },
+      });
     } else if (silenced) {
       out.push({ key: finding.key, finding, reportState: 'silenced', next: base });
     } else if (!episodeOpen || !prev.lastNotifiedAt) {
-      out.push({ key: finding.key, finding, reportState: 'new', notify: 'new', next: { ...base, lastNotifiedAt: at } });
+      out.push({
+        key: finding.key,
+        finding,
+        reportState: 'new',
+        notify: 'new',
+        next: { ...base, lastNotifiedAt: at },
+      });
     } else {
       const escalated = RANK[finding.severity] > RANK[prev.severity];
       const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;

@@ -61,7 +61,10 @@ export async function processResults(
       repeatIntervalMs: config.repeatInterval,
       sendResolved: config.sendResolved,
     });
-    findings.set(result.id, list.map((t) => ({ ...t.finding, state: t.reportState })));
+    findings.set(
+      result.id,
+      list.map((t) => ({ ...t.finding, state: t.reportState })),
+    );
     states.push(...list.map((t) => t.next));
 
     const byChannel = new Map<string, NotificationItem[]>();
@@ -91,7 +94,11 @@ export async function processResults(
     }
   }
 
-  if (!dryRun) await store.commitAlerts(states, notifications.map((n) => toOutbox(n, now)));
+  if (!dryRun)
+    await store.commitAlerts(
+      states,
+      notifications.map((n) => toOutbox(n, now)),
+    );
   return { notifications, findings, suppressed };
 }
 

@@ -23,7 +23,9 @@ export async function dashboardsCommand(flags: DashboardsOptions): Promise<void>
     return;
   }
   const lines = [`dashboards in ${shown}/ are stale:`, ...stale.map((s) => `  ${s.file} (${s.problem})`)];
-  lines.push(`run: guardrail dashboards --out ${shown}${stale.some((s) => s.problem === 'unexpected') ? ', and delete the unexpected files' : ''}`);
+  lines.push(
+    `run: guardrail dashboards --out ${shown}${stale.some((s) => s.problem === 'unexpected') ? ', and delete the unexpected files' : ''}`,
+  );
   process.stderr.write(`${lines.join('\n')}\n`);
   process.exitCode = 1;
 }
@@ -31,6 +33,7 @@ export async function dashboardsCommand(flags: DashboardsOptions): Promise<void>
 /** Writing never deletes: a JSON file left over from a removed dashboard is for a human to remove. */
 function warnUnexpected(dir: string): void {
   for (const s of staleDashboardFiles(dir)) {
-    if (s.problem === 'unexpected') process.stderr.write(`warning: ${s.file} is not generated; Grafana still provisions it\n`);
+    if (s.problem === 'unexpected')
+      process.stderr.write(`warning: ${s.file} is not generated; Grafana still provisions it\n`);
   }
 }

@@ -12,12 +12,21 @@ export async function validateCommand(flags: GlobalOptions): Promise<void> {
   lines.push(`checks (${config.checks.length}):`);
   for (const c of config.checks) {
     const off = c.enabled ? '' : ' [disabled]';
-    lines.push(`  ${c.id} (${c.kind}) schedule "${c.schedule}", timeout ${formatDuration(c.timeoutMs)}${off}`);
+    lines.push(
+      `  ${c.id} (${c.kind}) schedule "${c.schedule}", timeout ${formatDuration(c.timeoutMs)}${off}`,
+    );
   }
-  lines.push(`connections: ${Object.entries(config.connections).map(([n, c]) => `${n} (${c.type})`).join(', ') || 'none'}`);
+  lines.push(
+    `connections: ${
+      Object.entries(config.connections)
+        .map(([n, c]) => `${n} (${c.type})`)
+        .join(', ') || 'none'
+    }`,
+  );
   lines.push(`channels: ${config.channels.map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`);
   lines.push(`routes (first match wins):`);
-  for (const r of config.alerts.routes) lines.push(`  ${r.match ? JSON.stringify(r.match) : '(everything else)'} → ${r.channel}`);
+  for (const r of config.alerts.routes)
+    lines.push(`  ${r.match ? JSON.stringify(r.match) : '(everything else)'} → ${r.channel}`);
   lines.push(`silences: ${config.alerts.silences.length}`);
   for (const w of config.warnings) lines.push(`warning: ${w}`);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -43,13 +52,23 @@ export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
   if (actions.size) for (const action of providerPermissions(config.aws)) actions.add(action);
   const statements: unknown[] = [];
   if (actions.size) {
-    statements.push({ Sid: 'GuardrailReadOnly', Effect: 'Allow', Action: [...actions].sort(), Resource: '*' });
+    statements.push({
+      Sid: 'GuardrailReadOnly',
+      Effect: 'Allow',
+      Action: [...actions].sort(),
+      Resource: '*',
+    });
   }
   // With aws.accounts, the identity Guardrail runs as only assumes the roles; each role carries the read-only
   // statement above in its own account.
   const roles = (config.aws?.accounts ?? []).map((a) => a.roleArn);
   if (actions.size && roles.length) {
-    statements.push({ Sid: 'GuardrailAssumeRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: roles });
+    statements.push({
+      Sid: 'GuardrailAssumeRoles',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: roles,
+    });
   }
   const policy = { Version: '2012-10-17', Statement: statements };
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);

@@ -36,7 +36,8 @@ export async function runCommand(flags: RunFlags): Promise<void> {
       dryRun: !!flags.dryRun,
       signal: controller.signal,
     });
-    if (config.metrics.pushgateway && !flags.dryRun) await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
+    if (config.metrics.pushgateway && !flags.dryRun)
+      await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
     const failed = report.checks.some((c) => c.status === 'error');

@@ -10,7 +10,11 @@ import type { GlobalOptions } from './main';
 export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
   const log = createLogger();
-  const agent = new Agent(config, { log, out: (t) => process.stdout.write(`${t}\n`), ...(flags.state ? { stateUrl: flags.state } : {}) });
+  const agent = new Agent(config, {
+    log,
+    out: (t) => process.stdout.write(`${t}\n`),
+    ...(flags.state ? { stateUrl: flags.state } : {}),
+  });
   await agent.open();
   const controller = new AbortController();
   const running = new Map<string, Promise<void>>();
@@ -55,7 +59,9 @@ function listen(port: number, agent: Agent, ready: () => boolean): Promise<Serve
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     if (path === '/readyz') {
-      return void res.writeHead(ready() ? 200 : 503, { 'content-type': 'text/plain' }).end(ready() ? 'ready\n' : 'stopping\n');
+      return void res
+        .writeHead(ready() ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(ready() ? 'ready\n' : 'stopping\n');
     }
     if (path === '/metrics') {
       agent.metrics.registry.metrics().then(

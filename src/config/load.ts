@@ -10,6 +10,9 @@ import { ConfigSources } from './sources';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
 
+/** The agent reports its own health (e.g. a broken channel) under this check id. */
+export const RESERVED_CHECK_ID = 'guardrail-agent';
+
 export interface ChannelConfig {
   name: string;
   type: string;
@@ -84,6 +87,13 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
     if (!def) {
       const known = CHECKS.map((c) => c.kind).join(', ');
       return report(['checks', i, 'kind'], `unknown check kind '${item.kind}'; known kinds: ${known}`, id);
+    }
+    if (id === RESERVED_CHECK_ID) {
+      return report(
+        ['checks', i, 'id'],
+        `check id '${id}' is reserved for the agent's own health findings`,
+        id,
+      );
     }
     if (id !== undefined && seen.has(id)) {
       return report(['checks', i, 'id'], `duplicate check id '${id}' (also checks[${seen.get(id)}])`, id);

@@ -4,9 +4,12 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/'"@]*@)?([^\s/?#'"]*)([^\s?
 
 /** Removes credentials and query strings from every URL in `text`. */
 export function redact(text: string): string {
-  return text.replace(URL_IN_TEXT, (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) => {
-    return `${scheme}${auth ? '***@' : ''}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`;
-  });
+  return text.replace(
+    URL_IN_TEXT,
+    (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) => {
+      return `${scheme}${auth ? '***@' : ''}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`;
+    },
+  );
 }
 
 /** The message of any thrown value, redacted. */

@@ -10,7 +10,8 @@ export function agentHealthDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: AGENT_HEALTH_UID,
     title: 'Guardrail / Agent health',
-    description: 'Is Guardrail itself working: check runs and their duration, findings, alert delivery and its own cost.',
+    description:
+      'Is Guardrail itself working: check runs and their duration, findings, alert delivery and its own cost.',
     tags: ['agent'],
   })
     .withVariable(prometheusVariable())
@@ -32,7 +33,10 @@ export function agentHealthDashboard(): Record<string, unknown> {
       statPanel(
         'Undelivered notifications',
         promQuery('sum(increase(guardrail_notifications_total{outcome!="sent"}[$__range]))'),
-        { description: 'Failed attempts and dropped messages in the time range.', thresholds: steps([1, 'red']) },
+        {
+          description: 'Failed attempts and dropped messages in the time range.',
+          thresholds: steps([1, 'red']),
+        },
       ),
     )
     .withPanel(
@@ -44,7 +48,12 @@ export function agentHealthDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Check runs by status',
-        [promQuery(`sum by (status) (increase(guardrail_check_runs_total{${CHECK}}[$window]))`, '{{status}}')],
+        [
+          promQuery(
+            `sum by (status) (increase(guardrail_check_runs_total{${CHECK}}[$window]))`,
+            '{{status}}',
+          ),
+        ],
         { unit: 'short', stacked: true },
       ),
     )
@@ -71,24 +80,38 @@ export function agentHealthDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Notifications by outcome',
-        [promQuery('sum by (channel, outcome) (increase(guardrail_notifications_total[$window]))', '{{channel}} {{outcome}}')],
+        [
+          promQuery(
+            'sum by (channel, outcome) (increase(guardrail_notifications_total[$window]))',
+            '{{channel}} {{outcome}}',
+          ),
+        ],
         { unit: 'short' },
       ),
     )
     .withPanel(
-      timeseriesPanel('Outbox pending', [promQuery('max(guardrail_outbox_pending)', 'pending')], { unit: 'short' }),
+      timeseriesPanel('Outbox pending', [promQuery('max(guardrail_outbox_pending)', 'pending')], {
+        unit: 'short',
+      }),
     )
     .withPanel(
       timeseriesPanel(
         'BigQuery bytes billed by Guardrail',
         [promQuery('sum(increase(guardrail_self_bytes_billed_total[$window]))', 'bytes billed')],
-        { unit: 'bytes', description: 'What the agent’s own queries cost (each is dry-run first and capped).' },
+        {
+          unit: 'bytes',
+          description: 'What the agent’s own queries cost (each is dry-run first and capped).',
+        },
       ),
     )
     .withPanel(
       tablePanel(
         'Checks that errored',
-        [promTable(`sum by (check, kind) (increase(guardrail_check_runs_total{${CHECK}, status="error"}[$__range])) > 0`)],
+        [
+          promTable(
+            `sum by (check, kind) (increase(guardrail_check_runs_total{${CHECK}, status="error"}[$__range])) > 0`,
+          ),
+        ],
         { unit: 'short', thresholds: steps([1, 'red']) },
       ),
     );

@@ -21,7 +21,8 @@ export const USD_PER_TIB = 6.25;
 const JOBS = '`${bq_project}`.`region-${bq_region}`.INFORMATION_SCHEMA.JOBS_BY_PROJECT';
 const COST = 'SUM(total_bytes_billed) / POW(1024, 4) * ${usd_per_tib}';
 // A script's parent job repeats its children's bytes; counting both would double the cost.
-const WHERE = "$__timeFilter(creation_time) AND job_type = 'QUERY' AND IFNULL(statement_type, '') != 'SCRIPT'";
+const WHERE =
+  "$__timeFilter(creation_time) AND job_type = 'QUERY' AND IFNULL(statement_type, '') != 'SCRIPT'";
 
 const SQL = {
   byDay: `SELECT TIMESTAMP_TRUNC(creation_time, DAY) AS time, project_id, ${COST} AS cost_usd FROM ${JOBS} WHERE ${WHERE} GROUP BY time, project_id ORDER BY time`,
@@ -50,7 +51,8 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: BIGQUERY_COST_UID,
     title: 'Guardrail / BigQuery cost',
-    description: 'BigQuery on-demand query cost by project, user and day, from INFORMATION_SCHEMA and Guardrail.',
+    description:
+      'BigQuery on-demand query cost by project, user and day, from INFORMATION_SCHEMA and Guardrail.',
     tags: ['bigquery', 'cost', 'gcp'],
     from: 'now-30d',
   })
@@ -59,7 +61,9 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
     .withVariable(bigqueryVariable())
     .withVariable(textVariable('bq_project', 'BigQuery project', 'my-project'))
     .withVariable(textVariable('bq_region', 'BigQuery region', 'us'))
-    .withVariable(constantVariable('usd_per_tib', String(USD_PER_TIB), 'On-demand price per TiB billed (USD).'))
+    .withVariable(
+      constantVariable('usd_per_tib', String(USD_PER_TIB), 'On-demand price per TiB billed (USD).'),
+    )
     .withPanel(
       statPanel(
         'Expensive-query cost reported by Guardrail',
@@ -76,7 +80,12 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
             '{{project}}',
           ),
         ],
-        { unit: 'currencyUSD', width: 16, stacked: true, description: 'Jobs over the check’s cost threshold.' },
+        {
+          unit: 'currencyUSD',
+          width: 16,
+          stacked: true,
+          description: 'Jobs over the check’s cost threshold.',
+        },
       ),
     )
     .withPanel(
@@ -93,11 +102,17 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
       }),
     )
     .withPanel(tablePanel('Cost by user', [sql(SQL.byUser, bigquery.QueryFormat.Table)], onBigQueryTable))
-    .withPanel(tablePanel('Most expensive queries', [sql(SQL.top, bigquery.QueryFormat.Table)], onBigQueryTable))
+    .withPanel(
+      tablePanel('Most expensive queries', [sql(SQL.top, bigquery.QueryFormat.Table)], onBigQueryTable),
+    )
     .withPanel(
       tablePanel(
         'Guardrail’s reported cost by project',
-        [promTable('sum by (project) (increase(guardrail_bigquery_query_cost_usd_total{check=~"$check"}[$__range]))')],
+        [
+          promTable(
+            'sum by (project) (increase(guardrail_bigquery_query_cost_usd_total{check=~"$check"}[$__range]))',
+          ),
+        ],
         { unit: 'currencyUSD', height: 6 },
       ),
     );

@@ -15,18 +15,20 @@ export interface MetricPanel {
 
 /** One CloudWatch metric per function/cluster, in the region picked in `$aws_region` (`default` = the data source's). */
 export function cloudwatchQuery(namespace: string, dimensions: cloudwatch.Dimensions, p: MetricPanel): Query {
-  return new cloudwatch.MetricsQueryBuilder()
-    .queryMode(cloudwatch.QueryMode.Metrics)
-    .metricQueryType(cloudwatch.MetricQueryType.Search)
-    .metricEditorMode(cloudwatch.MetricEditorMode.Builder)
-    .region('$aws_region')
-    .namespace(namespace)
-    .metricName(p.metric)
-    .dimensions(dimensions)
-    // Not exact: WLM metrics also carry a queue dimension, Lambda metrics a version/alias one.
-    .matchExact(false)
-    .statistic(p.statistic)
-    .label(p.label);
+  return (
+    new cloudwatch.MetricsQueryBuilder()
+      .queryMode(cloudwatch.QueryMode.Metrics)
+      .metricQueryType(cloudwatch.MetricQueryType.Search)
+      .metricEditorMode(cloudwatch.MetricEditorMode.Builder)
+      .region('$aws_region')
+      .namespace(namespace)
+      .metricName(p.metric)
+      .dimensions(dimensions)
+      // Not exact: WLM metrics also carry a queue dimension, Lambda metrics a version/alias one.
+      .matchExact(false)
+      .statistic(p.statistic)
+      .label(p.label)
+  );
 }
 
 export function cloudwatchPanel(

@@ -41,7 +41,9 @@ interface PanelLike {
  * panels get ids in layout order so the output is the same on every run.
  */
 export function toJson(builder: dashboard.DashboardBuilder): Record<string, unknown> {
-  const json = JSON.parse(JSON.stringify(builder.build())) as Record<string, unknown> & { panels?: PanelLike[] };
+  const json = JSON.parse(JSON.stringify(builder.build())) as Record<string, unknown> & {
+    panels?: PanelLike[];
+  };
   let next = 1;
   const number = (panels: PanelLike[] = []): void => {
     for (const panel of panels) {

@@ -28,7 +28,9 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
   })
     .withVariable(prometheusVariable())
     .withVariable(labelVariable('check', 'guardrail_table_rows', { label: 'Check' }))
-    .withVariable(labelVariable('table', 'guardrail_table_rows', { label: 'Table', filter: '{check=~"$check"}' }))
+    .withVariable(
+      labelVariable('table', 'guardrail_table_rows', { label: 'Table', filter: '{check=~"$check"}' }),
+    )
     .withVariable(textVariable('tolerance_ratio', 'Tolerance (share of source rows)', TOLERANCE_RATIO))
     .withVariable(textVariable('tolerance_rows', 'Tolerance (rows)', TOLERANCE_ROWS))
     .withPanel(statPanel('Tables compared', promQuery(`count(guardrail_table_row_diff{${SEL}})`)))
@@ -42,7 +44,10 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
       statPanel(
         'Firing consistency findings',
         promQuery('sum(guardrail_findings{kind="row-count-consistency", check=~"$check", severity!="info"})'),
-        { description: 'Drift and freshness findings, by each table’s own tolerance.', thresholds: steps([1, 'red']) },
+        {
+          description: 'Drift and freshness findings, by each table’s own tolerance.',
+          thresholds: steps([1, 'red']),
+        },
       ),
     )
     .withPanel(
@@ -59,10 +64,14 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
       }),
     )
     .withPanel(
-      timeseriesPanel('Source vs target rows', [promQuery(`guardrail_table_rows{${SEL}}`, '{{table}} {{side}}')], {
-        unit: 'short',
-        width: 24,
-      }),
+      timeseriesPanel(
+        'Source vs target rows',
+        [promQuery(`guardrail_table_rows{${SEL}}`, '{{table}} {{side}}')],
+        {
+          unit: 'short',
+          width: 24,
+        },
+      ),
     )
     .withPanel(
       timeseriesPanel(

@@ -11,7 +11,8 @@ export function idleWasteDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: IDLE_WASTE_UID,
     title: 'Guardrail / Idle-resource waste',
-    description: 'What unattached EBS volumes and unassociated Elastic IPs cost per month, by account, region and type.',
+    description:
+      'What unattached EBS volumes and unassociated Elastic IPs cost per month, by account, region and type.',
     tags: ['cost', 'aws'],
     from: 'now-7d',
   })
@@ -19,7 +20,9 @@ export function idleWasteDashboard(): Record<string, unknown> {
     .withVariable(labelVariable('check', 'guardrail_idle_monthly_cost_usd', { label: 'Check' }))
     .withVariable(labelVariable('account', 'guardrail_idle_monthly_cost_usd', { label: 'Account' }))
     .withVariable(labelVariable('region', 'guardrail_idle_monthly_cost_usd', { label: 'Region' }))
-    .withVariable(labelVariable('resource_type', 'guardrail_idle_monthly_cost_usd', { label: 'Resource type' }))
+    .withVariable(
+      labelVariable('resource_type', 'guardrail_idle_monthly_cost_usd', { label: 'Resource type' }),
+    )
     .withPanel(
       statPanel('Idle waste', promQuery(`sum(guardrail_idle_monthly_cost_usd{${SEL}})`), {
         unit: USD,
@@ -58,7 +61,11 @@ export function idleWasteDashboard(): Record<string, unknown> {
     .withPanel(
       tablePanel(
         'By account, region and type',
-        [promTable(`sort_desc(sum by (account, region, resource_type) (guardrail_idle_monthly_cost_usd{${SEL}}) > 0)`)],
+        [
+          promTable(
+            `sort_desc(sum by (account, region, resource_type) (guardrail_idle_monthly_cost_usd{${SEL}}) > 0)`,
+          ),
+        ],
         { unit: USD, width: 12 },
       ),
     )

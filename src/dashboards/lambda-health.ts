@@ -1,8 +1,8 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { cloudwatchPanel, type MetricPanel } from './cloudwatch';
 import { guardrailDashboard, toJson } from './dashboard';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { cloudwatchVariable, labelVariable, prometheusVariable, textVariable } from './variables';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 
 export const LAMBDA_HEALTH_UID = 'guardrail-lambda-health';
 
@@ -12,20 +12,38 @@ const FUNCTION_LABEL = "${PROP('Dim.FunctionName')}";
 /** Straight from CloudWatch, for functions (or periods) the lambda-errors check does not cover. */
 const CLOUDWATCH_PANELS: MetricPanel[] = [
   { title: 'Errors (CloudWatch)', metric: 'Errors', statistic: 'Sum', unit: 'short', label: FUNCTION_LABEL },
-  { title: 'Throttles (CloudWatch)', metric: 'Throttles', statistic: 'Sum', unit: 'short', label: FUNCTION_LABEL },
-  { title: 'Duration p99 (CloudWatch)', metric: 'Duration', statistic: 'p99', unit: 'ms', label: FUNCTION_LABEL },
+  {
+    title: 'Throttles (CloudWatch)',
+    metric: 'Throttles',
+    statistic: 'Sum',
+    unit: 'short',
+    label: FUNCTION_LABEL,
+  },
+  {
+    title: 'Duration p99 (CloudWatch)',
+    metric: 'Duration',
+    statistic: 'p99',
+    unit: 'ms',
+    label: FUNCTION_LABEL,
+  },
 ];
 
 export function lambdaHealthDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: LAMBDA_HEALTH_UID,
     title: 'Guardrail / Lambda health',
-    description: 'Error rate, errors, throttles and duration per Lambda function, as measured by the lambda-errors check.',
+    description:
+      'Error rate, errors, throttles and duration per Lambda function, as measured by the lambda-errors check.',
     tags: ['lambda', 'aws'],
   })
     .withVariable(prometheusVariable())
     .withVariable(labelVariable('check', 'guardrail_lambda_invocations', { label: 'Check' }))
-    .withVariable(labelVariable('region', 'guardrail_lambda_invocations', { label: 'Region', filter: '{check=~"$check"}' }))
+    .withVariable(
+      labelVariable('region', 'guardrail_lambda_invocations', {
+        label: 'Region',
+        filter: '{check=~"$check"}',
+      }),
+    )
     .withVariable(
       labelVariable('function', 'guardrail_lambda_invocations', {
         label: 'Function',
@@ -47,29 +65,46 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
       }),
     )
     .withPanel(
-      timeseriesPanel('Error rate', [promQuery(`guardrail_lambda_error_rate{${SEL}}`, '{{function}} ({{region}})')], {
-        unit: 'percentunit',
-        description: 'Errors ÷ invocations over the check’s look-back window.',
-      }),
+      timeseriesPanel(
+        'Error rate',
+        [promQuery(`guardrail_lambda_error_rate{${SEL}}`, '{{function}} ({{region}})')],
+        {
+          unit: 'percentunit',
+          description: 'Errors ÷ invocations over the check’s look-back window.',
+        },
+      ),
     )
     .withPanel(
       timeseriesPanel(
         'Max duration',
         [promQuery(`guardrail_lambda_max_duration_seconds{${SEL}}`, '{{function}} ({{region}})')],
-        { unit: 's', description: 'Compare with each function’s timeout: a max at the timeout means timeouts.' },
+        {
+          unit: 's',
+          description: 'Compare with each function’s timeout: a max at the timeout means timeouts.',
+        },
       ),
     )
     .withPanel(
       timeseriesPanel(
         'Errors',
-        [promQuery(`sum by (function, region) (guardrail_lambda_errors{${SEL}})`, '{{function}} ({{region}})')],
+        [
+          promQuery(
+            `sum by (function, region) (guardrail_lambda_errors{${SEL}})`,
+            '{{function}} ({{region}})',
+          ),
+        ],
         { unit: 'short' },
       ),
     )
     .withPanel(
       timeseriesPanel(
         'Throttles',
-        [promQuery(`sum by (function, region) (guardrail_lambda_throttles{${SEL}})`, '{{function}} ({{region}})')],
+        [
+          promQuery(
+            `sum by (function, region) (guardrail_lambda_throttles{${SEL}})`,
+            '{{function}} ({{region}})',
+          ),
+        ],
         { unit: 'short' },
       ),
     )

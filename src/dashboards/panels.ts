@@ -40,7 +40,11 @@ export function steps(...pairs: [number, string][]): Threshold[] {
   return [{ value: null, color: 'green' }, ...pairs.map(([value, color]) => ({ value, color }))];
 }
 
-export function timeseriesPanel(title: string, queries: Query[], options: PanelOptions & { stacked?: boolean } = {}) {
+export function timeseriesPanel(
+  title: string,
+  queries: Query[],
+  options: PanelOptions & { stacked?: boolean } = {},
+) {
   const panel = new timeseries.PanelBuilder()
     .legend(
       new common.VizLegendOptionsBuilder()
@@ -49,7 +53,11 @@ export function timeseriesPanel(title: string, queries: Query[], options: PanelO
         .placement(common.LegendPlacement.Right)
         .calcs(['lastNotNull', 'max']),
     )
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    )
     .fillOpacity(options.stacked ? 40 : 10)
     .lineWidth(1)
     .spanNulls(true);
@@ -76,7 +84,9 @@ export function tablePanel(title: string, queries: Query[], options: TableOption
   // Instant queries return a Time column and __name__; neither means anything in a snapshot table.
   panel.withTransformation({
     id: 'organize',
-    options: { excludeByName: Object.fromEntries(['Time', '__name__', ...(options.hide ?? [])].map((f) => [f, true])) },
+    options: {
+      excludeByName: Object.fromEntries(['Time', '__name__', ...(options.hide ?? [])].map((f) => [f, true])),
+    },
   });
   if (queries.length > 1) panel.withTransformation({ id: 'merge', options: {} });
   return finish(panel, title, queries, { width: 24, height: 8, ...options });
@@ -93,7 +103,12 @@ interface CommonPanelBuilder {
   thresholds(thresholds: cog.Builder<dashboard.ThresholdsConfig>): this;
 }
 
-function finish<P extends CommonPanelBuilder>(panel: P, title: string, queries: Query[], options: PanelOptions): P {
+function finish<P extends CommonPanelBuilder>(
+  panel: P,
+  title: string,
+  queries: Query[],
+  options: PanelOptions,
+): P {
   queries.forEach((q, i) => q.refId(REF_IDS[i] ?? `Q${i}`));
   panel
     .title(title)

@@ -15,7 +15,13 @@ const QUEUE = '${LABEL}';
  * @see https://docs.aws.amazon.com/redshift/latest/mgmt/metrics-listing.html
  */
 const PANELS: MetricPanel[] = [
-  { title: 'CPU utilization', metric: 'CPUUtilization', statistic: 'Average', unit: 'percent', label: CLUSTER },
+  {
+    title: 'CPU utilization',
+    metric: 'CPUUtilization',
+    statistic: 'Average',
+    unit: 'percent',
+    label: CLUSTER,
+  },
   {
     title: 'Disk space used',
     metric: 'PercentageDiskSpaceUsed',
@@ -23,12 +29,36 @@ const PANELS: MetricPanel[] = [
     unit: 'percent',
     label: CLUSTER,
   },
-  { title: 'Database connections', metric: 'DatabaseConnections', statistic: 'Maximum', unit: 'short', label: CLUSTER },
-  { title: 'Health status', metric: 'HealthStatus', statistic: 'Minimum', unit: 'short', label: CLUSTER,
-    description: '1 = healthy, 0 = unhealthy (the cluster did not answer the health check).' },
+  {
+    title: 'Database connections',
+    metric: 'DatabaseConnections',
+    statistic: 'Maximum',
+    unit: 'short',
+    label: CLUSTER,
+  },
+  {
+    title: 'Health status',
+    metric: 'HealthStatus',
+    statistic: 'Minimum',
+    unit: 'short',
+    label: CLUSTER,
+    description: '1 = healthy, 0 = unhealthy (the cluster did not answer the health check).',
+  },
   { title: 'WLM queue length', metric: 'WLMQueueLength', statistic: 'Maximum', unit: 'short', label: QUEUE },
-  { title: 'WLM queue wait time', metric: 'WLMQueueWaitTime', statistic: 'Maximum', unit: 'µs', label: QUEUE },
-  { title: 'WLM running queries', metric: 'WLMRunningQueries', statistic: 'Maximum', unit: 'short', label: QUEUE },
+  {
+    title: 'WLM queue wait time',
+    metric: 'WLMQueueWaitTime',
+    statistic: 'Maximum',
+    unit: 'µs',
+    label: QUEUE,
+  },
+  {
+    title: 'WLM running queries',
+    metric: 'WLMRunningQueries',
+    statistic: 'Maximum',
+    unit: 'short',
+    label: QUEUE,
+  },
   { title: 'Read latency', metric: 'ReadLatency', statistic: 'Average', unit: 's', label: CLUSTER },
   { title: 'Write latency', metric: 'WriteLatency', statistic: 'Average', unit: 's', label: CLUSTER },
 ];
@@ -37,29 +67,33 @@ export function redshiftHealthDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: REDSHIFT_HEALTH_UID,
     title: 'Guardrail / Redshift cluster health',
-    description: 'CPU, disk, connections and WLM queues of Redshift clusters, from CloudWatch (AWS/Redshift).',
+    description:
+      'CPU, disk, connections and WLM queues of Redshift clusters, from CloudWatch (AWS/Redshift).',
     tags: ['redshift', 'aws'],
   })
     .withVariable(cloudwatchVariable())
     .withVariable(textVariable('aws_region', 'Region', 'default'))
     .withVariable(clusterVariable());
-  for (const p of PANELS) builder.withPanel(cloudwatchPanel('AWS/Redshift', { ClusterIdentifier: '$cluster' }, p));
+  for (const p of PANELS)
+    builder.withPanel(cloudwatchPanel('AWS/Redshift', { ClusterIdentifier: '$cluster' }, p));
   return toJson(builder);
 }
 
 /** The CloudWatch plugin still reads the legacy string form of its variable queries. */
 function clusterVariable(): dashboard.QueryVariableBuilder {
   const query = 'dimension_values($aws_region, AWS/Redshift, CPUUtilization, ClusterIdentifier)';
-  return new dashboard.QueryVariableBuilder('cluster')
-    .label('Cluster')
-    .datasource(CLOUDWATCH)
-    .query(query)
-    .definition(query)
-    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(true)
-    .includeAll(true)
-    // CloudWatch's dimension wildcard.
-    .allValue('*')
-    .current({ text: 'All', value: '$__all' });
+  return (
+    new dashboard.QueryVariableBuilder('cluster')
+      .label('Cluster')
+      .datasource(CLOUDWATCH)
+      .query(query)
+      .definition(query)
+      .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      // CloudWatch's dimension wildcard.
+      .allValue('*')
+      .current({ text: 'All', value: '$__all' })
+  );
 }

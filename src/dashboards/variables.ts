@@ -48,7 +48,11 @@ export function textVariable(name: string, label: string, value: string): dashbo
 }
 
 /** Hidden from the variable bar; changed by editing the generator, not per viewer. */
-export function constantVariable(name: string, value: string, description: string): dashboard.ConstantVariableBuilder {
+export function constantVariable(
+  name: string,
+  value: string,
+  description: string,
+): dashboard.ConstantVariableBuilder {
   return new dashboard.ConstantVariableBuilder(name).value(value).description(description);
 }
 

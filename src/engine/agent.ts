@@ -1,19 +1,19 @@
 import type { Logger } from 'pino';
-import { deliverOutbox } from '../../alerts/delivery';
+import { deliverOutbox, type BrokenChannel } from '../../alerts/delivery';
 import { processResults } from '../../alerts/pipeline';
 import { findChannel } from '../../alerts/channels/registry';
 import type { Channel } from '../../alerts/types';
 import { createAwsProvider } from '../aws/provider';
 import type { AwsProvider } from '../aws/types';
-import type { GuardrailConfig, CheckConfig } from '../config/load';
+import { RESERVED_CHECK_ID, type GuardrailConfig, type CheckConfig } from '../config/load';
 import { createConnectionProvider } from '../connectors/provider';
 import type { ConnectionProvider } from '../connectors/types';
-import type { CheckContext, Progress } from '../core/types';
+import type { CheckContext, Finding, Progress } from '../core/types';
 import { openStateStore } from '../state/open-store';
 import type { StateStore } from '../state/types';
 import { Metrics } from './metrics';
 import type { RunReport } from './report';
-import { runChecks } from './runner';
+import { runChecks, type CheckRunResult } from './runner';
 import { UsageError } from '../core/errors';
 import { renderText } from '../../alerts/render-text';
 
@@ -35,6 +35,29 @@ export interface RunOptions {
 }
 
 const DEFAULT_CONCURRENCY = 4;
+const HEALTH_DELIVERY_BUDGET_MS = 10_000;
+
+/** The id under which the agent reports its own health (reserved: config validation rejects it). */
+const AGENT_CHECK_ID = RESERVED_CHECK_ID;
+
+function agentHealthResult(broken: Map<string, BrokenChannel>, now: Date): CheckRunResult {
+  const findings: Finding[] = [...broken].map(([name, b]) => ({
+    key: `channel-broken:${name}`,
+    severity: 'critical',
+    title: `Alert channel '${name}' rejects messages${b.status ? ` (HTTP ${b.status})` : ''}: fix its configuration`,
+    summary: `${b.error}. Broken since ${b.since}; its messages stay queued until it works or they expire.`,
+    labels: { channel: name },
+  }));
+  return {
+    id: AGENT_CHECK_ID,
+    kind: 'agent-health',
+    status: findings.length ? 'firing' : 'ok',
+    startedAt: now.toISOString(),
+    durationMs: 0,
+    findings,
+    measurements: [],
+  };
+}
 
 /** Everything one process needs to run checks: state, connections, clients, channels, metrics. */
 export class Agent {
@@ -52,7 +75,8 @@ export class Agent {
     this.aws = createAwsProvider(config.aws);
     for (const c of config.channels) {
       const def = findChannel(c.type);
-      if (def) this.channels.set(c.name, def.create(c.name, c.config, { log: options.log, out: options.out }));
+      if (def)
+        this.channels.set(c.name, def.create(c.name, c.config, { log: options.log, out: options.out }));
     }
   }
 
@@ -89,17 +113,29 @@ export class Agent {
       }
       notifications = { ...notifications, pending: pipeline.notifications.length };
     } else {
-      const delivered = await deliverOutbox({
-        store,
-        channels: this.channels,
-        log: this.options.log,
-        budgetMs: this.config.alerts.deliveryBudget,
-        maxAgeMs: this.config.alerts.maxDeliveryAge,
-        ...(run.signal ? { signal: run.signal } : {}),
-        onOutcome: (channel, outcome) => this.metrics.notifications.inc({ channel, outcome }),
-      });
-      notifications = { ...notifications, ...delivered };
-      this.metrics.outboxPending.set(delivered.pending);
+      const delivered = await this.deliver(store, run.signal, this.config.alerts.deliveryBudget);
+      // The agent's own health: a channel that rejects messages is a finding, routed like any other but never
+      // to a broken channel (so a dead data-eng webhook still reaches finops or the console), resolved when the
+      // channel works again.
+      const health = agentHealthResult(delivered.broken, started);
+      const healthRoutes = this.config.alerts.routes.filter((r) => !delivered.broken.has(r.channel));
+      const healthConfig = { ...this.config.alerts, routes: healthRoutes };
+      const healthPipeline = await processResults([health], healthConfig, store, started, false);
+      const again = healthPipeline.notifications.length
+        ? await this.deliver(store, run.signal, HEALTH_DELIVERY_BUDGET_MS)
+        : undefined;
+      const healthFindings = healthPipeline.findings.get(AGENT_CHECK_ID) ?? [];
+      if (healthFindings.length) {
+        results.push(health);
+        pipeline.findings.set(AGENT_CHECK_ID, healthFindings);
+      }
+      notifications = {
+        sent: delivered.sent + (again?.sent ?? 0),
+        failed: delivered.failed + (again?.failed ?? 0),
+        pending: (again ?? delivered).pending,
+        suppressed: pipeline.suppressed + healthPipeline.suppressed,
+        dropped: delivered.dropped + (again?.dropped ?? 0),
+      };
     }
     return {
       startedAt: started.toISOString(),
@@ -121,6 +157,20 @@ export class Agent {
         ...(notifications.dropped ? { dropped: notifications.dropped } : {}),
       },
     };
+  }
+
+  private async deliver(store: StateStore, signal: AbortSignal | undefined, budgetMs: number) {
+    const delivered = await deliverOutbox({
+      store,
+      channels: this.channels,
+      log: this.options.log,
+      budgetMs,
+      maxAgeMs: this.config.alerts.maxDeliveryAge,
+      ...(signal ? { signal } : {}),
+      onOutcome: (channel, outcome) => this.metrics.notifications.inc({ channel, outcome }),
+    });
+    this.metrics.outboxPending.set(delivered.pending);
+    return delivered;
   }
 
   async close(): Promise<void> {
@@ -159,7 +209,6 @@ export class Agent {
   }
 }
 
-
 const PROGRESS_INTERVAL_MS = 500;
 
 function progressPrinter(checkId: string): (p: Progress) => void {
@@ -169,6 +218,8 @@ function progressPrinter(checkId: string): (p: Progress) => void {
     if (now - last < PROGRESS_INTERVAL_MS && p.done < p.total) return;
     last = now;
     const pct = p.total ? Math.floor((100 * p.done) / p.total) : 100;
-    process.stderr.write(`\r${checkId}: ${p.done}/${p.total} ${p.unit ?? ''} (${pct}%)${p.done >= p.total ? '\n' : ''}`);
+    process.stderr.write(
+      `\r${checkId}: ${p.done}/${p.total} ${p.unit ?? ''} (${pct}%)${p.done >= p.total ? '\n' : ''}`,
+    );
   };
 }

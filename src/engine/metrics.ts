@@ -50,7 +50,10 @@ export class Metrics {
     if (result.status === 'skipped') return;
     this.duration.observe(labels, result.durationMs / 1000);
     for (const severity of ['info', 'warning', 'critical'] as const) {
-      this.findings.set({ ...labels, severity }, result.findings.filter((f) => f.severity === severity).length);
+      this.findings.set(
+        { ...labels, severity },
+        result.findings.filter((f) => f.severity === severity).length,
+      );
     }
     if (result.status !== 'error') this.recordMeasurements(result.id, result.measurements);
   }
@@ -81,7 +84,10 @@ export class Metrics {
     if (existing) {
       const known = (existing as unknown as { labelNames: string[] }).labelNames;
       if (known.join() === labelNames.join()) return existing;
-      this.log?.warn({ metric: name, labels: labelNames, expected: known }, 'measurement labels changed; skipped');
+      this.log?.warn(
+        { metric: name, labels: labelNames, expected: known },
+        'measurement labels changed; skipped',
+      );
       return undefined;
     }
     const gauge = new Gauge({

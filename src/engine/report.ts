@@ -17,18 +17,28 @@ export interface RunReport {
   notifications: { sent: number; failed: number; pending: number; suppressed: number; dropped?: number };
 }
 
-const STATUS_MARK: Record<CheckStatus, string> = { ok: 'ok    ', firing: 'FIRING', error: 'ERROR ', skipped: 'skip  ' };
+const STATUS_MARK: Record<CheckStatus, string> = {
+  ok: 'ok    ',
+  firing: 'FIRING',
+  error: 'ERROR ',
+  skipped: 'skip  ',
+};
 
 /** The human summary printed at the end of `run` (text format). */
 export function formatReport(report: RunReport): string {
-  const lines = ['', `Guardrail run ${report.startedAt}${report.dryRun ? ' (dry run: nothing sent, no state changed)' : ''}`];
+  const lines = [
+    '',
+    `Guardrail run ${report.startedAt}${report.dryRun ? ' (dry run: nothing sent, no state changed)' : ''}`,
+  ];
   for (const check of report.checks) {
     const firing = check.findings.filter((f) => f.state !== 'resolved');
     const counts = firing.length ? ` ${firing.length} finding(s)` : '';
     const resolved = check.findings.length - firing.length;
     const extra = resolved ? `, ${resolved} resolved` : '';
     const err = check.error ? ` — ${check.error}` : '';
-    lines.push(`  ${STATUS_MARK[check.status]} ${check.id} (${check.kind}, ${check.durationMs} ms)${counts}${extra}${err}`);
+    lines.push(
+      `  ${STATUS_MARK[check.status]} ${check.id} (${check.kind}, ${check.durationMs} ms)${counts}${extra}${err}`,
+    );
     for (const f of check.findings) lines.push(`           [${f.state}] ${f.severity}: ${f.title}`);
   }
   const n = report.notifications;

@@ -40,7 +40,9 @@ export async function runChecks(checks: CheckConfig[], options: RunnerOptions): 
       results[index] = await runOne(checks[index] as CheckConfig, options);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, checks.length)) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, checks.length)) }, worker),
+  );
   return results;
 }
 
@@ -74,7 +76,14 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
     const message = errorMessage(error);
     options.log.error({ check: check.id, kind: check.kind, err: message }, 'check failed');
     const durationMs = Date.now() - startedAt.getTime();
-    return { ...base, status: 'error', durationMs, error: message, findings: [checkErrorFinding(check, message)], measurements: [] };
+    return {
+      ...base,
+      status: 'error',
+      durationMs,
+      error: message,
+      findings: [checkErrorFinding(check, message)],
+      measurements: [],
+    };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onOuterAbort);

@@ -61,17 +61,24 @@ function prometheusExpressions(): [string, string][] {
     const d = json as DashboardJson;
     const panelExprs = panelsOf(d)
       .filter((p) => p.datasource?.type === 'prometheus')
-      .flatMap((p) => (p.targets ?? []).map((t): [string, string] => [`${file} / ${p.title}`, String(t.expr)]));
+      .flatMap((p) =>
+        (p.targets ?? []).map((t): [string, string] => [`${file} / ${p.title}`, String(t.expr)]),
+      );
     const variableExprs = d.templating.list
       .filter((v) => v.type === 'query' && v.datasource?.type === 'prometheus')
-      .map((v): [string, string] => [`${file} / $${v.name}`, String(v.query).replace(/^label_values\((.*), *\w+\)$/, '$1')]);
+      .map((v): [string, string] => [
+        `${file} / $${v.name}`,
+        String(v.query).replace(/^label_values\((.*), *\w+\)$/, '$1'),
+      ]);
     return [...panelExprs, ...variableExprs];
   });
 }
 
 describe('Prometheus expressions in the dashboards', () => {
   it('finds the measurement names the checks emit', () => {
-    expect(measurementNames()).toEqual(expect.arrayContaining(['guardrail_table_rows', 'guardrail_lambda_errors']));
+    expect(measurementNames()).toEqual(
+      expect.arrayContaining(['guardrail_table_rows', 'guardrail_lambda_errors']),
+    );
   });
 
   it.each(prometheusExpressions())('%s uses only metrics Guardrail exports: %s', (_where, expr) => {
@@ -82,7 +89,10 @@ describe('Prometheus expressions in the dashboards', () => {
   });
 
   it.each([
-    ['sum by (check) (increase(guardrail_check_runs_total{status="error"}[1h]))', ['guardrail_check_runs_total']],
+    [
+      'sum by (check) (increase(guardrail_check_runs_total{status="error"}[1h]))',
+      ['guardrail_check_runs_total'],
+    ],
     ['count(a > on (check) clamp_min($x * b{side="source"}, $y)) or vector(0)', ['a', 'b']],
     ['max(up_metric{job="x y"})', ['up_metric']],
   ])('reads the metric names of %s', (expr, expected) => {

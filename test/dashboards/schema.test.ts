@@ -4,7 +4,9 @@ import { loadGrafanaSchemas } from './schema';
 
 const schemas = loadGrafanaSchemas();
 const dashboards = generateDashboards().map((d) => [d.file, d.json as DashboardJson] as const);
-const panels = dashboards.flatMap(([file, d]) => panelsOf(d).map((p) => [`${file} / ${p.title}`, p] as const));
+const panels = dashboards.flatMap(([file, d]) =>
+  panelsOf(d).map((p) => [`${file} / ${p.title}`, p] as const),
+);
 
 describe('generated dashboards against the Grafana JSON schemas', () => {
   it.each(dashboards)('%s is a valid Dashboard', (_file, json) => {
@@ -16,7 +18,8 @@ describe('generated dashboards against the Grafana JSON schemas', () => {
 
     expect(schema).toBeDefined();
     expect(schemas.validate(schema!.options, panel.options)).toEqual([]);
-    if (schema!.custom) expect(schemas.validate(schema!.custom, panel.fieldConfig?.defaults?.custom)).toEqual([]);
+    if (schema!.custom)
+      expect(schemas.validate(schema!.custom, panel.fieldConfig?.defaults?.custom)).toEqual([]);
   });
 
   it.each(panels)('%s: every target matches its data source query schema', (_name, panel) => {
@@ -28,7 +31,11 @@ describe('generated dashboards against the Grafana JSON schemas', () => {
   });
 
   it('gives every dashboard a stable uid, a title and the guardrail tag', () => {
-    const summary = dashboards.map(([file, d]) => ({ file, uid: d.uid, guardrail: d.tags.includes('guardrail') }));
+    const summary = dashboards.map(([file, d]) => ({
+      file,
+      uid: d.uid,
+      guardrail: d.tags.includes('guardrail'),
+    }));
 
     expect(summary).toEqual([
       { file: 'guardrail-agent-health.json', uid: 'guardrail-agent-health', guardrail: true },
@@ -43,7 +50,9 @@ describe('generated dashboards against the Grafana JSON schemas', () => {
 
   it('references only data sources picked by a dashboard variable', () => {
     for (const [, d] of dashboards) {
-      const variables = new Set(d.templating.list.filter((v) => v.type === 'datasource').map((v) => `\${${v.name}}`));
+      const variables = new Set(
+        d.templating.list.filter((v) => v.type === 'datasource').map((v) => `\${${v.name}}`),
+      );
       for (const p of panelsOf(d)) expect(variables).toContain(p.datasource?.uid);
     }
   });

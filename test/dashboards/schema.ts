@@ -28,7 +28,9 @@ export interface GrafanaSchemas {
 /** Every schema file registered under its base name (`dashboard`, `stat`, ...), so `name#/definitions/X` resolves. */
 export function loadGrafanaSchemas(): GrafanaSchemas {
   const ajv = new Ajv({ allErrors: true, strict: false, formats: { 'date-time': true } });
-  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.jsonschema.json')).sort()) {
+  for (const file of readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.jsonschema.json'))
+    .sort()) {
     const schema = dedupeEnums(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')));
     ajv.addSchema(schema as object, file.replace('.jsonschema.json', ''));
   }
@@ -63,6 +65,7 @@ function dedupeEnums(node: unknown): unknown {
 }
 
 function describe(e: ErrorObject): string {
-  const extra = e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : '';
+  const extra =
+    e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : '';
   return `${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
 }

@@ -17,8 +17,8 @@ export const googleChatChannel: ChannelDefinition<GoogleChatChannelConfig> = {
     return {
       name,
       type: 'google-chat',
-      // Pace per webhook (Chat's quota is per space); a hash, because the URL is the secret.
-      pacingKey: `google-chat:${createHash('sha256').update(config.webhookUrl).digest('hex').slice(0, 16)}`,
+      // Chat's quota is per space, so webhooks of one space share a key; a hash, because the URL is the secret.
+      pacingKey: `google-chat:${createHash('sha256').update(spaceOf(config.webhookUrl)).digest('hex').slice(0, 16)}`,
       minIntervalMs: MIN_INTERVAL_MS,
       preview: (n) => previewMessage(render(n)),
       send: (n, { signal }) =>
@@ -38,4 +38,9 @@ function renderOptions(channel: string, config: GoogleChatChannelConfig, n: Noti
     ...(threads ? { threadKey: template.replace(/\{(\w+)\}/g, (all, k: string) => values[k] ?? all) } : {}),
     ...(config.grafanaUrl ? { grafanaUrl: config.grafanaUrl } : {}),
   };
+}
+
+function spaceOf(webhookUrl: string): string {
+  const url = new URL(webhookUrl);
+  return `${url.origin}${url.pathname}`;
 }

@@ -43,9 +43,14 @@ describe('google-chat config', () => {
     expect(composed.parse({ type: 'google-chat', webhookUrl: URL_, timeout: '5s' }).timeout).toBe(5000);
   });
 
-  it('paces per webhook with a hash, never the URL', () => {
+  it('paces per space with a hash, never the URL', () => {
     const a = googleChatChannel.create('a', GoogleChatChannelConfig.parse({ webhookUrl: URL_ }), {} as never);
-    const b = googleChatChannel.create('b', GoogleChatChannelConfig.parse({ webhookUrl: URL_ }), {} as never);
+    const other = URL_.replace('SECRETKEY', 'OTHERKEY');
+    const b = googleChatChannel.create(
+      'b',
+      GoogleChatChannelConfig.parse({ webhookUrl: other }),
+      {} as never,
+    );
 
     expect(a.pacingKey).toBe(b.pacingKey);
     expect(a.pacingKey).not.toMatch(/SECRET|chat\.googleapis/);
