@@ -81,3 +81,24 @@ describe("the agent's own health", () => {
     expect(fixed.notifications).toMatchObject({ sent: 2, pending: 0 });
   });
 });
+
+describe('dry run with a Chat channel', () => {
+  it('prints the card as readable text and posts nothing', async () => {
+    const receiver = await startChatReceiver();
+    const printed: string[] = [];
+    const agent = new Agent(loadConfig(configWithChat(receiver.webhookUrl())), {
+      log: pino({ level: 'silent' }),
+      out: (t) => printed.push(t),
+    });
+
+    const report = await agent.runOnce({ dryRun: true });
+    await agent.close();
+    await receiver.close();
+
+    expect(report.notifications).toMatchObject({ sent: 0, pending: 1 });
+    expect(printed.join('\n')).toContain('--- would send to chat ---');
+    expect(printed.join('\n')).toContain('shop.orders: target has 7 fewer rows than source');
+    expect(printed.join('\n')).not.toContain(receiver.webhookUrl());
+    expect(receiver.requests).toEqual([]);
+  });
+});
