@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../src/core/redact';
 import type { OutboxRecord, StateStore } from '../src/state/types';
+import { knownBroken, setBroken, type BrokenChannel } from './broken-channels';
 import { ChannelError, type Channel, type Notification } from './types';
 
 export interface DeliveryOptions {
@@ -20,16 +21,7 @@ export interface DeliveryOptions {
   onOutcome?: (channel: string, outcome: 'sent' | 'failed' | 'dropped') => void;
 }
 
-/** A channel that answered with a non-retryable error (400/401/403/404) and has not delivered since. */
-export interface BrokenChannel {
-  /** The channel's (redacted) error. */
-  error: string;
-  status?: number;
-  /** ISO time it was first found broken. */
-  since: string;
-  /** True only in the run that found it broken: the one run that logs it as an error. */
-  firstReported: boolean;
-}
+export type { BrokenChannel } from './broken-channels';
 
 export interface DeliverySummary {
   sent: number;
@@ -41,12 +33,6 @@ export interface DeliverySummary {
   /** Channels that were broken and delivered again in this run. */
   recovered: string[];
 }
-
-/** Where the broken state of a channel survives between runs (store watermarks of a reserved id). */
-export const BROKEN_WATERMARK = {
-  checkId: 'guardrail',
-  name: (channel: string) => `channel-broken:${channel}`,
-};
 
 const BATCH = 200;
 const BACKOFF_BASE_MS = 1000;
@@ -221,26 +207,6 @@ async function nextWait(run: Run, limit: number): Promise<number | undefined> {
     .filter((t) => t > at && t <= run.deadline);
   if (!times.length) return undefined;
   return Math.min(...times) - at;
-}
-
-/** Channels that earlier runs found broken (they stay broken until a message gets through). */
-async function knownBroken(options: DeliveryOptions): Promise<Map<string, BrokenChannel>> {
-  const broken = new Map<string, BrokenChannel>();
-  for (const name of options.channels.keys()) {
-    const value = await options.store.getWatermark(BROKEN_WATERMARK.checkId, BROKEN_WATERMARK.name(name));
-    if (!value) continue;
-    try {
-      const saved = JSON.parse(value) as { error: string; status?: number; since: string };
-      broken.set(name, { ...saved, firstReported: false });
-    } catch {
-      broken.set(name, { error: 'unknown error', since: new Date(0).toISOString(), firstReported: false });
-    }
-  }
-  return broken;
-}
-
-function setBroken(store: StateStore, channel: string, value: string): Promise<void> {
-  return store.setWatermark(BROKEN_WATERMARK.checkId, BROKEN_WATERMARK.name(channel), value);
 }
 
 function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {

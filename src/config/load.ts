@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { findCheck, CHECKS } from '../../checks/registry';
 import { findChannel, CHANNELS } from '../../alerts/channels/registry';
-import type { CheckCommon } from '../core/types';
+import { AGENT_CHECK_ID, type CheckCommon } from '../core/types';
 import { ConfigError, type ConfigIssue } from './errors';
 import { checkSchema, TopLevel } from './schema';
 import { ConnectionConfig } from '../connectors/config';
@@ -10,8 +10,6 @@ import { ConfigSources } from './sources';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
 
-/** The agent reports its own health (e.g. a broken channel) under this check id. */
-export const RESERVED_CHECK_ID = 'guardrail-agent';
 
 export interface ChannelConfig {
   name: string;
@@ -88,7 +86,7 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
       const known = CHECKS.map((c) => c.kind).join(', ');
       return report(['checks', i, 'kind'], `unknown check kind '${item.kind}'; known kinds: ${known}`, id);
     }
-    if (id === RESERVED_CHECK_ID) {
+    if (id === AGENT_CHECK_ID) {
       return report(
         ['checks', i, 'id'],
         `check id '${id}' is reserved for the agent's own health findings`,

@@ -6,6 +6,9 @@ import type { CheckState } from '../state/types';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
+/** The check id under which the agent reports its own health (reserved: config validation rejects it). */
+export const AGENT_CHECK_ID = 'guardrail-agent';
+
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
 export interface FindingLink {

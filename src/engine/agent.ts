@@ -1,19 +1,21 @@
 import type { Logger } from 'pino';
-import { deliverOutbox, type BrokenChannel } from '../../alerts/delivery';
+import { deliverOutbox } from '../../alerts/delivery';
 import { processResults } from '../../alerts/pipeline';
 import { findChannel } from '../../alerts/channels/registry';
 import type { Channel } from '../../alerts/types';
 import { createAwsProvider } from '../aws/provider';
 import type { AwsProvider } from '../aws/types';
-import { RESERVED_CHECK_ID, type GuardrailConfig, type CheckConfig } from '../config/load';
+import type { GuardrailConfig, CheckConfig } from '../config/load';
 import { createConnectionProvider } from '../connectors/provider';
 import type { ConnectionProvider } from '../connectors/types';
-import type { CheckContext, Finding, Progress } from '../core/types';
+import { AGENT_CHECK_ID, type CheckContext } from '../core/types';
 import { openStateStore } from '../state/open-store';
 import type { StateStore } from '../state/types';
 import { Metrics } from './metrics';
 import type { RunReport } from './report';
-import { runChecks, type CheckRunResult } from './runner';
+import { runChecks } from './runner';
+import { agentHealthResult } from './agent-health';
+import { progressPrinter } from './progress';
 import { UsageError } from '../core/errors';
 import { renderText } from '../../alerts/render-text';
 
@@ -36,28 +38,6 @@ export interface RunOptions {
 
 const DEFAULT_CONCURRENCY = 4;
 const HEALTH_DELIVERY_BUDGET_MS = 10_000;
-
-/** The id under which the agent reports its own health (reserved: config validation rejects it). */
-const AGENT_CHECK_ID = RESERVED_CHECK_ID;
-
-function agentHealthResult(broken: Map<string, BrokenChannel>, now: Date): CheckRunResult {
-  const findings: Finding[] = [...broken].map(([name, b]) => ({
-    key: `channel-broken:${name}`,
-    severity: 'critical',
-    title: `Alert channel '${name}' rejects messages${b.status ? ` (HTTP ${b.status})` : ''}: fix its configuration`,
-    summary: `${b.error}. Broken since ${b.since}; its messages stay queued until it works or they expire.`,
-    labels: { channel: name },
-  }));
-  return {
-    id: AGENT_CHECK_ID,
-    kind: 'agent-health',
-    status: findings.length ? 'firing' : 'ok',
-    startedAt: now.toISOString(),
-    durationMs: 0,
-    findings,
-    measurements: [],
-  };
-}
 
 /** Everything one process needs to run checks: state, connections, clients, channels, metrics. */
 export class Agent {
@@ -207,19 +187,4 @@ export class Agent {
       progress: this.options.progress ? progressPrinter(check.id) : () => undefined,
     };
   }
-}
-
-const PROGRESS_INTERVAL_MS = 500;
-
-function progressPrinter(checkId: string): (p: Progress) => void {
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last < PROGRESS_INTERVAL_MS && p.done < p.total) return;
-    last = now;
-    const pct = p.total ? Math.floor((100 * p.done) / p.total) : 100;
-    process.stderr.write(
-      `\r${checkId}: ${p.done}/${p.total} ${p.unit ?? ''} (${pct}%)${p.done >= p.total ? '\n' : ''}`,
-    );
-  };
 }
