@@ -1,5 +1,6 @@
 import { formatDuration } from '../src/core/duration';
 import type { Notification, NotificationItem } from './types';
+import { totalsLine } from './totals';
 
 const STATUS_MARK: Record<NotificationItem['status'], string> = {
   new: '🔴 NEW',
@@ -19,7 +20,8 @@ export function statusCounts(items: NotificationItem[]): string {
 
 /** Human text for one notification; used by the console channel and by `--dry-run`. */
 export function renderText(n: Notification, maxItems = 50): string {
-  const lines = [`[${n.checkId}] ${n.checkKind}: ${statusCounts(n.items)}`];
+  const total = totalsLine(n.items);
+  const lines = [`[${n.checkId}] ${n.checkKind}: ${statusCounts(n.items)}${total ? ` · ${total}` : ''}`];
   for (const item of n.items.slice(0, maxItems)) {
     const since = Date.parse(n.createdAt) - Date.parse(item.firingSince);
     const age =

@@ -1,89 +1,83 @@
-import { provider } from '../checks/row-count-consistency/context';
-import { startBigQuery, type BigQueryServer } from '../servers/bigquery/server';
-import type { FakeTables } from '../servers/bigquery/tables';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CountRequest, CountResult } from '../../src/connectors/types';
+import type { BigQueryScenario } from './bigquery-child';
 import { NOW, request, WINDOW } from './sql-connector-suite';
-
-// No Google credentials here: skip the metadata-server probe and send unauthenticated requests.
-process.env.METADATA_SERVER_DETECTION = 'none';
 
 const MINUTE = 60_000;
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
 const GiB = 1024 ** 3;
 
-const TABLES: FakeTables = {
-  'raw.users': { rows: [90, 40, 20, 5].map((m) => ({ updated_at: ago(m) })), bytes: 4_000 },
-  'raw.events': { rows: [40, 30].map((m) => ({ updated_at: ago(m) })), bytes: 2 * GiB },
+const TABLES: BigQueryScenario['tables'] = {
+  'raw.users': { rows: [90, 40, 20, 5].map((m) => ({ updated_at: ago(m).toISOString() })), bytes: 4_000 },
+  'raw.events': { rows: [40, 30].map((m) => ({ updated_at: ago(m).toISOString() })), bytes: 2 * GiB },
   'raw.empty': { rows: [], bytes: 0 },
   'raw.users_view': { rows: [], bytes: 0, type: 'VIEW' },
 };
 
+interface Outcome {
+  results: CountResult[];
+  calls: string[];
+  stats: { bytesBilled: number };
+}
+
+/** Runs the real BigQuery client against the loopback server in a child process (see bigquery-child.ts). */
+async function scenario(connection: Record<string, unknown>, requests: CountRequest[]): Promise<Outcome> {
+  const input: BigQueryScenario = { tables: TABLES, connection, requests, pageSize: 2 };
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['-r', join(__dirname, '../../bench/register.js'), join(__dirname, 'bigquery-child.ts'), JSON.stringify(input)],
+    { timeout: 30_000 },
+  );
+  const outcome = JSON.parse(stdout) as Outcome;
+  for (const r of outcome.results) if (r.maxTimestamp) r.maxTimestamp = new Date(r.maxTimestamp);
+  return outcome;
+}
+
 describe('bigquery connector', () => {
-  let server: BigQueryServer;
-  const signal = new AbortController().signal;
-
-  const open = (connection: Record<string, unknown> = {}) =>
-    provider({ bq: { type: 'bigquery', projectId: 'my-project', location: 'US', ...connection } }, process.cwd(), {
-      gcp: { apiEndpoint: server.apiEndpoint },
-    });
-
-  beforeEach(async () => {
-    server = await startBigQuery(TABLES, { pageSize: 2 });
-  });
-  afterEach(() => server.close());
-
   it('counts whole tables from table metadata, billing nothing', async () => {
-    const connections = open();
-    const connector = await connections.get('bq');
-
-    const results = await connector.count(
-      [request('a', 'raw.users'), request('b', 'my-project.raw.empty'), request('c', 'raw.nope')],
-      { signal },
-    );
+    const { results, calls, stats } = await scenario({}, [
+      request('a', 'raw.users'),
+      request('b', 'my-project.raw.empty'),
+      request('c', 'raw.nope'),
+    ]);
 
     expect(results.map((r) => [r.id, r.rows ?? r.error?.code])).toEqual([
       ['a', 4],
       ['b', 0],
       ['c', 'missing-table'],
     ]);
-    expect(server.calls.every((c) => c.startsWith('GET /bigquery/v2/projects/my-project/datasets/raw/tables/'))).toBe(true);
-    expect(connector.stats?.().bytesBilled).toBe(0);
+    expect(calls.every((c) => c.startsWith('GET /bigquery/v2/projects/my-project/datasets/raw/tables/'))).toBe(true);
+    expect(stats.bytesBilled).toBe(0);
   });
 
   it('dry-runs a windowed count first, then runs it capped at the estimate, paging through results', async () => {
-    const connections = open({ batchSize: 3, maxConnections: 1 });
-    const connector = await connections.get('bq');
-
-    const results = await connector.count(
-      [
-        request('a', 'raw.users', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
-        request('b', 'raw.empty', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
-        request('c', 'raw.users', { window: WINDOW }),
-      ],
-      { signal },
-    );
+    const { results, calls, stats } = await scenario({ batchSize: 3, maxConnections: 1 }, [
+      request('a', 'raw.users', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
+      request('b', 'raw.empty', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
+      request('c', 'raw.users', { window: WINDOW }),
+    ]);
 
     expect(results).toEqual([
       { id: 'a', rows: 2, maxTimestamp: ago(5) },
       { id: 'b', rows: 0, maxTimestamp: null },
       { id: 'c', rows: 2 },
     ]);
-    expect(server.calls).toEqual([
+    expect(calls).toEqual([
       'POST /bigquery/v2/projects/my-project/jobs dryRun',
       'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=8000',
       expect.stringMatching(/^GET \/bigquery\/v2\/projects\/my-project\/queries\//),
       expect.stringMatching(/^GET \/bigquery\/v2\/projects\/my-project\/queries\//),
     ]);
-    expect(connector.stats?.().bytesBilled).toBe(8_000);
+    expect(stats.bytesBilled).toBe(8_000);
   });
 
   it('skips a table whose query would exceed the byte budget, and still counts the others', async () => {
-    const connections = open({ maximumBytesBilled: GiB, batchSize: 2, maxConnections: 1 });
-    const connector = await connections.get('bq');
-
-    const results = await connector.count(
-      [request('big', 'raw.events', { window: WINDOW }), request('small', 'raw.users', { window: WINDOW })],
-      { signal },
-    );
+    const { results, calls } = await scenario({ maximumBytesBilled: GiB, batchSize: 2, maxConnections: 1 }, [
+      request('big', 'raw.events', { window: WINDOW }),
+      request('small', 'raw.users', { window: WINDOW }),
+    ]);
 
     expect(results).toEqual([
       {
@@ -92,23 +86,17 @@ describe('bigquery connector', () => {
       },
       { id: 'small', rows: 2 },
     ]);
-    expect(server.calls.filter((c) => c.includes('maximumBytesBilled='))).toEqual([
+    expect(calls.filter((c) => c.includes('maximumBytesBilled='))).toEqual([
       'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=4000',
     ]);
   });
 
   it('tells a missing column from a missing table, and a view has no row count in its metadata', async () => {
-    const connections = open();
-    const connector = await connections.get('bq');
-
-    const results = await connector.count(
-      [
-        request('col', 'raw.users', { window: { ...WINDOW, column: 'nope' } }),
-        request('tbl', 'raw.nope', { window: WINDOW }),
-        request('view', 'raw.users_view'),
-      ],
-      { signal },
-    );
+    const { results } = await scenario({}, [
+      request('col', 'raw.users', { window: { ...WINDOW, column: 'nope' } }),
+      request('tbl', 'raw.nope', { window: WINDOW }),
+      request('view', 'raw.users_view'),
+    ]);
 
     expect(results.map((r) => [r.id, r.error?.code, r.error?.message])).toEqual([
       ['col', 'missing-column', 'Unrecognized name: nope at [1:1]'],

@@ -10,6 +10,7 @@ import {
 } from './limits';
 import type { ChatMessage, ChatSection } from './message';
 import { itemSection, openLinkButton } from './render-item';
+import { totalsLine } from '../../totals';
 
 export interface RenderOptions {
   /** Thread key, already expanded; undefined posts without a thread. */
@@ -27,10 +28,11 @@ export function renderMessage(n: Notification, options: RenderOptions = {}): Cha
   const status = STATUS_STYLE[messageStatus(n.items)];
   const severity = worstSeverity(n.items);
   const counts = statusCounts(n.items) || 'nothing to report';
+  const total = totalsLine(n.items);
   const headline = `${status.icon} ${n.checkId}: ${counts}`;
   const tail: ChatSection[] = options.grafanaUrl ? [grafanaSection(options.grafanaUrl, n.checkId)] : [];
   const base: ChatMessage = {
-    text: `${status.icon} *${clean(n.checkId, 200)}* (${clean(n.checkKind, 100)}): ${counts}`,
+    text: `${status.icon} *${clean(n.checkId, 200)}* (${clean(n.checkKind, 100)}): ${counts}${total ? ` · ${total}` : ''}`,
     fallbackText: fallback(headline, n.items),
     cardsV2: [
       {
@@ -38,7 +40,7 @@ export function renderMessage(n: Notification, options: RenderOptions = {}): Cha
         card: {
           header: {
             title: clean(headline, 200),
-            subtitle: [n.checkKind, severity?.toUpperCase(), `${n.items.length} finding(s)`]
+            subtitle: [n.checkKind, severity?.toUpperCase(), `${n.items.length} finding(s)`, total]
               .filter(Boolean)
               .join(' · '),
           },

@@ -1,0 +1,44 @@
+// Runs one BigQuery scenario in a plain Node process and prints the outcome as JSON. The BigQuery client's
+// HTTP layer (teeny-request) loads node-fetch with a dynamic import(), which jest's module sandbox refuses.
+import { provider } from '../checks/row-count-consistency/context';
+import type { CountRequest } from '../../src/connectors/types';
+import { startBigQuery } from '../servers/bigquery/server';
+import type { FakeTables } from '../servers/bigquery/tables';
+
+export interface BigQueryScenario {
+  tables: Record<string, { rows: Array<Record<string, string>>; bytes: number; type?: 'TABLE' | 'VIEW' }>;
+  connection: Record<string, unknown>;
+  requests: CountRequest[];
+  pageSize?: number;
+}
+
+async function main(): Promise<void> {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  const scenario = JSON.parse(process.argv[2] as string) as BigQueryScenario;
+  const tables: FakeTables = {};
+  for (const [name, t] of Object.entries(scenario.tables)) {
+    tables[name] = {
+      ...t,
+      rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, new Date(v)]))),
+    };
+  }
+  const server = await startBigQuery(tables, { pageSize: scenario.pageSize });
+  const connections = provider(
+    { bq: { type: 'bigquery', projectId: 'my-project', location: 'US', ...scenario.connection } },
+    process.cwd(),
+    { gcp: { apiEndpoint: server.apiEndpoint } },
+  );
+  try {
+    const connector = await connections.get('bq');
+    const requests = scenario.requests.map((r) =>
+      r.window ? { ...r, window: { ...r.window, from: new Date(r.window.from), to: new Date(r.window.to) } } : r,
+    );
+    const results = await connector.count(requests, { signal: AbortSignal.timeout(20_000) });
+    process.stdout.write(JSON.stringify({ results, calls: server.calls, stats: connector.stats?.() }));
+  } finally {
+    await connections.closeAll();
+    await server.close();
+  }
+}
+
+void main();
