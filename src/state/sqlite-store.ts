@@ -132,16 +132,22 @@ export class SqliteStateStore implements StateStore {
       'SELECT key, first_seen_at FROM guardrail_first_seen WHERE check_id = ? AND scope = ?',
     );
     const seenAt = iso(now);
-    const rows = this.db
+    // Steady state touches no rows: only keys that appeared or vanished since the last sweep are written.
+    return this.db
       .transaction(() => {
         const keep = new Set(wanted);
-        for (const row of all.all(checkId, scope) as { key: string }[]) {
-          if (!keep.has(row.key)) forget.run(checkId, scope, row.key);
+        const known = new Map<string, Date>();
+        for (const row of all.all(checkId, scope) as { key: string; first_seen_at: string }[]) {
+          if (keep.has(row.key)) known.set(row.key, new Date(row.first_seen_at));
+          else forget.run(checkId, scope, row.key);
         }
-        for (const key of wanted) insert.run(checkId, scope, key, seenAt);
-        return all.all(checkId, scope) as { key: string; first_seen_at: string }[];
+        for (const key of wanted) {
+          if (known.has(key)) continue;
+          insert.run(checkId, scope, key, seenAt);
+          known.set(key, new Date(seenAt));
+        }
+        return known;
       })
       .immediate();
-    return new Map(rows.map((row) => [row.key, new Date(row.first_seen_at)]));
   }
 }
