@@ -58,3 +58,43 @@ export async function startTcpProxy(target: { host: string; port: number }, dela
     },
   };
 }
+
+/**
+ * The same proxy in a child process, so its buffers do not count in the benchmark's memory figures
+ * (a real network sits outside the agent too).
+ */
+export async function startTcpProxyProcess(
+  target: { host: string; port: number },
+  delayMs: number,
+): Promise<Omit<TcpProxy, 'accepted'>> {
+  const { fork } = await import('node:child_process');
+  const child = fork(__filename, [target.host, String(target.port), String(delayMs)], {
+    execArgv: ['-r', require.resolve('./register.js')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve(Number(m)));
+    child.once('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
+  });
+  return {
+    port,
+    wrap: (url) => {
+      const parsed = new URL(url);
+      parsed.hostname = '127.0.0.1';
+      parsed.port = String(port);
+      return parsed.toString();
+    },
+    close: async () => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+if (require.main === module && process.send) {
+  const [host, port, delay] = process.argv.slice(2);
+  void startTcpProxy({ host: host as string, port: Number(port) }, Number(delay)).then((proxy) =>
+    process.send?.(proxy.port),
+  );
+}

@@ -19,6 +19,10 @@ export function describeWindow(window: CountWindow | undefined): string {
   return `rows with ${window.column} in [${from}, ${toText}) UTC`;
 }
 
+function rows(n: number): string {
+  return `${NUMBER.format(n)} ${n === 1 ? 'row' : 'rows'}`;
+}
+
 function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(ratio < 0.001 && ratio > 0 ? 3 : 2)}%`;
 }
@@ -33,12 +37,10 @@ export function driftFinding(plan: PairPlan, sourceRows: number, targetRows: num
     key: plan.label,
     severity: 'critical',
     title:
-      `${plan.label}: target has ${NUMBER.format(Math.abs(diff))} ${direction} rows than source ` +
+      `${plan.label}: target has ${NUMBER.format(Math.abs(diff))} ${direction} ${Math.abs(diff) === 1 ? 'row' : 'rows'} than source ` +
       `(source ${NUMBER.format(sourceRows)}, target ${NUMBER.format(targetRows)}, ${percent(ratio)}; ` +
       `${describeWindow(plan.window)})`,
-    summary:
-      `${plan.pair.source} → ${plan.pair.target}: up to ${NUMBER.format(Math.floor(allowed))} rows of ` +
-      `difference are tolerated.`,
+    summary: `${plan.pair.source} → ${plan.pair.target}: ${rows(Math.floor(allowed))} of difference tolerated.`,
     resource: { source: plan.pair.source, target: plan.pair.target },
     labels: { table: plan.label },
     metrics: { sourceRows, targetRows, diffRows: diff, diffRatio: ratio, allowedRows: allowed },
@@ -87,7 +89,10 @@ export function freshnessFinding(
       title: `${plan.label}: target is ${behind}; allowed ${formatDuration(plan.freshness.maxLagMs)}`,
       resource: { source: plan.pair.source, target: plan.pair.target },
       labels: { table: plan.label },
-      metrics: { ...(lagSeconds === undefined ? {} : { lagSeconds }), maxLagSeconds: plan.freshness.maxLagMs / 1000 },
+      metrics: {
+        ...(lagSeconds === undefined ? {} : { lagSeconds }),
+        maxLagSeconds: plan.freshness.maxLagMs / 1000,
+      },
     },
   };
 }
@@ -102,7 +107,10 @@ export function evaluatePair(
   const findings: Finding[] = [];
   const measurements: Measurement[] = [];
   const labels = { check: checkId, table: plan.label };
-  for (const [side, result] of [['source', source], ['target', target]] as const) {
+  for (const [side, result] of [
+    ['source', source],
+    ['target', target],
+  ] as const) {
     if (result.error) findings.push(errorFinding(plan, side, result));
     else if (result.rows !== undefined) {
       measurements.push({ name: 'table_rows', value: result.rows, labels: { ...labels, side } });

@@ -77,7 +77,10 @@ export const rowCountConsistency = defineCheck({
     const findings: Finding[] = [];
     const measurements: Measurement[] = [];
     for (const plan of plans) {
-      const missing: CountResult = { id: plan.source.id, error: { code: 'query-failed', message: 'no result' } };
+      const missing: CountResult = {
+        id: plan.source.id,
+        error: { code: 'query-failed', message: 'no result' },
+      };
       const result = evaluatePair(
         ctx.checkId,
         plan,

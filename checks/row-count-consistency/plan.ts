@@ -50,7 +50,9 @@ export function planPairs(
     const freshnessConfig = pair.freshness === false ? undefined : (pair.freshness ?? config.freshness);
     const freshnessColumn = freshnessConfig?.column ?? windowConfig?.column;
     const freshness =
-      freshnessConfig && freshnessColumn ? { column: freshnessColumn, maxLagMs: freshnessConfig.maxLag } : undefined;
+      freshnessConfig && freshnessColumn
+        ? { column: freshnessColumn, maxLagMs: freshnessConfig.maxLag }
+        : undefined;
 
     const request = (side: 'source' | 'target'): CountRequest => ({
       id: String(i),

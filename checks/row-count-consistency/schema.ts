@@ -73,7 +73,11 @@ export const RowCountConsistencyConfig = z
   })
   .superRefine((config, ctx) => {
     if (config.tables.length === 0 && config.tableFiles === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tables'], message: 'list at least one table pair, or set tableFiles' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tables'],
+        message: 'list at least one table pair, or set tableFiles',
+      });
     }
     const needsColumn = (f: FreshnessConfig | false | undefined, w: CountWindowConfig | false | undefined) =>
       f && !f.column && !w;

@@ -46,9 +46,7 @@ export function parseTableFile(file: string, text: string): TablePairConfig[] {
   }
   const parsed = TableFileConfig.safeParse(doc.toJS() ?? []);
   if (parsed.success) return Array.isArray(parsed.data) ? parsed.data : parsed.data.tables;
-  throw new Error(
-    parsed.error.issues.map((issue: z.core.$ZodIssue) => locate(doc, issue, at)).join('\n'),
-  );
+  throw new Error(parsed.error.issues.map((issue: z.core.$ZodIssue) => locate(doc, issue, at)).join('\n'));
 }
 
 function locate(
@@ -60,13 +58,17 @@ function locate(
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   for (let depth = path.length; depth >= 0; depth--) {
     const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) return `${at(node.range[0])} ${formatPath(path) || '(file)'}: ${issue.message}`;
+    if (isNode(node) && node.range)
+      return `${at(node.range[0])} ${formatPath(path) || '(file)'}: ${issue.message}`;
   }
   return `${at(0)} ${formatPath(path) || '(file)'}: ${issue.message}`;
 }
 
 /** Loads the table pairs of every file the globs match; a glob matching no file is an error. */
-export async function loadTableFiles(configDir: string, globs: string | string[]): Promise<TablePairConfig[]> {
+export async function loadTableFiles(
+  configDir: string,
+  globs: string | string[],
+): Promise<TablePairConfig[]> {
   const files = await expandTableFiles(configDir, globs);
   if (files.length === 0) {
     throw new Error(`tableFiles: no file matches ${JSON.stringify(globs)} in ${configDir}`);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CountErrorCode, CountOptions, CountRequest, CountResult } from './types';
 import { errorMessage, redact } from './errors';
 import { chunk, mapLimit } from './limit';
@@ -33,7 +34,24 @@ function toNumber(value: unknown): number | undefined {
  * that fails is split in halves until the failing tables stand alone, so one missing table or column costs a
  * few extra round trips and yields an error only for itself.
  */
-export async function batchCount(requests: CountRequest[], opts: BatchCountOptions): Promise<CountResult[]> {
+export async function batchCount(
+  requests: CountRequest[],
+  options: BatchCountOptions,
+): Promise<CountResult[]> {
+  // Statements listen on a signal of their own, so the caller's signal carries one listener, not one per session.
+  const local = new AbortController();
+  setMaxListeners(options.concurrency + 10, local.signal);
+  const forward = (): void => local.abort(options.signal.reason);
+  if (options.signal.aborted) forward();
+  else options.signal.addEventListener('abort', forward, { once: true });
+  try {
+    return await countAll(requests, { ...options, signal: local.signal });
+  } finally {
+    options.signal.removeEventListener('abort', forward);
+  }
+}
+
+async function countAll(requests: CountRequest[], opts: BatchCountOptions): Promise<CountResult[]> {
   const results = new Array<CountResult | undefined>(requests.length);
   let done = 0;
   const settle = (item: Item, result: Omit<CountResult, 'id'>): void => {
@@ -72,7 +90,9 @@ export async function batchCount(requests: CountRequest[], opts: BatchCountOptio
       const ts = toNumber(row?.ts ?? row?.TS);
       settle(item, {
         rows: rowsCounted,
-        ...(item.req.maxTimestampColumn ? { maxTimestamp: ts === undefined ? null : new Date(ts * 1000) } : {}),
+        ...(item.req.maxTimestampColumn
+          ? { maxTimestamp: ts === undefined ? null : new Date(ts * 1000) }
+          : {}),
       });
     }
     opts.onProgress?.(done);

@@ -40,7 +40,11 @@ function needsQuery(req: CountRequest): boolean {
  * BigQuery: whole-table counts from table metadata (no bytes billed); windowed or filtered counts as queries,
  * each dry-run first and capped with `maximumBytesBilled`, within one byte budget per count() call.
  */
-export async function openBigQuery(name: string, config: BigQueryConnection, ctx: OpenContext): Promise<Connector> {
+export async function openBigQuery(
+  name: string,
+  config: BigQueryConnection,
+  ctx: OpenContext,
+): Promise<Connector> {
   const { BigQuery: Client } = await import('@google-cloud/bigquery');
   const location = config.location ?? ctx.gcp?.location;
   const client: BigQuery = new Client({
@@ -62,7 +66,10 @@ export async function openBigQuery(name: string, config: BigQueryConnection, ctx
       return { id: req.id, error: { code: 'query-failed', message: `${table} has no row count (a view?)` } };
     } catch (err) {
       const code = classifyBigQuery(err);
-      return { id: req.id, error: { code: code === 'connection' ? 'query-failed' : code, message: errorMessage(err) } };
+      return {
+        id: req.id,
+        error: { code: code === 'connection' ? 'query-failed' : code, message: errorMessage(err) },
+      };
     }
   };
 

@@ -39,7 +39,11 @@ export const BigQueryConnection = z.strictObject({
   projectId: z.string().min(1),
   location: optionalString(),
   /** Most bytes one check's queries may bill per run. @default 10 GiB */
-  maximumBytesBilled: z.number().int().positive().default(10 * 1024 ** 3),
+  maximumBytesBilled: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 ** 3),
   ...common,
 });
 

@@ -42,7 +42,9 @@ export function readerFor(location: string): string {
 }
 
 function resolveLocation(location: string, configDir: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location) ? location : resolve(configDir, location);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)
+    ? location
+    : resolve(configDir, location);
 }
 
 /** Statements that create the configured views (`schema.view` creates the schema). */
@@ -84,7 +86,11 @@ async function guarded<T>(
 }
 
 /** Opens a DuckDB database (file or `:memory:`) with the configured files as views. */
-export async function openDuckDb(name: string, config: DuckDbConnection, ctx: OpenContext): Promise<Connector> {
+export async function openDuckDb(
+  name: string,
+  config: DuckDbConnection,
+  ctx: OpenContext,
+): Promise<Connector> {
   const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
   const inMemory = config.path === ':memory:';
   const hasViews = Object.keys(config.views).length > 0;

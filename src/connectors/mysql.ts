@@ -33,11 +33,11 @@ export const mysqlDialect: SqlDialect = {
 };
 
 /** Session settings: read-only, UTC, and the server's statement timeout (MariaDB and MySQL name it apart). */
-function sessionSql(serverVersion: string, timeoutMs: number): string {
+export function sessionStatements(serverVersion: string, timeoutMs: number): string[] {
   const timeout = /mariadb/i.test(serverVersion)
     ? `max_statement_time = ${timeoutMs / 1000}`
     : `max_execution_time = ${Math.round(timeoutMs)}`;
-  return `SET SESSION TRANSACTION READ ONLY; SET SESSION time_zone = '+00:00', SESSION ${timeout}`;
+  return ['SET SESSION TRANSACTION READ ONLY', `SET SESSION time_zone = '+00:00', SESSION ${timeout}`];
 }
 
 /** Opens a bounded mysql2 pool (MySQL, Aurora MySQL, MariaDB). */
@@ -48,7 +48,6 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
   const pool: Pool = mysql.createPool({
     uri: config.url,
     connectionLimit: config.maxConnections,
-    multipleStatements: true,
     supportBigNumbers: true,
     dateStrings: false,
     timezone: 'Z',
@@ -57,20 +56,32 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
   const ready = new WeakSet<object>();
   pool.pool.on('connection', () => counter.opened());
 
-  const run = async (sql: string, params: unknown[], signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+  const run = async (
+    sql: string,
+    params: unknown[],
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>[]> => {
     signal.throwIfAborted();
     const conn: PoolConnection = await pool.getConnection();
     let broken = false;
     const threadId = conn.threadId;
-    const onAbort = (): void => void pool.query(`KILL QUERY ${Number(threadId)}`).catch(() => undefined);
+    // On a session of its own: every pooled one may be busy.
+    const onAbort = (): void =>
+      void mysql
+        .createConnection(config.url)
+        .then((killer) => killer.query(`KILL QUERY ${Number(threadId)}`).finally(() => killer.end()))
+        .catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (!ready.has(conn.connection)) {
+        // mysql2 keeps the server version from the handshake only here; SELECT VERSION() would cost a round trip.
         const handshake = (conn.connection as unknown as { _handshakePacket?: { serverVersion?: string } })
           ._handshakePacket;
         const version = String(handshake?.serverVersion ?? '');
-        counter.roundTrips++;
-        await conn.query(sessionSql(version, config.statementTimeout));
+        for (const statement of sessionStatements(version, config.statementTimeout)) {
+          counter.roundTrips++;
+          await conn.query(statement);
+        }
         ready.add(conn.connection);
       }
       counter.roundTrips++;

@@ -6,8 +6,11 @@ import { isSocketError, redact, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 
-/** Tables per UNION ALL statement: large enough to amortise the round trip, small enough to plan fast. */
-const POSTGRES_BATCH_SIZE = 500;
+/**
+ * Tables per UNION ALL statement. Planning grows faster than the branches: counting 13,000 tables over 8
+ * sessions took 1.6 s with 100 per statement, 4.7 s with 500 and 17 s with 2,000 (bench, 2 cores, 2026-11).
+ */
+const POSTGRES_BATCH_SIZE = 100;
 
 /** SQLSTATEs, see https://www.postgresql.org/docs/current/errcodes-appendix.html (checked 2026-11). */
 const MISSING_TABLE = new Set(['42P01', '3F000']);
@@ -35,7 +38,11 @@ export const postgresDialect: SqlDialect = {
 };
 
 /** Opens a bounded pg pool whose sessions are read-only, in UTC, with a statement timeout. */
-export async function openPostgres(name: string, config: PostgresConnection, ctx: OpenContext): Promise<Connector> {
+export async function openPostgres(
+  name: string,
+  config: PostgresConnection,
+  ctx: OpenContext,
+): Promise<Connector> {
   const pg = await import('pg');
   const secrets = urlSecrets(config.url);
   const counter = new SessionCounter();
@@ -50,9 +57,15 @@ export async function openPostgres(name: string, config: PostgresConnection, ctx
   pool.on('connect', () => counter.opened());
   pool.on('remove', () => counter.closed());
   // An idle session killed by the server emits here; the pool replaces it on next use.
-  pool.on('error', (err) => ctx.log.warn({ connection: name, err: redact(err.message, secrets) }, 'session lost'));
+  pool.on('error', (err) =>
+    ctx.log.warn({ connection: name, err: redact(err.message, secrets) }, 'session lost'),
+  );
 
-  const run = async (sql: string, params: unknown[], signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+  const run = async (
+    sql: string,
+    params: unknown[],
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>[]> => {
     signal.throwIfAborted();
     const client: PoolClient = await pool.connect();
     let broken: Error | undefined;

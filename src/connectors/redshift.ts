@@ -37,11 +37,16 @@ function fieldValue(field: Field): unknown {
 
 /** Statements must only read: the Data API gives each its own session, so no session setting can enforce it. */
 function assertReadOnly(sql: string): void {
-  if (!/^\s*(select|with)\b/i.test(sql)) throw new Error('read-only connection: the redshift connector runs only SELECT statements');
+  if (!/^\s*(select|with)\b/i.test(sql))
+    throw new Error('read-only connection: the redshift connector runs only SELECT statements');
 }
 
 /** Opens a Redshift connection through the Data API (provisioned cluster or serverless workgroup). */
-export async function openRedshift(name: string, config: RedshiftConnection, ctx: OpenContext): Promise<Connector> {
+export async function openRedshift(
+  name: string,
+  config: RedshiftConnection,
+  ctx: OpenContext,
+): Promise<Connector> {
   if (!config.workgroup && !config.clusterIdentifier) {
     throw new Error('set workgroup (serverless) or clusterIdentifier (provisioned)');
   }
@@ -53,14 +58,19 @@ export async function openRedshift(name: string, config: RedshiftConnection, ctx
   const counter = new SessionCounter();
   const target = {
     Database: config.database,
-    ...(config.workgroup ? { WorkgroupName: config.workgroup } : { ClusterIdentifier: config.clusterIdentifier }),
+    ...(config.workgroup
+      ? { WorkgroupName: config.workgroup }
+      : { ClusterIdentifier: config.clusterIdentifier }),
     ...(config.secretArn ? { SecretArn: config.secretArn } : {}),
     ...(config.dbUser ? { DbUser: config.dbUser } : {}),
   };
 
   const cancel = (id: string): Promise<unknown> =>
     client.send(new sdk.CancelStatementCommand({ Id: id })).catch((err: unknown) => {
-      ctx.log.warn({ connection: name, statement: id, err: errorMessage(err) }, 'cancelling a statement failed');
+      ctx.log.warn(
+        { connection: name, statement: id, err: errorMessage(err) },
+        'cancelling a statement failed',
+      );
     });
 
   const waitFinished = async (id: string, signal: AbortSignal): Promise<DescribeStatementCommandOutput> => {

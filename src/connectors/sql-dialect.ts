@@ -28,7 +28,10 @@ function conditions(dialect: SqlDialect, req: CountRequest, withWindow: boolean)
   if (req.where) parts.push(`(${req.where})`);
   if (withWindow && req.window) {
     const col = dialect.quote(req.window.column);
-    parts.push(`${col} >= ${dialect.timestamp(req.window.from)}`, `${col} < ${dialect.timestamp(req.window.to)}`);
+    parts.push(
+      `${col} >= ${dialect.timestamp(req.window.from)}`,
+      `${col} < ${dialect.timestamp(req.window.to)}`,
+    );
   }
   return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
 }
@@ -46,6 +49,9 @@ export function countSelect(dialect: SqlDialect, req: CountRequest, index: numbe
   return `SELECT ${index} AS i, ${count} AS n, ${max} AS ts`;
 }
 
-export function unionSql(dialect: SqlDialect, items: ReadonlyArray<{ req: CountRequest; index: number }>): string {
+export function unionSql(
+  dialect: SqlDialect,
+  items: ReadonlyArray<{ req: CountRequest; index: number }>,
+): string {
   return items.map(({ req, index }) => countSelect(dialect, req, index)).join('\nUNION ALL\n');
 }

@@ -49,7 +49,11 @@ export interface Connector {
   /** Batched row counts; never throws for a single table's failure (it goes into that result's error). */
   count(requests: CountRequest[], options: CountOptions): Promise<CountResult[]>;
   /** Read-only SQL for dialect-specific checks; rows as plain objects. */
-  query?(sql: string, params: unknown[], options: { signal: AbortSignal }): Promise<Record<string, unknown>[]>;
+  query?(
+    sql: string,
+    params: unknown[],
+    options: { signal: AbortSignal },
+  ): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
   /** Counters for benchmarks and the agent's own health. */
   stats?(): ConnectorStats;

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   try {
     const connector = await connections.get('bq');
     const requests = scenario.requests.map((r) =>
-      r.window ? { ...r, window: { ...r.window, from: new Date(r.window.from), to: new Date(r.window.to) } } : r,
+      r.window
+        ? { ...r, window: { ...r.window, from: new Date(r.window.from), to: new Date(r.window.to) } }
+        : r,
     );
     const results = await connector.count(requests, { signal: AbortSignal.timeout(20_000) });
     process.stdout.write(JSON.stringify({ results, calls: server.calls, stats: connector.stats?.() }));

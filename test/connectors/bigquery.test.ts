@@ -27,7 +27,12 @@ async function scenario(connection: Record<string, unknown>, requests: CountRequ
   const input: BigQueryScenario = { tables: TABLES, connection, requests, pageSize: 2 };
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['-r', join(__dirname, '../../bench/register.js'), join(__dirname, 'bigquery-child.ts'), JSON.stringify(input)],
+    [
+      '-r',
+      join(__dirname, '../../bench/register.js'),
+      join(__dirname, 'bigquery-child.ts'),
+      JSON.stringify(input),
+    ],
     { timeout: 30_000 },
   );
   const outcome = JSON.parse(stdout) as Outcome;
@@ -48,7 +53,9 @@ describe('bigquery connector', () => {
       ['b', 0],
       ['c', 'missing-table'],
     ]);
-    expect(calls.every((c) => c.startsWith('GET /bigquery/v2/projects/my-project/datasets/raw/tables/'))).toBe(true);
+    expect(
+      calls.every((c) => c.startsWith('GET /bigquery/v2/projects/my-project/datasets/raw/tables/')),
+    ).toBe(true);
     expect(stats.bytesBilled).toBe(0);
   });
 
@@ -82,7 +89,10 @@ describe('bigquery connector', () => {
     expect(results).toEqual([
       {
         id: 'big',
-        error: { code: 'over-budget', message: `would process ${2 * GiB} bytes; ${GiB} of the ${GiB}-byte budget left` },
+        error: {
+          code: 'over-budget',
+          message: `would process ${2 * GiB} bytes; ${GiB} of the ${GiB}-byte budget left`,
+        },
       },
       { id: 'small', rows: 2 },
     ]);

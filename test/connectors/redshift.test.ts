@@ -7,26 +7,30 @@ import { describeSqlConnector, request } from './sql-connector-suite';
 
 let suiteServer: RedshiftDataServer | undefined;
 
-describeSqlConnector('redshift (Data API)', async () => {
-  const url = await freshPgDatabase('redshift');
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  suiteServer = await startRedshiftData(url, { pollsUntilDone: 3, pageSize: 2 });
-  return {
-    connection: { type: 'redshift', workgroup: 'analytics', database: 'dev', region: 'us-east-1' },
-    aws: loopbackAws(suiteServer.endpoint),
-    exec: async (sql) => void (await client.query(sql)),
-    quote: postgresDialect.quote,
-    timestamp: postgresDialect.timestamp,
-    timestampType: 'timestamptz',
-    schema: 'game1',
-    oddSchema: 'Game1-Raw',
-    close: async () => {
-      await suiteServer?.close();
-      await client.end();
-    },
-  };
-}, { callsPerStatement: 6 }); // ExecuteStatement, 3 × DescribeStatement, 2 pages
+describeSqlConnector(
+  'redshift (Data API)',
+  async () => {
+    const url = await freshPgDatabase('redshift');
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    suiteServer = await startRedshiftData(url, { pollsUntilDone: 3, pageSize: 2 });
+    return {
+      connection: { type: 'redshift', workgroup: 'analytics', database: 'dev', region: 'us-east-1' },
+      aws: loopbackAws(suiteServer.endpoint),
+      exec: async (sql) => void (await client.query(sql)),
+      quote: postgresDialect.quote,
+      timestamp: postgresDialect.timestamp,
+      timestampType: 'timestamptz',
+      schema: 'game1',
+      oddSchema: 'Game1-Raw',
+      close: async () => {
+        await suiteServer?.close();
+        await client.end();
+      },
+    };
+  },
+  { callsPerStatement: 6 },
+); // ExecuteStatement, 3 × DescribeStatement, 2 pages
 
 describe('redshift connector statement lifecycle', () => {
   let url: string;
@@ -92,7 +96,9 @@ describe('redshift connector statement lifecycle', () => {
     const connections = open({ statementTimeout: '400ms' });
     const connector = await connections.get('dw');
 
-    const results = await connector.count([request('a', 'public.t1')], { signal: new AbortController().signal });
+    const results = await connector.count([request('a', 'public.t1')], {
+      signal: new AbortController().signal,
+    });
     await connections.closeAll();
 
     expect(results[0]?.error).toEqual({

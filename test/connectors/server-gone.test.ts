@@ -49,7 +49,9 @@ describe.each([
 
   it('keeps the counts it got, reports the rest as failed, and does not hang', async () => {
     const schema = schemaName || new URL(server.url).pathname.slice(1);
-    const connections = provider({ db: { type, url: proxy.wrap(server.url), maxConnections: 1, batchSize: 2 } });
+    const connections = provider({
+      db: { type, url: proxy.wrap(server.url), maxConnections: 1, batchSize: 2 },
+    });
     const connector = await connections.get('db');
     const requests = Array.from({ length: TABLES }, (_, i) => request(String(i), `${schema}.t${i}`));
 
@@ -64,7 +66,12 @@ describe.each([
       { id: '0', rows: 2 },
       { id: '1', rows: 2 },
     ]);
-    expect(results.slice(2).map((r) => r.error?.code)).toEqual(['query-failed', 'query-failed', 'query-failed', 'query-failed']);
+    expect(results.slice(2).map((r) => r.error?.code)).toEqual([
+      'query-failed',
+      'query-failed',
+      'query-failed',
+      'query-failed',
+    ]);
     expect(results[2]?.error?.message).toMatch(/ECONNREFUSED|connect|closed|terminated|lost/i);
   });
 });

@@ -1,5 +1,4 @@
 import type { AwsProvider } from '../../src/aws/types';
-import type { ConnectionConfig } from '../../src/connectors/config';
 import type { Connector, CountRequest } from '../../src/connectors/types';
 import { provider } from '../checks/row-count-consistency/context';
 
@@ -66,9 +65,13 @@ export function describeSqlConnector(
       engine = await makeEngine();
       await seed(engine);
       await engine.afterSeed?.();
-      connections = provider({ db: { ...engine.connection, batchSize: 3, maxConnections: 1, statementTimeout: '1s' } }, process.cwd(), {
-        aws: engine.aws,
-      });
+      connections = provider(
+        { db: { ...engine.connection, batchSize: 3, maxConnections: 1, statementTimeout: '1s' } },
+        process.cwd(),
+        {
+          aws: engine.aws,
+        },
+      );
       connector = await connections.get('db');
     });
     afterAll(async () => {
@@ -117,9 +120,12 @@ export function describeSqlConnector(
     });
 
     it('applies the where filter from config', async () => {
-      const results = await connector.count([request('a', `${engine.schema}.items`, { where: 'deleted = 0' })], {
-        signal,
-      });
+      const results = await connector.count(
+        [request('a', `${engine.schema}.items`, { where: 'deleted = 0' })],
+        {
+          signal,
+        },
+      );
 
       expect(results).toEqual([{ id: 'a', rows: 4 }]);
     });
@@ -155,12 +161,16 @@ export function describeSqlConnector(
 
     it('refuses to write', async () => {
       await expect(
-        connector.query!(`CREATE TABLE ${engine.quote(engine.schema)}.${engine.quote('w')} (id INT)`, [], { signal }),
+        connector.query!(`CREATE TABLE ${engine.quote(engine.schema)}.${engine.quote('w')} (id INT)`, [], {
+          signal,
+        }),
       ).rejects.toThrow(/read.only/i);
     });
 
     (opts.slowSql ? it : it.skip)('stops a statement at the statement timeout', async () => {
-      await expect(connector.query!(opts.slowSql as string, [], { signal })).rejects.toThrow(/timeout|time|interrupt/i);
+      await expect(connector.query!(opts.slowSql as string, [], { signal })).rejects.toThrow(
+        /timeout|time|interrupt/i,
+      );
     });
   });
 }

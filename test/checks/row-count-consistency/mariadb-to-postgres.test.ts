@@ -1,6 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { rowCountConsistency } from '../../../checks/row-count-consistency';
+import { describeWindow } from '../../../checks/row-count-consistency/format';
 import type { Progress } from '../../../src/core/types';
 import { freshMysqlDatabase, freshPgDatabase } from '../../harness/databases';
 import { checkConfig, checkContext, provider } from './context';
@@ -79,8 +80,8 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
       [
         'events',
         'critical',
-        `events: target has 10 fewer rows than source (source 100, target 90, 10.00%; rows with updated_at in ` +
-          `[${ago(75).slice(0, 16).replace('T', ' ')}, ${ago(15).slice(11, 16)}) UTC)`,
+        `events: target has 10 fewer rows than source (source 100, target 90, 10.00%; ` +
+          `${describeWindow({ column: 'updated_at', from: new Date(ago(75)), to: new Date(ago(15)) })})`,
       ],
       [
         'sessions:freshness',

@@ -23,7 +23,10 @@ const SCHEMA = {
 };
 
 /** BigQuery REST v2 on 127.0.0.1: tables.get, jobs.insert (dry run included), jobs.getQueryResults (paged), jobs.cancel. */
-export async function startBigQuery(tables: FakeTables, opts: { pageSize?: number } = {}): Promise<BigQueryServer> {
+export async function startBigQuery(
+  tables: FakeTables,
+  opts: { pageSize?: number } = {},
+): Promise<BigQueryServer> {
   const calls: string[] = [];
   const jobs = new Map<string, Job>();
 
@@ -41,12 +44,19 @@ export async function startBigQuery(tables: FakeTables, opts: { pageSize?: numbe
       },
     });
 
-  const route = (method: string, path: string, url: URL, body: Record<string, unknown>, res: ServerResponse): void => {
+  const route = (
+    method: string,
+    path: string,
+    url: URL,
+    body: Record<string, unknown>,
+    res: ServerResponse,
+  ): void => {
     let m = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path);
     if (method === 'GET' && m) {
       const [, project, dataset, table] = m as unknown as [string, string, string, string];
       const t = tables[`${dataset}.${table}`];
-      if (!t) return fail(res, new QueryError(404, 'notFound', `Not found: Table ${project}:${dataset}.${table}`));
+      if (!t)
+        return fail(res, new QueryError(404, 'notFound', `Not found: Table ${project}:${dataset}.${table}`));
       return send(res, 200, {
         kind: 'bigquery#table',
         id: `${project}:${dataset}.${table}`,
@@ -58,13 +68,21 @@ export async function startBigQuery(tables: FakeTables, opts: { pageSize?: numbe
     m = /^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(path);
     if (method === 'POST' && m) {
       const project = m[1] as string;
-      const config = body.configuration as { dryRun?: boolean; query: { query: string; maximumBytesBilled?: string } };
+      const config = body.configuration as {
+        dryRun?: boolean;
+        query: { query: string; maximumBytesBilled?: string };
+      };
       const reference = { ...(body.jobReference as object), projectId: project, location: 'US' };
-      calls[calls.length - 1] += config.dryRun ? ' dryRun' : ` maximumBytesBilled=${config.query.maximumBytesBilled}`;
+      calls[calls.length - 1] += config.dryRun
+        ? ' dryRun'
+        : ` maximumBytesBilled=${config.query.maximumBytesBilled}`;
       const { rows, bytes } = evaluate(project, config.query.query, tables);
       const cap = Number(config.query.maximumBytesBilled ?? Infinity);
       if (!config.dryRun && bytes > cap) {
-        return fail(res, new QueryError(400, 'bytesBilledLimitExceeded', `Query exceeded limit for bytes billed: ${cap}.`));
+        return fail(
+          res,
+          new QueryError(400, 'bytesBilledLimitExceeded', `Query exceeded limit for bytes billed: ${cap}.`),
+        );
       }
       const statistics = {
         totalBytesProcessed: String(bytes),
@@ -73,11 +91,24 @@ export async function startBigQuery(tables: FakeTables, opts: { pageSize?: numbe
       };
       if (config.dryRun) {
         const { jobId: _omitted, ...dryReference } = reference as Record<string, unknown>;
-        return send(res, 200, { kind: 'bigquery#job', jobReference: dryReference, configuration: config, status: { state: 'DONE' }, statistics });
+        return send(res, 200, {
+          kind: 'bigquery#job',
+          jobReference: dryReference,
+          configuration: config,
+          status: { state: 'DONE' },
+          statistics,
+        });
       }
       const jobId = String((reference as Record<string, unknown>).jobId ?? randomUUID());
       jobs.set(jobId, { rows, reference });
-      return send(res, 200, { kind: 'bigquery#job', id: `${project}:US.${jobId}`, jobReference: reference, configuration: config, status: { state: 'DONE' }, statistics });
+      return send(res, 200, {
+        kind: 'bigquery#job',
+        id: `${project}:US.${jobId}`,
+        jobReference: reference,
+        configuration: config,
+        status: { state: 'DONE' },
+        statistics,
+      });
     }
     m = /^\/bigquery\/v2\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(path);
     if (method === 'GET' && m) {
@@ -108,7 +139,9 @@ export async function startBigQuery(tables: FakeTables, opts: { pageSize?: numbe
       const url = new URL(req.url ?? '/', 'http://localhost');
       calls.push(`${req.method} ${url.pathname}`);
       try {
-        const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+        const body = chunks.length
+          ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+          : {};
         route(req.method ?? 'GET', url.pathname, url, body, res);
       } catch (err) {
         if (err instanceof QueryError) fail(res, err);

@@ -24,7 +24,12 @@ const WINDOW = /^ WHERE `([^`]+)` >= TIMESTAMP '([^']+)' AND `[^`]+` < TIMESTAMP
 
 function lookup(tables: FakeTables, project: string, dataset: string, table: string): FakeTable {
   const found = tables[`${dataset}.${table}`];
-  if (!found) throw new QueryError(404, 'notFound', `Not found: Table ${project}:${dataset}.${table} was not found in location US`);
+  if (!found)
+    throw new QueryError(
+      404,
+      'notFound',
+      `Not found: Table ${project}:${dataset}.${table} was not found in location US`,
+    );
   return found;
 }
 
@@ -38,11 +43,20 @@ function column(table: FakeTable, name: string): void {
  * Evaluates the count statements the connector writes (UNION ALL of per-table counts over an optional
  * window); anything else is an invalid query. Returns the rows and the bytes a scan would process.
  */
-export function evaluate(project: string, sql: string, tables: FakeTables): { rows: unknown[][]; bytes: number } {
+export function evaluate(
+  project: string,
+  sql: string,
+  tables: FakeTables,
+): { rows: unknown[][]; bytes: number } {
   let bytes = 0;
   const rows = sql.split('\nUNION ALL\n').map((part) => {
     const m = PART.exec(part);
-    if (!m) throw new QueryError(400, 'invalidQuery', `Syntax error: unexpected query at [1:1]: ${part.slice(0, 80)}`);
+    if (!m)
+      throw new QueryError(
+        400,
+        'invalidQuery',
+        `Syntax error: unexpected query at [1:1]: ${part.slice(0, 80)}`,
+      );
     const [, index, dataset, name, where, , maxColumn] = m as unknown as string[];
     const table = lookup(tables, project, dataset as string, name as string);
     bytes += table.bytes;

@@ -34,7 +34,8 @@ export interface RedshiftDataServer {
 
 function field(value: unknown): Record<string, unknown> {
   if (value === null || value === undefined) return { isNull: true };
-  if (typeof value === 'number') return Number.isInteger(value) ? { longValue: value } : { doubleValue: value };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { longValue: value } : { doubleValue: value };
   if (typeof value === 'boolean') return { booleanValue: value };
   return { stringValue: String(value) };
 }
@@ -43,7 +44,10 @@ function field(value: unknown): Record<string, unknown> {
  * A Redshift Data API (AWS JSON 1.1) on 127.0.0.1 that runs statements on a real PostgreSQL, asynchronously:
  * SUBMITTED → STARTED → FINISHED/FAILED after some polls, results paged with NextToken.
  */
-export async function startRedshiftData(pgUrl: string, opts: RedshiftDataOptions = {}): Promise<RedshiftDataServer> {
+export async function startRedshiftData(
+  pgUrl: string,
+  opts: RedshiftDataOptions = {},
+): Promise<RedshiftDataServer> {
   const pg = new Client({ connectionString: pgUrl, types: { getTypeParser: () => (v: string) => v } });
   await pg.connect();
   const statements = new Map<string, Statement>();
@@ -62,17 +66,31 @@ export async function startRedshiftData(pgUrl: string, opts: RedshiftDataOptions
   const handle = async (op: string, input: Record<string, unknown>, res: ServerResponse): Promise<void> => {
     if (op === 'ExecuteStatement') {
       if (!input.Database || !(input.WorkgroupName || input.ClusterIdentifier)) {
-        return send(res, 400, { message: 'Database and a cluster or workgroup are required' }, 'ValidationException');
+        return send(
+          res,
+          400,
+          { message: 'Database and a cluster or workgroup are required' },
+          'ValidationException',
+        );
       }
       const id = randomUUID();
       const sql = String(input.Sql);
-      const st: Statement = { sql, polls: 0, status: 'SUBMITTED', columns: [], rows: [], hang: !!opts.hang?.(sql) };
+      const st: Statement = {
+        sql,
+        polls: 0,
+        status: 'SUBMITTED',
+        columns: [],
+        rows: [],
+        hang: !!opts.hang?.(sql),
+      };
       statements.set(id, st);
       if (!st.hang) {
         try {
           const result = await pg.query({ text: sql, rowMode: 'array' });
           st.columns = result.fields.map((f) => f.name);
-          st.rows = (result.rows as unknown[][]).map((r) => r.map((v) => (v !== null && /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v)));
+          st.rows = (result.rows as unknown[][]).map((r) =>
+            r.map((v) => (v !== null && /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v)),
+          );
         } catch (err) {
           st.error = `ERROR: ${(err as Error).message}`;
         }
@@ -80,7 +98,13 @@ export async function startRedshiftData(pgUrl: string, opts: RedshiftDataOptions
       return send(res, 200, { Id: id, CreatedAt: Date.now() / 1000, Database: input.Database });
     }
     const st = statements.get(String(input.Id));
-    if (!st) return send(res, 400, { message: `Query does not exist: ${String(input.Id)}` }, 'ResourceNotFoundException');
+    if (!st)
+      return send(
+        res,
+        400,
+        { message: `Query does not exist: ${String(input.Id)}` },
+        'ResourceNotFoundException',
+      );
     if (op === 'DescribeStatement') {
       st.polls++;
       if (st.status !== 'ABORTED' && !st.hang) {
@@ -97,7 +121,8 @@ export async function startRedshiftData(pgUrl: string, opts: RedshiftDataOptions
       });
     }
     if (op === 'GetStatementResult') {
-      if (st.status !== 'FINISHED') return send(res, 400, { message: 'Query has not finished' }, 'ValidationException');
+      if (st.status !== 'FINISHED')
+        return send(res, 400, { message: 'Query has not finished' }, 'ValidationException');
       const size = opts.pageSize ?? 1000;
       const start = Number(input.NextToken ?? 0);
       const page = st.rows.slice(start, start + size);
@@ -126,7 +151,9 @@ export async function startRedshiftData(pgUrl: string, opts: RedshiftDataOptions
         return send(res, 400, { message: 'Rate exceeded' }, 'ThrottlingException');
       }
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      handle(op, input, res).catch((err: Error) => send(res, 500, { message: err.message }, 'InternalServerException'));
+      handle(op, input, res).catch((err: Error) =>
+        send(res, 500, { message: err.message }, 'InternalServerException'),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
