@@ -10,7 +10,6 @@ import { ConfigSources } from './sources';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
 
-
 export interface ChannelConfig {
   name: string;
   type: string;
