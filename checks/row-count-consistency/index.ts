@@ -3,8 +3,7 @@ import { defineCheck } from '../../src/core/types';
 import type { CountResult } from '../../src/connectors/types';
 import { evaluatePair } from './format';
 import { planPairs } from './plan';
-import { RowCountConsistencyConfig } from './schema';
-import { loadTableFiles } from './table-files';
+import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 
 /** Connection names the check uses, for the config loader's cross-check. */
 export function connectionsOf(config: RowCountConsistencyConfig): ConnectionRef[] {
@@ -43,9 +42,10 @@ export const rowCountConsistency = defineCheck({
     freshness: { maxLag: '10m' },
     tables: [{ source: 'game1.users', target: 'game1_raw.users' }],
   },
+  listFiles: [{ key: 'tableFiles', into: 'tables', item: TablePairConfig }],
   async run(ctx, config) {
-    const fromFiles = config.tableFiles ? await loadTableFiles(ctx.configDir, config.tableFiles) : [];
-    const plans = planPairs(config, [...config.tables, ...fromFiles], ctx.now);
+    // The config loader has already appended the pairs of `tableFiles` to `tables` (see listFiles).
+    const plans = planPairs(config, config.tables, ctx.now);
     const [source, target] = await Promise.all([
       ctx.connections.get(config.source),
       ctx.connections.get(config.target),

@@ -6,7 +6,8 @@ import { AGENT_CHECK_ID, type CheckCommon } from '../core/types';
 import { ConfigError, type ConfigIssue } from './errors';
 import { checkSchema, TopLevel } from './schema';
 import { ConnectionConfig } from '../connectors/config';
-import { ConfigSources } from './sources';
+import { ConfigSources, display } from './sources';
+import { loadListFiles } from './list-files';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
 
@@ -59,6 +60,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   }
   const data = top.data;
   const checks = parseChecks(data, report, zodIssues);
+  issues.push(...readListFiles(checks, data, sources, env));
   const channels = parseChannels(data, report, zodIssues);
   const warnings = crossCheck(data, checks, channels, report);
   if (issues.length) throw new ConfigError(issues);
@@ -112,6 +114,32 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
     });
   });
   return checks;
+}
+
+/** Reads each check's list files (e.g. analysts' `tableFiles`) into its list key, with located errors. */
+function readListFiles(
+  checks: CheckConfig[],
+  data: TopLevelConfig,
+  sources: ConfigSources,
+  env: NodeJS.ProcessEnv,
+) {
+  const issues: ConfigIssue[] = [];
+  for (const check of checks) {
+    const index = data.checks.findIndex((c) => (c as { id?: unknown }).id === check.id);
+    for (const spec of findCheck(check.kind)?.listFiles ?? []) {
+      const globs = check[spec.key] as string | string[] | undefined;
+      if (globs === undefined) continue;
+      const file = sources.fileOf(['checks', index]);
+      const result = loadListFiles(spec, globs, dirname(file ?? '.'), env, display);
+      if (!result.matched) {
+        const message = `no file matches ${JSON.stringify(globs)} (relative to the folder of this config file)`;
+        issues.push({ ...sources.locate(['checks', index, spec.key]), message, checkId: check.id });
+      }
+      issues.push(...result.issues.map((i) => ({ ...i, checkId: check.id })));
+      check[spec.into] = [...((check[spec.into] as unknown[] | undefined) ?? []), ...result.items];
+    }
+  }
+  return issues;
 }
 
 function parseChannels(data: TopLevelConfig, report: Report, zodIssues: ZodReport): ChannelConfig[] {

@@ -92,14 +92,24 @@ export class ConfigSources {
     });
   }
 
-  /** File, line and column for a path in the merged data (nearest existing node). */
-  locate(path: readonly PropertyKey[], atKey = false): Omit<ConfigIssue, 'message'> {
-    const keys = path.filter((p): p is string | number => typeof p !== 'symbol');
+  /** Absolute path of the file that defines a path of the merged data. */
+  fileOf(path: readonly (string | number)[]): string | undefined {
+    return this.origin(path)?.file.path;
+  }
+
+  private origin(keys: readonly (string | number)[]): Origin | undefined {
     let best: Origin | undefined;
     for (const origin of this.origins) {
       const matches = origin.prefix.every((p, i) => keys[i] === p);
       if (matches && (!best || origin.prefix.length > best.prefix.length)) best = origin;
     }
+    return best;
+  }
+
+  /** File, line and column for a path in the merged data (nearest existing node). */
+  locate(path: readonly PropertyKey[], atKey = false): Omit<ConfigIssue, 'message'> {
+    const keys = path.filter((p): p is string | number => typeof p !== 'symbol');
+    const best = this.origin(keys);
     if (!best) return { file: this.origins[0]?.file.display ?? 'config', path: formatPath(keys) };
     return this.at(best.file, [...best.docPath, ...keys.slice(best.prefix.length)], atKey);
   }
@@ -233,7 +243,8 @@ export class ConfigSources {
   }
 }
 
-function display(path: string): string {
+/** A path as shown in messages: relative to the working directory when that is shorter. */
+export function display(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
 }

@@ -96,6 +96,16 @@ export interface CheckDefinition<Config = unknown> {
   run(ctx: CheckContext, config: Config & CheckCommon): Promise<CheckResult>;
   /** Connection names the config refers to, with their path inside the check, for load-time validation. */
   connectionsOf?(config: Config): ConnectionRef[];
+  /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */
+  listFiles?: readonly ListFiles[];
+}
+
+/** A key of globs (e.g. `tableFiles`) whose files hold more items for a list key (e.g. `tables`). */
+export interface ListFiles {
+  key: string;
+  into: string;
+  /** Schema of one item, as in the list key. */
+  item: z.ZodType;
 }
 
 export interface ConnectionRef {

@@ -1,21 +1,27 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { loadConfig } from '../../../src/config/load';
+import type { CheckCommon } from '../../../src/core/types';
+import type { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
 import { rowCountConsistency } from '../../../checks/row-count-consistency';
-import { checkConfig, checkContext, provider } from './context';
+import { checkContext } from './context';
+import pino from 'pino';
+import { createConnectionProvider } from '../../../src/connectors/provider';
 
 const QUICKSTART = join(__dirname, '../../../examples/quickstart');
 
 describe('the quickstart example', () => {
   it('reports the drifted orders table, and only it', async () => {
-    const config = parse(await readFile(join(QUICKSTART, 'guardrail.yaml'), 'utf8'));
-    const { id: _id, kind: _kind, ...check } = config.checks[0];
-    const connections = provider(config.connections, QUICKSTART);
+    // Through the config loader, which also reads the analysts' tableFiles (tables/*.yaml).
+    const config = loadConfig(join(QUICKSTART, 'guardrail.yaml'), {});
+    const connections = createConnectionProvider(config.connections, {
+      configDir: QUICKSTART,
+      log: pino({ level: 'silent' }),
+    });
 
-    const result = await rowCountConsistency.run(
-      checkContext(connections, { configDir: QUICKSTART }),
-      checkConfig(check),
-    );
+    const result = await rowCountConsistency.run(checkContext(connections, { configDir: QUICKSTART }), {
+      ...(config.checks[0] as unknown as RowCountConsistencyConfig & CheckCommon),
+      id: 'consistency',
+    });
     await connections.closeAll();
 
     expect(result.findings).toEqual([

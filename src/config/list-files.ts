@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { ListFiles } from '../core/types';
+import { formatPath, type ConfigIssue } from './errors';
+import { expandGlob } from './glob';
+import { interpolate } from './interpolate';
+
+export interface ListFileResult {
+  items: unknown[];
+  issues: Omit<ConfigIssue, 'checkId'>[];
+}
+
+/**
+ * Reads the files a check's `listFiles` key names (globs relative to the folder of the file that defines the
+ * check): each file is a YAML list of items, or a mapping with the list under `spec.into`. Every item is
+ * validated by `spec.item`; every problem names the file, line and column, so `guardrail validate` catches an
+ * analyst's typo in the pull request that adds a table.
+ */
+export function loadListFiles(
+  spec: ListFiles,
+  globs: string | string[],
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  display: (path: string) => string,
+): ListFileResult & { matched: boolean } {
+  const files = [...new Set((Array.isArray(globs) ? globs : [globs]).flatMap((g) => expandGlob(g, baseDir)))];
+  const result: ListFileResult = { items: [], issues: [] };
+  for (const file of files) {
+    const one = loadListFile(spec, file, env, display(file));
+    result.items.push(...one.items);
+    result.issues.push(...one.issues);
+  }
+  return { ...result, matched: files.length > 0 };
+}
+
+function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, file: string): ListFileResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const at = (offset: number | undefined) => {
+    const pos = lines.linePos(offset ?? 0);
+    return { file, line: pos.line, col: pos.col };
+  };
+  if (doc.errors.length) {
+    return {
+      items: [],
+      issues: doc.errors.map((e) => ({
+        ...at(e.pos[0]),
+        path: '',
+        message: `YAML: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  const missing = interpolate(doc, env);
+  const issues: ListFileResult['issues'] = missing.map((m) => ({
+    ...at(m.node.range?.[0]),
+    path: '',
+    message: `environment variable ${m.name} is not set`,
+  }));
+  const base = isMap(doc.contents) ? [spec.into] : [];
+  const list = base.length ? doc.getIn(base) : doc.toJS();
+  const raw: unknown = base.length ? (doc.toJS() as Record<string, unknown> | null)?.[spec.into] : list;
+  if (!Array.isArray(raw)) {
+    const message = `expected a list of ${spec.into}, or a mapping with the list under '${spec.into}:'`;
+    return { items: [], issues: [...issues, { ...at(doc.contents?.range?.[0]), path: '', message }] };
+  }
+  const items: unknown[] = [];
+  raw.forEach((item, i) => {
+    const parsed = (spec.item as z.ZodType).safeParse(item, { reportInput: true });
+    if (parsed.success) return void items.push(parsed.data);
+    for (const issue of parsed.error.issues) {
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [k]) : [[]];
+      for (const extra of keys) {
+        const docPath = [
+          ...base,
+          i,
+          ...issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+          ...extra,
+        ];
+        const message = extra.length ? `unknown key '${extra[0]}'` : issue.message;
+        issues.push({ ...nodeAt(doc, docPath, at), path: formatPath(docPath), message });
+      }
+    }
+  });
+  return { items, issues };
+}
+
+function nodeAt(
+  doc: Document,
+  path: (string | number)[],
+  at: (offset?: number) => { file: string; line: number; col: number },
+) {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (node && typeof node === 'object' && 'range' in node && node.range) {
+      return at((node.range as [number, number, number])[0]);
+    }
+  }
+  return at(0);
+}

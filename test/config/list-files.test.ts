@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load';
+import { BASE_CONFIG, writeConfigDir } from './config-files';
+
+const WITH_TABLE_FILES = BASE_CONFIG.replace('    tables:', '    tableFiles: "tables/*.yaml"\n    tables:');
+
+describe('table mapping files (tableFiles)', () => {
+  it('appends the pairs of every matching file, as a list or under tables:, to the check at load time', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': WITH_TABLE_FILES,
+      'tables/game1.yaml': '- { source: game1.users, target: raw.users }\n',
+      'tables/game2.yaml': 'tables:\n  - { source: game2.users, target: raw.users2 }\n',
+      'tables/notes.txt': 'not yaml',
+    });
+
+    const config = loadConfig(join(dir, 'guardrail.yaml'), {});
+
+    expect(config.checks[0]!.tables).toEqual([
+      { source: 'main.users', target: 'main.users' },
+      { source: 'game1.users', target: 'raw.users' },
+      { source: 'game2.users', target: 'raw.users2' },
+    ]);
+  });
+
+  it('resolves the globs against the folder of the file that defines the check', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': `include: [teams/a/checks.yaml]\n${BASE_CONFIG}`,
+      'teams/a/checks.yaml':
+        'checks:\n  - { id: team-a, kind: row-count-consistency, source: src, target: dst, tableFiles: "tables/*.yaml" }\n',
+      'teams/a/tables/t.yaml': '- { source: a.b, target: c.d }\n',
+    });
+
+    const config = loadConfig(join(dir, 'guardrail.yaml'), {});
+
+    expect(config.checks.find((c) => c.id === 'team-a')!.tables).toEqual([{ source: 'a.b', target: 'c.d' }]);
+  });
+
+  it.each([
+    [
+      'a bad table name',
+      '- { source: game1.users, target: raw.users }\n- source: users\n  target: raw.users\n',
+      /tables\/x\.yaml:2:11 \[1\]\.source \(check users-consistency\): table name must be schema\.table/,
+    ],
+    [
+      'an unknown key',
+      'tables:\n  - { source: a.b, target: c.d, colour: red }\n',
+      /tables\/x\.yaml:2:41 tables\[0\]\.colour \(check users-consistency\): unknown key 'colour'/,
+    ],
+    [
+      'broken YAML',
+      '- { source: a.b, target: c.d\n',
+      /tables\/x\.yaml:\d+:\d+ \(check users-consistency\): YAML: /,
+    ],
+    [
+      'a mapping without tables',
+      'pairs: []\n',
+      /tables\/x\.yaml:1:1 \(check users-consistency\): expected a list of tables/,
+    ],
+  ])('names the file, line and key for %s', (_what, text, message) => {
+    const dir = writeConfigDir({ 'guardrail.yaml': WITH_TABLE_FILES, 'tables/x.yaml': text });
+
+    expect(() => loadConfig(join(dir, 'guardrail.yaml'), {})).toThrow(message);
+  });
+
+  it('fails at the tableFiles key when its glob matches no file', () => {
+    const dir = writeConfigDir({ 'guardrail.yaml': WITH_TABLE_FILES });
+
+    expect(() => loadConfig(join(dir, 'guardrail.yaml'), {})).toThrow(
+      /guardrail\.yaml:10:17 checks\[0\]\.tableFiles \(check users-consistency\): no file matches "tables\/\*\.yaml"/,
+    );
+  });
+});
