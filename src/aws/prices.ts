@@ -1,7 +1,10 @@
 /**
  * AWS on-demand list prices (USD) for the idle-resource waste estimate; they exclude discounts, credits and
- * the free tier. Source: /work/shared/facts/aws-prices.md, checked 2026-11 — authoritative values come from
- * the AWS Price List API (GetProducts, service AmazonEC2, productFamily Storage, attribute volumeApiName).
+ * the free tier. Checked 2026-11 against public sources: the AWS Networking & Content Delivery blog "Identify
+ * and optimize public IPv4 address usage on AWS" ($0.005 per address-hour since 2024-02-01), Komiser's EBS price
+ * map and an infracost maintainer's statement (us-east-1), and independent public price tables that agree for
+ * Seoul gp3/gp2/st1/standard. Authoritative values come from the AWS Price List API (GetProducts, service
+ * AmazonEC2, productFamily Storage, attribute volumeApiName); values the sources disagree on are left out.
  */
 export const PRICES_CHECKED = '2026-11';
 export const PRICE_BASIS = `on-demand list price (checked ${PRICES_CHECKED}), excluding discounts and credits`;

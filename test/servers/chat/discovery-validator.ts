@@ -13,10 +13,7 @@ interface DiscoveryType {
   readOnly?: boolean;
 }
 
-export const DISCOVERY_PATH = resolve(
-  __dirname,
-  '../../../../shared/specs/google-chat/chat-v1-discovery.json',
-);
+export const DISCOVERY_PATH = resolve(__dirname, '../../fixtures/google-chat/chat-v1-discovery.json');
 
 const INT32 = 2 ** 31;
 
