@@ -34,6 +34,10 @@ export const rowCountConsistency = defineCheck({
   configSchema: RowCountConsistencyConfig,
   permissions: REDSHIFT_DATA_PERMISSIONS,
   connectionsOf,
+  permissionsFor: (config, connections) =>
+    [config.source, config.target].some((name) => connections[name]?.type === 'redshift')
+      ? REDSHIFT_DATA_PERMISSIONS
+      : [],
   example: {
     source: 'game1',
     target: 'bq',

@@ -47,7 +47,11 @@ export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
   const actions = new Set<string>();
   for (const check of config.checks.filter((c) => c.enabled)) {
-    for (const action of findCheck(check.kind)?.permissions ?? []) actions.add(action);
+    const def = findCheck(check.kind);
+    const needed = def?.permissionsFor
+      ? def.permissionsFor(check, config.connections)
+      : (def?.permissions ?? []);
+    for (const action of needed) actions.add(action);
   }
   if (actions.size) for (const action of providerPermissions(config.aws)) actions.add(action);
   const statements: unknown[] = [];

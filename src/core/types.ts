@@ -94,6 +94,11 @@ export interface CheckDefinition<Config = unknown> {
   /** A config example (without id/kind), validated by the contract tests. */
   example: Record<string, unknown>;
   run(ctx: CheckContext, config: Config & CheckCommon): Promise<CheckResult>;
+  /**
+   * The subset of `permissions` this configuration needs, for a least-privilege `iam-policy` (e.g. the Redshift
+   * Data API only when a connection is `redshift`). @default all of `permissions`
+   */
+  permissionsFor?(config: Config, connections: Record<string, { type: string }>): readonly string[];
   /** Connection names the config refers to, with their path inside the check, for load-time validation. */
   connectionsOf?(config: Config): ConnectionRef[];
   /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */

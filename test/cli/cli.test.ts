@@ -118,6 +118,41 @@ describe('guardrail CLI (built entry point)', () => {
     expect(schema.properties.checks.items.oneOf ?? schema.properties.checks.items.anyOf).toBeDefined();
   });
 
+  it("iam-policy prints least privilege: nothing for DuckDB only; the checks' actions and the roles otherwise", () => {
+    const production = join(__dirname, '../../examples/production/guardrail.yaml');
+    const secrets = {
+      GAME1_MYSQL_URL: 'mysql://u:p@h/d',
+      AURORA_PG_URL: 'postgres://u:p@h/d',
+      REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dw',
+      GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t',
+      GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/B/messages?key=k&token=t',
+    };
+
+    const quickstart = JSON.parse(cli(['iam-policy', '--config', quickstartCopy()]).stdout);
+    const policy = JSON.parse(cli(['iam-policy', '--config', production], secrets).stdout);
+
+    expect(quickstart.Statement).toEqual([]);
+    const [read, assume] = policy.Statement;
+    expect(read.Action).toEqual(
+      expect.arrayContaining([
+        'ec2:DescribeVolumes',
+        'ec2:DescribeAddresses',
+        'cloudwatch:GetMetricData',
+        'redshift-data:ExecuteStatement',
+      ]),
+    );
+    expect(read.Action).not.toContain('sts:AssumeRole');
+    expect(assume).toEqual({
+      Sid: 'GuardrailAssumeRoles',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: [
+        'arn:aws:iam::123456789012:role/guardrail-readonly',
+        'arn:aws:iam::210987654321:role/guardrail-readonly',
+      ],
+    });
+  });
+
   it('serve answers /healthz and /metrics and stops cleanly on SIGTERM', async () => {
     const config = quickstartCopy({ append: 'server: { port: 0 }\n' });
     const child = spawn(process.execPath, [CLI, 'serve', '--config', config], {
