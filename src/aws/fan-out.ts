@@ -3,7 +3,7 @@ import type { CheckContext, Finding } from '../core/types';
 import type { AwsClientConfig } from './clients';
 import { describeAwsError } from './clients';
 import { DEFAULT_MAX_CONCURRENCY } from './config';
-import { mapSettled } from './limit';
+import { mapSettled } from '../core/limit';
 import type { AwsTarget } from './types';
 
 export interface TargetScan<T> {

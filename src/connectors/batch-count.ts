@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CountErrorCode, CountOptions, CountRequest, CountResult } from './types';
 import { errorMessage, redact } from './errors';
-import { chunk, mapLimit } from './limit';
+import { chunk, mapLimit } from '../core/limit';
 import { type SqlDialect, unionSql } from './sql-dialect';
 
 /** Runs one read-only statement on some pooled session and returns its rows. */

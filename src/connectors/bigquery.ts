@@ -3,7 +3,7 @@ import type { BigQueryConnection } from './config';
 import type { Connector, CountRequest, CountResult } from './types';
 import { batchCount } from './batch-count';
 import { errorMessage, type FailureKind } from './errors';
-import { mapLimit } from './limit';
+import { mapLimit } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 

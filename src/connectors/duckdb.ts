@@ -4,7 +4,7 @@ import type { DuckDbConnection } from './config';
 import type { Connector, CountOptions, CountRequest, CountResult } from './types';
 import { batchCount } from './batch-count';
 import { errorMessage, type FailureKind } from './errors';
-import { abortError } from './limit';
+import { abortError } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 

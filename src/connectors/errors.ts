@@ -3,16 +3,7 @@ import type { CountErrorCode } from './types';
 /** How a failed count query is classified: a table-level code, or `connection` (retry on a fresh one). */
 export type FailureKind = CountErrorCode | 'connection';
 
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi;
-
-/** Removes passwords from a message: URL userinfo and any listed secret. */
-export function redact(message: string, secrets: readonly string[] = []): string {
-  let out = message.replace(URL_PASSWORD, '$1***@');
-  for (const secret of secrets) {
-    if (secret.length >= 3) out = out.split(secret).join('***');
-  }
-  return out;
-}
+export { redact } from '../core/redact';
 
 /** The password of a connection URL (for redaction), or nothing. */
 export function urlSecrets(url: string): string[] {
@@ -24,6 +15,7 @@ export function urlSecrets(url: string): string[] {
   }
 }
 
+/** The raw message of a thrown value (callers redact it with the connection's secrets). */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);

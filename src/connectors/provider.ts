@@ -70,6 +70,13 @@ export function createConnectionProvider(
       }
       return pending;
     },
+    async bytesBilled(): Promise<number> {
+      const settled = await Promise.allSettled(open_.values());
+      return settled.reduce(
+        (sum, s) => sum + (s.status === 'fulfilled' ? (s.value.stats?.().bytesBilled ?? 0) : 0),
+        0,
+      );
+    },
     async closeAll(): Promise<void> {
       const pending = [...open_.values()];
       open_.clear();

@@ -8,7 +8,7 @@ import type { RedshiftConnection } from './config';
 import type { Connector } from './types';
 import { batchCount } from './batch-count';
 import { errorMessage, type FailureKind } from './errors';
-import { sleep } from './limit';
+import { sleep } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
 import { postgresDialect } from './postgres';
 import type { SqlDialect } from './sql-dialect';

@@ -73,5 +73,7 @@ export interface ConnectorStats {
 /** Lazily opens and pools connectors by connection name from config. */
 export interface ConnectionProvider {
   get(name: string): Promise<Connector>;
+  /** Bytes billed by the agent's own queries on every connector opened so far (BigQuery). */
+  bytesBilled(): Promise<number>;
   closeAll(): Promise<void>;
 }

@@ -2,14 +2,23 @@
 // both are secrets wherever they appear in text we print.
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/'"@]*@)?([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi;
 
-/** Removes credentials and query strings from every URL in `text`. */
-export function redact(text: string): string {
-  return text.replace(
+/** Removes credentials and query strings from every URL in `text`, and every listed secret (e.g. a password). */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(
     URL_IN_TEXT,
-    (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) => {
-      return `${scheme}${auth ? '***@' : ''}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`;
-    },
+    (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) =>
+      `${scheme}${hideAuth(auth)}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`,
   );
+  // Short values would blank out ordinary words; a real password is longer.
+  for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join('***');
+  return out;
+}
+
+/** `user:password@` keeps the user (it tells which login failed); a lone `token@` is all secret. */
+function hideAuth(auth: string | undefined): string {
+  if (!auth) return '';
+  const colon = auth.indexOf(':');
+  return colon > 0 ? `${auth.slice(0, colon)}:***@` : '***@';
 }
 
 /** The message of any thrown value, redacted. */

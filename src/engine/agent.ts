@@ -46,6 +46,7 @@ export class Agent {
   private connections?: ConnectionProvider;
   private readonly channels = new Map<string, Channel>();
   private readonly aws: AwsProvider;
+  private bytesBilledSeen = 0;
 
   constructor(
     readonly config: GuardrailConfig,
@@ -83,6 +84,7 @@ export class Agent {
       context: (check, signal) => this.context(check, signal, started),
     });
     for (const r of results) this.metrics.recordRun(r);
+    await this.countBytesBilled();
 
     const pipeline = await processResults(results, this.config.alerts, store, started, !!run.dryRun);
     let notifications = { sent: 0, failed: 0, pending: 0, suppressed: pipeline.suppressed, dropped: 0 };
@@ -139,6 +141,13 @@ export class Agent {
     };
   }
 
+  /** Connectors count bytes billed since they opened; the counter gets what is new since the last reading. */
+  private async countBytesBilled(): Promise<void> {
+    const total = await this.connections!.bytesBilled();
+    if (total > this.bytesBilledSeen) this.metrics.selfBytesBilled.inc(total - this.bytesBilledSeen);
+    this.bytesBilledSeen = total;
+  }
+
   private async deliver(store: StateStore, signal: AbortSignal | undefined, budgetMs: number) {
     const delivered = await deliverOutbox({
       store,
@@ -158,6 +167,7 @@ export class Agent {
     await this.store?.close();
     this.connections = undefined;
     this.store = undefined;
+    this.bytesBilledSeen = 0;
   }
 
   private select(ids?: string[]): CheckConfig[] {

@@ -39,6 +39,11 @@ export class Metrics {
     help: 'Alert messages waiting in the outbox.',
     registers: [this.registry],
   });
+  readonly selfBytesBilled = new Counter({
+    name: `${PREFIX}self_bytes_billed_total`,
+    help: "Bytes billed by the agent's own BigQuery queries (dry-run first, capped by maximumBytesBilled).",
+    registers: [this.registry],
+  });
   private readonly gauges = new Map<string, Gauge>();
   private readonly series = new Map<string, Record<string, string>[]>();
 

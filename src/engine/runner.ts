@@ -5,6 +5,7 @@ import { findCheck } from '../../checks/registry';
 import type { CheckConfig } from '../config/load';
 import { errorMessage } from '../core/redact';
 import { formatDuration } from '../core/duration';
+import { mapLimit } from '../core/limit';
 
 export type CheckStatus = 'ok' | 'firing' | 'error' | 'skipped';
 

@@ -50,7 +50,7 @@ describe('runner', () => {
       ['hangs', 'error', ['check-error']],
       ['firing', 'firing', ['a']],
     ]);
-    expect(results[1]!.error).toBe('connect ECONNREFUSED postgres://***@db:5432/x');
+    expect(results[1]!.error).toBe('connect ECONNREFUSED postgres://app:***@db:5432/x');
     expect(results[2]!.error).toBe('timed out after 50ms');
   });
 

@@ -43,3 +43,17 @@ export function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new Error('aborted');
 }
+
+/** Like `mapLimit`, but settles every item instead of stopping at the first failure. */
+export function mapSettled<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  return mapLimit(items, limit, (item) =>
+    work(item).then(
+      (value): PromiseSettledResult<R> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<R> => ({ status: 'rejected', reason }),
+    ),
+  );
+}
