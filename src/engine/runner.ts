@@ -33,18 +33,7 @@ export const CHECK_ERROR_KEY = 'check-error';
 
 /** Runs checks concurrently (bounded), each under its own timeout; one failure or hang never stops the others. */
 export async function runChecks(checks: CheckConfig[], options: RunnerOptions): Promise<CheckRunResult[]> {
-  const results: CheckRunResult[] = new Array(checks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < checks.length) {
-      const index = next++;
-      results[index] = await runOne(checks[index] as CheckConfig, options);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, checks.length)) }, worker),
-  );
-  return results;
+  return mapLimit(checks, options.concurrency, (check) => runOne(check, options));
 }
 
 async function runOne(check: CheckConfig, options: RunnerOptions): Promise<CheckRunResult> {
