@@ -1,4 +1,4 @@
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import { ChannelError } from '../../types';
 import type { ChatMessage } from './message';
 
@@ -26,6 +26,8 @@ export async function postMessage(
   url.searchParams.set('requestId', requestId);
   // Without this parameter Chat ignores thread.threadKey and starts a new thread for every message.
   if (message.thread) url.searchParams.set('messageReplyOption', REPLY_OPTION);
+  // Loaded on first send: `guardrail validate` must not pay for the HTTP client.
+  const { default: axios } = await import('axios');
   let response: AxiosResponse;
   try {
     response = await axios.post(url.toString(), message, {
@@ -37,7 +39,7 @@ export async function postMessage(
       transitional: { clarifyTimeoutError: true },
     });
   } catch (error) {
-    throw networkError(error);
+    throw networkError(axios.isAxiosError(error) ? error.code : undefined);
   }
   if (response.status >= 200 && response.status < 300) return;
   throw statusError(response, secretsOf(url), options.now ?? Date.now);
@@ -61,8 +63,7 @@ const HINTS: Record<number, string> = {
   429: 'rate limited; will retry',
 };
 
-function networkError(error: unknown): ChannelError {
-  const code = axios.isAxiosError(error) ? error.code : undefined;
+function networkError(code: string | undefined): ChannelError {
   if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ERR_CANCELED') {
     // An unknown outcome: Chat may have created the message; the retry's requestId covers that.
     return new ChannelError(
