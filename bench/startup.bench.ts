@@ -1,20 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PRODUCTION_SECRETS } from '../test/config/config-files';
 
 const RUNS = 5;
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const PRODUCTION = join(ROOT, 'examples/production/guardrail.yaml');
 const HEAVY = /node_modules\/(@aws-sdk|@google-cloud|@duckdb|mysql2|pg|better-sqlite3|axios|prom-client)\//;
-// The production example's secrets, so that validate succeeds (values are never used).
-const ENV = {
-  ...process.env,
-  GAME1_MYSQL_URL: 'mysql://u:p@h/d',
-  AURORA_PG_URL: 'postgres://u:p@h/d',
-  REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dw',
-  GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t',
-  GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/B/messages?key=k&token=t',
-};
+const ENV = { ...process.env, ...PRODUCTION_SECRETS };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { PRODUCTION_SECRETS } from '../config/config-files';
 
 // The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -120,16 +121,9 @@ describe('guardrail CLI (built entry point)', () => {
 
   it("iam-policy prints least privilege: nothing for DuckDB only; the checks' actions and the roles otherwise", () => {
     const production = join(__dirname, '../../examples/production/guardrail.yaml');
-    const secrets = {
-      GAME1_MYSQL_URL: 'mysql://u:p@h/d',
-      AURORA_PG_URL: 'postgres://u:p@h/d',
-      REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dw',
-      GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t',
-      GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/B/messages?key=k&token=t',
-    };
 
     const quickstart = JSON.parse(cli(['iam-policy', '--config', quickstartCopy()]).stdout);
-    const policy = JSON.parse(cli(['iam-policy', '--config', production], secrets).stdout);
+    const policy = JSON.parse(cli(['iam-policy', '--config', production], PRODUCTION_SECRETS).stdout);
 
     expect(quickstart.Statement).toEqual([]);
     const [read, assume] = policy.Statement;

@@ -30,3 +30,12 @@ export function writeConfigDir(files: Record<string, string>): string {
   }
   return dir;
 }
+
+/** Values for the production example's secrets, so that it validates (they are never used to connect). */
+export const PRODUCTION_SECRETS = {
+  GAME1_MYSQL_URL: 'mysql://guardrail:pw@game1:3306/game1',
+  AURORA_PG_URL: 'postgres://guardrail:pw@aurora:5432/app',
+  REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dw',
+  GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t',
+  GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/BBB/messages?key=k&token=t',
+};

@@ -1,14 +1,8 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load';
+import { PRODUCTION_SECRETS } from './config-files';
 
 const EXAMPLES = join(__dirname, '../../examples');
-const SECRETS = {
-  GAME1_MYSQL_URL: 'mysql://guardrail:pw@game1:3306/game1',
-  AURORA_PG_URL: 'postgres://guardrail:pw@aurora:5432/app',
-  REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:dw',
-  GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t',
-  GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/BBB/messages?key=k&token=t',
-};
 
 describe('example configs', () => {
   it('the quickstart validates with no environment at all', () => {
@@ -19,7 +13,7 @@ describe('example configs', () => {
   });
 
   it('the production example validates, with every check kind and the included team file', () => {
-    const config = loadConfig(join(EXAMPLES, 'production/guardrail.yaml'), SECRETS);
+    const config = loadConfig(join(EXAMPLES, 'production/guardrail.yaml'), PRODUCTION_SECRETS);
 
     expect(config.checks.map((c) => `${c.id}:${c.kind}`).sort()).toEqual([
       'game1-consistency:row-count-consistency',
