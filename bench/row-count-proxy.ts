@@ -45,18 +45,21 @@ export async function startTcpProxy(target: { host: string; port: number }, dela
   return {
     port,
     accepted: () => accepted,
-    wrap: (url) => {
-      const parsed = new URL(url);
-      parsed.hostname = '127.0.0.1';
-      parsed.port = String(port);
-      return parsed.toString();
-    },
+    wrap: (url) => throughPort(url, port),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
     },
   };
+}
+
+/** The same URL, pointed at the proxy's loopback port. */
+function throughPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.hostname = '127.0.0.1';
+  parsed.port = String(port);
+  return parsed.toString();
 }
 
 /**
@@ -78,12 +81,7 @@ export async function startTcpProxyProcess(
   });
   return {
     port,
-    wrap: (url) => {
-      const parsed = new URL(url);
-      parsed.hostname = '127.0.0.1';
-      parsed.port = String(port);
-      return parsed.toString();
-    },
+    wrap: (url) => throughPort(url, port),
     close: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill();
