@@ -9,6 +9,8 @@ import { quoteWith, type SqlDialect } from './sql-dialect';
 
 /** Tables per query; BigQuery bills each scanned column, so batching costs no extra bytes. */
 const BIGQUERY_BATCH_SIZE = 100;
+/** On-demand queries bill at least 10 MB per table referenced (checked 2026-11). */
+export const MIN_BILLED_BYTES_PER_TABLE = 10 * 1024 * 1024;
 
 class OverBudgetError extends Error {}
 
@@ -73,26 +75,40 @@ export async function openBigQuery(
     }
   };
 
+  /**
+   * The `maximumBytesBilled` for a dry-run estimate: on-demand queries bill at least 10 MB per referenced table,
+   * each rounded up to the next MB, so capping at the bare estimate would fail small queries
+   * (`bytesBilledLimitExceeded`). Σ max(10 MB, bytesᵢ rounded up) ≤ estimate + tables × 10 MB.
+   * @see https://cloud.google.com/bigquery/pricing#on_demand_pricing
+   */
+  const billingCap = (estimate: number, tables: number): number =>
+    estimate + tables * MIN_BILLED_BYTES_PER_TABLE;
+
   const queryRunner = (budget: { remaining: number }) => async (sql: string, signal: AbortSignal) => {
     const base = { query: sql, useLegacySql: false, ...(location ? { location } : {}) };
     counter.roundTrips++;
     const [dry] = await client.createQueryJob({ ...base, dryRun: true });
     const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
-    if (estimate > budget.remaining) {
+    const tables = dry.metadata?.statistics?.query?.referencedTables?.length ?? 1;
+    const cap = billingCap(estimate, tables);
+    if (cap > budget.remaining) {
       throw new OverBudgetError(
-        `would process ${estimate} bytes; ${budget.remaining} of the ${config.maximumBytesBilled}-byte budget left`,
+        `would process ${estimate} bytes (billed up to ${cap}); ${budget.remaining} of the ` +
+          `${config.maximumBytesBilled}-byte budget left`,
       );
     }
-    budget.remaining -= estimate; // reserved before running, so concurrent queries cannot overspend
+    budget.remaining -= cap; // reserved before running, so concurrent queries cannot overspend
     signal.throwIfAborted();
     counter.roundTrips++;
-    const [job] = await client.createQueryJob({ ...base, maximumBytesBilled: String(Math.max(estimate, 1)) });
+    const [job] = await client.createQueryJob({ ...base, maximumBytesBilled: String(cap) });
     const onAbort = (): void => void job.cancel().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       counter.roundTrips++;
       const [rows] = await job.getQueryResults({ timeoutMs: config.statementTimeout });
-      bytesBilled += Number(job.metadata?.statistics?.totalBytesBilled ?? 0);
+      const billed = Number(job.metadata?.statistics?.totalBytesBilled ?? cap);
+      bytesBilled += billed;
+      budget.remaining += Math.max(0, cap - billed); // what the cap reserved but the job did not bill
       return rows as Record<string, unknown>[];
     } finally {
       signal.removeEventListener('abort', onAbort);

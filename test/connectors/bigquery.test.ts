@@ -7,6 +7,8 @@ import { NOW, request, WINDOW } from './sql-connector-suite';
 
 const MINUTE = 60_000;
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
+/** BigQuery bills at least 10 MiB per table a query references. */
+const MIN = 10 * 1024 * 1024;
 const GiB = 1024 ** 3;
 
 const TABLES: BigQueryScenario['tables'] = {
@@ -59,7 +61,7 @@ describe('bigquery connector', () => {
     expect(stats.bytesBilled).toBe(0);
   });
 
-  it('dry-runs a windowed count first, then runs it capped at the estimate, paging through results', async () => {
+  it('dry-runs a windowed count first, then runs it capped at the estimate plus 10 MB per table billed as a minimum, paging through results', async () => {
     const { results, calls, stats } = await scenario({ batchSize: 3, maxConnections: 1 }, [
       request('a', 'raw.users', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
       request('b', 'raw.empty', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
@@ -73,11 +75,11 @@ describe('bigquery connector', () => {
     ]);
     expect(calls).toEqual([
       'POST /bigquery/v2/projects/my-project/jobs dryRun',
-      'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=8000',
+      'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=31465280', // 8,000 + 3 tables × 10 MiB
       expect.stringMatching(/^GET \/bigquery\/v2\/projects\/my-project\/queries\//),
       expect.stringMatching(/^GET \/bigquery\/v2\/projects\/my-project\/queries\//),
     ]);
-    expect(stats.bytesBilled).toBe(8_000);
+    expect(stats.bytesBilled).toBe(3 * MIN); // three small tables, each billed the 10 MiB minimum
   });
 
   it('skips a table whose query would exceed the byte budget, and still counts the others', async () => {
@@ -91,13 +93,13 @@ describe('bigquery connector', () => {
         id: 'big',
         error: {
           code: 'over-budget',
-          message: `would process ${2 * GiB} bytes; ${GiB} of the ${GiB}-byte budget left`,
+          message: `would process ${2 * GiB} bytes (billed up to ${2 * GiB + MIN}); ${GiB} of the ${GiB}-byte budget left`,
         },
       },
       { id: 'small', rows: 2 },
     ]);
     expect(calls.filter((c) => c.includes('maximumBytesBilled='))).toEqual([
-      'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=4000',
+      'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=10489760', // 4,000 + 10 MiB
     ]);
   });
 

@@ -76,18 +76,24 @@ export async function startBigQuery(
       calls[calls.length - 1] += config.dryRun
         ? ' dryRun'
         : ` maximumBytesBilled=${config.query.maximumBytesBilled}`;
-      const { rows, bytes } = evaluate(project, config.query.query, tables);
+      const { rows, bytes, billed, referenced } = evaluate(project, config.query.query, tables);
       const cap = Number(config.query.maximumBytesBilled ?? Infinity);
-      if (!config.dryRun && bytes > cap) {
-        return fail(
-          res,
-          new QueryError(400, 'bytesBilledLimitExceeded', `Query exceeded limit for bytes billed: ${cap}.`),
-        );
+      if (!config.dryRun && billed > cap) {
+        const message = `Query exceeded limit for bytes billed: ${cap}. ${billed} or higher required.`;
+        return fail(res, new QueryError(400, 'bytesBilledLimitExceeded', message));
       }
+      const referencedTables = referenced.map((t) => {
+        const [datasetId, tableId] = t.split('.');
+        return { projectId: project, datasetId, tableId };
+      });
       const statistics = {
         totalBytesProcessed: String(bytes),
-        query: { totalBytesProcessed: String(bytes), totalBytesBilled: config.dryRun ? '0' : String(bytes) },
-        ...(config.dryRun ? {} : { totalBytesBilled: String(bytes) }),
+        query: {
+          totalBytesProcessed: String(bytes),
+          totalBytesBilled: config.dryRun ? '0' : String(billed),
+          referencedTables,
+        },
+        ...(config.dryRun ? {} : { totalBytesBilled: String(billed) }),
       };
       if (config.dryRun) {
         const { jobId: _omitted, ...dryReference } = reference as Record<string, unknown>;

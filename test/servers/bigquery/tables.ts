@@ -47,8 +47,10 @@ export function evaluate(
   project: string,
   sql: string,
   tables: FakeTables,
-): { rows: unknown[][]; bytes: number } {
+): { rows: unknown[][]; bytes: number; billed: number; referenced: string[] } {
   let bytes = 0;
+  let billed = 0;
+  const referenced: string[] = [];
   const rows = sql.split('\nUNION ALL\n').map((part) => {
     const m = PART.exec(part);
     if (!m)
@@ -60,6 +62,9 @@ export function evaluate(
     const [, index, dataset, name, where, , maxColumn] = m as unknown as string[];
     const table = lookup(tables, project, dataset as string, name as string);
     bytes += table.bytes;
+    // As BigQuery bills on demand: each table referenced at least 10 MB, rounded up to the next MB.
+    billed += Math.max(MIN_BILLED_PER_TABLE, Math.ceil(table.bytes / MB) * MB);
+    referenced.push(`${dataset}.${name}`);
     let selected = table.rows;
     if (where) {
       const w = WINDOW.exec(where);
@@ -79,5 +84,8 @@ export function evaluate(
     }
     return [Number(index), selected.length, ts];
   });
-  return { rows, bytes };
+  return { rows, bytes, billed, referenced };
 }
+
+const MB = 1024 * 1024;
+const MIN_BILLED_PER_TABLE = 10 * MB;
