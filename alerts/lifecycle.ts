@@ -1,4 +1,5 @@
-import type { Finding } from '../src/core/types';
+import picomatch from 'picomatch';
+import type { AlertSelector, Finding } from '../src/core/types';
 import type { AlertState } from '../src/state/types';
 import type { ItemStatus } from './types';
 
@@ -11,14 +12,14 @@ export interface Transition {
   /** Set when a notification is due. */
   notify?: ItemStatus;
   next: AlertState;
+  /** The state to keep instead of `next` when the due notification is not sent (no route matched). */
+  unsent?: AlertState;
 }
 
 export interface LifecycleInput {
   checkId: string;
   findings: Finding[];
   previous: AlertState[];
-  /** False when the check errored: its other findings are unknown, so nothing resolves. */
-  complete: boolean;
   isSilenced(finding: Finding): boolean;
   now: Date;
   repeatIntervalMs: number;
@@ -26,6 +27,11 @@ export interface LifecycleInput {
 }
 
 const RANK = { info: 0, warning: 1, critical: 2 } as const;
+
+function selects(selector: AlertSelector, state: AlertState): boolean {
+  if (selector.key !== undefined && !picomatch.isMatch(state.key, selector.key, { dot: true })) return false;
+  return Object.entries(selector.labels ?? {}).every(([k, v]) => state.finding.labels?.[k] === v);
+}
 
 /** The alert lifecycle per fingerprint: new → notify; repeat after the interval; resolved notice; events once. */
 export function transitions(input: LifecycleInput): Transition[] {
@@ -46,7 +52,9 @@ export function transitions(input: LifecycleInput): Transition[] {
       checkId,
       key: finding.key,
       status: 'firing',
-      severity: finding.severity,
+      // The highest severity of the open episode, so a warning/critical flip does not re-notify each time.
+      severity:
+        episodeOpen && RANK[prev.severity] > RANK[finding.severity] ? prev.severity : finding.severity,
       firstFiringAt: episodeOpen ? prev.firstFiringAt : at,
       lastSeenAt: at,
       lastNotifiedAt: episodeOpen ? prev.lastNotifiedAt : undefined,
@@ -68,19 +76,27 @@ export function transitions(input: LifecycleInput): Transition[] {
         reportState: 'new',
         notify: 'new',
         next: { ...base, lastNotifiedAt: at },
+        unsent: base,
       });
     } else {
       const escalated = RANK[finding.severity] > RANK[prev.severity];
       const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;
       const notify = escalated || due ? ('repeat' as const) : undefined;
       const next = notify ? { ...base, lastNotifiedAt: at } : base;
-      out.push({ key: finding.key, finding, reportState: 'firing', ...(notify ? { notify } : {}), next });
+      out.push({
+        key: finding.key,
+        finding,
+        reportState: 'firing',
+        ...(notify ? { notify, unsent: base } : {}),
+        next,
+      });
     }
   }
 
-  if (!input.complete) return out;
+  const covers = input.findings.flatMap((f) => f.covers ?? []);
   for (const prev of input.previous) {
     if (seen.has(prev.key) || prev.status !== 'firing' || prev.finding.lifecycle === 'event') continue;
+    if (covers.some((c) => selects(c, prev))) continue; // unknown this run: keep its state as it was
     const next: AlertState = { ...prev, status: 'resolved', resolvedAt: at };
     const notify = input.sendResolved && prev.lastNotifiedAt && !input.isSilenced(prev.finding);
     out.push({

@@ -55,7 +55,6 @@ export async function processResults(
       findings: result.findings,
       // A failing check keeps its other alerts as they were; only its own check-error alert moves.
       previous: errored ? previous.filter((s) => s.key === CHECK_ERROR_KEY) : previous,
-      complete: true,
       isSilenced,
       now,
       repeatIntervalMs: config.repeatInterval,
@@ -65,17 +64,14 @@ export async function processResults(
       result.id,
       list.map((t) => ({ ...t.finding, state: t.reportState })),
     );
-    states.push(...list.map((t) => t.next));
 
     const byChannel = new Map<string, NotificationItem[]>();
     for (const t of list) {
-      if (!t.notify) {
+      const route = t.notify ? config.routes.find((r) => matches(r.match, check, t.finding)) : undefined;
+      // An alert counts as notified only when a message was queued for it; unrouted, it keeps its old state.
+      states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
+      if (!t.notify || !route) {
         if (t.reportState !== 'resolved') suppressed++;
-        continue;
-      }
-      const route = config.routes.find((r) => matches(r.match, check, t.finding));
-      if (!route) {
-        suppressed++;
         continue;
       }
       const items = byChannel.get(route.channel) ?? [];

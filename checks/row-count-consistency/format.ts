@@ -65,6 +65,8 @@ export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: 
     summary: result.error?.message,
     resource: { [side]: plan.pair[side] },
     labels: { table: plan.label, side, error: code },
+    // Whether the table drifted or lags is unknown this run: those alerts keep their state.
+    covers: [{ key: plan.label }, { key: `${plan.label}:freshness` }],
   };
 }
 

@@ -69,5 +69,7 @@ function regionError(target: AwsTarget, error: unknown): Finding {
     summary: `The other regions were scanned; this one is missing from the results until the error is fixed. ${message}`,
     resource: { accountId: target.accountId, region: target.region },
     labels: { account: target.accountId, region: target.region },
+    // The region's resources are unknown this run: their alerts keep their state instead of resolving.
+    covers: [{ labels: { account: target.accountId, region: target.region } }],
   };
 }

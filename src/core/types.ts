@@ -34,6 +34,17 @@ export interface Finding {
    * @default 'condition'
    */
   lifecycle?: 'condition' | 'event';
+  /**
+   * Alerts this finding leaves unknown for this run (a failed count hides whether its table drifted; a failed
+   * region hides its volumes): previous alerts that match keep their state instead of resolving.
+   */
+  covers?: AlertSelector[];
+}
+
+/** Selects alerts of the same check: a key glob and/or labels the alert's finding carries. */
+export interface AlertSelector {
+  key?: string;
+  labels?: Record<string, string>;
 }
 
 /** A named number a check observed whether or not it fired; becomes a Prometheus gauge. */

@@ -174,3 +174,67 @@ describe('alert lifecycle over consecutive runs', () => {
     expect(await store.countPending()).toBe(0);
   });
 });
+
+describe('alert lifecycle: what a run cannot see', () => {
+  let store: StateStore;
+
+  beforeEach(async () => {
+    store = await openStateStore(
+      `sqlite://${join(mkdtempSync(join(tmpdir(), 'lifecycle-')), 'state.db')}`,
+      '/',
+    );
+  });
+  afterEach(() => store.close());
+
+  it('keeps a drift alert firing while a failed count covers it, instead of resolving and re-paging it', async () => {
+    const failedCount: Finding = {
+      key: 'users:source-error',
+      severity: 'warning',
+      title: 'users: count failed on source',
+      covers: [{ key: 'users' }, { key: 'users:freshness' }],
+    };
+    await runAt(store, 0, [drift('users')]);
+
+    const unknown = await runAt(store, 1, [failedCount]);
+    const back = await runAt(store, 2, [drift('users')]);
+
+    expect(unknown.notified).toEqual(['users:source-error:new']);
+    expect(back.notified).toEqual(['users:source-error:resolved']);
+    expect(back.states).toEqual({ users: 'firing', 'users:source-error': 'resolved' });
+  });
+
+  it('keeps the alerts of a region that could not be scanned, selected by their labels', async () => {
+    const volume = (key: string, region: string): Finding => ({ ...drift(key), labels: { region } });
+    const regionError: Finding = {
+      key: 'region-error:us-east-1',
+      severity: 'warning',
+      title: 'Could not scan us-east-1',
+      covers: [{ labels: { region: 'us-east-1' } }],
+    };
+    await runAt(store, 0, [volume('vol-1', 'us-east-1'), volume('vol-2', 'eu-west-1')]);
+
+    const partial = await runAt(store, 1, [regionError]);
+
+    expect(partial.states).toEqual({ 'region-error:us-east-1': 'new', 'vol-2': 'resolved' });
+  });
+
+  it('notifies an escalation once, not every time the severity flips back to critical', async () => {
+    const notified: string[][] = [];
+    for (let run = 0; run < 6; run++) {
+      const severity = run % 2 === 0 ? 'warning' : 'critical';
+      notified.push((await runAt(store, run / 12, [drift('users', severity)])).notified);
+    }
+
+    expect(notified).toEqual([['users:new'], ['users:repeat'], [], [], [], []]);
+  });
+
+  it('does not count an unrouted finding as notified: once a route exists it is announced as new', async () => {
+    const unrouted = { ...CONFIG, routes: [{ match: { severity: 'critical' as const }, channel: 'pager' }] };
+
+    const before = await runAt(store, 0, [drift('users')], unrouted);
+    const after = await runAt(store, 1, [drift('users')]);
+
+    expect(before).toEqual({ states: { users: 'new' }, notified: [], messages: 0 });
+    expect(after.notified).toEqual(['users:new']);
+  });
+});
