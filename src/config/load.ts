@@ -61,6 +61,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   const data = top.data;
   const checks = parseChecks(data, report, zodIssues);
   issues.push(...readListFiles(checks, data, sources, env));
+  issues.push(...validateChecks(checks, data, sources));
   const channels = parseChannels(data, report, zodIssues);
   const warnings = crossCheck(data, checks, channels, report);
   if (issues.length) throw new ConfigError(issues);
@@ -140,6 +141,18 @@ function readListFiles(
     }
   }
   return issues;
+}
+
+/** Each plugin's own cross-key validation, located like any other problem. */
+function validateChecks(checks: CheckConfig[], data: TopLevelConfig, sources: ConfigSources): ConfigIssue[] {
+  return checks.flatMap((check) => {
+    const index = data.checks.findIndex((c) => (c as { id?: unknown }).id === check.id);
+    return (findCheck(check.kind)?.validate?.(check) ?? []).map((problem) => ({
+      ...sources.locate(['checks', index, ...problem.path]),
+      message: problem.message,
+      checkId: check.id,
+    }));
+  });
 }
 
 function parseChannels(data: TopLevelConfig, report: Report, zodIssues: ZodReport): ChannelConfig[] {

@@ -112,6 +112,11 @@ export interface CheckDefinition<Config = unknown> {
   permissionsFor?(config: Config, connections: Record<string, { type: string }>): readonly string[];
   /** Connection names the config refers to, with their path inside the check, for load-time validation. */
   connectionsOf?(config: Config): ConnectionRef[];
+  /**
+   * Checks across keys once the config is loaded (list files merged), e.g. a table pair listed twice; each
+   * problem names its path inside the check.
+   */
+  validate?(config: Config & CheckCommon): { path: (string | number)[]; message: string }[];
   /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */
   listFiles?: readonly ListFiles[];
 }

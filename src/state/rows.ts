@@ -91,7 +91,7 @@ export function alertStateValues(state: AlertState): (string | null)[] {
     iso(state.lastSeenAt),
     state.lastNotifiedAt === undefined ? null : iso(state.lastNotifiedAt),
     state.resolvedAt === undefined ? null : iso(state.resolvedAt),
-    JSON.stringify(state.finding),
+    toJson(state.finding),
   ];
 }
 
@@ -101,13 +101,32 @@ export function outboxValues(record: OutboxRecord): (string | number | null)[] {
     record.channel,
     record.checkId,
     iso(record.createdAt),
-    JSON.stringify(record.payload),
+    toJson(record.payload),
     record.status,
     record.attempts,
     iso(record.nextAttemptAt),
-    record.lastError ?? null,
+    record.lastError === undefined ? null : withoutNul(record.lastError),
     record.sentAt === undefined ? null : iso(record.sentAt),
   ];
+}
+
+/** PostgreSQL rejects U+0000 in text and jsonb: one in a finding would fail the whole commit. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+}
+
+/** Removes U+0000 from every string of a value, object keys included, as JSON.stringify walks it. */
+function nulFree(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return withoutNul(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (!keys.some((key) => key.includes('\u0000'))) return value;
+  return Object.fromEntries(keys.map((key) => [withoutNul(key), (value as Record<string, unknown>)[key]]));
+}
+
+/** JSON text for a JSON column, the same for both engines. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, nulFree);
 }
 
 export function uniqueKeys(keys: string[]): string[] {

@@ -53,12 +53,27 @@ export interface StateStore {
   /** Writes the run's alert states and enqueues its messages in one transaction (nothing lost, nothing twice). */
   commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void>;
 
-  /** Pending messages due at or before `now`, oldest first. */
-  pendingOutbox(now: Date, limit: number): Promise<OutboxRecord[]>;
+  /**
+   * Pending messages due at or before `now`, oldest first (by createdAt, then id); only those of `channels`
+   * when given. Read-only: a deliverer takes what it sends with `claimOutbox`.
+   */
+  pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]>;
+  /**
+   * Atomically takes up to `limit` pending messages due at or before `now` (oldest first; only those of
+   * `channels` when given) and moves their nextAttemptAt to `now + claimMs`, so no other deliverer (another
+   * process on the same store) sees them as due until the claim expires; returns them as claimed. Two
+   * concurrent claims never return the same message. A crashed deliverer's messages come back when its
+   * claims expire.
+   */
+  claimOutbox(now: Date, limit: number, claimMs: number, channels?: readonly string[]): Promise<OutboxRecord[]>;
   countPending(): Promise<number>;
-  markSent(id: string, at: Date): Promise<void>;
-  markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
-  markDropped(id: string, error: string): Promise<void>;
+  /**
+   * The mark* updates change a message only while it is pending (a stale deliverer cannot flip a message that
+   * another one sent or dropped); each resolves true when it changed the message.
+   */
+  markSent(id: string, at: Date): Promise<boolean>;
+  markFailed(id: string, error: string, nextAttemptAt: Date): Promise<boolean>;
+  markDropped(id: string, error: string): Promise<boolean>;
 
   getWatermark(checkId: string, name: string): Promise<string | undefined>;
   setWatermark(checkId: string, name: string, value: string): Promise<void>;
