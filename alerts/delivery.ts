@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../src/core/redact';
 import type { OutboxRecord, StateStore } from '../src/state/types';
 import { knownBroken, setBroken, type BrokenChannel } from './broken-channels';
+import { failingChannels, type FailingChannel } from './delivery-failing';
+import { backoffMs, Pacing, sleepFor } from './delivery-timing';
 import { ChannelError, type Channel, type Notification } from './types';
 
 export interface DeliveryOptions {
@@ -10,7 +12,7 @@ export interface DeliveryOptions {
   log: Logger;
   /** How long this run may keep retrying before leaving the rest pending for the next run. */
   budgetMs: number;
-  /** Messages older than this are dropped. */
+  /** Messages older than this are dropped (also those of channels this process does not have). */
   maxAgeMs: number;
   /** Per-attempt timeout for one send. */
   sendTimeoutMs?: number;
@@ -22,6 +24,8 @@ export interface DeliveryOptions {
 }
 
 export type { BrokenChannel } from './broken-channels';
+export { FAILING_ATTEMPTS, type FailingChannel } from './delivery-failing';
+export { backoffMs } from './delivery-timing';
 
 export interface DeliverySummary {
   sent: number;
@@ -32,19 +36,17 @@ export interface DeliverySummary {
   broken: Map<string, BrokenChannel>;
   /** Channels that were broken and delivered again in this run. */
   recovered: string[];
+  /**
+   * Configured channels, not broken, whose oldest pending message has failed at least FAILING_ATTEMPTS
+   * attempts (retryable errors that do not end), read from the store after the run.
+   */
+  failing: Map<string, FailingChannel>;
 }
 
 const BATCH = 200;
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_MAX_MS = 60_000;
 const DEFAULT_SEND_TIMEOUT_MS = 15_000;
-
-/** Jittered exponential backoff ("full jitter"), or the server's Retry-After when it gave one. */
-export function backoffMs(attempt: number, retryAfterMs?: number, random = Math.random): number {
-  if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, BACKOFF_MAX_MS * 5);
-  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(cap / 2 + (random() * cap) / 2);
-}
+/** A claim lasts this many send timeouts: long enough to send and record, short enough after a crash. */
+const CLAIM_TIMEOUTS = 2;
 
 interface Run {
   options: DeliveryOptions;
@@ -52,15 +54,18 @@ interface Run {
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   deadline: number;
+  sendTimeoutMs: number;
   /** Per pacing key: the earliest time of the next send (pacing, and Retry-After for the whole destination). */
-  notBefore: Map<string, number>;
+  pacing: Pacing;
   /** Channels that failed for good in this run: not tried again until the next run. */
   blocked: Set<string>;
 }
 
 /**
- * Sends what the outbox holds: paced per destination, retried with backoff within the budget. A record is
- * marked sent only after the channel acknowledged it, so a crash in between resends it (with the same id).
+ * Sends what the outbox holds: paced per destination, retried with backoff within the budget. Each message
+ * is claimed in the store just before its send, so concurrent deliverers (processes sharing the store) never
+ * send it at the same time. A record is marked sent only after the channel acknowledged it, so a crash in
+ * between resends it (with the same id) once the claim expires.
  */
 export async function deliverOutbox(options: DeliveryOptions): Promise<DeliverySummary> {
   const now = options.now ?? Date.now;
@@ -69,7 +74,8 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
     now,
     sleep: options.sleep ?? sleepFor,
     deadline: now() + options.budgetMs,
-    notBefore: new Map(),
+    sendTimeoutMs: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+    pacing: new Pacing(),
     blocked: new Set(),
     summary: {
       sent: 0,
@@ -78,70 +84,47 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
       dropped: 0,
       broken: await knownBroken(options),
       recovered: [],
+      failing: new Map(),
     },
   };
-  // Records of blocked channels stay pending; fetch past them so they never starve the other channels.
-  let limit = BATCH;
+  await dropExpired(run);
   while (!options.signal?.aborted && now() < run.deadline) {
-    const due = await options.store.pendingOutbox(new Date(now()), limit);
-    const sendable = due.filter((r) => !run.blocked.has(r.channel) || tooOld(r, run));
-    if (!sendable.length && due.length === limit) {
-      limit += BATCH;
+    // Only this process's channels, and not the blocked ones: other messages stay pending, unclaimed.
+    const open = [...options.channels.keys()].filter((name) => !run.blocked.has(name));
+    if (!open.length) break;
+    const ready = open.filter((name) => paceAt(run, name) <= now());
+    const [record] = ready.length
+      ? await options.store.claimOutbox(new Date(now()), 1, CLAIM_TIMEOUTS * run.sendTimeoutMs, ready)
+      : [];
+    if (record) {
+      await deliverOne(record, run);
       continue;
     }
-    limit = BATCH + (due.length - sendable.length);
-    if (!sendable.length) {
-      const wait = await nextWait(run, limit);
-      if (wait === undefined) break;
-      await run.sleep(wait, options.signal);
-      continue;
-    }
-    let progress = false;
-    for (const record of sendable) {
-      if (options.signal?.aborted || now() >= run.deadline) break;
-      if (run.blocked.has(record.channel) && !tooOld(record, run)) continue;
-      if (await deliverOne(record, run)) progress = true;
-    }
-    if (!progress) break; // everything due waits for pacing past the deadline
+    const wait = await nextWait(run, open);
+    if (wait === undefined) break;
+    if (wait > 0) await run.sleep(wait, options.signal);
   }
   run.summary.pending = await options.store.countPending();
+  run.summary.failing = await failingChannels(options.store, options.channels.keys(), run.summary.broken);
   return run.summary;
 }
 
-/** Returns false when the record was left for the next run without an attempt. */
-async function deliverOne(record: OutboxRecord, run: Run): Promise<boolean> {
+async function deliverOne(record: OutboxRecord, run: Run): Promise<void> {
   const { options, summary, now } = run;
   const channel = options.channels.get(record.channel);
-  if (!channel || tooOld(record, run)) {
-    const why = !channel
-      ? `channel '${record.channel}' is no longer configured`
-      : 'older than alerts.maxDeliveryAge';
-    const meta = {
-      channel: record.channel,
-      check: record.checkId,
-      message: record.id,
-      attempts: record.attempts,
-    };
-    options.log.error(meta, `dropped undeliverable alert: ${why}`);
-    await options.store.markDropped(record.id, why);
-    summary.dropped++;
-    options.onOutcome?.(record.channel, 'dropped');
-    return true;
+  if (!channel) return; // not claimable: claims name configured channels only
+  if (tooOld(record, run)) {
+    await drop(record, 'older than alerts.maxDeliveryAge', run);
+    return;
   }
-  const wait = (run.notBefore.get(channel.pacingKey) ?? 0) - now();
-  if (wait > 0) {
-    if (now() + wait >= run.deadline) return false;
-    await run.sleep(wait, options.signal);
-  }
-  run.notBefore.set(channel.pacingKey, now() + channel.minIntervalMs);
-
-  const timeout = AbortSignal.timeout(options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
+  run.pacing.delay(channel.pacingKey, now() + channel.minIntervalMs);
+  const timeout = AbortSignal.timeout(run.sendTimeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     await channel.send(record.payload as Notification, { signal });
   } catch (error) {
     await failed(record, channel, error, run);
-    return true;
+    return;
   }
   await options.store.markSent(record.id, new Date(now()));
   summary.sent++;
@@ -151,21 +134,25 @@ async function deliverOne(record: OutboxRecord, run: Run): Promise<boolean> {
     summary.recovered.push(record.channel);
     options.log.info({ channel: record.channel }, 'alert channel delivers again');
   }
-  return true;
 }
 
 async function failed(record: OutboxRecord, channel: Channel, error: unknown, run: Run): Promise<void> {
   const { options, summary, now } = run;
   const retryable = error instanceof ChannelError ? error.retryable : true;
+  const status = error instanceof ChannelError ? error.status : undefined;
   const message = errorMessage(error);
+  if (!retryable && status === 400) {
+    // The channel works but will never take this one message (e.g. a payload it rejects): drop it alone.
+    await drop(record, message, run, 'the channel rejected this message (HTTP 400)');
+    return;
+  }
   summary.failed++;
   options.onOutcome?.(record.channel, 'failed');
   if (!retryable) {
-    // A configuration problem (400/401/403/404): stop hitting the channel this run, keep its messages pending
+    // A configuration problem (401/403/404): stop hitting the channel this run, keep its messages pending
     // (until maxDeliveryAge) for when it is fixed, and report it once per broken episode, not every run.
     run.blocked.add(record.channel);
     await options.store.markFailed(record.id, message, new Date(now()));
-    const status = error instanceof ChannelError ? error.status : undefined;
     const known = summary.broken.get(record.channel);
     const meta = { channel: record.channel, err: message, ...(status ? { status } : {}) };
     if (known) {
@@ -184,7 +171,7 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
     return;
   }
   const retryAfter = error instanceof ChannelError ? error.retryAfterMs : undefined;
-  if (retryAfter !== undefined) run.notBefore.set(channel.pacingKey, now() + retryAfter);
+  if (retryAfter !== undefined) run.pacing.delay(channel.pacingKey, now() + retryAfter);
   const next = now() + backoffMs(record.attempts, retryAfter, options.random);
   options.log.warn(
     { channel: record.channel, err: message, attempt: record.attempts + 1 },
@@ -193,30 +180,56 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
   await options.store.markFailed(record.id, message, new Date(next));
 }
 
+/** Marks a message dropped, logged as an error and counted, unless another deliverer settled it first. */
+async function drop(record: OutboxRecord, reason: string, run: Run, why = reason): Promise<void> {
+  const { options } = run;
+  if (!(await options.store.markDropped(record.id, reason))) return;
+  const meta = {
+    channel: record.channel,
+    check: record.checkId,
+    message: record.id,
+    attempts: record.attempts,
+    ...(why === reason ? {} : { err: reason }),
+  };
+  options.log.error(meta, `dropped undeliverable alert: ${why}`);
+  run.summary.dropped++;
+  options.onOutcome?.(record.channel, 'dropped');
+}
+
+/**
+ * Drops due messages older than maxAgeMs, of any channel: also those of a channel this process does not have
+ * (renamed, removed, or another shard's), which it never claims but leaves pending until then.
+ */
+async function dropExpired(run: Run): Promise<void> {
+  for (;;) {
+    const due = await run.options.store.pendingOutbox(new Date(run.now()), BATCH);
+    const expired = due.filter((record) => tooOld(record, run));
+    for (const record of expired) {
+      const why = run.options.channels.has(record.channel)
+        ? 'older than alerts.maxDeliveryAge'
+        : `channel '${record.channel}' is not configured here; older than alerts.maxDeliveryAge`;
+      await drop(record, why, run);
+    }
+    // Oldest first: a page that is not all expired holds the last of them.
+    if (expired.length < BATCH) return;
+  }
+}
+
 function tooOld(record: OutboxRecord, run: Run): boolean {
   return run.now() - Date.parse(record.createdAt) > run.options.maxAgeMs;
 }
 
-/** How long to wait for the next due message, or undefined when none falls due before the deadline. */
-async function nextWait(run: Run, limit: number): Promise<number | undefined> {
-  const at = run.now();
-  const horizon = await run.options.store.pendingOutbox(new Date(run.deadline), limit);
-  const times = horizon
-    .filter((r) => !run.blocked.has(r.channel))
-    .map((r) => Date.parse(r.nextAttemptAt))
-    .filter((t) => t > at && t <= run.deadline);
-  if (!times.length) return undefined;
-  return Math.min(...times) - at;
+function paceAt(run: Run, name: string): number {
+  const channel = run.options.channels.get(name);
+  return channel ? run.pacing.at(channel.pacingKey) : 0;
 }
 
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** How long until a message of `open` channels may be sent, or undefined when none can before the deadline. */
+async function nextWait(run: Run, open: string[]): Promise<number | undefined> {
+  const upcoming = await run.options.store.pendingOutbox(new Date(run.deadline), BATCH, open);
+  const times = upcoming
+    .map((record) => Math.max(Date.parse(record.nextAttemptAt), paceAt(run, record.channel)))
+    .filter((time) => time < run.deadline);
+  if (!times.length) return undefined;
+  return Math.max(0, Math.min(...times) - run.now());
 }

@@ -27,7 +27,25 @@ function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(ratio < 0.001 && ratio > 0 ? 3 : 2)}%`;
 }
 
-export function driftFinding(plan: PairPlan, sourceRows: number, targetRows: number): Finding | undefined {
+/** What each side's count is, when a connector could only estimate it (e.g. BigQuery's streaming buffer). */
+export interface CountEstimates {
+  source?: string;
+  target?: string;
+}
+
+function estimateNote(estimates: CountEstimates): string {
+  const parts = (['source', 'target'] as const).flatMap((side) =>
+    estimates[side] ? [`${side} count is an ${estimates[side]}`] : [],
+  );
+  return parts.length ? ` Not exact: ${parts.join('; ')}.` : '';
+}
+
+export function driftFinding(
+  plan: PairPlan,
+  sourceRows: number,
+  targetRows: number,
+  estimates: CountEstimates = {},
+): Finding | undefined {
   if (!breaches(plan.tolerance, sourceRows, targetRows)) return undefined;
   const diff = sourceRows - targetRows;
   const ratio = sourceRows === 0 ? 1 : Math.abs(diff) / sourceRows;
@@ -40,7 +58,9 @@ export function driftFinding(plan: PairPlan, sourceRows: number, targetRows: num
       `${plan.label}: target has ${NUMBER.format(Math.abs(diff))} ${direction} ${Math.abs(diff) === 1 ? 'row' : 'rows'} than source ` +
       `(source ${NUMBER.format(sourceRows)}, target ${NUMBER.format(targetRows)}, ${percent(ratio)}; ` +
       `${describeWindow(plan.window)})`,
-    summary: `${plan.pair.source} → ${plan.pair.target}: ${rows(Math.floor(allowed))} of difference tolerated.`,
+    summary:
+      `${plan.pair.source} → ${plan.pair.target}: ${rows(Math.floor(allowed))} of difference tolerated.` +
+      estimateNote(estimates),
     resource: { source: plan.pair.source, target: plan.pair.target },
     labels: { table: plan.label },
     metrics: { sourceRows, targetRows, diffRows: diff, diffRatio: ratio, allowedRows: allowed },
@@ -120,7 +140,10 @@ export function evaluatePair(
   }
   if (source.rows !== undefined && target.rows !== undefined && !source.error && !target.error) {
     measurements.push({ name: 'table_row_diff', value: source.rows - target.rows, labels });
-    const drift = driftFinding(plan, source.rows, target.rows);
+    const drift = driftFinding(plan, source.rows, target.rows, {
+      ...(source.estimate ? { source: source.estimate } : {}),
+      ...(target.estimate ? { target: target.estimate } : {}),
+    });
     if (drift) findings.push(drift);
   }
   if (!source.error && !target.error) {

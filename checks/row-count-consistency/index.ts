@@ -2,7 +2,7 @@ import type { ConnectionRef, Finding, Measurement } from '../../src/core/types';
 import { defineCheck } from '../../src/core/types';
 import type { CountResult } from '../../src/connectors/types';
 import { evaluatePair } from './format';
-import { planPairs } from './plan';
+import { duplicatePairs, planPairs } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 
 /** Connection names the check uses, for the config loader's cross-check. */
@@ -47,6 +47,9 @@ export const rowCountConsistency = defineCheck({
     tables: [{ source: 'game1.users', target: 'game1_raw.users' }],
   },
   listFiles: [{ key: 'tableFiles', into: 'tables', item: TablePairConfig }],
+  // Runs once `tableFiles` are merged into `tables`, so a pair listed both inline and in a file is caught.
+  validate: (config) =>
+    duplicatePairs(config.tables).map((d) => ({ path: ['tables', d.index], message: d.message })),
   async run(ctx, config) {
     // The config loader has already appended the pairs of `tableFiles` to `tables` (see listFiles).
     const plans = planPairs(config, config.tables, ctx.now);

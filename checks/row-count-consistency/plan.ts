@@ -27,22 +27,49 @@ export function windowBounds(now: Date, column: string, size: number, lag: numbe
   return { column, from: new Date(to.getTime() - size), to };
 }
 
+/** The label a pair's findings and metrics carry. */
+export function labelOf(pair: TablePairConfig): string {
+  return pair.name ?? pair.source;
+}
+
+/**
+ * Pairs whose label (name, or source table) an earlier pair already has: their findings would share keys and
+ * metrics. Each problem names both indexes (into `tables`, list files merged) and the table.
+ */
+export function duplicatePairs(
+  pairs: readonly TablePairConfig[],
+): { index: number; first: number; message: string }[] {
+  const seen = new Map<string, number>();
+  const problems: { index: number; first: number; message: string }[] = [];
+  pairs.forEach((pair, i) => {
+    const label = labelOf(pair);
+    const first = seen.get(label);
+    if (first === undefined) {
+      seen.set(label, i);
+      return;
+    }
+    const previous = pairs[first] as TablePairConfig;
+    problems.push({
+      index: i,
+      first,
+      message:
+        `tables[${first}] and tables[${i}] both compare '${label}' (targets ${previous.target} and ` +
+        `${pair.target}); remove one, or give one a name`,
+    });
+  });
+  return problems;
+}
+
 export function planPairs(
   config: RowCountConsistencyConfig,
   pairs: readonly TablePairConfig[],
   now: Date,
 ): PairPlan[] {
-  const seen = new Map<string, TablePairConfig>();
+  // validate() rejects duplicates when the config loads; this guards callers that skip the loader.
+  const duplicate = duplicatePairs(pairs)[0];
+  if (duplicate) throw new Error(duplicate.message);
   return pairs.map((pair, i) => {
-    const label = pair.name ?? pair.source;
-    const previous = seen.get(label);
-    if (previous) {
-      throw new Error(
-        `tables[${i}]: '${label}' is listed twice (targets ${previous.target} and ${pair.target}); give one a name`,
-      );
-    }
-    seen.set(label, pair);
-
+    const label = labelOf(pair);
     const windowConfig = pair.window === false ? undefined : (pair.window ?? config.window);
     const window = windowConfig
       ? windowBounds(now, windowConfig.column, windowConfig.size, windowConfig.lag)

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { duration, identifier, tableName } from '../../src/config/fields';
 
+/** The smallest window: bounds are aligned to whole minutes, so a shorter window could hold no row at all. */
+export const MIN_WINDOW_MS = 60_000;
+
 /** Rows counted over `[now - lag - size, now - lag)` of `column`, so rows still in flight are not drift. */
 export const CountWindowConfig = z.strictObject({
   /** Timestamp column compared on both sides. */
   column: identifier(),
-  /** Width of the window. */
-  size: duration(),
+  /** Width of the window; at least 1m (window bounds are whole minutes). */
+  size: duration().refine((ms) => ms >= MIN_WINDOW_MS, {
+    message: 'window size must be at least 1m: windows are whole minutes, and an empty window never drifts',
+  }),
   /** How far the window ends before now (CDC latency). @default 0s */
   lag: duration().default(0),
 });
@@ -23,8 +28,10 @@ export type ToleranceConfig = z.infer<typeof ToleranceConfig>;
 export const FreshnessConfig = z.strictObject({
   /** Timestamp column; defaults to the window's column. */
   column: identifier().optional(),
-  /** Most the target's latest row may lag the source's. */
-  maxLag: duration(),
+  /** Most the target's latest row may lag the source's; more than 0. */
+  maxLag: duration().refine((ms) => ms > 0, {
+    message: 'freshness.maxLag must be more than 0s (a replica is never exactly on time); e.g. 10m',
+  }),
 });
 export type FreshnessConfig = z.infer<typeof FreshnessConfig>;
 

@@ -2,7 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
 import { UsageError } from '../core/errors';
-import { errorMessage } from '../core/redact';
+import { errorMessage, redact } from '../core/redact';
 
 /** Exit codes (DESIGN.md §3). */
 export const EXIT = { ok: 0, findings: 1, usage: 2, checkFailed: 3 } as const;
@@ -91,7 +91,8 @@ function reportError(error: unknown): number {
     return EXIT.usage;
   }
   process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
-  if (process.env.GUARDRAIL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (process.env.GUARDRAIL_DEBUG && error instanceof Error)
+    process.stderr.write(`${redact(error.stack ?? '')}\n`);
   return EXIT.checkFailed;
 }
 

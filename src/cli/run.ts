@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load';
+import { stateUrlFlag } from './flags';
 import { createLogger } from '../core/log';
 import { Agent } from '../engine/agent';
 import { formatReport } from '../engine/report';
@@ -14,6 +15,7 @@ interface RunFlags extends GlobalOptions {
 
 export async function runCommand(flags: RunFlags): Promise<void> {
   const config = loadConfig(flags.config);
+  const state = stateUrlFlag(flags);
   const log = createLogger();
   for (const warning of config.warnings) log.warn({ warning }, 'config warning');
   const out = (text: string) => {
@@ -23,7 +25,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
   const agent = new Agent(config, {
     log,
     out,
-    ...(flags.state ? { stateUrl: flags.state } : {}),
+    ...state,
     progress: process.stderr.isTTY && flags.format !== 'json',
   });
   const controller = new AbortController();
@@ -41,7 +43,10 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
     const failed = report.checks.some((c) => c.status === 'error');
-    const firing = report.checks.some((c) => c.findings.some((f) => f.state !== 'resolved'));
+    // A silenced finding is known and accepted: it must not fail a pipeline that runs with --fail-on-findings.
+    const firing = report.checks.some((c) =>
+      c.findings.some((f) => f.state !== 'resolved' && f.state !== 'silenced'),
+    );
     process.exitCode = failed ? 3 : flags.failOnFindings && firing ? 1 : 0;
   } finally {
     process.off('SIGINT', stop);

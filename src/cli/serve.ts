@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load';
 import { createLogger } from '../core/log';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
+import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './main';
 
 /** Long-running mode: one cron task per enabled check, metrics and health over HTTP, clean stop on signals. */
@@ -13,7 +14,7 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const agent = new Agent(config, {
     log,
     out: (t) => process.stdout.write(`${t}\n`),
-    ...(flags.state ? { stateUrl: flags.state } : {}),
+    ...stateUrlFlag(flags),
   });
   await agent.open();
   const controller = new AbortController();

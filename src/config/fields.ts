@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
-import { parseDuration } from '../core/duration';
+import { formatDuration, parseDuration } from '../core/duration';
 
-/** A duration string (`15m`, `1h30m`, `7d`) parsed to milliseconds. */
-export function duration() {
+/** Node timers fire at once beyond 2³¹−1 ms (about 24.8 days), so no timeout may be longer. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface DurationBounds {
+  /** Smallest allowed value in milliseconds. @default 0 */
+  min?: number;
+  /** Largest allowed value in milliseconds. */
+  max?: number;
+}
+
+/** A duration string (`15m`, `1h30m`, `7d`) parsed to milliseconds, optionally bounded. */
+export function duration(bounds: DurationBounds = {}) {
   return z
     .string()
     .transform((text, ctx) => {
@@ -15,9 +25,22 @@ export function duration() {
         });
         return z.NEVER;
       }
+      if (ms < (bounds.min ?? 0) || (bounds.max !== undefined && ms > bounds.max)) {
+        const range = bounds.max !== undefined ? ` and at most ${formatDuration(bounds.max)}` : '';
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${text}' is out of range: must be at least ${formatDuration(bounds.min ?? 0)}${range}`,
+        });
+        return z.NEVER;
+      }
       return ms;
     })
     .meta({ description: 'Duration: a number followed by ms, s, m, h, d or w (e.g. 15m, 1h30m, 7d)' });
+}
+
+/** A timeout: more than nothing, and short enough for a Node timer. */
+export function timeout() {
+  return duration({ min: 1000, max: MAX_TIMER_MS });
 }
 
 /** A cron expression (5 fields, or 6 with seconds), validated by node-cron. */

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { ListFiles } from '../core/types';
 import { formatPath, type ConfigIssue } from './errors';
 import { expandGlob } from './glob';
-import { interpolate } from './interpolate';
+import { readYamlFile } from './yaml-file';
+import { parseCoerced } from './coerce';
 
 export interface ListFileResult {
   items: unknown[];
@@ -35,42 +35,23 @@ export function loadListFiles(
 }
 
 function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, file: string): ListFileResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(path, 'utf8'), {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
+  const read = readYamlFile(path, file, env);
+  const { doc, lines } = read;
   const at = (offset: number | undefined) => {
     const pos = lines.linePos(offset ?? 0);
     return { file, line: pos.line, col: pos.col };
   };
-  if (doc.errors.length) {
-    return {
-      items: [],
-      issues: doc.errors.map((e) => ({
-        ...at(e.pos[0]),
-        path: '',
-        message: `YAML: ${e.message.split('\n')[0]}`,
-      })),
-    };
-  }
-  const missing = interpolate(doc, env);
-  const issues: ListFileResult['issues'] = missing.map((m) => ({
-    ...at(m.node.range?.[0]),
-    path: '',
-    message: `environment variable ${m.name} is not set`,
-  }));
+  const issues: ListFileResult['issues'] = read.issues;
+  if (read.data === undefined && issues.length) return { items: [], issues };
   const base = isMap(doc.contents) ? [spec.into] : [];
-  const list = base.length ? doc.getIn(base) : doc.toJS();
-  const raw: unknown = base.length ? (doc.toJS() as Record<string, unknown> | null)?.[spec.into] : list;
+  const raw: unknown = base.length ? (read.data as Record<string, unknown> | null)?.[spec.into] : read.data;
   if (!Array.isArray(raw)) {
     const message = `expected a list of ${spec.into}, or a mapping with the list under '${spec.into}:'`;
     return { items: [], issues: [...issues, { ...at(doc.contents?.range?.[0]), path: '', message }] };
   }
   const items: unknown[] = [];
   raw.forEach((item, i) => {
-    const parsed = (spec.item as z.ZodType).safeParse(item, { reportInput: true });
+    const parsed = parseCoerced(spec.item as z.ZodType, item);
     if (parsed.success) return void items.push(parsed.data);
     for (const issue of parsed.error.issues) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [k]) : [[]];

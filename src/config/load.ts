@@ -8,6 +8,7 @@ import { checkSchema, TopLevel } from './schema';
 import { ConnectionConfig } from '../connectors/config';
 import { ConfigSources, display } from './sources';
 import { loadListFiles } from './list-files';
+import { parseCoerced } from './coerce';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
 
@@ -53,7 +54,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     }
   };
 
-  const top = TopLevel.safeParse(sources.data, { reportInput: true });
+  const top = parseCoerced(TopLevel, sources.data);
   if (!top.success) {
     zodIssues(top.error, []);
     throw new ConfigError(issues);
@@ -99,7 +100,7 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
       return report(['checks', i, 'id'], `duplicate check id '${id}' (also checks[${seen.get(id)}])`, id);
     }
     if (id !== undefined) seen.set(id, i);
-    const parsed = checkSchema(def).safeParse(item, { reportInput: true });
+    const parsed = parseCoerced(checkSchema(def), item);
     if (!parsed.success) return zodIssues(parsed.error, ['checks', i], id);
     const { timeout, schedule, ...own } = parsed.data as Record<string, unknown> & {
       timeout?: number;
@@ -167,7 +168,7 @@ function parseChannels(data: TopLevelConfig, report: Report, zodIssues: ZodRepor
       continue;
     }
     const { type: _type, ...rest } = raw as Record<string, unknown>;
-    const parsed = def.configSchema.safeParse(rest, { reportInput: true });
+    const parsed = parseCoerced(def.configSchema, rest);
     if (!parsed.success) zodIssues(parsed.error, path);
     else channels.push({ name, type: def.type, config: parsed.data as Record<string, unknown> });
   }
@@ -223,6 +224,7 @@ function describe(issue: z.core.$ZodIssue, key?: string): string {
   if (issue.code === 'invalid_type') {
     const got = (issue as { input?: unknown }).input;
     if (got === undefined) return `required (expected ${issue.expected})`;
+    if (typeof got === 'number' && !Number.isFinite(got)) return `expected a finite number, got ${got}`;
     return `expected ${issue.expected}, got ${Array.isArray(got) ? 'list' : got === null ? 'null' : typeof got}`;
   }
   if (issue.code === 'invalid_value')

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { AwsConfig } from '../aws/config';
 import { ConnectionConfig } from '../connectors/config';
-import { cronExpression, duration, optionalString, SeveritySchema } from './fields';
+import { cronExpression, duration, optionalString, SeveritySchema, timeout } from './fields';
 import { CHECKS } from '../../checks/registry';
 import { CHANNELS } from '../../alerts/channels/registry';
 import type { AnyCheckDefinition } from '../core/types';
 
 export const DEFAULT_SCHEDULE = '*/5 * * * *';
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** Where alert states and the outbox live: `sqlite://PATH` (embedded, default) or `postgres://...` (shared). */
+export const StateUrl = z.string().refine((url) => STATE_URL.test(url), {
+  error: 'state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
+});
+const STATE_URL = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;
 
 export const GcpConfig = z.strictObject({
   projectId: optionalString(),
@@ -57,24 +63,24 @@ function channelUnion() {
 export const AlertsConfig = z.strictObject({
   channels: z.record(z.string(), z.unknown()).default({}),
   routes: z.array(Route).default([]),
-  repeatInterval: duration().default(4 * 3_600_000),
+  repeatInterval: duration({ min: 60_000 }).default(4 * 3_600_000),
   sendResolved: z.boolean().default(true),
   silences: z.array(Silence).default([]),
   /** Undelivered messages older than this are dropped (logged, counted). @default 24h */
-  maxDeliveryAge: duration().default(24 * 3_600_000),
+  maxDeliveryAge: duration({ min: 60_000 }).default(24 * 3_600_000),
   /** How long one run keeps retrying delivery before leaving the rest for the next run. @default 60s */
-  deliveryBudget: duration().default(60_000),
+  deliveryBudget: timeout().default(60_000),
 });
 
 export const Defaults = z.strictObject({
   schedule: cronExpression().default(DEFAULT_SCHEDULE),
-  timeout: duration().default(DEFAULT_TIMEOUT_MS),
+  timeout: timeout().default(DEFAULT_TIMEOUT_MS),
 });
 
 /** The top level, with checks and channels left for per-plugin validation (better errors, check ids). */
 export const TopLevel = z.strictObject({
   include: z.array(z.string()).default([]),
-  state: z.strictObject({ url: z.string().default('sqlite://.guardrail/state.db') }).default({
+  state: z.strictObject({ url: StateUrl.default('sqlite://.guardrail/state.db') }).default({
     url: 'sqlite://.guardrail/state.db',
   }),
   server: z.strictObject({ port: z.number().int().min(0).max(65535).default(9464) }).default({ port: 9464 }),
@@ -103,7 +109,7 @@ export function checkCommonShape() {
     id: z.string().regex(CHECK_ID, { error: 'check id must be lowercase letters, digits, -, _ or .' }),
     enabled: z.boolean().default(true),
     schedule: cronExpression().optional(),
-    timeout: duration().optional(),
+    timeout: timeout().optional(),
   };
 }
 

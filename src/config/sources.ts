@@ -1,13 +1,15 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { ConfigIssue } from './errors';
 import { formatPath } from './errors';
 import { expandGlob } from './glob';
-import { interpolate } from './interpolate';
+import { readYamlFile } from './yaml-file';
 
 export interface SourceFile {
   path: string;
+  /** The file as plain data, interpolated. */
+  data: unknown;
   /** Path as shown in messages (relative to the working directory when shorter). */
   display: string;
   doc: Document;
@@ -64,7 +66,7 @@ export class ConfigSources {
     if (this.origins.some((o) => o.file.path === real)) return;
     const file = this.parse(real);
     if (!file) return;
-    const root: unknown = file.doc.toJS({ maxAliasCount: 100 });
+    const root = file.data;
     if (root === null || root === undefined) return;
     if (typeof root !== 'object' || Array.isArray(root)) {
       this.issues.push({
@@ -139,35 +141,16 @@ export class ConfigSources {
   }
 
   private parse(path: string): SourceFile | undefined {
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), {
-      lineCounter: lines,
-      prettyErrors: false,
-      uniqueKeys: true,
-    });
-    const file: SourceFile = { path, display: display(path), doc, lines };
-    for (const error of doc.errors) {
-      const pos = lines.linePos(error.pos[0]);
-      const message = error.message.split('\n')[0] ?? 'invalid YAML';
-      this.issues.push({
-        file: file.display,
-        line: pos.line,
-        col: pos.col,
-        path: '',
-        message: `YAML: ${message}`,
-      });
-    }
-    if (doc.errors.length) return undefined;
-    for (const miss of interpolate(doc, this.env)) {
-      const pos = miss.node.range ? lines.linePos(miss.node.range[0]) : undefined;
-      this.issues.push({
-        file: file.display,
-        line: pos?.line,
-        col: pos?.col,
-        path: '',
-        message: `environment variable ${miss.name} is not set (set it, or give a default: \${${miss.name}:-value})`,
-      });
-    }
+    const read = readYamlFile(path, display(path), this.env);
+    this.issues.push(...read.issues);
+    if (read.issues.length) return undefined;
+    const file: SourceFile = {
+      path,
+      display: read.display,
+      doc: read.doc,
+      lines: read.lines,
+      data: read.data,
+    };
     this.origins.push({ prefix: [], file, docPath: [] });
     return file;
   }

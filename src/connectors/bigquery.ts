@@ -26,13 +26,52 @@ export function classifyBigQuery(err: unknown): FailureKind {
   return 'query-failed';
 }
 
+/**
+ * A window bound as a string literal, which BigQuery coerces to the column's type: TIMESTAMP (read as UTC) or
+ * DATETIME (the same wall-clock time, so DATETIME columns compare as UTC). A typed `TIMESTAMP '…'` literal
+ * would fail on a DATETIME column: neither type coerces to the other. A bound at midnight UTC is written as a
+ * date alone, the canonical format that also coerces to DATE.
+ * @see https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#literal_coercion
+ */
+export function bigQueryBound(at: Date): string {
+  const iso = at.toISOString(); // 2026-11-20T10:00:00.000Z
+  if (iso.endsWith('T00:00:00.000Z')) return `'${iso.slice(0, 10)}'`;
+  return `'${iso.slice(0, 10)} ${iso.slice(11, 23)}'`;
+}
+
 export const bigQueryDialect: SqlDialect = {
   quote: quoteWith('`'),
-  timestamp: (at) => `TIMESTAMP '${at.toISOString()}'`,
-  epochSeconds: (expr) => `UNIX_MICROS(${expr}) / 1e6`,
+  timestamp: bigQueryBound,
+  // UNIX_MICROS takes only a TIMESTAMP; DATETIME and DATE cast to one as UTC.
+  epochSeconds: (expr) => `UNIX_MICROS(CAST(${expr} AS TIMESTAMP)) / 1e6`,
   nullNumber: 'CAST(NULL AS FLOAT64)',
   classify: classifyBigQuery,
 };
+
+/** What tables.get says about rows: `numRows` excludes rows still in the streaming buffer. */
+interface TableRows {
+  numRows?: string;
+  streamingBuffer?: { estimatedRows?: string };
+}
+
+/**
+ * A whole-table count from metadata. Rows in the streaming buffer are not in `numRows`; when the table has a
+ * buffer, its `estimatedRows` (BigQuery's estimate, which may lag) is added and the result says so, so a
+ * finding never presents that sum as an exact count.
+ * @see https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table.FIELDS.num_rows
+ */
+export function rowsFromMetadata(meta: TableRows): { rows: number; estimate?: string } | undefined {
+  const stored = Number(meta.numRows);
+  if (meta.numRows === undefined || !Number.isFinite(stored)) return undefined;
+  const buffered = Number(meta.streamingBuffer?.estimatedRows);
+  if (meta.streamingBuffer?.estimatedRows === undefined || !Number.isFinite(buffered)) return { rows: stored };
+  return {
+    rows: stored + buffered,
+    estimate:
+      `estimate: ${stored} rows stored plus about ${buffered} in the streaming buffer ` +
+      `(BigQuery's estimate of the buffer)`,
+  };
+}
 
 function needsQuery(req: CountRequest): boolean {
   return !!(req.window || req.where || req.maxTimestampColumn);
@@ -63,8 +102,8 @@ export async function openBigQuery(
     try {
       counter.roundTrips++;
       const [meta] = await client.dataset(dataset, { projectId }).table(table).getMetadata();
-      const rows = Number((meta as { numRows?: string }).numRows);
-      if (Number.isFinite(rows)) return { id: req.id, rows };
+      const counted = rowsFromMetadata(meta as TableRows);
+      if (counted) return { id: req.id, ...counted };
       return { id: req.id, error: { code: 'query-failed', message: `${table} has no row count (a view?)` } };
     } catch (err) {
       const code = classifyBigQuery(err);

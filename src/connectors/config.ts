@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { duration, optionalString } from '../config/fields';
+import { optionalString, timeout } from '../config/fields';
 
 const common = {
   /** Statement timeout for every query on this connection. @default 60s */
-  statementTimeout: duration().default(60_000),
+  statementTimeout: timeout().default(60_000),
   /** Most connections opened at once. @default 4 */
   maxConnections: z.number().int().min(1).max(64).default(4),
   /** Tables counted per statement (UNION ALL); the connector's own default when unset. */

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { basename, extname, isAbsolute, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDbConnection } from './config';
 import type { Connector, CountOptions, CountRequest, CountResult } from './types';
@@ -47,15 +47,76 @@ function resolveLocation(location: string, configDir: string): string {
     : resolve(configDir, location);
 }
 
-/** Statements that create the configured views (`schema.view` creates the schema). */
-export function viewStatements(views: Record<string, string>, configDir: string): string[] {
+/** The in-memory catalog every DuckDB connector opens; configured views live there. */
+const MEMORY_CATALOG = 'memory';
+/** Catalog names DuckDB reserves, which an attached file cannot take. */
+const RESERVED_CATALOGS = new Set(['memory', 'temp', 'system', 'main']);
+/** Alias of an attached file whose own name is reserved or empty. */
+const FALLBACK_CATALOG = 'guardrail_db';
+
+/** The schemas (other than `main`) that the configured views live in. */
+function viewSchemas(views: Record<string, string>): string[] {
+  const schemas = new Set<string>();
+  for (const name of Object.keys(views)) {
+    const parts = name.split('.');
+    if (parts.length > 1) schemas.add(parts.slice(0, -1).join('.'));
+  }
+  schemas.delete('main');
+  return [...schemas];
+}
+
+/**
+ * Statements that create the configured views (`schema.view` creates the schema). With `catalog`, the views
+ * and schemas are created in that catalog (the in-memory one), never in an attached database file.
+ */
+export function viewStatements(
+  views: Record<string, string>,
+  configDir: string,
+  catalog?: string,
+): string[] {
   const out: string[] = [];
+  const prefix = catalog ? [catalog] : [];
   for (const [name, location] of Object.entries(views)) {
     const parts = name.split('.');
-    if (parts.length > 1) out.push(`CREATE SCHEMA IF NOT EXISTS ${parts.slice(0, -1).map(quote).join('.')}`);
+    if (parts.length > 1) {
+      out.push(`CREATE SCHEMA IF NOT EXISTS ${[...prefix, ...parts.slice(0, -1)].map(quote).join('.')}`);
+    }
+    const qualified = [...prefix, ...(parts.length > 1 ? [] : ['main']), ...parts];
     const from = readerFor(resolveLocation(location, configDir));
-    out.push(`CREATE OR REPLACE VIEW ${parts.map(quote).join('.')} AS SELECT * FROM ${from}`);
+    out.push(
+      `CREATE OR REPLACE VIEW ${(catalog ? qualified : parts).map(quote).join('.')} AS SELECT * FROM ${from}`,
+    );
   }
+  return out;
+}
+
+/** The catalog name a database file is attached under: its file name without extension, as DuckDB names it. */
+export function catalogFor(file: string): string {
+  const stem = basename(file, extname(file));
+  return stem && !RESERVED_CATALOGS.has(stem.toLowerCase()) ? stem : FALLBACK_CATALOG;
+}
+
+/**
+ * Session settings for every connection: UTC (as the MySQL and PostgreSQL sessions), so that window bounds
+ * compare with TIMESTAMPTZ columns as UTC whatever the host's TZ; and, with a database file attached, the file
+ * as default catalog and the in-memory views on the search path, so `table`, `schema.table` and
+ * `catalog.schema.table` resolve as when the file was opened directly.
+ */
+export function sessionStatements(
+  attached: { catalog: string; schemas: readonly string[] } | undefined,
+  views: Record<string, string>,
+): string[] {
+  const out = ["SET TimeZone = 'UTC'"];
+  if (!attached) return out;
+  // DuckDB looks a `schema.table` whose schema is on no search path entry up in the first entry's catalog:
+  // the file's `main` comes first so its schemas resolve as before.
+  const path = [`${quote(attached.catalog)}.${quote('main')}`, `${quote(MEMORY_CATALOG)}.${quote('main')}`];
+  for (const schema of viewSchemas(views)) {
+    path.push(`${quote(MEMORY_CATALOG)}.${quote(schema)}`);
+    // A view schema that the file also has: both are searched, so the file's tables in it still resolve.
+    if (attached.schemas.includes(schema)) path.push(`${quote(attached.catalog)}.${quote(schema)}`);
+  }
+  out.push(`USE ${quote(attached.catalog)}`, `SET search_path = ${stringLiteral(path.join(','))}`);
   return out;
 }
 
@@ -93,17 +154,31 @@ export async function openDuckDb(
 ): Promise<Connector> {
   const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
   const inMemory = config.path === ':memory:';
-  const hasViews = Object.keys(config.views).length > 0;
-  // A database file is opened read-only unless views must be created in it.
-  const options: Record<string, string> = !inMemory && !hasViews ? { access_mode: 'READ_ONLY' } : {};
-  const instance: DuckDBInstance = await Instance.create(
-    inMemory ? ':memory:' : resolve(ctx.configDir, config.path),
-    options,
-  );
+  // Always an in-memory database: a database file is attached read-only and the views live in memory, so
+  // the agent never writes into the user's file (not even its views, not even under --dry-run).
+  const instance: DuckDBInstance = await Instance.create(':memory:');
   const counter = new SessionCounter();
+  let attached: { catalog: string; schemas: string[] } | undefined;
   const setup = await instance.connect();
-  for (const sql of viewStatements(config.views, ctx.configDir)) await setup.run(sql);
+  try {
+    await setup.run("SET TimeZone = 'UTC'");
+    if (!inMemory) {
+      const file = resolve(ctx.configDir, config.path);
+      const catalog = catalogFor(file);
+      await setup.run(`ATTACH ${stringLiteral(file)} AS ${quote(catalog)} (READ_ONLY)`);
+      const schemas = await setup.runAndReadAll(
+        `SELECT schema_name FROM duckdb_schemas() WHERE database_name = ${stringLiteral(catalog)}`,
+      );
+      attached = { catalog, schemas: schemas.getRowObjectsJS().map((r) => String(r.schema_name)) };
+    }
+    for (const sql of viewStatements(config.views, ctx.configDir, MEMORY_CATALOG)) await setup.run(sql);
+  } catch (err) {
+    setup.closeSync();
+    instance.closeSync();
+    throw err;
+  }
   setup.closeSync();
+  const session = sessionStatements(attached, config.views);
 
   const idle: DuckDBConnection[] = [];
   const all: DuckDBConnection[] = [];
@@ -115,6 +190,14 @@ export async function openDuckDb(
       const conn = await instance.connect();
       all.push(conn);
       counter.opened();
+      try {
+        for (const sql of session) await conn.run(sql);
+      } catch (err) {
+        all.splice(all.indexOf(conn), 1);
+        conn.closeSync();
+        counter.closed();
+        throw err;
+      }
       return conn;
     }
     return new Promise((res) => waiters.push(res));

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { PostgresConnection } from './config';
 import type { Connector } from './types';
 import { batchCount } from './batch-count';
-import { isSocketError, redact, urlSecrets, type FailureKind } from './errors';
+import { errorMessage, isSocketError, redact, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 
@@ -11,6 +11,8 @@ import { quoteWith, type SqlDialect } from './sql-dialect';
  * sessions took 1.6 s with 100 per statement, 4.7 s with 500 and 17 s with 2,000 (bench, 2 cores, 2026-11).
  */
 const POSTGRES_BATCH_SIZE = 100;
+/** How long the session that cancels a query may take to connect: the cancel is worth little when late. */
+const CANCEL_CONNECT_TIMEOUT_MS = 5_000;
 
 /** SQLSTATEs, see https://www.postgresql.org/docs/current/errcodes-appendix.html (checked 2026-11). */
 const MISSING_TABLE = new Set(['42P01', '3F000']);
@@ -69,10 +71,28 @@ export async function openPostgres(
     signal.throwIfAborted();
     const client: PoolClient = await pool.connect();
     let broken: Error | undefined;
-    // Cancelling the backend's query makes the statement fail promptly.
+    // Cancelling the backend's query makes the statement fail promptly. On a session of its own: through the
+    // pool it would wait behind the very sessions that are busy (every one of them, with maxConnections: 1).
     const onAbort = (): void => {
       const pid = (client as unknown as { processID?: number }).processID;
-      if (pid) void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      if (!pid) return;
+      const canceller = new pg.Client({
+        connectionString: config.url,
+        connectionTimeoutMillis: CANCEL_CONNECT_TIMEOUT_MS,
+        statement_timeout: CANCEL_CONNECT_TIMEOUT_MS,
+        application_name: 'guardrail-cancel',
+      });
+      canceller.on('error', () => undefined);
+      void canceller
+        .connect()
+        .then(() => canceller.query('SELECT pg_cancel_backend($1)', [pid]))
+        .catch((err: unknown) =>
+          ctx.log.warn(
+            { connection: name, err: redact(errorMessage(err), secrets) },
+            'cancelling a query failed',
+          ),
+        )
+        .finally(() => void canceller.end().catch(() => undefined));
     };
     // A checked-out client whose socket drops between statements emits here instead of rejecting a query.
     const onError = (err: Error): void => {

@@ -31,6 +31,11 @@ export type CountErrorCode = 'missing-table' | 'missing-column' | 'query-failed'
 export interface CountResult {
   id: string;
   rows?: number;
+  /**
+   * Set when `rows` is an estimate rather than an exact count, saying what it adds up (e.g. BigQuery's
+   * streaming buffer).
+   */
+  estimate?: string;
   /** max(maxTimestampColumn); null when the table (or window) is empty. */
   maxTimestamp?: Date | null;
   error?: { code: CountErrorCode; message: string };

@@ -1,6 +1,7 @@
 // Webhook URLs carry their key and token in the query string, database URLs their password in the authority:
-// both are secrets wherever they appear in text we print.
-const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/'"@]*@)?([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi;
+// both are secrets wherever they appear in text we print. The userinfo runs to the LAST '@' before the host:
+// drivers split `postgres://user:p@ss@host/db` there, so an unencoded '@' in a password stays hidden.
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)((?:[^\s/'"@]*@)+)?([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi;
 
 /** Removes credentials and query strings from every URL in `text`, and every listed secret (e.g. a password). */
 export function redact(text: string, secrets: readonly string[] = []): string {

@@ -7,9 +7,9 @@ import { errorMessage } from '../core/redact';
 const ACCEPTED_FORMS =
   'sqlite://PATH, sqlite://:memory:, postgres://USER@HOST/DB or postgresql://USER@HOST/DB';
 
-/** Hides the password of a `scheme://user:password@host` URL, for messages and logs. */
+/** Hides the password of a `scheme://user:password@host` URL (up to the last '@'), for messages and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#\s]*@/i, '$1:***@');
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   toAlertState,
   toOutboxRecord,
   uniqueKeys,
+  withoutNul,
   type AlertStateRow,
   type OutboxRow,
 } from './rows';
@@ -15,6 +16,9 @@ import type { AlertState, OutboxRecord, StateStore } from './types';
 
 const POOL_SIZE = 4;
 const asIs = (json: unknown) => json;
+
+/** Due pending messages ($1 = now), of the channels in $2 only unless it is NULL. */
+const DUE = `status = 'pending' AND next_attempt_at <= $1 AND ($2::text[] IS NULL OR channel = ANY($2::text[]))`;
 
 /** The shared state store: tables prefixed `guardrail_` in the database the URL names. */
 export class PostgresStateStore implements StateStore {
@@ -65,11 +69,31 @@ export class PostgresStateStore implements StateStore {
     });
   }
 
-  async pendingOutbox(now: Date, limit: number): Promise<OutboxRecord[]> {
+  async pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
     const { rows } = await this.pool.query<OutboxRow>(
-      `SELECT * FROM guardrail_outbox WHERE status = 'pending' AND next_attempt_at <= $1
-       ORDER BY created_at, id LIMIT $2`,
-      [now, limit],
+      `SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT $3`,
+      [now, channels ?? null, limit],
+    );
+    return rows.map((row) => toOutboxRecord(row, asIs));
+  }
+
+  async claimOutbox(
+    now: Date,
+    limit: number,
+    claimMs: number,
+    channels?: readonly string[],
+  ): Promise<OutboxRecord[]> {
+    // One statement: SKIP LOCKED passes over rows another deliverer is claiming right now, and a row it has
+    // claimed meanwhile is re-checked after its lock is released (its new next_attempt_at is no longer due).
+    const { rows } = await this.pool.query<OutboxRow>(
+      `WITH due AS (
+         SELECT id FROM guardrail_outbox WHERE ${DUE}
+         ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE guardrail_outbox o SET next_attempt_at = $4 FROM due WHERE o.id = due.id RETURNING o.*
+       )
+       SELECT * FROM claimed ORDER BY created_at, id`,
+      [now, channels ?? null, limit, new Date(now.getTime() + claimMs)],
     );
     return rows.map((row) => toOutboxRecord(row, asIs));
   }
@@ -81,25 +105,26 @@ export class PostgresStateStore implements StateStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async markSent(id: string, at: Date): Promise<void> {
-    await this.pool.query("UPDATE guardrail_outbox SET status = 'sent', sent_at = $1 WHERE id = $2", [
-      at,
-      id,
-    ]);
-  }
-
-  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
-    await this.pool.query(
-      'UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3',
-      [error, nextAttemptAt, id],
+  async markSent(id: string, at: Date): Promise<boolean> {
+    return this.changed(
+      "UPDATE guardrail_outbox SET status = 'sent', sent_at = $1 WHERE id = $2 AND status = 'pending'",
+      [at, id],
     );
   }
 
-  async markDropped(id: string, error: string): Promise<void> {
-    await this.pool.query("UPDATE guardrail_outbox SET status = 'dropped', last_error = $1 WHERE id = $2", [
-      error,
-      id,
-    ]);
+  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<boolean> {
+    return this.changed(
+      `UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2
+       WHERE id = $3 AND status = 'pending'`,
+      [withoutNul(error), nextAttemptAt, id],
+    );
+  }
+
+  async markDropped(id: string, error: string): Promise<boolean> {
+    return this.changed(
+      "UPDATE guardrail_outbox SET status = 'dropped', last_error = $1 WHERE id = $2 AND status = 'pending'",
+      [withoutNul(error), id],
+    );
   }
 
   async getWatermark(checkId: string, name: string): Promise<string | undefined> {
@@ -139,6 +164,11 @@ export class PostgresStateStore implements StateStore {
       return result.rows;
     });
     return new Map(rows.map((row) => [row.key, row.first_seen_at]));
+  }
+
+  private async changed(sql: string, values: unknown[]): Promise<boolean> {
+    const result = await this.pool.query(sql, values);
+    return (result.rowCount ?? 0) > 0;
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

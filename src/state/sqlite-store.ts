@@ -11,6 +11,7 @@ import {
   toAlertState,
   toOutboxRecord,
   uniqueKeys,
+  withoutNul,
   type AlertStateRow,
   type OutboxRow,
 } from './rows';
@@ -18,6 +19,14 @@ import type { AlertState, OutboxRecord, StateStore } from './types';
 
 const BUSY_TIMEOUT_MS = 10_000;
 const decode = (json: unknown) => JSON.parse(json as string) as unknown;
+
+/** Due pending messages, of the listed channels only unless the list is NULL: parameters of `dueParams`. */
+const DUE = `status = 'pending' AND next_attempt_at <= ?
+  AND (? IS NULL OR channel IN (SELECT value FROM json_each(?)))`;
+function dueParams(now: Date, channels?: readonly string[]): (string | null)[] {
+  const list = channels ? JSON.stringify(channels) : null;
+  return [iso(now), list, list];
+}
 
 /** The embedded state store: one SQLite file in WAL mode, or `:memory:`. */
 export class SqliteStateStore implements StateStore {
@@ -66,13 +75,34 @@ export class SqliteStateStore implements StateStore {
       .immediate();
   }
 
-  async pendingOutbox(now: Date, limit: number): Promise<OutboxRecord[]> {
+  async pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
     const rows = this.db
-      .prepare(
-        `SELECT * FROM guardrail_outbox WHERE status = 'pending' AND next_attempt_at <= ?
-         ORDER BY created_at, id LIMIT ?`,
-      )
-      .all(iso(now), limit) as OutboxRow[];
+      .prepare(`SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT ?`)
+      .all(...dueParams(now, channels), limit) as OutboxRow[];
+    return rows.map((row) => toOutboxRecord(row, decode));
+  }
+
+  async claimOutbox(
+    now: Date,
+    limit: number,
+    claimMs: number,
+    channels?: readonly string[],
+  ): Promise<OutboxRecord[]> {
+    const select = this.db.prepare(
+      `SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT ?`,
+    );
+    const claim = this.db.prepare(
+      "UPDATE guardrail_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+    );
+    const until = iso(new Date(now.getTime() + claimMs));
+    // IMMEDIATE takes the write lock before the select: another process claims only after this one committed.
+    const rows = this.db
+      .transaction(() => {
+        const due = select.all(...dueParams(now, channels), limit) as OutboxRow[];
+        for (const row of due) claim.run(until, row.id);
+        return due.map((row) => ({ ...row, next_attempt_at: until }));
+      })
+      .immediate();
     return rows.map((row) => toOutboxRecord(row, decode));
   }
 
@@ -85,22 +115,30 @@ export class SqliteStateStore implements StateStore {
     return row.n;
   }
 
-  async markSent(id: string, at: Date): Promise<void> {
-    this.db.prepare("UPDATE guardrail_outbox SET status = 'sent', sent_at = ? WHERE id = ?").run(iso(at), id);
+  async markSent(id: string, at: Date): Promise<boolean> {
+    return this.changed(
+      "UPDATE guardrail_outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",
+      iso(at),
+      id,
+    );
   }
 
-  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
-    this.db
-      .prepare(
-        'UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
-      )
-      .run(error, iso(nextAttemptAt), id);
+  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<boolean> {
+    return this.changed(
+      `UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+       WHERE id = ? AND status = 'pending'`,
+      withoutNul(error),
+      iso(nextAttemptAt),
+      id,
+    );
   }
 
-  async markDropped(id: string, error: string): Promise<void> {
-    this.db
-      .prepare("UPDATE guardrail_outbox SET status = 'dropped', last_error = ? WHERE id = ?")
-      .run(error, id);
+  async markDropped(id: string, error: string): Promise<boolean> {
+    return this.changed(
+      "UPDATE guardrail_outbox SET status = 'dropped', last_error = ? WHERE id = ? AND status = 'pending'",
+      withoutNul(error),
+      id,
+    );
   }
 
   async getWatermark(checkId: string, name: string): Promise<string | undefined> {
@@ -149,5 +187,9 @@ export class SqliteStateStore implements StateStore {
         return known;
       })
       .immediate();
+  }
+
+  private changed(sql: string, ...values: (string | number)[]): boolean {
+    return this.db.prepare(sql).run(...values).changes > 0;
   }
 }

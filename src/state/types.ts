@@ -65,7 +65,12 @@ export interface StateStore {
    * concurrent claims never return the same message. A crashed deliverer's messages come back when its
    * claims expire.
    */
-  claimOutbox(now: Date, limit: number, claimMs: number, channels?: readonly string[]): Promise<OutboxRecord[]>;
+  claimOutbox(
+    now: Date,
+    limit: number,
+    claimMs: number,
+    channels?: readonly string[],
+  ): Promise<OutboxRecord[]>;
   countPending(): Promise<number>;
   /**
    * The mark* updates change a message only while it is pending (a stale deliverer cannot flip a message that

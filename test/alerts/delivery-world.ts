@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { googleChatChannel } from '../../alerts/channels/google-chat';
 import { GoogleChatChannelConfig } from '../../alerts/channels/google-chat/schema';
 import { deliverOutbox, type DeliveryOptions } from '../../alerts/delivery';
-import { processResults, type PipelineConfig } from '../../alerts/pipeline';
-import type { Channel } from '../../alerts/types';
+import { processResults, toOutbox, type PipelineConfig } from '../../alerts/pipeline';
+import type { Channel, Notification } from '../../alerts/types';
 import type { Finding } from '../../src/core/types';
 import type { CheckRunResult } from '../../src/engine/runner';
 import { openStateStore } from '../../src/state/open-store';
@@ -77,4 +78,77 @@ export async function deliveryWorld(start = Date.parse('2026-11-20T00:00:00Z')) 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A one-item notification for `channel`, created at `at`. */
+export function note(id: string, channel: string, at: number): Notification {
+  return {
+    id,
+    channel,
+    checkId: `check-${id}`,
+    checkKind: 'row-count-consistency',
+    createdAt: new Date(at).toISOString(),
+    items: [
+      {
+        key: 'k',
+        status: 'new',
+        severity: 'warning',
+        title: 't',
+        firingSince: new Date(at).toISOString(),
+        lifecycle: 'condition',
+      },
+    ],
+  };
+}
+
+/** Enqueues one message per id for `channel`, created (and due) at `at`. */
+export async function enqueue(store: StateStore, channel: string, ids: string[], at: number): Promise<void> {
+  await store.commitAlerts(
+    [],
+    ids.map((id) => toOutbox(note(id, channel, at), new Date(at))),
+  );
+}
+
+export interface FakeChannel extends Channel {
+  /** Every send: message id and the clock's time when it started. */
+  attempts: { id: string; at: number }[];
+  /** Ids the channel acknowledged, in order. */
+  delivered: string[];
+}
+
+/** An in-process channel; `behave` may throw (a ChannelError) or wait, per message and attempt number. */
+export function fakeChannel(
+  name: string,
+  options: {
+    now?: () => number;
+    minIntervalMs?: number;
+    behave?: (id: string, attempt: number) => Promise<void> | void;
+  } = {},
+): FakeChannel {
+  const attempts: { id: string; at: number }[] = [];
+  const delivered: string[] = [];
+  return {
+    name,
+    type: 'fake',
+    pacingKey: `fake:${name}`,
+    minIntervalMs: options.minIntervalMs ?? 0,
+    preview: (n) => n.id,
+    attempts,
+    delivered,
+    async send(n) {
+      attempts.push({ id: n.id, at: (options.now ?? Date.now)() });
+      await options.behave?.(n.id, attempts.filter((a) => a.id === n.id).length);
+      delivered.push(n.id);
+    },
+  };
+}
+
+/** A pino logger whose lines (parsed) land in the returned array. */
+export function capturedLog(level = 'debug') {
+  const lines: { level: number; msg: string; [key: string]: unknown }[] = [];
+  const log = pino(
+    { level },
+    new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) }),
+  );
+  return { log, lines, errors: () => lines.filter((line) => line.level >= 50) };
 }

@@ -84,26 +84,42 @@ describe('guardrail CLI (built entry point)', () => {
     expect(unknown.stderr).toContain('unknown check id(s): nope');
   });
 
-  it('exits 3 when a check cannot run (timeout), reporting a check-error finding', () => {
+  it('exits 3 when a check cannot run (its connection cannot open), reporting a check-error finding', () => {
     const config = quickstartCopy({
       append: '',
-      edit: ['    kind: row-count-consistency', '    kind: row-count-consistency\n    timeout: 1ms'],
+      edit: ['data/target/orders.csv', 'data/target/no-such-file.csv'],
     });
 
     const result = cli(['run', '--config', config, '--format', 'json']);
 
     expect(result.status).toBe(3);
     const check = JSON.parse(result.stdout).checks[0];
-    expect([check.status, check.error, check.findings[0].key]).toEqual([
-      'error',
-      'timed out after 1ms',
-      'check-error',
+    expect([check.status, check.findings[0].key]).toEqual(['error', 'check-error']);
+    expect(check.error).toMatch(/^cannot open connection 'target' \(duckdb\): .*no-such-file\.csv/);
+  });
+
+  it('exits 2 for a missing config file, an unknown flag and a malformed --state', () => {
+    expect(cli(['validate', '--config', '/nonexistent/guardrail.yaml']).status).toBe(2);
+    expect(cli(['run', '--bogus']).status).toBe(2);
+    const badState = cli(['run', '--config', quickstartCopy(), '--state', 'bogus://x']);
+    expect([badState.status, badState.stderr]).toEqual([
+      2,
+      'guardrail: --state must be sqlite://PATH or postgres://USER@HOST/DB\n',
     ]);
   });
 
-  it('exits 2 for a missing config file and for an unknown flag', () => {
-    expect(cli(['validate', '--config', '/nonexistent/guardrail.yaml']).status).toBe(2);
-    expect(cli(['run', '--bogus']).status).toBe(2);
+  it('does not fail --fail-on-findings for a silenced finding', () => {
+    const config = quickstartCopy({
+      append:
+        '  silences:\n    - { match: { check: shop-consistency }, until: 2099-01-01, reason: known backfill }\n',
+    });
+
+    const result = cli(['run', '--config', config, '--fail-on-findings', '--format', 'json']);
+
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).checks[0].findings.map((f: { state: string }) => f.state)).toEqual([
+      'silenced',
+    ]);
   });
 
   it('validate prints a summary; checks lists kinds; schema is JSON Schema', () => {

@@ -185,6 +185,49 @@ const CASES: BadCase[] = [
     },
     expect: /teams\/a\.yaml:7:\d+ checks\[0\]\.tables\[0\]\.target \(check team-a\): table name must be/,
   },
+  {
+    name: 'timeout of zero',
+    files: { 'guardrail.yaml': replace('    source: src', '    timeout: 0s\n    source: src') },
+    expect:
+      /:8:\d+ checks\[0\]\.timeout \(check users-consistency\): '0s' is out of range: must be at least 1s and at most 24d 20h/,
+  },
+  {
+    name: 'timeout too long for a timer',
+    files: { 'guardrail.yaml': `${BASE_CONFIG}defaults: { timeout: 30d }\n` },
+    expect: /:17:\d+ defaults\.timeout: '30d' is out of range/,
+  },
+  {
+    name: 'alias flood (billion laughs)',
+    files: {
+      'guardrail.yaml': `${BASE_CONFIG}x: &a [1,1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`,
+    },
+    expect: /guardrail\.yaml:1:1: YAML: Excessive alias count/,
+  },
+  {
+    name: 'undefined alias',
+    files: { 'guardrail.yaml': `${BASE_CONFIG}x: *nope\n` },
+    expect: /guardrail\.yaml:\d+:\d+: YAML: .*nope/,
+  },
+  {
+    name: 'a folder as config',
+    files: { 'guardrail.yaml/x': '' },
+    expect: /guardrail\.yaml: cannot read the file \(EISDIR\)/,
+  },
+  {
+    name: 'unquoted ${} inside a flow mapping',
+    files: { 'guardrail.yaml': `${BASE_CONFIG}gcp: { apiEndpoint: \${BQ:-} }\n` },
+    expect: /guardrail\.yaml:17:\d+: YAML: .*quote values that use \$\{\.\.\.\}/,
+  },
+  {
+    name: 'infinite number',
+    files: { 'guardrail.yaml': replace('    tables:', '    tolerance: { rows: 1e400 }\n    tables:') },
+    expect: /checks\[0\]\.tolerance\.rows .*expected a finite number, got Infinity/,
+  },
+  {
+    name: 'bad state url',
+    files: { 'guardrail.yaml': replace('"sqlite://state.db"', '"bogus://x"') },
+    expect: /:1:\d+ state\.url: state url must be sqlite:\/\/PATH or postgres:\/\/USER@HOST\/DB/,
+  },
 ];
 
 describe('bad config', () => {

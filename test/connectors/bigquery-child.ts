@@ -3,10 +3,21 @@
 import { provider } from '../checks/row-count-consistency/context';
 import type { CountRequest } from '../../src/connectors/types';
 import { startBigQuery } from '../servers/bigquery/server';
-import type { FakeTables } from '../servers/bigquery/tables';
+import type { ColumnType, FakeTables } from '../servers/bigquery/tables';
+
+type Rows = Array<Record<string, string>>;
 
 export interface BigQueryScenario {
-  tables: Record<string, { rows: Array<Record<string, string>>; bytes: number; type?: 'TABLE' | 'VIEW' }>;
+  tables: Record<
+    string,
+    {
+      rows: Rows;
+      bytes: number;
+      type?: 'TABLE' | 'VIEW';
+      columnTypes?: Record<string, ColumnType>;
+      streaming?: { rows: Rows; estimatedRows: number };
+    }
+  >;
   connection: Record<string, unknown>;
   requests: CountRequest[];
   pageSize?: number;
@@ -16,10 +27,14 @@ async function main(): Promise<void> {
   process.env.METADATA_SERVER_DETECTION = 'none';
   const scenario = JSON.parse(process.argv[2] as string) as BigQueryScenario;
   const tables: FakeTables = {};
+  const dates = (rows: Rows) =>
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, new Date(v)])));
   for (const [name, t] of Object.entries(scenario.tables)) {
+    const { streaming, ...rest } = t;
     tables[name] = {
-      ...t,
-      rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, new Date(v)]))),
+      ...rest,
+      rows: dates(t.rows),
+      ...(streaming ? { streaming: { ...streaming, rows: dates(streaming.rows) } } : {}),
     };
   }
   const server = await startBigQuery(tables, { pageSize: scenario.pageSize });

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { bigQueryDialect } from '../../src/connectors/bigquery';
 import type { CountRequest, CountResult } from '../../src/connectors/types';
 import type { BigQueryScenario } from './bigquery-child';
 import { NOW, request, WINDOW } from './sql-connector-suite';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
 /** BigQuery bills at least 10 MiB per table a query references. */
 const MIN = 10 * 1024 * 1024;
@@ -16,6 +18,22 @@ const TABLES: BigQueryScenario['tables'] = {
   'raw.events': { rows: [40, 30].map((m) => ({ updated_at: ago(m).toISOString() })), bytes: 2 * GiB },
   'raw.empty': { rows: [], bytes: 0 },
   'raw.users_view': { rows: [], bytes: 0, type: 'VIEW' },
+  // Landed from MySQL DATETIME columns: BigQuery DATETIME, compared as UTC wall-clock time.
+  'raw.orders': {
+    rows: [90, 40, 20, 5].map((m) => ({ updated_at: ago(m).toISOString() })),
+    bytes: 4_000,
+    columnTypes: { updated_at: 'DATETIME' },
+  },
+  'raw.days': {
+    rows: [3 * 24 * 60, 24 * 60].map((m) => ({ day: ago(m).toISOString().slice(0, 10) })),
+    bytes: 4_000,
+    columnTypes: { day: 'DATE' },
+  },
+  'raw.streamed': {
+    rows: [90, 40].map((m) => ({ updated_at: ago(m).toISOString() })),
+    bytes: 4_000,
+    streaming: { rows: [3, 2, 1].map((m) => ({ updated_at: ago(m).toISOString() })), estimatedRows: 3 },
+  },
 };
 
 interface Outcome {
@@ -101,6 +119,51 @@ describe('bigquery connector', () => {
     expect(calls.filter((c) => c.includes('maximumBytesBilled='))).toEqual([
       'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=10489760', // 4,000 + 10 MiB
     ]);
+  });
+
+  it('counts windows and the latest row on DATETIME columns as on TIMESTAMP ones (as UTC)', async () => {
+    const { results } = await scenario({ maxConnections: 1 }, [
+      request('ts', 'raw.users', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
+      request('dt', 'raw.orders', { window: WINDOW, maxTimestampColumn: 'updated_at' }),
+    ]);
+
+    expect(results).toEqual([
+      { id: 'ts', rows: 2, maxTimestamp: ago(5) },
+      { id: 'dt', rows: 2, maxTimestamp: ago(5) },
+    ]);
+  });
+
+  it('writes window bounds that BigQuery coerces to the column type, and reads the latest DATE as a timestamp', async () => {
+    const midnight = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), NOW.getUTCDate()));
+    const days = { column: 'day', from: new Date(midnight.getTime() - 2 * DAY), to: midnight };
+    const { results } = await scenario({ maxConnections: 1 }, [
+      request('date', 'raw.days', { window: days, maxTimestampColumn: 'day' }),
+    ]);
+
+    expect(results).toEqual([
+      {
+        id: 'date',
+        rows: 1,
+        maxTimestamp: new Date(`${ago(24 * 60).toISOString().slice(0, 10)}T00:00:00Z`),
+      },
+    ]);
+    expect(bigQueryDialect.timestamp(new Date('2026-11-20T10:15:00Z'))).toBe("'2026-11-20 10:15:00.000'");
+    expect(bigQueryDialect.timestamp(new Date('2026-11-20T00:00:00Z'))).toBe("'2026-11-20'");
+  });
+
+  it('adds the streaming buffer to a whole-table count from metadata and says that the sum is an estimate', async () => {
+    const { results, stats } = await scenario({}, [request('s', 'raw.streamed'), request('u', 'raw.users')]);
+
+    expect(results).toEqual([
+      {
+        id: 's',
+        rows: 5,
+        estimate:
+          "estimate: 2 rows stored plus about 3 in the streaming buffer (BigQuery's estimate of the buffer)",
+      },
+      { id: 'u', rows: 4 },
+    ]);
+    expect(stats.bytesBilled).toBe(0);
   });
 
   it('tells a missing column from a missing table, and a view has no row count in its metadata', async () => {

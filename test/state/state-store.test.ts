@@ -6,7 +6,8 @@ import { LATEST_SCHEMA_VERSION } from '../../src/state/migrations';
 import { openStateStore } from '../../src/state/open-store';
 import type { OutboxRecord, StateStore } from '../../src/state/types';
 import { freshPgDatabase } from '../harness/databases';
-import { alert, message } from './records';
+import { outboxRows } from './outbox-rows';
+import { alert, finding, message } from './records';
 import { schemaVersions } from './schema-versions';
 
 const tempDirs: string[] = [];
@@ -102,6 +103,118 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     expect(await store.pendingOutbox(new Date('2025-01-01T00:01:59Z'), 10)).toEqual([]);
     expect(await store.pendingOutbox(new Date('2025-01-01T00:02:00Z'), 10)).toEqual([
       message('retry', at, { attempts: 2, lastError: 'HTTP 429', nextAttemptAt: '2025-01-01T00:02:00.000Z' }),
+    ]);
+  });
+
+  it('changes a message only while it is pending, so a deliverer with a stale batch cannot flip it', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    await store.commitAlerts([], [message('sent', at), message('dropped', at)]);
+    expect(await store.markSent('sent', new Date('2025-01-01T00:00:05Z'))).toBe(true);
+    expect(await store.markDropped('dropped', 'older than alerts.maxDeliveryAge')).toBe(true);
+
+    const stale = [
+      await store.markSent('sent', new Date('2025-01-01T00:09:00Z')),
+      await store.markFailed('sent', 'HTTP 503', new Date('2025-01-01T00:10:00Z')),
+      await store.markDropped('sent', 'HTTP 400'),
+      await store.markSent('dropped', new Date('2025-01-01T00:09:00Z')),
+      await store.markFailed('dropped', 'HTTP 503', new Date('2025-01-01T00:10:00Z')),
+    ];
+
+    expect(stale).toEqual([false, false, false, false, false]);
+    expect(await outboxRows(url)).toEqual([
+      {
+        id: 'dropped',
+        status: 'dropped',
+        attempts: 0,
+        next_attempt_at: at,
+        last_error: 'older than alerts.maxDeliveryAge',
+        sent_at: null,
+      },
+      {
+        id: 'sent',
+        status: 'sent',
+        attempts: 0,
+        next_attempt_at: at,
+        last_error: null,
+        sent_at: '2025-01-01T00:00:05.000Z',
+      },
+    ]);
+  });
+
+  it('claims due messages oldest first, of the given channels only, and hides them until the claim expires', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const later = '2025-01-01T00:00:01.000Z';
+    await store.commitAlerts(
+      [],
+      [
+        message('c', later),
+        message('a', at),
+        message('b', at, { channel: 'ops' }),
+        message('not-due', at, { nextAttemptAt: '2025-01-01T00:10:00.000Z' }),
+      ],
+    );
+    const until = '2025-01-01T00:00:35.000Z';
+
+    const claimed = await store.claimOutbox(new Date('2025-01-01T00:00:05Z'), 10, 30_000, ['chat']);
+
+    expect(claimed).toEqual([
+      message('a', at, { nextAttemptAt: until }),
+      message('c', later, { nextAttemptAt: until }),
+    ]);
+    const justBefore = new Date('2025-01-01T00:00:34.999Z');
+    expect(await store.claimOutbox(justBefore, 10, 30_000, ['chat'])).toEqual([]);
+    expect((await store.pendingOutbox(justBefore, 10)).map((r) => r.id)).toEqual(['b']);
+    expect(await store.claimOutbox(justBefore, 10, 30_000, [])).toEqual([]);
+    // The claim expired (the deliverer crashed): the message is due again, for anyone.
+    const again = await store.claimOutbox(new Date(until), 2, 30_000);
+    expect(again.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(await store.countPending()).toBe(4); // a claim changes when a message is due, nothing else
+  });
+
+  it('never gives one message to two concurrent claims, from two connections', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const ids = Array.from({ length: 30 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+    await store.commitAlerts(
+      [],
+      ids.map((id) => message(id, at)),
+    );
+    const other = await openStateStore(url, '/');
+    const now = new Date('2025-01-01T00:00:01Z');
+    const claimed: string[] = [];
+    try {
+      for (let round = 0; round < 20 && claimed.length < ids.length; round++) {
+        const batches = await Promise.all(
+          [store, other, store, other, store, other].map((each) => each.claimOutbox(now, 3, 60_000)),
+        );
+        claimed.push(...batches.flat().map((record) => record.id));
+      }
+    } finally {
+      await other.close();
+    }
+
+    expect([...claimed].sort()).toEqual(ids);
+    expect(await store.claimOutbox(now, 100, 60_000)).toEqual([]);
+  });
+
+  it('commits strings holding NUL characters (PostgreSQL text and jsonb reject them), stored without them', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const dirty = { ...finding, title: 'vol-1\u0000 unattached', labels: { 'te\u0000am': 'da\u0000ta' } };
+    const payload = { text: 'x\u0000y', lines: ['\u0000', 'z'], nested: { 'k\u0000': ['\u0000\u0000v'] } };
+
+    await store.commitAlerts([alert({ finding: dirty })], [message('m1', at, { payload })]);
+    await store.markFailed('m1', 'bad\u0000byte', new Date(at));
+
+    expect((await store.alertStates('idle'))[0]?.finding).toEqual({
+      ...finding,
+      title: 'vol-1 unattached',
+      labels: { team: 'data' },
+    });
+    expect(await store.pendingOutbox(new Date(at), 10)).toEqual([
+      message('m1', at, {
+        payload: { text: 'xy', lines: ['', 'z'], nested: { k: ['v'] } },
+        attempts: 1,
+        lastError: 'badbyte',
+      }),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../../src/config/fields';
+import { timeout } from '../../../src/config/fields';
 import { MAX_THREAD_KEY_CHARS } from './limits';
 
 /** Placeholders a `threadKey` template may use. */
@@ -47,7 +47,7 @@ export const GoogleChatChannelConfig = z.strictObject({
    * Per-request timeout.
    * @default '10s'
    */
-  timeout: duration().optional(),
+  timeout: timeout().optional(),
 });
 export type GoogleChatChannelConfig = z.infer<typeof GoogleChatChannelConfig>;
 

@@ -68,6 +68,6 @@ describe('planning the table pairs', () => {
       ],
     });
 
-    expect(() => planPairs(config, config.tables, now)).toThrow("tables[1]: 's.t' is listed twice");
+    expect(() => planPairs(config, config.tables, now)).toThrow("tables[0] and tables[1] both compare 's.t'");
   });
 });

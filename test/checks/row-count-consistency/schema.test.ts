@@ -60,9 +60,56 @@ describe('row-count-consistency config', () => {
       { freshness: { maxLag: '5m' }, tables: [{ source: 'a.b', target: 'c.d' }] },
       'freshness.column',
     ],
+    [
+      'a window of 0s',
+      { window: { column: 'a', size: '0s' }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'window.size',
+    ],
+    [
+      'a window shorter than a minute',
+      { window: { column: 'a', size: '30s' }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'window.size',
+    ],
+    [
+      'a table window of 0s',
+      { tables: [{ source: 'a.b', target: 'c.d', window: { column: 'a', size: '0m' } }] },
+      'tables.0.window.size',
+    ],
+    [
+      'a freshness maxLag of 0s',
+      { freshness: { column: 'a', maxLag: '0s' }, tables: [{ source: 'a.b', target: 'c.d' }] },
+      'freshness.maxLag',
+    ],
   ])('rejects %s', (_what, extra, path) => {
     const result = RowCountConsistencyConfig.safeParse({ ...base, ...extra });
 
     expect(result.error?.issues.map((i) => i.path.join('.'))).toContain(path);
+  });
+
+  it('says why a window must be at least a minute and maxLag more than 0', () => {
+    const result = RowCountConsistencyConfig.safeParse({
+      ...base,
+      window: { column: 'a', size: '0s' },
+      freshness: { maxLag: '0s' },
+      tables: [{ source: 'a.b', target: 'c.d' }],
+    });
+
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [
+        'window.size',
+        'window size must be at least 1m: windows are whole minutes, and an empty window never drifts',
+      ],
+      ['freshness.maxLag', 'freshness.maxLag must be more than 0s (a replica is never exactly on time); e.g. 10m'],
+    ]);
+  });
+
+  it('accepts a one-minute window', () => {
+    const result = RowCountConsistencyConfig.safeParse({
+      ...base,
+      window: { column: 'a', size: '1m' },
+      tables: [{ source: 'a.b', target: 'c.d' }],
+    });
+
+    expect(result.error).toBeUndefined();
   });
 });

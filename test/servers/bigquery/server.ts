@@ -63,6 +63,15 @@ export async function startBigQuery(
         tableReference: { projectId: project, datasetId: dataset, tableId: table },
         type: t.type ?? 'TABLE',
         ...(t.type === 'VIEW' ? {} : { numRows: String(t.rows.length), numBytes: String(t.bytes) }),
+        ...(t.streaming
+          ? {
+              streamingBuffer: {
+                estimatedRows: String(t.streaming.estimatedRows),
+                estimatedBytes: '1024',
+                oldestEntryTime: String(Date.now() - 60_000),
+              },
+            }
+          : {}),
       });
     }
     m = /^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(path);

@@ -1,0 +1,40 @@
+import type { StateStore } from '../src/state/types';
+
+/** A channel whose oldest pending message has failed this many attempts is reported as failing. */
+export const FAILING_ATTEMPTS = 5;
+
+/** A channel that keeps failing with retryable errors (a DNS typo, an outage): never broken, never delivering. */
+export interface FailingChannel {
+  /** Failed attempts of its oldest pending message. */
+  attempts: number;
+  /** ISO creation time of that message: the channel has delivered nothing older since then. */
+  since: string;
+  /** Its last (redacted) error. */
+  error: string;
+}
+
+/** Later than any message's next attempt: "pending, whenever due". */
+const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
+
+/**
+ * The channels among `names` whose oldest pending message has failed at least FAILING_ATTEMPTS times, read
+ * from the store. Channels in `skip` (already reported as broken) are left out.
+ */
+export async function failingChannels(
+  store: StateStore,
+  names: Iterable<string>,
+  skip: ReadonlyMap<string, unknown>,
+): Promise<Map<string, FailingChannel>> {
+  const failing = new Map<string, FailingChannel>();
+  for (const name of names) {
+    if (skip.has(name)) continue;
+    const [oldest] = await store.pendingOutbox(ANY_TIME, 1, [name]);
+    if (!oldest || oldest.attempts < FAILING_ATTEMPTS) continue;
+    failing.set(name, {
+      attempts: oldest.attempts,
+      since: oldest.createdAt,
+      error: oldest.lastError ?? 'unknown error',
+    });
+  }
+  return failing;
+}

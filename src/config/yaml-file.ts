@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { ConfigIssue } from './errors';
+import { interpolate } from './interpolate';
+
+/** Aliases expand on conversion; bounded so that a "billion laughs" file is an error, not a hang. */
+const MAX_ALIAS_COUNT = 100;
+
+export interface YamlFile {
+  path: string;
+  /** Path as shown in messages. */
+  display: string;
+  doc: Document;
+  lines: LineCounter;
+  /** The file as plain data (after `${VAR}` interpolation); undefined when it has errors. */
+  data?: unknown;
+  issues: ConfigIssue[];
+}
+
+/** Reads, parses and interpolates one YAML file; every problem becomes a located issue, never a throw. */
+export function readYamlFile(path: string, display: string, env: NodeJS.ProcessEnv): YamlFile {
+  const lines = new LineCounter();
+  const issue = (offset: number | undefined, message: string): ConfigIssue => {
+    const pos = offset === undefined ? undefined : lines.linePos(offset);
+    return { file: display, ...(pos ? { line: pos.line, col: pos.col } : {}), path: '', message };
+  };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const doc = parseDocument('');
+    return {
+      path,
+      display,
+      doc,
+      lines,
+      issues: [issue(undefined, `cannot read the file (${code ?? 'error'})`)],
+    };
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const file: YamlFile = { path, display, doc, lines, issues: [] };
+  for (const error of doc.errors) {
+    const message = error.message.split('\n')[0] ?? 'invalid YAML';
+    file.issues.push(issue(error.pos[0], `YAML: ${message}${flowHint(text, error.pos[0])}`));
+  }
+  if (file.issues.length) return file;
+  for (const miss of interpolate(doc, env)) {
+    const message = `environment variable ${miss.name} is not set (set it, or give a default: \${${miss.name}:-value})`;
+    file.issues.push(issue(miss.node.range?.[0], message));
+  }
+  try {
+    file.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    file.issues.push(issue(0, `YAML: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  return file;
+}
+
+/** `{ url: ${VAR} }` is not YAML (braces inside a flow mapping); say how to write it. */
+function flowHint(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  return /[{[].*\$\{/.test(line)
+    ? ' (inside { } or [ ], quote values that use ${...}: "${VAR:-default}")'
+    : '';
+}

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load';
+import { BASE_CONFIG, writeConfigDir } from './config-files';
+
+describe('${VAR} interpolation', () => {
+  it('keeps values strings where strings are expected (no lost leading zero), and converts number and boolean fields', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': `${BASE_CONFIG}server:
+  port: \${PORT}
+aws:
+  regions: [us-east-1]
+  accounts:
+    - id: \${ACCOUNT}
+      roleArn: "arn:aws:iam::\${ACCOUNT}:role/guardrail"
+`.replace('    tables:', '    enabled: ${ENABLED}\n    tables:'),
+    });
+
+    const config = loadConfig(join(dir, 'guardrail.yaml'), {
+      PORT: '9999',
+      ACCOUNT: '012345678901',
+      ENABLED: 'false',
+    });
+
+    expect(config.server.port).toBe(9999);
+    expect(config.aws?.accounts?.[0]).toEqual({
+      id: '012345678901',
+      roleArn: 'arn:aws:iam::012345678901:role/guardrail',
+    });
+    expect(config.checks[0]!.enabled).toBe(false);
+  });
+
+  it('uses the default after :- when the variable is unset or empty, and $$ for a literal $', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': BASE_CONFIG.replace(
+        '"sqlite://state.db"',
+        '"sqlite://${STATE_FILE:-default.db}"',
+      ).replace(
+        'source: main.users, target: main.users',
+        // A function, so that String.replace does not read the $$ itself.
+        () => 'source: main.users, target: main.users, where: "note <> \'$${X}\'"',
+      ),
+    });
+
+    const config = loadConfig(join(dir, 'guardrail.yaml'), { STATE_FILE: '' });
+
+    expect(config.state.url).toBe('sqlite://default.db');
+    expect((config.checks[0]!.tables as { where?: string }[])[0]!.where).toBe("note <> '${X}'");
+  });
+
+  it('still rejects a number field whose variable is not a number, at its location', () => {
+    const dir = writeConfigDir({ 'guardrail.yaml': `${BASE_CONFIG}server:\n  port: \${PORT}\n` });
+
+    expect(() => loadConfig(join(dir, 'guardrail.yaml'), { PORT: 'http' })).toThrow(
+      /guardrail\.yaml:18:9 server\.port: expected number, got string/,
+    );
+  });
+});

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { CountResult } from '../../src/connectors/types';
+import { provider } from '../checks/row-count-consistency/context';
+import type { DuckDbTzScenario } from './duckdb-tz-child';
+import { request } from './sql-connector-suite';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'guardrail-duckdb-files-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function seedFile(path: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(sql);
+  conn.closeSync();
+  instance.closeSync();
+}
+
+async function sha256(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+describe('duckdb connector and the host time zone', () => {
+  it('compares windows on TIMESTAMPTZ columns in UTC, even when the host runs in Asia/Seoul', async () => {
+    const path = join(dir, 'events.duckdb');
+    // Window [10:00, 11:00) UTC holds two rows; read as Seoul time (01:00–02:00 UTC) it would hold the third.
+    await seedFile(
+      path,
+      `CREATE TABLE ev (ts TIMESTAMPTZ);
+       INSERT INTO ev VALUES ('2026-11-20 10:15:00+00'), ('2026-11-20 10:45:00+00'), ('2026-11-20 01:30:00+00')`,
+    );
+    const window = {
+      column: 'ts',
+      from: new Date('2026-11-20T10:00:00Z'),
+      to: new Date('2026-11-20T11:00:00Z'),
+    };
+    const scenario: DuckDbTzScenario = {
+      path,
+      requests: [request('w', 'main.ev', { window, maxTimestampColumn: 'ts' })],
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        join(__dirname, '../../bench/register.js'),
+        join(__dirname, 'duckdb-tz-child.ts'),
+        JSON.stringify(scenario),
+      ],
+      { timeout: 30_000, env: { ...process.env, TZ: 'Asia/Seoul' } },
+    );
+    const { results, hostZone } = JSON.parse(stdout) as { results: CountResult[]; hostZone: string };
+
+    expect(hostZone).toBe('Asia/Seoul');
+    expect(results).toEqual([{ id: 'w', rows: 2, maxTimestamp: '2026-11-20T10:45:00.000Z' }]);
+  });
+});
+
+describe('duckdb connector with a database file and views', () => {
+  it('leaves the file untouched: views live in memory, tables of the file resolve as configured', async () => {
+    const path = join(dir, 'warehouse.duckdb');
+    await seedFile(
+      path,
+      `CREATE SCHEMA shop; CREATE TABLE shop.orders (id INT); INSERT INTO shop.orders VALUES (1), (2);
+       CREATE TABLE users (id INT); INSERT INTO users VALUES (1), (2), (3);
+       CREATE SCHEMA sales; CREATE TABLE sales.refunds (id INT); INSERT INTO sales.refunds VALUES (1)`,
+    );
+    await writeFile(join(dir, 'landed.csv'), 'id\n1\n2\n3\n4\n');
+    const before = await sha256(path);
+    const connections = provider(
+      {
+        db: {
+          type: 'duckdb',
+          path: 'warehouse.duckdb',
+          // `shop.landed` shares a schema with the file's `shop.orders`; `raw` exists only in memory.
+          views: { 'shop.landed': 'landed.csv', 'raw.landed': 'landed.csv', landed: 'landed.csv' },
+        },
+      },
+      dir,
+    );
+    const connector = await connections.get('db');
+
+    const results = await connector.count(
+      [
+        request('orders', 'shop.orders'),
+        request('users', 'users'),
+        request('main-users', 'main.users'),
+        request('catalog', 'warehouse.sales.refunds'),
+        request('refunds', 'sales.refunds'),
+        request('shop-view', 'shop.landed'),
+        request('raw-view', 'raw.landed'),
+        request('view', 'landed'),
+      ],
+      { signal: new AbortController().signal },
+    );
+    await connections.closeAll();
+
+    expect(results.map((r) => [r.id, r.rows ?? r.error?.message])).toEqual([
+      ['orders', 2],
+      ['users', 3],
+      ['main-users', 3],
+      ['catalog', 1],
+      ['refunds', 1],
+      ['shop-view', 4],
+      ['raw-view', 4],
+      ['view', 4],
+    ]);
+    expect(await sha256(path)).toBe(before);
+    const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const conn = await instance.connect();
+    const views = await conn.runAndReadAll('SELECT view_name FROM duckdb_views() WHERE NOT internal');
+    const schemas = await conn.runAndReadAll(
+      "SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'warehouse' ORDER BY 1",
+    );
+    conn.closeSync();
+    instance.closeSync();
+    expect(views.getRowObjectsJS()).toEqual([]);
+    expect(schemas.getRowObjectsJS().map((r) => r.schema_name)).toEqual(['main', 'sales', 'shop']);
+  });
+});
