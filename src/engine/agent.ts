@@ -13,7 +13,7 @@ import { openStateStore } from '../state/open-store';
 import type { StateStore } from '../state/types';
 import { Metrics } from './metrics';
 import type { RunReport } from './report';
-import { runChecks } from './runner';
+import { runChecks, type CheckRunResult } from './runner';
 import { agentHealthResult } from './agent-health';
 import { progressPrinter } from './progress';
 import { UsageError } from '../core/errors';
@@ -47,6 +47,7 @@ export class Agent {
   private readonly channels = new Map<string, Channel>();
   private readonly aws: AwsProvider;
   private bytesBilledSeen = 0;
+  private alerting: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly config: GuardrailConfig,
@@ -86,6 +87,33 @@ export class Agent {
     for (const r of results) this.metrics.recordRun(r);
     await this.countBytesBilled();
 
+    // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
+    // read the same alert states and deliver the same outbox rows side by side.
+    const { pipeline, notifications } = await this.exclusive(() => this.alert(results, store, started, run));
+    return {
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...(run.dryRun ? { dryRun: true } : {}),
+      checks: results.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        durationMs: r.durationMs,
+        ...(r.error ? { error: r.error } : {}),
+        findings: pipeline.findings.get(r.id) ?? [],
+      })),
+      notifications: {
+        sent: notifications.sent,
+        failed: notifications.failed,
+        pending: notifications.pending,
+        suppressed: notifications.suppressed,
+        ...(notifications.dropped ? { dropped: notifications.dropped } : {}),
+      },
+    };
+  }
+
+  /** Findings → lifecycle → outbox → delivery, then the agent's own health (broken channels). */
+  private async alert(results: CheckRunResult[], store: StateStore, started: Date, run: RunOptions) {
     const pipeline = await processResults(results, this.config.alerts, store, started, !!run.dryRun);
     let notifications = { sent: 0, failed: 0, pending: 0, suppressed: pipeline.suppressed, dropped: 0 };
     if (run.dryRun) {
@@ -119,26 +147,13 @@ export class Agent {
         dropped: delivered.dropped + (again?.dropped ?? 0),
       };
     }
-    return {
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      ...(run.dryRun ? { dryRun: true } : {}),
-      checks: results.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        status: r.status,
-        durationMs: r.durationMs,
-        ...(r.error ? { error: r.error } : {}),
-        findings: pipeline.findings.get(r.id) ?? [],
-      })),
-      notifications: {
-        sent: notifications.sent,
-        failed: notifications.failed,
-        pending: notifications.pending,
-        suppressed: notifications.suppressed,
-        ...(notifications.dropped ? { dropped: notifications.dropped } : {}),
-      },
-    };
+    return { pipeline, notifications };
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.alerting.then(work, work);
+    this.alerting = next.catch(() => undefined);
+    return next;
   }
 
   /** Connectors count bytes billed since they opened; the counter gets what is new since the last reading. */

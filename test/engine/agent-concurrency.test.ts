@@ -1,0 +1,57 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load';
+import { Agent } from '../../src/engine/agent';
+import type { StateStore } from '../../src/state/types';
+
+const QUICKSTART = join(__dirname, '../../examples/quickstart');
+
+/** The quickstart with a second copy of its check, as `serve` would run both on the same tick. */
+function twoChecks(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-concurrency-'));
+  cpSync(QUICKSTART, dir, { recursive: true, filter: (src) => !src.includes('.guardrail') });
+  const file = join(dir, 'guardrail.yaml');
+  const text = readFileSync(file, 'utf8');
+  const check = text.slice(text.indexOf('  - id: shop-consistency'), text.indexOf('\nalerts:'));
+  writeFileSync(
+    file,
+    text.replace('\nalerts:', `\n${check.replace('shop-consistency', 'shop-copy')}\nalerts:`),
+  );
+  return file;
+}
+
+describe('one agent, concurrent runs (serve)', () => {
+  it('announces a finding once when the same check runs twice at once (a cron tick and a manual run)', async () => {
+    const printed: string[] = [];
+    const agent = new Agent(loadConfig(twoChecks(), {}), {
+      log: pino({ level: 'silent' }),
+      out: (t) => printed.push(t),
+    });
+    await agent.open();
+    // Make both runs read the check's alert states together if they can: each waits (up to 500 ms) for the other.
+    const store = (agent as unknown as { store: StateStore }).store;
+    const read = store.alertStates.bind(store);
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothThere = new Promise<void>((resolve) => (release = resolve));
+    store.alertStates = async (checkId) => {
+      if (checkId === 'shop-consistency' && ++arrived === 2) release();
+      await Promise.race([bothThere, new Promise((r) => setTimeout(r, 500))]);
+      return read(checkId);
+    };
+
+    const reports = await Promise.all([
+      agent.runOnce({ checkIds: ['shop-consistency'] }),
+      agent.runOnce({ checkIds: ['shop-consistency'] }),
+    ]);
+    await agent.close();
+
+    expect(printed).toHaveLength(1);
+    expect(reports.flatMap((r) => r.checks[0]!.findings.map((f) => f.state)).sort()).toEqual([
+      'firing',
+      'new',
+    ]);
+  });
+});
