@@ -13,8 +13,8 @@ export const idleEbsVolumes = defineCheck({
   permissions: ['ec2:DescribeVolumes'],
   example: { minIdleDays: 7 },
   async run(ctx, config) {
-    const { scans, errors } = await scanTargets(ctx, async (target, client) => {
-      const volumes = await listIdleVolumes(client, ctx.signal);
+    const { scans, errors } = await scanTargets(ctx, async (target, client, signal) => {
+      const volumes = await listIdleVolumes(client, signal);
       // Scoped per account/region: a region that fails this run keeps its first-seen times.
       const firstSeen = await ctx.state.observe(
         `${target.accountId}/${target.region}`,

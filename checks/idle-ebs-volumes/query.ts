@@ -1,4 +1,5 @@
 import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
+import { PageTokens } from '../../src/aws/pages';
 import { isIgnored, tagMap } from '../../src/aws/tags';
 
 /** DescribeVolumes' largest page. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVolumes.html */
@@ -21,6 +22,7 @@ export async function listIdleVolumes(client: AwsClientConfig, signal: AbortSign
   const ec2 = withoutSdkLogging(new EC2Client(client));
   const volumes: IdleVolume[] = [];
   try {
+    const tokens = new PageTokens('ec2:DescribeVolumes');
     let nextToken: string | undefined;
     do {
       const page = await ec2.send(
@@ -44,7 +46,7 @@ export async function listIdleVolumes(client: AwsClientConfig, signal: AbortSign
           tags: tagMap(v.Tags),
         });
       }
-      nextToken = page.NextToken || undefined;
+      nextToken = tokens.next(page.NextToken);
     } while (nextToken);
   } finally {
     ec2.destroy();

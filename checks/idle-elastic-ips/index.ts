@@ -12,8 +12,8 @@ export const idleElasticIps = defineCheck({
   permissions: ['ec2:DescribeAddresses'],
   example: { severity: 'warning' },
   async run(ctx, config) {
-    const { scans, errors } = await scanTargets(ctx, (_target, client) =>
-      listIdleAddresses(client, ctx.signal),
+    const { scans, errors } = await scanTargets(ctx, (_target, client, signal) =>
+      listIdleAddresses(client, signal),
     );
     const findings = [
       ...errors,

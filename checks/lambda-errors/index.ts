@@ -20,9 +20,9 @@ export const lambdaErrors = defineCheck({
     const window = { start: new Date(end.getTime() - config.window), end };
     const keep = nameFilter(config.include, config.exclude);
 
-    const { scans, errors } = await scanTargets(ctx, async (target, client) => {
-      const functions = await listFunctions(client, ctx.signal, keep);
-      const stats = await functionStats(client, ctx.signal, functions, window);
+    const { scans, errors } = await scanTargets(ctx, async (target, client, signal) => {
+      const functions = await listFunctions(client, signal, keep);
+      const stats = await functionStats(client, signal, functions, window);
       const rows = functions.map((fn, i) => ({
         fn,
         stats: stats[i]!,
@@ -31,7 +31,7 @@ export const lambdaErrors = defineCheck({
       const flagged = rows.filter((r) => r.problems.length > 0);
       const tags = await functionTags(
         client,
-        ctx.signal,
+        signal,
         flagged.map((r) => r.fn.arn),
       );
       const findings: Finding[] = flagged

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
+import { PageTokens } from '../../src/aws/pages';
 
 /** ListFunctions' largest page. @see https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html */
 export const LIST_FUNCTIONS_PAGE_SIZE = 50;
@@ -25,6 +26,7 @@ export async function listFunctions(
   const lambda = withoutSdkLogging(new LambdaClient(client));
   const functions: LambdaFunction[] = [];
   try {
+    const markers = new PageTokens('lambda:ListFunctions');
     let marker: string | undefined;
     do {
       const page = await lambda.send(
@@ -38,7 +40,7 @@ export async function listFunctions(
         // Lambda's default timeout is 3 s when the field is absent.
         functions.push({ name: f.FunctionName, arn: f.FunctionArn, timeoutMs: (f.Timeout ?? 3) * 1000 });
       }
-      marker = page.NextMarker || undefined;
+      marker = markers.next(page.NextMarker);
     } while (marker);
   } finally {
     lambda.destroy();

@@ -1,4 +1,5 @@
 import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
+import { PageTokens } from '../../src/aws/pages';
 import type { LambdaFunction } from './list';
 
 /** GetMetricData accepts at most 500 queries per call. @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html */
@@ -56,6 +57,7 @@ export async function functionStats(
   try {
     for (let offset = 0; offset < queries.length; offset += MAX_QUERIES_PER_CALL) {
       const batch = queries.slice(offset, offset + MAX_QUERIES_PER_CALL);
+      const tokens = new PageTokens('cloudwatch:GetMetricData');
       let nextToken: string | undefined;
       do {
         const out = await cloudwatch.send(
@@ -72,7 +74,7 @@ export async function functionStats(
           const s = stats[Number(index)];
           if (s) add(s, id as MetricId, r.Values ?? []);
         }
-        nextToken = out.NextToken || undefined;
+        nextToken = tokens.next(out.NextToken);
       } while (nextToken);
     }
   } finally {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeout } from '../config/fields';
 
 /** @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */
 const ACCOUNT_ID = /^\d{12}$/;
@@ -10,6 +11,12 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
  * @see https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
  */
 export const DEFAULT_MAX_CONCURRENCY = 20;
+
+/**
+ * Default time one account × region may take within a check. A region that hangs past it becomes a
+ * `region-error` finding, and the other regions are still reported (instead of the whole check timing out).
+ */
+export const DEFAULT_TARGET_TIMEOUT_MS = 2 * 60_000;
 
 export const AwsAccount = z.strictObject({
   /** The 12-digit account id; labels findings and measurements. */
@@ -42,6 +49,8 @@ export const AwsConfig = z.strictObject({
   accounts: z.array(AwsAccount).min(1).optional(),
   /** Account × region targets scanned at once by one check. @default 20 */
   maxConcurrency: z.int().min(1).max(64).default(DEFAULT_MAX_CONCURRENCY),
+  /** Most time one account × region may take within a check; past it, that target is a region error. @default 2m */
+  targetTimeout: timeout().default(DEFAULT_TARGET_TIMEOUT_MS),
   /** SDK attempts per API call (adaptive retry: throttling is retried with client-side rate limiting). @default 5 */
   maxAttempts: z.int().min(1).max(20).default(5),
 });

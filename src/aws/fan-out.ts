@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import type { CheckContext, Finding } from '../core/types';
 import type { AwsClientConfig } from './clients';
 import { describeAwsError } from './clients';
-import { DEFAULT_MAX_CONCURRENCY } from './config';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
+import { formatDuration } from '../core/duration';
 import { mapSettled } from '../core/limit';
 import type { AwsTarget } from './types';
 
@@ -18,14 +19,26 @@ export interface FanOut<T> {
   errors: Finding[];
 }
 
+/** Rejects once `signal` aborts, with its reason. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 /**
  * Runs `scan` in every account × region with `aws.maxConcurrency` in flight. A failed target becomes a
- * warning finding so it never hides the others; only when every target fails does this throw.
+ * warning finding so it never hides the others; only when every target fails does this throw. Each target
+ * has `aws.targetTimeout`: `scan` gets a signal that aborts when it passes (or when the check's does), and a
+ * target still running then is given up as a region error, so one hanging region cannot take the others'
+ * results down with the check's timeout.
  */
 export async function scanTargets<T>(
   ctx: Pick<CheckContext, 'aws' | 'signal' | 'progress'>,
-  scan: (target: AwsTarget, client: AwsClientConfig) => Promise<T>,
+  scan: (target: AwsTarget, client: AwsClientConfig, signal: AbortSignal) => Promise<T>,
 ): Promise<FanOut<T>> {
+  const targetTimeoutMs = ctx.aws.targetTimeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS;
   const targets = await ctx.aws.targets(ctx.signal);
   // Every in-flight SDK call listens on this one signal (targets × calls); that is fan-out, not a leak.
   setMaxListeners(0, ctx.signal);
@@ -34,11 +47,34 @@ export async function scanTargets<T>(
     targets,
     ctx.aws.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     async (target) => {
+      const own = new AbortController();
+      setMaxListeners(0, own.signal);
+      const timer = setTimeout(
+        () =>
+          own.abort(
+            new Error(
+              `timed out after ${formatDuration(targetTimeoutMs)} (aws.targetTimeout); the other targets were scanned`,
+            ),
+          ),
+        targetTimeoutMs,
+      );
+      const forward = (): void => own.abort(ctx.signal.reason);
+      ctx.signal.addEventListener('abort', forward, { once: true });
       try {
         if (target.error !== undefined) throw new Error(target.error);
         ctx.signal.throwIfAborted();
-        return await scan(target, ctx.aws.clientConfig(target));
+        // Raced against the signal too: a call that ignores its abort signal cannot hold the target open.
+        return await Promise.race([
+          scan(target, ctx.aws.clientConfig(target), own.signal),
+          aborted(own.signal),
+        ]);
+      } catch (err) {
+        // The SDK's own AbortError says less than why the target was stopped.
+        if (own.signal.aborted && !ctx.signal.aborted) throw own.signal.reason;
+        throw err;
       } finally {
+        clearTimeout(timer);
+        ctx.signal.removeEventListener('abort', forward);
         ctx.progress({ done: ++done, total: targets.length, unit: 'regions' });
       }
     },

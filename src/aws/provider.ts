@@ -1,7 +1,7 @@
 import type { AwsClientConfig } from './clients';
 import { describeAwsError, withoutSdkLogging } from './clients';
 import type { AwsConfig } from './config';
-import { DEFAULT_MAX_CONCURRENCY } from './config';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
 import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
 import type { AwsProvider, AwsTarget } from './types';
 
@@ -58,7 +58,9 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
   };
 
   return {
+    ...(homeRegion ? { homeRegion } : {}),
     maxConcurrency: config?.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    targetTimeoutMs: config?.targetTimeout ?? DEFAULT_TARGET_TIMEOUT_MS,
     async targets(signal) {
       const perAccount = await Promise.all(
         (await listAccounts(signal)).map(async (account): Promise<AwsTarget[]> => {
@@ -110,6 +112,6 @@ async function enabledRegions(config: AwsClientConfig, signal: AbortSignal): Pro
 }
 
 /** IAM actions the provider itself calls in each account, besides the checks' own (`guardrail iam-policy`). */
-export function providerPermissions(config: AwsConfig | undefined): string[] {
+export function providerPermissions(config: Pick<AwsConfig, 'regions'> | undefined): string[] {
   return config?.regions === 'all' ? ['ec2:DescribeRegions'] : [];
 }

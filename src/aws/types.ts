@@ -17,6 +17,10 @@ export interface AwsProvider {
   targets(signal: AbortSignal): Promise<AwsTarget[]>;
   /** SDK client config (credentials, region, endpoint, retry) for one target. */
   clientConfig(target: AwsTarget): AwsClientConfig;
+  /** The home region (`aws.region`, else AWS_REGION / AWS_DEFAULT_REGION), when known. */
+  readonly homeRegion?: string;
+  /** Most time one target may take within a check (`aws.targetTimeout`). @default 2m */
+  readonly targetTimeoutMs?: number;
   /** Targets one check scans at once (`aws.maxConcurrency`). @default 20 */
   readonly maxConcurrency?: number;
 }

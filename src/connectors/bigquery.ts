@@ -64,7 +64,8 @@ export function rowsFromMetadata(meta: TableRows): { rows: number; estimate?: st
   const stored = Number(meta.numRows);
   if (meta.numRows === undefined || !Number.isFinite(stored)) return undefined;
   const buffered = Number(meta.streamingBuffer?.estimatedRows);
-  if (meta.streamingBuffer?.estimatedRows === undefined || !Number.isFinite(buffered)) return { rows: stored };
+  if (meta.streamingBuffer?.estimatedRows === undefined || !Number.isFinite(buffered))
+    return { rows: stored };
   return {
     rows: stored + buffered,
     estimate:

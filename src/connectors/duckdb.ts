@@ -69,11 +69,7 @@ function viewSchemas(views: Record<string, string>): string[] {
  * Statements that create the configured views (`schema.view` creates the schema). With `catalog`, the views
  * and schemas are created in that catalog (the in-memory one), never in an attached database file.
  */
-export function viewStatements(
-  views: Record<string, string>,
-  configDir: string,
-  catalog?: string,
-): string[] {
+export function viewStatements(views: Record<string, string>, configDir: string, catalog?: string): string[] {
   const out: string[] = [];
   const prefix = catalog ? [catalog] : [];
   for (const [name, location] of Object.entries(views)) {

@@ -9,6 +9,7 @@ import type { Connector } from './types';
 import { batchCount } from './batch-count';
 import { errorMessage, type FailureKind } from './errors';
 import { sleep } from '../core/limit';
+import { PageTokens } from '../aws/pages';
 import { SessionCounter, type OpenContext } from './open-context';
 import { postgresDialect } from './postgres';
 import type { SqlDialect } from './sql-dialect';
@@ -51,7 +52,8 @@ export async function openRedshift(
     throw new Error('set workgroup (serverless) or clusterIdentifier (provisioned)');
   }
   const sdk = await import('@aws-sdk/client-redshift-data');
-  const region = config.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  // The connection's own region, else the AWS provider's home region (`aws.region`), else the environment's.
+  const region = config.region ?? ctx.aws?.homeRegion ?? process.env.AWS_REGION ?? 'us-east-1';
   const client: RedshiftDataClient = new sdk.RedshiftDataClient(
     ctx.aws ? ctx.aws.clientConfig({ accountId: '', region }) : { region },
   );
@@ -102,6 +104,7 @@ export async function openRedshift(
       const done = await waitFinished(id, signal);
       if (!done.HasResultSet) return [];
       const rows: Record<string, unknown>[] = [];
+      const tokens = new PageTokens('redshift-data:GetStatementResult');
       let token: string | undefined;
       do {
         counter.roundTrips++;
@@ -113,7 +116,7 @@ export async function openRedshift(
         for (const record of page.Records ?? []) {
           rows.push(Object.fromEntries(record.map((field, i) => [names[i] ?? String(i), fieldValue(field)])));
         }
-        token = page.NextToken;
+        token = tokens.next(page.NextToken);
       } while (token);
       return rows;
     } catch (err) {

@@ -201,3 +201,57 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
     expect(result.findings.map((f) => [f.key, f.metrics?.idleDays])).toEqual([['vol-idle', 8]]);
   });
 });
+
+describe('idle-ebs-volumes against a misbehaving EC2', () => {
+  let server: FakeAwsServer;
+  let store: StateStore;
+
+  beforeAll(() => useFakeCredentials());
+  beforeEach(async () => {
+    server = await startFakeAws({ accounts: estate(), callerAccountId: CALLER_ACCOUNT });
+    store = await memoryStore();
+  });
+  afterEach(async () => {
+    await server.close();
+    await store.close();
+  });
+
+  it('stops paging when DescribeVolumes repeats its NextToken, with a clear error, instead of looping', async () => {
+    server.faults.repeatToken.add('ec2:DescribeVolumes');
+
+    const started = Date.now();
+    await expect(
+      runCheck(idleEbsVolumes, { server, store, aws: { regions: ['us-east-1'] } }),
+    ).rejects.toThrow(
+      'every AWS target failed (1); first: ec2:DescribeVolumes returned a page token it had already returned (after 2 pages); stopped paging',
+    );
+    expect(server.calls.filter((c) => c.action === 'ec2:DescribeVolumes')).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives a hanging region up after aws.targetTimeout as a region error, and reports the other regions', async () => {
+    server.faults.hang.add(`${CALLER_ACCOUNT}/eu-west-1`);
+
+    const started = Date.now();
+    const result = await runCheck(idleEbsVolumes, {
+      server,
+      store,
+      aws: { regions: ['us-east-1', 'eu-west-1', 'ap-northeast-2'], targetTimeout: '1s' },
+    });
+    const elapsed = Date.now() - started;
+
+    const errors = result.findings.filter((f) => f.key.startsWith('region-error:'));
+    expect(errors.map((f) => [f.key, f.title, f.covers])).toEqual([
+      [
+        `region-error:${CALLER_ACCOUNT}/eu-west-1`,
+        `Could not scan eu-west-1 in account ${CALLER_ACCOUNT}: timed out after 1s (aws.targetTimeout); the other targets were scanned`,
+        [{ labels: { account: CALLER_ACCOUNT, region: 'eu-west-1' } }],
+      ],
+    ]);
+    expect(result.findings.map((f) => f.resource?.volumeId).filter(Boolean)).toEqual(
+      expect.arrayContaining(['vol-idle', 'vol-seoul-sc1']),
+    );
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(5_000);
+  });
+});

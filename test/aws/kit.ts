@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { AwsConfig } from '../../src/aws/config';
+import type { z } from 'zod';
 import { AwsConfig as AwsConfigSchema } from '../../src/aws/config';
 import { createAwsProvider } from '../../src/aws/provider';
 import type { AnyCheckDefinition, CheckContext, CheckResult } from '../../src/core/types';
@@ -27,7 +27,8 @@ export async function runCheck(
   check: AnyCheckDefinition,
   options: {
     server: Pick<FakeAwsServer, 'url'>;
-    aws: Partial<Omit<AwsConfig, 'endpoint'>>;
+    /** `aws:` keys as written in config (durations as text). */
+    aws: Partial<Omit<z.input<typeof AwsConfigSchema>, 'endpoint'>>;
     config?: Record<string, unknown>;
     store: StateStore;
     now?: Date;

@@ -85,6 +85,20 @@ describe('lambda-errors through the real Lambda and CloudWatch (JSON 1.0) client
     });
   });
 
+  it.each([
+    ['lambda:ListFunctions', 'lambda:ListFunctions'],
+    ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricData'],
+  ])('stops paging when %s repeats its next-page token, with a clear error', async (action, name) => {
+    server.faults.repeatToken.add(action);
+
+    const started = Date.now();
+    await expect(runCheck(lambdaErrors, { server, store, aws: { regions: [REGION] } })).rejects.toThrow(
+      `every AWS target failed (1); first: ${name} returned a page token it had already returned (after 2 pages); stopped paging`,
+    );
+    expect(server.calls.filter((c) => c.action === action)).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('retries CloudWatch and Lambda throttling, then succeeds', async () => {
     server.faults.throttle.set('cloudwatch:GetMetricData', 1);
     server.faults.throttle.set('lambda:ListFunctions', 1);

@@ -42,10 +42,7 @@ describe.each<[string, AnyCheckDefinition]>([
     await server.close();
     await store.close();
 
-    const allowed = new Set([
-      ...check.permissions,
-      ...providerPermissions({ ...aws, maxConcurrency: 4, maxAttempts: 5 }),
-    ]);
+    const allowed = new Set([...check.permissions, ...providerPermissions(aws)]);
     const used = new Set(server.calls.map((c) => c.action).filter((a) => !CALLER_SIDE.has(a)));
     expect([...used].filter((a) => !allowed.has(a))).toEqual([]);
     expect(result.findings.filter((f) => f.key.startsWith('region-error'))).toEqual([]);

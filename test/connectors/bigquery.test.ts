@@ -144,7 +144,11 @@ describe('bigquery connector', () => {
       {
         id: 'date',
         rows: 1,
-        maxTimestamp: new Date(`${ago(24 * 60).toISOString().slice(0, 10)}T00:00:00Z`),
+        maxTimestamp: new Date(
+          `${ago(24 * 60)
+            .toISOString()
+            .slice(0, 10)}T00:00:00Z`,
+        ),
       },
     ]);
     expect(bigQueryDialect.timestamp(new Date('2026-11-20T10:15:00Z'))).toBe("'2026-11-20 10:15:00.000'");

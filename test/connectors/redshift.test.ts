@@ -93,7 +93,7 @@ describe('redshift connector statement lifecycle', () => {
 
   it('cancels a statement that outlives the statement timeout and says so', async () => {
     server = await startRedshiftData(url, { hang: () => true });
-    const connections = open({ statementTimeout: '400ms' });
+    const connections = open({ statementTimeout: '1s' });
     const connector = await connections.get('dw');
 
     const results = await connector.count([request('a', 'public.t1')], {
@@ -103,7 +103,7 @@ describe('redshift connector statement lifecycle', () => {
 
     expect(results[0]?.error).toEqual({
       code: 'query-failed',
-      message: 'statement timed out after 400 ms (cancelled)',
+      message: 'statement timed out after 1000 ms (cancelled)',
     });
     expect(server.calls).toContain('CancelStatement');
   });
@@ -115,5 +115,75 @@ describe('redshift connector statement lifecycle', () => {
     await expect(connections.get('dw')).rejects.toThrow(
       "cannot open connection 'dw' (redshift): set workgroup (serverless) or clusterIdentifier (provisioned)",
     );
+  });
+});
+
+describe('redshift connector against a misbehaving or unconfigured Data API', () => {
+  let url: string;
+  let server: RedshiftDataServer;
+
+  beforeAll(async () => {
+    url = await freshPgDatabase('redshift_odd');
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE t1 (id INT); INSERT INTO t1 VALUES (1), (2), (3)');
+    await client.end();
+  });
+  afterEach(() => server?.close());
+
+  it('stops paging with a clear error when GetStatementResult repeats its NextToken', async () => {
+    server = await startRedshiftData(url, { pollsUntilDone: 1, repeatToken: true });
+    const connections = provider(
+      { dw: { type: 'redshift', workgroup: 'wg', database: 'dev', region: 'us-east-1' } },
+      process.cwd(),
+      { aws: loopbackAws(server.endpoint) },
+    );
+    const connector = await connections.get('dw');
+    const started = Date.now();
+
+    const results = await connector.count([request('a', 'public.t1')], {
+      signal: AbortSignal.timeout(20_000),
+    });
+    await connections.closeAll();
+
+    expect(results).toEqual([
+      {
+        id: 'a',
+        error: {
+          code: 'query-failed',
+          message:
+            'redshift-data:GetStatementResult returned a page token it had already returned (after 2 pages); stopped paging',
+        },
+      },
+    ]);
+    expect(server.calls.filter((c) => c === 'GetStatementResult')).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("uses the AWS provider's home region when the connection sets none", async () => {
+    server = await startRedshiftData(url, { pollsUntilDone: 1 });
+    const aws = { ...loopbackAws(server.endpoint), homeRegion: 'ap-northeast-2' };
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-west-1';
+    try {
+      const connections = provider(
+        { dw: { type: 'redshift', workgroup: 'wg', database: 'dev' } },
+        process.cwd(),
+        {
+          aws,
+        },
+      );
+      const connector = await connections.get('dw');
+      const results = await connector.count([request('a', 'public.t1')], {
+        signal: AbortSignal.timeout(20_000),
+      });
+      await connections.closeAll();
+
+      expect(results).toEqual([{ id: 'a', rows: 3 }]);
+      expect(new Set(server.regions)).toEqual(new Set(['ap-northeast-2']));
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
   });
 });

@@ -37,7 +37,8 @@ describe('row-count-consistency: a table pair listed twice', () => {
   it('catches a pair of a table file that repeats one listed inline', () => {
     const err = loadError({
       'guardrail.yaml': BASE_CONFIG.replace('    tables:', '    tableFiles: "tables/*.yaml"\n    tables:'),
-      'tables/more.yaml': '- { source: other.t, target: raw.t }\n- { source: main.users, target: raw.users }\n',
+      'tables/more.yaml':
+        '- { source: other.t, target: raw.t }\n- { source: main.users, target: raw.users }\n',
     });
 
     expect(err.issues.map((i) => i.message)).toEqual([

@@ -34,4 +34,14 @@ describe('finding text', () => {
   it('reports nothing inside the tolerance', () => {
     expect(driftFinding({ ...plan(), tolerance: { ratio: 0.01, rows: 0 } }, 1000, 990)).toBeUndefined();
   });
+
+  it("says in the summary when a side's count is an estimate (BigQuery streaming buffer)", () => {
+    const finding = driftFinding(plan(), 10, 7, {
+      target: 'estimate: 5 rows stored plus about 2 in the streaming buffer',
+    });
+
+    expect(finding?.summary).toContain(
+      'Not exact: target count is an estimate: 5 rows stored plus about 2 in the streaming buffer.',
+    );
+  });
 });

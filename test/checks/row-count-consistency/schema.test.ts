@@ -99,7 +99,10 @@ describe('row-count-consistency config', () => {
         'window.size',
         'window size must be at least 1m: windows are whole minutes, and an empty window never drifts',
       ],
-      ['freshness.maxLag', 'freshness.maxLag must be more than 0s (a replica is never exactly on time); e.g. 10m'],
+      [
+        'freshness.maxLag',
+        'freshness.maxLag must be more than 0s (a replica is never exactly on time); e.g. 10m',
+      ],
     ]);
   });
 

@@ -60,6 +60,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAwsServ
   const server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
       const reply = handle(options, faults, calls, rendered, req, body);
+      if (reply === HANG) return; // the socket stays open until the client gives up or the server closes
       if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
       res.writeHead(reply.status, { 'x-amzn-requestid': 'req-1', ...reply.headers });
       res.end(reply.body);
@@ -85,7 +86,7 @@ function handle(
   rendered: Map<FakeRegion, RenderedRegion>,
   req: IncomingMessage,
   body: string,
-): Reply {
+): Reply | typeof HANG {
   const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(
     req.headers.authorization ?? '',
   );
@@ -107,7 +108,41 @@ function handle(
   if (faults.deny.has(`${accountId}/${region}`) || faults.deny.has(`${accountId}/${region}/${action}`)) {
     return failure(service, 'deny');
   }
+  if (faults.hang.has(`${accountId}/${region}`)) return HANG;
   const data = options.accounts.find((a) => a.id === accountId)?.regions[region] ?? emptyRegion();
+  const reply = answer(options, accountId, region, action, data, form, body, url, rendered);
+  return faults.repeatToken.has(action) ? withRepeatedToken(action, reply) : reply;
+}
+
+/** Marks a call the server never answers (`faults.hang`). */
+const HANG = Symbol('hang');
+
+/** The same next-page token on every page, whatever the page. */
+export const REPEATED_TOKEN = 'page-again';
+
+function withRepeatedToken(action: string, reply: Reply): Reply {
+  if (reply.status !== 200) return reply;
+  if (action.startsWith('ec2:')) {
+    const body = reply.body
+      .replace(/<nextToken>[^<]*<\/nextToken>/, '')
+      .replace(/(<\/\w+Response>)$/, `<nextToken>${REPEATED_TOKEN}</nextToken>$1`);
+    return { ...reply, body };
+  }
+  const key = action === 'lambda:ListFunctions' ? 'NextMarker' : 'NextToken';
+  return { ...reply, body: JSON.stringify({ ...JSON.parse(reply.body), [key]: REPEATED_TOKEN }) };
+}
+
+function answer(
+  options: FakeAwsOptions,
+  accountId: string,
+  region: string,
+  action: string,
+  data: FakeRegion,
+  form: URLSearchParams,
+  body: string,
+  url: URL,
+  rendered: Map<FakeRegion, RenderedRegion>,
+): Reply {
   switch (action) {
     case 'sts:AssumeRole':
       return assumeRole(options.accounts, form);

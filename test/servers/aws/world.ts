@@ -51,6 +51,10 @@ export interface Faults {
   throttle: Map<string, number>;
   /** Added to every response (ms). */
   latencyMs: number;
+  /** `service:Action`s whose every page names the same next token (a buggy or hostile endpoint). */
+  repeatToken: Set<string>;
+  /** `account/region`s whose calls are never answered. */
+  hang: Set<string>;
 }
 
 export function emptyRegion(): FakeRegion {
@@ -58,7 +62,7 @@ export function emptyRegion(): FakeRegion {
 }
 
 export function newFaults(): Faults {
-  return { deny: new Set(), throttle: new Map(), latencyMs: 0 };
+  return { deny: new Set(), throttle: new Map(), latencyMs: 0, repeatToken: new Set(), hang: new Set() };
 }
 
 /** Access key the server hands out for an account's assumed role; it names the account on later calls. */

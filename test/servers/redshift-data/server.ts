@@ -12,6 +12,8 @@ export interface RedshiftDataOptions {
   throttleFirst?: number;
   /** Statements that never finish (until cancelled). */
   hang?: (sql: string) => boolean;
+  /** Every GetStatementResult page names the same NextToken (a buggy or hostile endpoint). */
+  repeatToken?: boolean;
 }
 
 interface Statement {
@@ -28,6 +30,8 @@ export interface RedshiftDataServer {
   endpoint: string;
   /** Operation names received, in order (`ExecuteStatement`, ...). */
   calls: string[];
+  /** The region of each request's SigV4 credential scope, in order. */
+  regions: string[];
   statements: Map<string, Statement>;
   close(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function startRedshiftData(
   await pg.connect();
   const statements = new Map<string, Statement>();
   const calls: string[] = [];
+  const regions: string[] = [];
   let throttles = opts.throttleFirst ?? 0;
 
   const send = (res: ServerResponse, status: number, body: unknown, type?: string): void => {
@@ -130,7 +135,11 @@ export async function startRedshiftData(
         Records: page.map((r) => r.map(field)),
         ColumnMetadata: st.columns.map((name) => ({ name, label: name })),
         TotalNumRows: st.rows.length,
-        ...(start + size < st.rows.length ? { NextToken: String(start + size) } : {}),
+        ...(opts.repeatToken
+          ? { NextToken: 'page-again' }
+          : start + size < st.rows.length
+            ? { NextToken: String(start + size) }
+            : {}),
       });
     }
     if (op === 'CancelStatement') {
@@ -146,6 +155,8 @@ export async function startRedshiftData(
     req.on('end', () => {
       const op = String(req.headers['x-amz-target'] ?? '').replace('RedshiftData.', '');
       calls.push(op);
+      const scope = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+      regions.push(scope?.[1] ?? '');
       if (throttles > 0) {
         throttles--;
         return send(res, 400, { message: 'Rate exceeded' }, 'ThrottlingException');
@@ -162,6 +173,7 @@ export async function startRedshiftData(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    regions,
     statements,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
