@@ -1,7 +1,10 @@
 import type { StateStore } from '../src/state/types';
 import { AGENT_CHECK_ID } from '../src/core/types';
 
-/** A channel that answered with a non-retryable error (400/401/403/404) and has not delivered since. */
+/**
+ * A channel that answered with a non-retryable error other than 400 (401/403/404: its configuration is wrong)
+ * and has not delivered since. A 400 is about one message, which is dropped; the channel is not broken.
+ */
 export interface BrokenChannel {
   /** The channel's (redacted) error. */
   error: string;

@@ -10,7 +10,8 @@ const RETRY_AFTER_MAX_MS = 5 * BACKOFF_MAX_MS;
 export function backoffMs(attempt: number, retryAfterMs?: number, random = Math.random): number {
   const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
   const jittered = Math.round(cap / 2 + (random() * cap) / 2);
-  const server = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, RETRY_AFTER_MAX_MS) : 0;
+  const server =
+    retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, RETRY_AFTER_MAX_MS) : 0;
   return Math.max(server, jittered);
 }
 

@@ -4,7 +4,7 @@ import type { OutboxRecord, StateStore } from '../src/state/types';
 import { knownBroken, setBroken, type BrokenChannel } from './broken-channels';
 import { failingChannels, type FailingChannel } from './delivery-failing';
 import { backoffMs, Pacing, sleepFor } from './delivery-timing';
-import { ChannelError, type Channel, type Notification } from './types';
+import { rejectsOnlyMessage, ChannelError, type Channel, type Notification } from './types';
 
 export interface DeliveryOptions {
   store: StateStore;
@@ -47,6 +47,8 @@ const BATCH = 200;
 const DEFAULT_SEND_TIMEOUT_MS = 15_000;
 /** A claim lasts this many send timeouts: long enough to send and record, short enough after a crash. */
 const CLAIM_TIMEOUTS = 2;
+const RACE_WAIT_MS = 10;
+const POLL_MS = 1000;
 
 interface Run {
   options: DeliveryOptions;
@@ -92,6 +94,7 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
     // Only this process's channels, and not the blocked ones: other messages stay pending, unclaimed.
     const open = [...options.channels.keys()].filter((name) => !run.blocked.has(name));
     if (!open.length) break;
+    // One message at a time, once its destination's pacing allows: the claim then only has to cover the send.
     const ready = open.filter((name) => paceAt(run, name) <= now());
     const [record] = ready.length
       ? await options.store.claimOutbox(new Date(now()), 1, CLAIM_TIMEOUTS * run.sendTimeoutMs, ready)
@@ -102,7 +105,9 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
     }
     const wait = await nextWait(run, open);
     if (wait === undefined) break;
-    if (wait > 0) await run.sleep(wait, options.signal);
+    // Looks again at least every POLL_MS: what seems due later may be another deliverer's claim, settled
+    // long before it expires. 0: due yet not claimed (a claim was in flight, SKIP LOCKED).
+    await run.sleep(Math.min(Math.max(wait, RACE_WAIT_MS), POLL_MS), options.signal);
   }
   run.summary.pending = await options.store.countPending();
   run.summary.failing = await failingChannels(options.store, options.channels.keys(), run.summary.broken);
@@ -141,7 +146,7 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
   const retryable = error instanceof ChannelError ? error.retryable : true;
   const status = error instanceof ChannelError ? error.status : undefined;
   const message = errorMessage(error);
-  if (!retryable && status === 400) {
+  if (error instanceof ChannelError && rejectsOnlyMessage(error)) {
     // The channel works but will never take this one message (e.g. a payload it rejects): drop it alone.
     await drop(record, message, run, 'the channel rejected this message (HTTP 400)');
     return;

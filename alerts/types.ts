@@ -44,10 +44,20 @@ export class ChannelError extends Error {
     readonly status?: number,
     /** From `Retry-After`, when the platform sent one. */
     readonly retryAfterMs?: number,
+    /**
+     * What a non-retryable error condemns: this one `message` (it is dropped) or the whole `channel` (its
+     * configuration is wrong; messages wait). @default 'message' for HTTP 400, 'channel' otherwise
+     */
+    readonly scope?: 'message' | 'channel',
   ) {
     super(message);
     this.name = 'ChannelError';
   }
+}
+
+/** Whether a non-retryable error is about one message (drop it) rather than the channel (report it broken). */
+export function rejectsOnlyMessage(error: ChannelError): boolean {
+  return !error.retryable && (error.scope ?? (error.status === 400 ? 'message' : 'channel')) === 'message';
 }
 
 export interface SendOptions {

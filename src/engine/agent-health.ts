@@ -1,16 +1,31 @@
-import type { BrokenChannel } from '../../alerts/delivery';
+import type { BrokenChannel, DeliverySummary } from '../../alerts/delivery';
 import { AGENT_CHECK_ID, type Finding } from '../core/types';
 import type { CheckRunResult } from './runner';
 
-/** The agent's own check result: one critical finding per alert channel that rejects messages. */
-export function agentHealthResult(broken: Map<string, BrokenChannel>, now: Date): CheckRunResult {
-  const findings: Finding[] = [...broken].map(([name, b]) => ({
+/**
+ * The agent's own check result: a critical finding per alert channel that rejects messages (broken
+ * configuration) or keeps failing with retryable errors (a mistyped host, an outage): alerts that do not
+ * arrive must page someone through another channel.
+ */
+export function agentHealthResult(
+  delivery: Pick<DeliverySummary, 'broken' | 'failing'>,
+  now: Date,
+): CheckRunResult {
+  const broken: Finding[] = [...delivery.broken].map(([name, b]: [string, BrokenChannel]) => ({
     key: `channel-broken:${name}`,
     severity: 'critical',
     title: `Alert channel '${name}' rejects messages${b.status ? ` (HTTP ${b.status})` : ''}: fix its configuration`,
     summary: `${b.error}. Broken since ${b.since}; its messages stay queued until it works or they expire.`,
     labels: { channel: name },
   }));
+  const failing: Finding[] = [...delivery.failing].map(([name, f]) => ({
+    key: `channel-failing:${name}`,
+    severity: 'critical',
+    title: `Alert channel '${name}' has failed ${f.attempts} attempts to deliver; messages are waiting since ${f.since}`,
+    summary: `Last error: ${f.error}. Delivery keeps retrying; messages older than alerts.maxDeliveryAge are dropped.`,
+    labels: { channel: name },
+  }));
+  const findings = [...broken, ...failing];
   return {
     id: AGENT_CHECK_ID,
     kind: 'agent-health',

@@ -127,8 +127,9 @@ export class Agent {
       // The agent's own health: a channel that rejects messages is a finding, routed like any other but never
       // to a broken channel (so a dead data-eng webhook still reaches finops or the console), resolved when the
       // channel works again.
-      const health = agentHealthResult(delivered.broken, started);
-      const healthRoutes = this.config.alerts.routes.filter((r) => !delivered.broken.has(r.channel));
+      const health = agentHealthResult(delivered, started);
+      const unusable = (channel: string) => delivered.broken.has(channel) || delivered.failing.has(channel);
+      const healthRoutes = this.config.alerts.routes.filter((r) => !unusable(r.channel));
       const healthConfig = { ...this.config.alerts, routes: healthRoutes };
       const healthPipeline = await processResults([health], healthConfig, store, started, false);
       const again = healthPipeline.notifications.length

@@ -25,7 +25,7 @@ const note = (id: string, channel: string, at: number): Notification => ({
   ],
 });
 
-describe('a channel that rejects messages (400/401/403/404)', () => {
+describe('a channel that rejects messages (401/403/404)', () => {
   let world: World;
   let good: ChatReceiver;
   let bad: ChatReceiver;

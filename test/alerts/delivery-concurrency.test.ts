@@ -5,7 +5,7 @@ import { openStateStore } from '../../src/state/open-store';
 import type { StateStore } from '../../src/state/types';
 import { deliveryWorld, enqueue, fakeChannel, MINUTE } from './delivery-world';
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('two deliverers on one sqlite state', () => {
   it.each([

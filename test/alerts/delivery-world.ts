@@ -43,8 +43,9 @@ export function findings(prefix: string, count: number): Finding[] {
   }));
 }
 
-export function chatChannel(name: string, webhookUrl: string, timeout = '250ms'): Channel {
-  const config = GoogleChatChannelConfig.parse({ webhookUrl, timeout });
+/** A Chat channel with a request timeout below what a config may set (1s), so hanging requests cost little. */
+export function chatChannel(name: string, webhookUrl: string, timeoutMs = 250): Channel {
+  const config = { ...GoogleChatChannelConfig.parse({ webhookUrl }), timeout: timeoutMs };
   return googleChatChannel.create(name, config, { log: pino({ level: 'silent' }), out: () => undefined });
 }
 

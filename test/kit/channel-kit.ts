@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
 import pino from 'pino';
 import { deliverOutbox } from '../../alerts/delivery';
 import { toOutbox } from '../../alerts/pipeline';
@@ -155,11 +156,16 @@ async function deliverOnce(channel: Channel, dir: string, timeoutMs: number) {
       sendTimeoutMs: timeoutMs,
       onOutcome: (name, outcome) => metrics.notifications.inc({ channel: name, outcome }),
     });
-    const records = await store.pendingOutbox(new Date(Date.now() + 86_400_000), 10);
+    // Every row, whatever its status: a 400 drops the message, with its error.
+    const db = new BetterSqlite3(join(dir, 'state.db'), { readonly: true });
+    const rows = db.prepare('SELECT last_error FROM guardrail_outbox').all() as {
+      last_error: string | null;
+    }[];
+    db.close();
     return {
       text: lines.join(''),
       metrics: await metrics.registry.metrics(),
-      lastErrors: records.map((r) => r.lastError ?? ''),
+      lastErrors: rows.map((r) => r.last_error ?? ''),
     };
   } finally {
     await store.close();

@@ -46,6 +46,7 @@ describe('openStateStore', () => {
 
   it.each([
     ['postgres://u:p@h/db', 'postgres://u:***@h/db'],
+    ['postgres://guard:p@ssw0rd-tail@h/db', 'postgres://guard:***@h/db'],
     ['postgresql://u@h/db', 'postgresql://u@h/db'],
     ['sqlite://state.db', 'sqlite://state.db'],
   ])('redacts %s as %s', (url, expected) => {

@@ -52,8 +52,13 @@ export function statusError(response: AxiosResponse, secrets: string[], now: () 
   const hint = HINTS[status] ?? (retryable ? 'will retry' : 'not retried');
   const message = `Google Chat answered HTTP ${status}${detail ? ` ${detail}` : ''}: ${hint}`;
   const retryAfterMs = retryable ? parseRetryAfter(response.headers['retry-after'], now()) : undefined;
-  return new ChannelError(message, retryable, status, retryAfterMs);
+  // Google answers a wrong API key with 400 INVALID_ARGUMENT: that is the webhook's configuration, not the
+  // message, so the channel is reported broken instead of each message being dropped in turn.
+  const badCredential = status === 400 && CREDENTIAL_ERROR.test(JSON.stringify(response.data ?? ''));
+  return new ChannelError(message, retryable, status, retryAfterMs, badCredential ? 'channel' : undefined);
 }
+
+const CREDENTIAL_ERROR = /API[ _]key|API_KEY_INVALID|invalid token/i;
 
 const HINTS: Record<number, string> = {
   400: 'the message was rejected (a bug in Guardrail, or a changed Chat API)',

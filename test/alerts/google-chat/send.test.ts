@@ -3,6 +3,8 @@ import { googleChatChannel } from '../../../alerts/channels/google-chat';
 import { GoogleChatChannelConfig } from '../../../alerts/channels/google-chat/schema';
 import { startChatReceiver, type ChatReceiver } from '../../servers/chat-receiver';
 import { item, notification } from './notifications';
+import { statusError } from '../../../alerts/channels/google-chat/send';
+import { rejectsOnlyMessage } from '../../../alerts/types';
 
 describe('google-chat send', () => {
   let receiver: ChatReceiver;
@@ -59,10 +61,37 @@ describe('google-chat send', () => {
     const started = Date.now();
 
     await expect(
-      channel({ timeout: '300ms' }).send(notification([item()]), { signal: signal() }),
+      channel({ timeout: '1s' }).send(notification([item()]), { signal: signal() }),
     ).rejects.toMatchObject({
       retryable: true,
     });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('google-chat: which 400s condemn the channel', () => {
+  const response = (message: string) =>
+    ({
+      status: 400,
+      data: { error: { code: 400, message, status: 'INVALID_ARGUMENT' } },
+      headers: {},
+    }) as never;
+
+  it.each([
+    [
+      'a payload Chat rejects: drop that one message',
+      'Invalid JSON payload received. Unknown name "foo"',
+      true,
+    ],
+    [
+      'a wrong API key: the webhook is misconfigured',
+      'API key not valid. Please pass a valid API key.',
+      false,
+    ],
+  ])('%s', (_case, message, onlyMessage) => {
+    const error = statusError(response(message), [], Date.now);
+
+    expect(rejectsOnlyMessage(error)).toBe(onlyMessage);
+    expect(error.retryable).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const [dbPath, webhookUrl, start] = process.argv.slice(2) as [string, string, string];
   const store = await openStateStore(`sqlite://${dbPath}`, dirname(dbPath));
   const log = pino({ level: 'silent' });
-  const config = GoogleChatChannelConfig.parse({ webhookUrl, timeout: '250ms' });
+  const config = { ...GoogleChatChannelConfig.parse({ webhookUrl }), timeout: 250 };
   let clock = Number(start);
   const summary = await deliverOutbox({
     store,
