@@ -68,6 +68,8 @@ export const AlertsConfig = z.strictObject({
   silences: z.array(Silence).default([]),
   /** Undelivered messages older than this are dropped (logged, counted). @default 24h */
   maxDeliveryAge: duration({ min: 60_000 }).default(24 * 3_600_000),
+  /** Sent and dropped messages and resolved alerts are deleted after this. @default 30d */
+  retention: duration({ min: 86_400_000 }).default(30 * 86_400_000),
   /** How long one run keeps retrying delivery before leaving the rest for the next run. @default 60s */
   deliveryBudget: timeout().default(60_000),
 });
@@ -97,6 +99,7 @@ export const TopLevel = z.strictObject({
     sendResolved: true,
     silences: [],
     maxDeliveryAge: 24 * 3_600_000,
+    retention: 30 * 86_400_000,
     deliveryBudget: 60_000,
   }),
 });

@@ -147,6 +147,7 @@ export class Agent {
         suppressed: pipeline.suppressed + healthPipeline.suppressed,
         dropped: delivered.dropped + (again?.dropped ?? 0),
       };
+      await store.prune(new Date(started.getTime() - this.config.alerts.retention));
     }
     return { pipeline, notifications };
   }

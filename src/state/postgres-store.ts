@@ -98,6 +98,20 @@ export class PostgresStateStore implements StateStore {
     return rows.map((row) => toOutboxRecord(row, asIs));
   }
 
+  async prune(before: Date): Promise<number> {
+    return this.transaction(async (client) => {
+      const outbox = await client.query(
+        "DELETE FROM guardrail_outbox WHERE status IN ('sent', 'dropped') AND created_at < $1",
+        [before],
+      );
+      const states = await client.query(
+        "DELETE FROM guardrail_alert_state WHERE status = 'resolved' AND resolved_at < $1",
+        [before],
+      );
+      return (outbox.rowCount ?? 0) + (states.rowCount ?? 0);
+    });
+  }
+
   async countPending(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
       "SELECT COUNT(*) AS n FROM guardrail_outbox WHERE status = 'pending'",

@@ -115,6 +115,21 @@ export class SqliteStateStore implements StateStore {
     return row.n;
   }
 
+  async prune(before: Date): Promise<number> {
+    const at = iso(before);
+    return this.db
+      .transaction(() => {
+        const outbox = this.db
+          .prepare("DELETE FROM guardrail_outbox WHERE status IN ('sent', 'dropped') AND created_at < ?")
+          .run(at).changes;
+        const states = this.db
+          .prepare("DELETE FROM guardrail_alert_state WHERE status = 'resolved' AND resolved_at < ?")
+          .run(at).changes;
+        return outbox + states;
+      })
+      .immediate();
+  }
+
   async markSent(id: string, at: Date): Promise<boolean> {
     return this.changed(
       "UPDATE guardrail_outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",

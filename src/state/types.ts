@@ -73,6 +73,12 @@ export interface StateStore {
   ): Promise<OutboxRecord[]>;
   countPending(): Promise<number>;
   /**
+   * Deletes what no run needs any more: sent and dropped messages created before `before`, and alert states
+   * resolved before it (events are kept: they are what stops an event from being reported twice).
+   * Returns the number of rows deleted.
+   */
+  prune(before: Date): Promise<number>;
+  /**
    * The mark* updates change a message only while it is pending (a stale deliverer cannot flip a message that
    * another one sent or dropped); each resolves true when it changed the message.
    */

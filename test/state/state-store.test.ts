@@ -218,6 +218,31 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     ]);
   });
 
+  it('prunes sent and dropped messages and resolved alerts older than the cut-off, keeping everything else', async () => {
+    const old = '2025-01-01T00:00:00.000Z';
+    const recent = '2025-03-01T00:00:00.000Z';
+    await store.commitAlerts(
+      [
+        alert({ key: 'old-resolved', status: 'resolved', resolvedAt: old }),
+        alert({ key: 'recent-resolved', status: 'resolved', resolvedAt: recent }),
+        alert({ key: 'old-firing' }),
+      ],
+      [message('old-sent', old), message('old-pending', old), message('recent-sent', recent)],
+    );
+    await store.markSent('old-sent', new Date(old));
+    await store.markSent('recent-sent', new Date(recent));
+
+    const deleted = await store.prune(new Date('2025-02-01T00:00:00.000Z'));
+
+    expect(deleted).toBe(2);
+    expect((await store.alertStates('idle')).map((s) => s.key).sort()).toEqual([
+      'old-firing',
+      'recent-resolved',
+    ]);
+    expect(await store.countPending()).toBe(1);
+    expect((await store.pendingOutbox(new Date(recent), 10)).map((m) => m.id)).toEqual(['old-pending']);
+  });
+
   it('keeps a watermark per check and name', async () => {
     await store.setWatermark('jobs', 'lastJobAt', '2025-01-01');
     await store.setWatermark('jobs', 'lastJobAt', '2025-01-02');
