@@ -49,10 +49,15 @@ export interface AlertSelector {
 
 /** A named number a check observed whether or not it fired; becomes a Prometheus gauge. */
 export interface Measurement {
-  /** Metric name without the `guardrail_` prefix, e.g. `table_rows`. */
+  /** Metric name without the `guardrail_` prefix, e.g. `table_rows` (counters end in `_total`). */
   name: string;
   value: number;
   labels: Record<string, string>;
+  /**
+   * `gauge`: the value now (replaces the previous run's series); `counter`: an amount to add (e.g. the cost of
+   * the jobs seen this run, for `bigquery_query_cost_usd_total`). @default 'gauge'
+   */
+  type?: 'gauge' | 'counter';
 }
 
 export interface CheckResult {

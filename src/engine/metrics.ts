@@ -44,7 +44,7 @@ export class Metrics {
     help: "Bytes billed by the agent's own BigQuery queries (dry-run first, capped by maximumBytesBilled).",
     registers: [this.registry],
   });
-  private readonly gauges = new Map<string, Gauge>();
+  private readonly measured = new Map<string, Gauge | Counter>();
   private readonly series = new Map<string, Record<string, string>[]>();
 
   constructor(private readonly log?: Logger) {}
@@ -63,12 +63,19 @@ export class Metrics {
     if (result.status !== 'error') this.recordMeasurements(result.id, result.measurements);
   }
 
-  /** Replaces the check's previous series of each measured name (a dropped table must not linger). */
+  /**
+   * Gauges replace the check's previous series of each measured name (a dropped table must not linger);
+   * counters add this run's amounts.
+   */
   recordMeasurements(checkId: string, measurements: Measurement[]): void {
     const byName = new Map<string, Measurement[]>();
     for (const m of measurements) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
     for (const [name, list] of byName) {
       const labelNames = [...new Set(['check', ...list.flatMap((m) => Object.keys(m.labels))])].sort();
+      if (list[0]?.type === 'counter') {
+        this.addToCounter(name, labelNames, checkId, list);
+        continue;
+      }
       const gauge = this.gauge(name, labelNames);
       if (!gauge) continue;
       const seriesKey = `${name}\u0000${checkId}`;
@@ -84,8 +91,22 @@ export class Metrics {
     }
   }
 
+  private addToCounter(name: string, labelNames: string[], checkId: string, list: Measurement[]): void {
+    const counter = this.metric(name, labelNames, 'counter') as Counter | undefined;
+    for (const m of list) {
+      const labels: Record<string, string> = { check: checkId };
+      for (const l of labelNames) if (l !== 'check') labels[l] = m.labels[l] ?? '';
+      if (m.value > 0) counter?.inc(labels, m.value);
+    }
+  }
+
   private gauge(name: string, labelNames: string[]): Gauge | undefined {
-    const existing = this.gauges.get(name);
+    return this.metric(name, labelNames, 'gauge') as Gauge | undefined;
+  }
+
+  /** The gauge or counter behind a measurement name, created on first use with the labels it first had. */
+  private metric(name: string, labelNames: string[], type: 'gauge' | 'counter'): Gauge | Counter | undefined {
+    const existing = this.measured.get(name);
     if (existing) {
       const known = (existing as unknown as { labelNames: string[] }).labelNames;
       if (known.join() === labelNames.join()) return existing;
@@ -95,13 +116,14 @@ export class Metrics {
       );
       return undefined;
     }
-    const gauge = new Gauge({
+    const options = {
       name: `${PREFIX}${name}`,
       help: `Measured by checks: ${name.replace(/_/g, ' ')}.`,
       labelNames,
       registers: [this.registry],
-    });
-    this.gauges.set(name, gauge);
-    return gauge;
+    };
+    const metric = type === 'counter' ? new Counter(options) : new Gauge(options);
+    this.measured.set(name, metric);
+    return metric;
   }
 }
