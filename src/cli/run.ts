@@ -42,7 +42,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
       await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
-    const failed = report.checks.some((c) => c.status === 'error');
+    const failed = report.checks.some((c) => c.status === 'error') || controller.signal.aborted;
     // A silenced finding is known and accepted: it must not fail a pipeline that runs with --fail-on-findings.
     const firing = report.checks.some((c) =>
       c.findings.some((f) => f.state !== 'resolved' && f.state !== 'silenced'),

@@ -64,8 +64,21 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
     return { ...base, status, durationMs, findings: result.findings, measurements: result.measurements };
   } catch (error) {
     const message = errorMessage(error);
-    options.log.error({ check: check.id, kind: check.kind, err: message }, 'check failed');
     const durationMs = Date.now() - startedAt.getTime();
+    if (options.signal?.aborted) {
+      // The process is stopping (SIGTERM on deploy, Ctrl-C): not the check's fault, so no check-error alert;
+      // its alerts keep their state and it runs again on the next start.
+      options.log.warn({ check: check.id, kind: check.kind }, 'check interrupted');
+      return {
+        ...base,
+        status: 'skipped',
+        durationMs,
+        error: `interrupted: ${message}`,
+        findings: [],
+        measurements: [],
+      };
+    }
+    options.log.error({ check: check.id, kind: check.kind, err: message }, 'check failed');
     return {
       ...base,
       status: 'error',

@@ -90,3 +90,32 @@ describe('runner', () => {
     expect(result?.status).toBe('skipped');
   });
 });
+
+describe('runner when the process stops', () => {
+  const original = CHECKS[0]!.run;
+  afterEach(() => {
+    (CHECKS[0] as { run: unknown }).run = original;
+  });
+
+  it('reports an interrupted check as skipped, without a check-error finding that would page on every deploy', async () => {
+    (CHECKS[0] as { run: unknown }).run = (ctx: CheckContext) =>
+      new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+    const stop = new AbortController();
+    const options = {
+      concurrency: 1,
+      log: pino({ level: 'silent' }),
+      signal: stop.signal,
+      context: (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext,
+    };
+
+    const running = runChecks([check('slow', 10_000)], options);
+    stop.abort(new Error('shutting down'));
+    const [result] = await running;
+
+    expect([result?.status, result?.error, result?.findings]).toEqual([
+      'skipped',
+      'interrupted: shutting down',
+      [],
+    ]);
+  });
+});
