@@ -14,6 +14,13 @@ export const MIN_BILLED_BYTES_PER_TABLE = 10 * 1024 * 1024;
 
 class OverBudgetError extends Error {}
 
+/** Options of the BigQuery connector's `query`: a job location other than the connection's. */
+export interface BigQueryQueryOptions {
+  signal: AbortSignal;
+  /** Where the job runs, e.g. `asia-northeast3` for that region's INFORMATION_SCHEMA. @default the connection's */
+  location?: string;
+}
+
 /** Maps BigQuery API errors (`reason` and message) to count error codes. */
 export function classifyBigQuery(err: unknown): FailureKind {
   if (err instanceof OverBudgetError) return 'over-budget';
@@ -124,36 +131,44 @@ export async function openBigQuery(
   const billingCap = (estimate: number, tables: number): number =>
     estimate + tables * MIN_BILLED_BYTES_PER_TABLE;
 
-  const queryRunner = (budget: { remaining: number }) => async (sql: string, signal: AbortSignal) => {
-    const base = { query: sql, useLegacySql: false, ...(location ? { location } : {}) };
-    counter.roundTrips++;
-    const [dry] = await client.createQueryJob({ ...base, dryRun: true });
-    const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
-    const tables = dry.metadata?.statistics?.query?.referencedTables?.length ?? 1;
-    const cap = billingCap(estimate, tables);
-    if (cap > budget.remaining) {
-      throw new OverBudgetError(
-        `would process ${estimate} bytes (billed up to ${cap}); ${budget.remaining} of the ` +
-          `${config.maximumBytesBilled}-byte budget left`,
-      );
-    }
-    budget.remaining -= cap; // reserved before running, so concurrent queries cannot overspend
-    signal.throwIfAborted();
-    counter.roundTrips++;
-    const [job] = await client.createQueryJob({ ...base, maximumBytesBilled: String(cap) });
-    const onAbort = (): void => void job.cancel().catch(() => undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
+  const queryRunner =
+    (budget: { remaining: number }, at = location, params: unknown[] = []) =>
+    async (sql: string, signal: AbortSignal) => {
+      const base = {
+        query: sql,
+        useLegacySql: false,
+        ...(at ? { location: at } : {}),
+        ...(params.length ? { params } : {}),
+      };
       counter.roundTrips++;
-      const [rows] = await job.getQueryResults({ timeoutMs: config.statementTimeout });
-      const billed = Number(job.metadata?.statistics?.totalBytesBilled ?? cap);
-      bytesBilled += billed;
-      budget.remaining += Math.max(0, cap - billed); // what the cap reserved but the job did not bill
-      return rows as Record<string, unknown>[];
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  };
+      const [dry] = await client.createQueryJob({ ...base, dryRun: true });
+      const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
+      // INFORMATION_SCHEMA views list no referenced table, yet bill the 10 MB minimum.
+      const tables = Math.max(1, dry.metadata?.statistics?.query?.referencedTables?.length ?? 1);
+      const cap = billingCap(estimate, tables);
+      if (cap > budget.remaining) {
+        throw new OverBudgetError(
+          `would process ${estimate} bytes (billed up to ${cap}); ${budget.remaining} of the ` +
+            `${config.maximumBytesBilled}-byte budget left`,
+        );
+      }
+      budget.remaining -= cap; // reserved before running, so concurrent queries cannot overspend
+      signal.throwIfAborted();
+      counter.roundTrips++;
+      const [job] = await client.createQueryJob({ ...base, maximumBytesBilled: String(cap) });
+      const onAbort = (): void => void job.cancel().catch(() => undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        counter.roundTrips++;
+        const [rows] = await job.getQueryResults({ timeoutMs: config.statementTimeout });
+        const billed = Number(job.metadata?.statistics?.totalBytesBilled ?? cap);
+        bytesBilled += billed;
+        budget.remaining += Math.max(0, cap - billed); // what the cap reserved but the job did not bill
+        return rows as Record<string, unknown>[];
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    };
 
   return {
     name,
@@ -186,6 +201,13 @@ export async function openBigQuery(
       const byId = new Map([...metaResults, ...queryResults].map((r) => [r.id, r]));
       return requests.map((r) => byId.get(r.id) as CountResult);
     },
+    /** Read-only SQL (`?` positional params), dry-run first and capped like a count, within its own budget. */
+    query: (sql, params, options: BigQueryQueryOptions) =>
+      queryRunner(
+        { remaining: config.maximumBytesBilled },
+        options.location ?? location,
+        params,
+      )(sql, options.signal),
     stats: () => ({ ...counter.snapshot(), bytesBilled }),
     close: async () => undefined,
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { evaluateJobs, isJobsQuery, JOBS_SCHEMA, type FakeJobs } from './jobs';
 import { evaluate, QueryError, type FakeTables } from './tables';
 
 export interface BigQueryServer {
@@ -12,6 +13,7 @@ export interface BigQueryServer {
 interface Job {
   rows: unknown[][];
   reference: Record<string, unknown>;
+  schema: typeof SCHEMA;
 }
 
 const SCHEMA = {
@@ -22,10 +24,13 @@ const SCHEMA = {
   ],
 };
 
-/** BigQuery REST v2 on 127.0.0.1: tables.get, jobs.insert (dry run included), jobs.getQueryResults (paged), jobs.cancel. */
+/**
+ * BigQuery REST v2 on 127.0.0.1: tables.get, jobs.insert (dry run included), jobs.getQueryResults (paged), jobs.cancel.
+ * Queries are the connector's counts, or INFORMATION_SCHEMA.JOBS_BY_PROJECT listings over `opts.jobs`.
+ */
 export async function startBigQuery(
   tables: FakeTables,
-  opts: { pageSize?: number } = {},
+  opts: { pageSize?: number; jobs?: FakeJobs } = {},
 ): Promise<BigQueryServer> {
   const calls: string[] = [];
   const jobs = new Map<string, Job>();
@@ -81,11 +86,20 @@ export async function startBigQuery(
         dryRun?: boolean;
         query: { query: string; maximumBytesBilled?: string };
       };
-      const reference = { ...(body.jobReference as object), projectId: project, location: 'US' };
+      const requested = body.jobReference as { location?: string } | undefined;
+      const reference = {
+        ...(body.jobReference as object),
+        projectId: project,
+        location: requested?.location ?? 'US',
+      };
       calls[calls.length - 1] += config.dryRun
         ? ' dryRun'
         : ` maximumBytesBilled=${config.query.maximumBytesBilled}`;
-      const { rows, bytes, billed, referenced } = evaluate(project, config.query.query, tables);
+      const sql = config.query.query;
+      const listing = isJobsQuery(sql);
+      const { rows, bytes, billed, referenced } = listing
+        ? evaluateJobs(sql, reference.location, opts.jobs ?? { jobs: {} })
+        : evaluate(project, sql, tables);
       const cap = Number(config.query.maximumBytesBilled ?? Infinity);
       if (!config.dryRun && billed > cap) {
         const message = `Query exceeded limit for bytes billed: ${cap}. ${billed} or higher required.`;
@@ -115,7 +129,7 @@ export async function startBigQuery(
         });
       }
       const jobId = String((reference as Record<string, unknown>).jobId ?? randomUUID());
-      jobs.set(jobId, { rows, reference });
+      jobs.set(jobId, { rows, reference, schema: listing ? JOBS_SCHEMA : SCHEMA });
       return send(res, 200, {
         kind: 'bigquery#job',
         id: `${project}:US.${jobId}`,
@@ -135,7 +149,7 @@ export async function startBigQuery(
       return send(res, 200, {
         kind: 'bigquery#getQueryResultsResponse',
         jobReference: job.reference,
-        schema: SCHEMA,
+        schema: job.schema,
         rows: page.map((r) => ({ f: r.map((v) => ({ v: v === null ? null : String(v) })) })),
         totalRows: String(job.rows.length),
         jobComplete: true,

@@ -1,0 +1,108 @@
+import type { BigQueryQueryOptions } from '../../src/connectors/bigquery';
+import { errorMessage } from '../../src/connectors/errors';
+import { mapLimit } from '../../src/core/limit';
+import type { Finding, Measurement } from '../../src/core/types';
+import { defineCheck } from '../../src/core/types';
+import { costUsd, jobFinding, thresholdBytes } from './format';
+import { jobsSql, locationOf, readListing } from './query';
+import { BigQueryExpensiveQueriesConfig } from './schema';
+
+/** Project × region listings in flight at once. */
+const CONCURRENCY = 4;
+
+interface Target {
+  project: string;
+  region: string;
+}
+
+/** The `bigquery-expensive-queries` check. */
+export const bigqueryExpensiveQueries = defineCheck({
+  kind: 'bigquery-expensive-queries',
+  description:
+    'Reports each BigQuery query whose bytes billed cost more than a threshold, with its user and SQL',
+  configSchema: BigQueryExpensiveQueriesConfig,
+  // GCP, not AWS: the role is in the readme (roles/bigquery.resourceViewer, for bigquery.jobs.listAll).
+  permissions: [],
+  connectionsOf: (config) => [{ name: config.connection, path: ['connection'] }],
+  example: {
+    connection: 'bq',
+    thresholdUsd: 5,
+    pricePerTiB: 6.25,
+    projects: ['my-project'],
+    regions: ['region-asia-northeast3'],
+  },
+  async run(ctx, config) {
+    const connector = await ctx.connections.get(config.connection);
+    if (connector.type !== 'bigquery' || !connector.query) {
+      throw new Error(
+        `connection '${config.connection}' is ${connector.type}; this check needs a bigquery one`,
+      );
+    }
+    const query = connector.query.bind(connector);
+    const minBytes = thresholdBytes(config.thresholdUsd, config.pricePerTiB);
+    const firstSince = (ctx.now.getTime() - config.lookback) * 1000;
+    const targets: Target[] = config.projects.flatMap((project) =>
+      config.regions.map((region) => ({ project, region })),
+    );
+
+    let done = 0;
+    const listings = await mapLimit(targets, CONCURRENCY, async ({ project, region }) => {
+      const watermark = `${project}/${region}`;
+      const since = Number((await ctx.state.getWatermark(watermark)) ?? firstSince);
+      const options: BigQueryQueryOptions = { signal: ctx.signal, location: locationOf(region) };
+      try {
+        const rows = await query(jobsSql(project, region, since, minBytes), [], options);
+        return { project, region, watermark, listing: readListing(rows) };
+      } catch (err) {
+        ctx.signal.throwIfAborted();
+        return { project, region, watermark, error: errorMessage(err) };
+      } finally {
+        ctx.progress({ done: ++done, total: targets.length, unit: 'regions' });
+      }
+    });
+
+    const findings: Finding[] = [];
+    const measurements: Measurement[] = [];
+    const byProject = new Map<string, { cost: number; expensive: number }>();
+    for (const { project, region, listing, error } of listings) {
+      const totals = byProject.get(project) ?? { cost: 0, expensive: 0 };
+      byProject.set(project, totals);
+      if (!listing) {
+        findings.push(listingError(project, region, error ?? 'no result'));
+        continue;
+      }
+      const { thresholdUsd, pricePerTiB, maxSqlChars } = config;
+      const at = { project, region, location: locationOf(region), thresholdUsd, pricePerTiB, maxSqlChars };
+      const expensive = listing.expensive.filter(
+        (job) => costUsd(job.bytesBilled, config.pricePerTiB) > config.thresholdUsd,
+      );
+      findings.push(...expensive.map((job) => jobFinding(job, at)));
+      totals.cost += costUsd(listing.bytesBilled, config.pricePerTiB);
+      totals.expensive += expensive.length;
+    }
+    for (const [project, totals] of byProject) {
+      measurements.push(
+        { name: 'bigquery_query_cost_usd_total', value: totals.cost, labels: { project }, type: 'counter' },
+        { name: 'bigquery_expensive_queries', value: totals.expensive, labels: { project } },
+      );
+    }
+
+    // Only once the findings are built: a run that fails before here lists the same jobs again next time.
+    for (const { watermark, listing } of listings) {
+      if (listing?.lastEndMicros !== undefined)
+        await ctx.state.setWatermark(watermark, String(listing.lastEndMicros));
+    }
+    return { findings, measurements };
+  },
+});
+
+/** A project and region whose jobs could not be listed (permission, region, budget): a condition until it lists. */
+function listingError(project: string, region: string, message: string): Finding {
+  return {
+    key: `${project}:${region}:error`,
+    severity: 'warning',
+    title: `Cannot list BigQuery jobs of ${project} in ${region}`,
+    summary: message,
+    labels: { project, region },
+  };
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { duration } from '../../src/config/fields';
+
+/**
+ * BigQuery on-demand list price, USD per TiB billed (checked 2026-11; regions differ, so it is configurable).
+ * @see https://cloud.google.com/bigquery/pricing#on_demand_pricing
+ */
+export const ON_DEMAND_USD_PER_TIB = 6.25;
+/** The cost above which a query is reported (DESIGN.md §1). */
+export const DEFAULT_THRESHOLD_USD = 5;
+
+/** `region-us`, `region-eu` or `region-<area>-<place><n>` (e.g. `region-asia-northeast3`), as in INFORMATION_SCHEMA paths. */
+const REGION = /^region-(us|eu|[a-z]+-[a-z]+\d+)$/;
+/** A GCP project id: 6–30 lowercase letters, digits and hyphens, starting with a letter. */
+const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+export const BigQueryExpensiveQueriesConfig = z.strictObject({
+  /** Name of a `bigquery` connection; its projectId runs the agent's query, its byte budget caps it. */
+  connection: z.string().min(1),
+  /** Report a query whose bytes billed cost more than this. @default 5 */
+  thresholdUsd: z.number().positive().default(DEFAULT_THRESHOLD_USD),
+  /** USD per TiB billed. @default 6.25 (on-demand list price) */
+  pricePerTiB: z.number().positive().default(ON_DEMAND_USD_PER_TIB),
+  /** Projects whose jobs are listed (JOBS_BY_PROJECT of each). */
+  projects: z
+    .array(z.string().regex(PROJECT, 'must be a GCP project id, e.g. my-project'))
+    .min(1, 'list at least one project'),
+  /** Regions, as INFORMATION_SCHEMA qualifiers: `region-asia-northeast3`, `region-us`. */
+  regions: z
+    .array(z.string().regex(REGION, 'must be a region qualifier, e.g. region-asia-northeast3 or region-us'))
+    .min(1, 'list at least one region'),
+  /** How far back the first run looks; later runs continue where the last one stopped. @default 1h */
+  lookback: duration({ min: 60_000 }).default(60 * 60_000),
+  /** The SQL shown in a finding is cut at this many characters. @default 1000 */
+  maxSqlChars: z.number().int().min(20).default(1000),
+});
+export type BigQueryExpensiveQueriesConfig = z.infer<typeof BigQueryExpensiveQueriesConfig>;

@@ -1,0 +1,131 @@
+import {
+  costUsd,
+  formatBytes,
+  jobUrl,
+  severityOf,
+  thresholdBytes,
+  truncate,
+} from '../../../checks/bigquery-expensive-queries/format';
+import { jobsSql, locationOf, readListing } from '../../../checks/bigquery-expensive-queries/query';
+import { BigQueryExpensiveQueriesConfig } from '../../../checks/bigquery-expensive-queries/schema';
+
+const TiB = 2 ** 40;
+
+describe('cost maths', () => {
+  it.each([
+    [2 * TiB, 6.25, 12.5],
+    [TiB / 2, 6.25, 3.125],
+    [0, 6.25, 0],
+    [TiB, 7.5, 7.5],
+  ])('%d bytes at $%d/TiB cost $%d', (bytes, price, cost) => {
+    expect(costUsd(bytes, price)).toBe(cost);
+  });
+
+  it('puts the byte threshold just below the first byte that costs more than the threshold', () => {
+    const bytes = thresholdBytes(5, 6.25);
+
+    expect(bytes).toBe(879_609_302_220); // 5 / 6.25 TiB = 0.8 TiB
+    expect(costUsd(bytes, 6.25)).toBeLessThanOrEqual(5);
+    expect(costUsd(bytes + 1, 6.25)).toBeGreaterThan(5);
+  });
+
+  it('is critical above 10 × the threshold, a warning up to it', () => {
+    expect([severityOf(50, 5), severityOf(50.01, 5)]).toEqual(['warning', 'critical']);
+  });
+
+  it.each([
+    [512, '512 B'],
+    [1.98 * TiB, '1.98 TiB'],
+    [300 * 2 ** 30, '300.00 GiB'],
+  ])('formats %d bytes as %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
+  });
+
+  it('truncates text longer than the limit with an ellipsis, keeping the limit', () => {
+    expect([truncate('abcdef', 6), truncate('abcdefg', 6)]).toEqual(['abcdef', 'abcde…']);
+  });
+
+  it('links the job page of the console', () => {
+    expect(jobUrl('p-1', 'US', 'bquxjob_1')).toBe(
+      'https://console.cloud.google.com/bigquery?project=p-1&j=bq:US:bquxjob_1&page=queryresults',
+    );
+  });
+});
+
+describe('listing', () => {
+  it.each([
+    ['region-us', 'US'],
+    ['region-eu', 'EU'],
+    ['region-asia-northeast3', 'asia-northeast3'],
+  ])('runs the listing of %s in location %s', (region, location) => {
+    expect(locationOf(region)).toBe(location);
+  });
+
+  it('looks 10 minutes behind the watermark, filters creation_time 6 hours before that, totals only after it', () => {
+    const sql = jobsSql('my-project', 'region-us', 1_000_000_000_000_000, 42);
+
+    expect(sql).toContain(
+      'WHERE creation_time > TIMESTAMP_MICROS(999977800000000) AND end_time > TIMESTAMP_MICROS(999999400000000)',
+    );
+    expect(sql).toContain('FROM seen WHERE end_micros > 1000000000000000');
+    expect(sql).toContain('FROM `my-project`.`region-us`.INFORMATION_SCHEMA.JOBS_BY_PROJECT');
+    expect(sql).toContain('bytes_billed > 42');
+  });
+
+  it('reads the expensive jobs and the totals row', () => {
+    const listing = readListing([
+      {
+        total: false,
+        job_id: 'j1',
+        user_email: 'a@x',
+        query: 'SELECT 1',
+        bytes_billed: 9,
+        end_micros: 5,
+        job_count: 1,
+      },
+      {
+        total: true,
+        job_id: null,
+        user_email: null,
+        query: null,
+        bytes_billed: 12,
+        end_micros: 7,
+        job_count: 3,
+      },
+    ]);
+
+    expect(listing).toEqual({
+      expensive: [{ jobId: 'j1', userEmail: 'a@x', query: 'SELECT 1', bytesBilled: 9 }],
+      jobs: 3,
+      bytesBilled: 12,
+      lastEndMicros: 7,
+    });
+  });
+});
+
+describe('config', () => {
+  const base = { connection: 'bq', projects: ['my-project'], regions: ['region-asia-northeast3'] };
+
+  it('defaults to the on-demand price, a $5 threshold, 1h lookback and 1000 SQL characters', () => {
+    expect(BigQueryExpensiveQueriesConfig.parse(base)).toEqual({
+      ...base,
+      thresholdUsd: 5,
+      pricePerTiB: 6.25,
+      lookback: 3_600_000,
+      maxSqlChars: 1000,
+    });
+  });
+
+  it.each([['asia-northeast3'], ['region-'], ['region-asia-northeast3`; DROP']])(
+    'rejects the region %s',
+    (region) => {
+      expect(BigQueryExpensiveQueriesConfig.safeParse({ ...base, regions: [region] }).success).toBe(false);
+    },
+  );
+
+  it('rejects a project id that is not one (it is quoted into SQL)', () => {
+    expect(BigQueryExpensiveQueriesConfig.safeParse({ ...base, projects: ['my`project'] }).success).toBe(
+      false,
+    );
+  });
+});

@@ -1,0 +1,184 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ExpensiveQueriesOutcome, ExpensiveQueriesScenario } from './child';
+
+const NOW = new Date('2026-11-20T10:00:00Z');
+const MINUTE = 60_000;
+const TiB = 2 ** 40;
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * MINUTE).toISOString();
+const ASIA = 'my-project.region-asia-northeast3';
+
+/** A query job that ran from `start` to `end` minutes from NOW. */
+const job = (id: string, bytes: number, start: number, end: number, extra: Record<string, unknown> = {}) => ({
+  job_id: id,
+  user_email: 'analyst@example.com',
+  query: `SELECT * FROM sales -- ${id}`,
+  total_bytes_billed: bytes,
+  creation_time: at(start),
+  end_time: at(end),
+  ...extra,
+});
+
+const JOBS: ExpensiveQueriesScenario['jobs'] = {
+  [ASIA]: [
+    job('big', 2 * TiB, -50, -30),
+    job('cheap', 100 * GiB, -25, -20),
+    job('before-lookback', 3 * TiB, -150, -120),
+    job('script-parent', 4 * TiB, -15, -10, { statement_type: 'SCRIPT' }),
+    job('load', 5 * TiB, -15, -10, { job_type: 'LOAD' }),
+    job('huge', 9 * TiB, -9, -5, {
+      user_email: 'etl@example.com',
+      query: `SELECT ${'x, '.repeat(50)}y FROM t`,
+    }),
+  ],
+  'my-project.region-us': [job('us-job', TiB, -40, -35)],
+};
+const DENIED = {
+  status: 403,
+  reason: 'accessDenied',
+  message: 'Access Denied: Project other-project: User does not have bigquery.jobs.listAll permission',
+};
+const CONFIG = {
+  connection: 'bq',
+  projects: ['my-project', 'other-project'],
+  regions: ['region-asia-northeast3', 'region-us'],
+  maxSqlChars: 40,
+};
+
+async function scenario(input: ExpensiveQueriesScenario): Promise<ExpensiveQueriesOutcome> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['-r', join(__dirname, '../../../bench/register.js'), join(__dirname, 'child.ts'), JSON.stringify(input)],
+    { timeout: 30_000 },
+  );
+  return JSON.parse(stdout) as ExpensiveQueriesOutcome;
+}
+
+describe('bigquery-expensive-queries through the real client', () => {
+  let outcome: ExpensiveQueriesOutcome;
+
+  beforeAll(async () => {
+    outcome = await scenario({
+      jobs: JOBS,
+      errors: { 'other-project.region-asia-northeast3': DENIED },
+      config: CONFIG,
+      runs: [
+        { now: NOW.toISOString() },
+        {
+          now: at(1),
+          addJobs: { [ASIA]: [job('late', 1.5 * TiB, -1, 0.5)] },
+        },
+      ],
+    });
+  });
+
+  it('reports the expensive jobs of the lookback window, costed exactly, and not the cheap, old, script or load ones', () => {
+    const [first] = outcome.results;
+    const jobs = first?.findings.filter((f) => f.lifecycle === 'event') ?? [];
+
+    expect(jobs.map((f) => [f.key, f.severity, f.metrics?.costUsd])).toEqual([
+      ['my-project:big', 'warning', 12.5],
+      ['my-project:huge', 'critical', 56.25], // more than 10 × the $5 threshold
+      ['my-project:us-job', 'warning', 6.25],
+    ]);
+    expect(jobs[0]).toEqual({
+      key: 'my-project:big',
+      severity: 'warning',
+      lifecycle: 'event',
+      title: 'analyst@example.com ran a $12.50 query in my-project (2.00 TiB billed)',
+      summary: 'SELECT * FROM sales -- big',
+      resource: { project: 'my-project', region: 'region-asia-northeast3', jobId: 'big' },
+      labels: { project: 'my-project', region: 'region-asia-northeast3', user: 'analyst@example.com' },
+      metrics: { costUsd: 12.5, bytesBilled: 2 * TiB },
+      links: [
+        {
+          label: 'Job in the BigQuery console',
+          url: 'https://console.cloud.google.com/bigquery?project=my-project&j=bq:asia-northeast3:big&page=queryresults',
+        },
+      ],
+    });
+    expect(jobs[2]?.links?.[0]?.url).toContain('j=bq:US:us-job');
+  });
+
+  it('cuts the SQL at maxSqlChars', () => {
+    const huge = outcome.results[0]?.findings.find((f) => f.key === 'my-project:huge');
+
+    expect(huge?.summary).toHaveLength(40);
+    expect(huge?.summary).toBe(`SELECT ${'x, '.repeat(10)}x,…`);
+  });
+
+  it('turns a project and region it cannot list into an error finding, and still reports the others', () => {
+    const errors = outcome.results[0]?.findings.filter((f) => f.lifecycle !== 'event');
+
+    expect(errors).toEqual([
+      {
+        key: 'other-project:region-asia-northeast3:error',
+        severity: 'warning',
+        title: 'Cannot list BigQuery jobs of other-project in region-asia-northeast3',
+        summary: DENIED.message,
+        labels: { project: 'other-project', region: 'region-asia-northeast3' },
+      },
+    ]);
+  });
+
+  it('counts the cost of every job seen, expensive or not, per project', () => {
+    const measurements = outcome.results[0]?.measurements;
+
+    expect(measurements).toEqual([
+      {
+        name: 'bigquery_query_cost_usd_total',
+        value: 12.5 + 56.25 + 6.25 + (100 / 1024) * 6.25,
+        labels: { project: 'my-project' },
+        type: 'counter',
+      },
+      { name: 'bigquery_expensive_queries', value: 3, labels: { project: 'my-project' } },
+      {
+        name: 'bigquery_query_cost_usd_total',
+        value: 0,
+        labels: { project: 'other-project' },
+        type: 'counter',
+      },
+      { name: 'bigquery_expensive_queries', value: 0, labels: { project: 'other-project' } },
+    ]);
+  });
+
+  it('looks 10 minutes behind the watermark on the next run, for jobs listed late (each is notified once)', () => {
+    const second = outcome.results[1];
+
+    // `huge` and `us-job` ended within 10 minutes of their region's watermark: listed again, as events with
+    // the same key, which the alert lifecycle does not notify twice; `late` is new.
+    expect(second?.findings.map((f) => [f.key, f.title])).toEqual([
+      ['my-project:huge', 'etl@example.com ran a $56.25 query in my-project (9.00 TiB billed)'],
+      ['my-project:late', 'analyst@example.com ran a $9.38 query in my-project (1.50 TiB billed)'],
+      ['my-project:us-job', 'analyst@example.com ran a $6.25 query in my-project (1.00 TiB billed)'],
+      ['other-project:region-asia-northeast3:error', expect.any(String)],
+    ]);
+    expect(second?.measurements[0]).toMatchObject({ name: 'bigquery_query_cost_usd_total', value: 9.375 });
+    expect(outcome.watermarks).toEqual({
+      'my-project/region-asia-northeast3': String(new Date(at(0.5)).getTime() * 1000),
+      'my-project/region-us': String(new Date(at(-35)).getTime() * 1000),
+    });
+  });
+
+  it('dry-runs its own listing first, then runs it capped at the estimate plus the 10 MB minimum', () => {
+    const inserts = outcome.calls.filter((c) =>
+      c.startsWith('POST /bigquery/v2/projects/agent-project/jobs'),
+    );
+    const capped = inserts.filter((c) => c.includes('maximumBytesBilled='));
+
+    // 4 listings per run; the denied one fails at its dry run.
+    expect(inserts.filter((c) => c.endsWith(' dryRun'))).toHaveLength(8);
+    expect(capped.map((c) => Number(c.split('=')[1])).sort((a, b) => a - b)).toEqual([
+      10 * MiB,
+      10 * MiB,
+      10 * MiB + 4096,
+      10 * MiB + 4096,
+      10 * MiB + 6 * 4096,
+      10 * MiB + 7 * 4096,
+    ]);
+    expect(outcome.bytesBilled).toBe(6 * 10 * MiB);
+  });
+});
