@@ -1,7 +1,10 @@
 import type { AnyCheckDefinition } from '../src/core/types';
+import { bigqueryExpensiveQueries } from './bigquery-expensive-queries';
 import { idleEbsVolumes } from './idle-ebs-volumes';
 import { idleElasticIps } from './idle-elastic-ips';
 import { lambdaErrors } from './lambda-errors';
+import { lockWaits } from './lock-waits';
+import { longRunningQueries } from './long-running-queries';
 import { rowCountConsistency } from './row-count-consistency';
 
 /**
@@ -9,9 +12,12 @@ import { rowCountConsistency } from './row-count-consistency';
  * (test/checks/registry.test.ts fails when the two disagree).
  */
 export const CHECKS: readonly AnyCheckDefinition[] = [
+  bigqueryExpensiveQueries,
   idleEbsVolumes,
   idleElasticIps,
   lambdaErrors,
+  lockWaits,
+  longRunningQueries,
   rowCountConsistency,
 ];
 

@@ -16,6 +16,9 @@ describe('example configs', () => {
     const config = loadConfig(join(EXAMPLES, 'production/guardrail.yaml'), PRODUCTION_SECRETS);
 
     expect(config.checks.map((c) => `${c.id}:${c.kind}`).sort()).toEqual([
+      'bq-cost:bigquery-expensive-queries',
+      'dw-locks:lock-waits',
+      'dw-long-queries:long-running-queries',
       'game1-consistency:row-count-consistency',
       'idle-ebs:idle-ebs-volumes',
       'idle-eip:idle-elastic-ips',

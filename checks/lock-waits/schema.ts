@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { duration } from '../../src/config/fields';
+
+/** Shortest wait worth an alert: row locks are routinely held for seconds by ordinary writes. */
+export const MIN_WAIT_MS = 10_000;
+/** DESIGN.md §4 `dw-locks`. */
+export const DEFAULT_MIN_WAIT_MS = 300_000;
+
+export const LockWaitsConfig = z.strictObject({
+  /** Connection name (`connections:`); postgres or redshift. */
+  connection: z.string().min(1),
+  /** Report a session once another has waited on its locks longer than this; at least 10s. @default 5m */
+  minWait: duration({ min: MIN_WAIT_MS }).default(DEFAULT_MIN_WAIT_MS),
+  /** @default 'warning' */
+  severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+});
+export type LockWaitsConfig = z.infer<typeof LockWaitsConfig>;

@@ -1,0 +1,17 @@
+import type { Finding, Severity } from '../../src/core/types';
+import { formatDuration } from '../../src/core/duration';
+import { cleanText } from './dialect';
+import type { RunningQuery } from './query';
+
+/** One finding per query; the key stays the same while the query runs, and changes when a new one starts. */
+export function runningQueryFinding(query: RunningQuery, runningMs: number, severity: Severity): Finding {
+  return {
+    key: `${query.id}@${query.startedAt.toISOString()}`,
+    severity,
+    title: `Query by ${query.user} running for ${formatDuration(runningMs)} on ${query.database}`,
+    summary: `Started ${query.startedAt.toISOString()} (pid ${query.pid}):\n${cleanText(query.sql)}`,
+    labels: { user: query.user, database: query.database },
+    metrics: { runningSeconds: Math.round(runningMs / 1000) },
+    resource: { pid: query.pid, queryId: query.id, startedAt: query.startedAt.toISOString() },
+  };
+}

@@ -1,0 +1,39 @@
+import { defineCheck } from '../../src/core/types';
+import { REDSHIFT_DATA_PERMISSIONS } from '../row-count-consistency';
+import { sessionSource } from './dialect';
+import { runningQueryFinding } from './format';
+import { runningQueries } from './query';
+import { LongRunningQueriesConfig } from './schema';
+
+/** The `long-running-queries` check. */
+export const longRunningQueries = defineCheck({
+  kind: 'long-running-queries',
+  description: 'Reports queries running longer than a threshold on PostgreSQL or Redshift',
+  configSchema: LongRunningQueriesConfig,
+  permissions: REDSHIFT_DATA_PERMISSIONS,
+  connectionsOf: (config) => [{ name: config.connection, path: ['connection'] }],
+  permissionsFor: (config, connections) =>
+    connections[config.connection]?.type === 'redshift' ? REDSHIFT_DATA_PERMISSIONS : [],
+  example: { connection: 'dw', threshold: '1h', exclude: { users: ['etl_loader'] } },
+  async run(ctx, config) {
+    const source = await sessionSource(ctx, config.connection);
+    const excluded = new Set(config.exclude?.users ?? []);
+    const running = (await runningQueries(source)).filter((q) => !excluded.has(q.user));
+
+    const timed = running
+      .map((query) => ({ query, runningMs: Math.max(0, ctx.now.getTime() - query.startedAt.getTime()) }))
+      .sort((a, b) => b.runningMs - a.runningMs);
+    const findings = timed
+      .filter((t) => t.runningMs > config.threshold)
+      .map((t) => runningQueryFinding(t.query, t.runningMs, config.severity));
+    const longestMs = timed[0]?.runningMs ?? 0;
+    const labels = { connection: config.connection };
+    return {
+      findings,
+      measurements: [
+        { name: 'long_running_queries', value: findings.length, labels },
+        { name: 'longest_query_seconds', value: Math.round(longestMs / 1000), labels },
+      ],
+    };
+  },
+});

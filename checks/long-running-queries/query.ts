@@ -1,0 +1,41 @@
+import { cleanText, dbTime, type SessionSource } from './dialect';
+
+/** A statement that is running now, in either dialect. */
+export interface RunningQuery {
+  /** pg backend pid, or Redshift query id. */
+  id: number;
+  pid: number;
+  user: string;
+  database: string;
+  startedAt: Date;
+  sql: string;
+}
+
+// The agent's own session is left out; only client backends run user queries (not autovacuum, walsender).
+const POSTGRES_RUNNING = `
+SELECT pid, pid AS id, usename AS user_name, datname AS database_name, query_start AS started, left(query, 1000) AS query_text
+FROM pg_stat_activity
+WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+
+/**
+ * SYS_QUERY_HISTORY holds running and finished queries on serverless and provisioned alike (STV_RECENTS exists
+ * only on provisioned clusters, and its docs recommend the SYS view).
+ * @see https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html (checked 2026-11)
+ */
+const REDSHIFT_RUNNING = `
+SELECT q.session_id AS pid, q.query_id AS id, u.usename AS user_name, q.database_name, q.start_time AS started, q.query_text
+FROM sys_query_history q LEFT JOIN pg_user u ON u.usesysid = q.user_id
+WHERE TRIM(q.status) = 'running' AND q.session_id <> pg_backend_pid()`;
+
+/** Every query running now (the threshold is applied by the caller, so the longest can be measured). */
+export async function runningQueries(source: SessionSource): Promise<RunningQuery[]> {
+  const rows = await source.query(source.dialect === 'postgres' ? POSTGRES_RUNNING : REDSHIFT_RUNNING);
+  return rows.map((row) => ({
+    id: Number(row.id),
+    pid: Number(row.pid),
+    user: cleanText(row.user_name, 128) || 'unknown user',
+    database: cleanText(row.database_name, 128),
+    startedAt: dbTime(row.started),
+    sql: String(row.query_text ?? '').trim(),
+  }));
+}
