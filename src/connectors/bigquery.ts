@@ -142,6 +142,11 @@ export async function openBigQuery(
       };
       counter.roundTrips++;
       const [dry] = await client.createQueryJob({ ...base, dryRun: true });
+      // Read-only: the dry run names the statement's type; anything but a query is refused before it runs.
+      const statementType = dry.metadata?.statistics?.query?.statementType as string | undefined;
+      if (statementType && statementType !== 'SELECT') {
+        throw new Error(`refusing to run a ${statementType} statement: the agent only reads`);
+      }
       const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
       // INFORMATION_SCHEMA views list no referenced table, yet bill the 10 MB minimum.
       const tables = Math.max(1, dry.metadata?.statistics?.query?.referencedTables?.length ?? 1);

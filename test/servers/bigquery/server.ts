@@ -115,6 +115,7 @@ export async function startBigQuery(
           totalBytesProcessed: String(bytes),
           totalBytesBilled: config.dryRun ? '0' : String(billed),
           referencedTables,
+          statementType: 'SELECT',
         },
         ...(config.dryRun ? {} : { totalBytesBilled: String(billed) }),
       };
