@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { MysqlConnection } from './config';
 import type { Connector } from './types';
-import { batchCount } from './batch-count';
+import { sqlConnector } from './sql-connector';
 import { isSocketError, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
@@ -107,20 +107,15 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
   }
   ctx.log.debug({ connection: name }, 'mysql pool open');
 
-  return {
+  return sqlConnector({
     name,
     type: 'mysql',
-    count: (requests, options) =>
-      batchCount(requests, {
-        ...options,
-        dialect: mysqlDialect,
-        run: (sql, signal) => run(sql, [], signal),
-        batchSize: config.batchSize ?? MYSQL_BATCH_SIZE,
-        concurrency: config.maxConnections,
-        secrets,
-      }),
-    query: (sql, params, { signal }) => run(sql, params, signal),
-    stats: () => counter.snapshot(),
+    dialect: mysqlDialect,
+    run,
+    batchSize: config.batchSize ?? MYSQL_BATCH_SIZE,
+    maxConnections: config.maxConnections,
+    secrets,
+    counter,
     close: () => pool.end(),
-  };
+  });
 }

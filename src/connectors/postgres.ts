@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresConnection } from './config';
 import type { Connector } from './types';
-import { batchCount } from './batch-count';
+import { sqlConnector } from './sql-connector';
 import { errorMessage, isSocketError, redact, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import { quoteWith, type SqlDialect } from './sql-dialect';
@@ -121,20 +121,15 @@ export async function openPostgres(
     throw err;
   }
 
-  return {
+  return sqlConnector({
     name,
     type: 'postgres',
-    count: (requests, options) =>
-      batchCount(requests, {
-        ...options,
-        dialect: postgresDialect,
-        run: (sql, signal) => run(sql, [], signal),
-        batchSize: config.batchSize ?? POSTGRES_BATCH_SIZE,
-        concurrency: config.maxConnections,
-        secrets,
-      }),
-    query: (sql, params, { signal }) => run(sql, params, signal),
-    stats: () => counter.snapshot(),
+    dialect: postgresDialect,
+    run,
+    batchSize: config.batchSize ?? POSTGRES_BATCH_SIZE,
+    maxConnections: config.maxConnections,
+    secrets,
+    counter,
     close: () => pool.end(),
-  };
+  });
 }
