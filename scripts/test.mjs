@@ -1,7 +1,7 @@
 // The README's test command: makes sure what the tests need is here, builds the CLI that the end-to-end tests
 // run, then runs jest (extra arguments are passed to jest).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const run = (cmd, args) => {
   const result = spawnSync(cmd, args, { stdio: 'inherit' });
@@ -35,4 +35,16 @@ if (missing.length) {
   process.exit(1);
 }
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-run('npx', ['jest', ...process.argv.slice(2)]);
+
+// jest's own summary, plus one plain closing line that any CI reader understands.
+mkdirSync('.tmp', { recursive: true });
+const results = '.tmp/jest-results.json';
+rmSync(results, { force: true }); // never report a previous run's figures
+const jest = spawnSync('npx', ['jest', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+if (existsSync(results)) {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+}
+process.exit(jest.status ?? 1);
