@@ -127,7 +127,7 @@ function readListFiles(
 ) {
   const issues: ConfigIssue[] = [];
   for (const check of checks) {
-    const index = data.checks.findIndex((c) => (c as { id?: unknown }).id === check.id);
+    const index = indexOfCheck(data, check.id);
     for (const spec of findCheck(check.kind)?.listFiles ?? []) {
       const globs = check[spec.key] as string | string[] | undefined;
       if (globs === undefined) continue;
@@ -147,13 +147,18 @@ function readListFiles(
 /** Each plugin's own cross-key validation, located like any other problem. */
 function validateChecks(checks: CheckConfig[], data: TopLevelConfig, sources: ConfigSources): ConfigIssue[] {
   return checks.flatMap((check) => {
-    const index = data.checks.findIndex((c) => (c as { id?: unknown }).id === check.id);
+    const index = indexOfCheck(data, check.id);
     return (findCheck(check.kind)?.validate?.(check) ?? []).map((problem) => ({
       ...sources.locate(['checks', index, ...problem.path]),
       message: problem.message,
       checkId: check.id,
     }));
   });
+}
+
+/** Where a validated check stands in the merged `checks` list, for locating its problems. */
+function indexOfCheck(data: TopLevelConfig, id: string): number {
+  return data.checks.findIndex((c) => (c as { id?: unknown }).id === id);
 }
 
 function parseChannels(data: TopLevelConfig, report: Report, zodIssues: ZodReport): ChannelConfig[] {
@@ -179,7 +184,7 @@ function crossCheck(data: TopLevelConfig, checks: CheckConfig[], channels: Chann
   const warnings: string[] = [];
   checks.forEach((check) => {
     const def = findCheck(check.kind);
-    const index = data.checks.findIndex((c) => (c as { id?: unknown }).id === check.id);
+    const index = indexOfCheck(data, check.id);
     for (const ref of def?.connectionsOf?.(check) ?? []) {
       if (!(ref.name in data.connections)) {
         const known = Object.keys(data.connections).join(', ') || 'none defined';

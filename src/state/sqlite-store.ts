@@ -23,6 +23,7 @@ const decode = (json: unknown) => JSON.parse(json as string) as unknown;
 /** Due pending messages, of the listed channels only unless the list is NULL: parameters of `dueParams`. */
 const DUE = `status = 'pending' AND next_attempt_at <= ?
   AND (? IS NULL OR channel IN (SELECT value FROM json_each(?)))`;
+const SELECT_DUE = `SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT ?`;
 function dueParams(now: Date, channels?: readonly string[]): (string | null)[] {
   const list = channels ? JSON.stringify(channels) : null;
   return [iso(now), list, list];
@@ -76,9 +77,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT ?`)
-      .all(...dueParams(now, channels), limit) as OutboxRow[];
+    const rows = this.db.prepare(SELECT_DUE).all(...dueParams(now, channels), limit) as OutboxRow[];
     return rows.map((row) => toOutboxRecord(row, decode));
   }
 
@@ -88,9 +87,7 @@ export class SqliteStateStore implements StateStore {
     claimMs: number,
     channels?: readonly string[],
   ): Promise<OutboxRecord[]> {
-    const select = this.db.prepare(
-      `SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT ?`,
-    );
+    const select = this.db.prepare(SELECT_DUE);
     const claim = this.db.prepare(
       "UPDATE guardrail_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
     );

@@ -1,29 +1,10 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { toOutbox } from '../../alerts/pipeline';
-import type { Notification } from '../../alerts/types';
 import { startChatReceiver, type ChatReceiver } from '../servers/chat-receiver';
-import { chatChannel, deliveryWorld } from './delivery-world';
+import { chatChannel, deliveryWorld, note } from './delivery-world';
 
 type World = Awaited<ReturnType<typeof deliveryWorld>>;
-
-const note = (id: string, channel: string, at: number): Notification => ({
-  id,
-  channel,
-  checkId: `check-${id}`,
-  checkKind: 'row-count-consistency',
-  createdAt: new Date(at).toISOString(),
-  items: [
-    {
-      key: 'k',
-      status: 'new',
-      severity: 'warning',
-      title: 't',
-      firingSince: new Date(at).toISOString(),
-      lifecycle: 'condition',
-    },
-  ],
-});
 
 describe('a channel that rejects messages (401/403/404)', () => {
   let world: World;

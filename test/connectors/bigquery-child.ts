@@ -1,6 +1,6 @@
 // Runs one BigQuery scenario in a plain Node process and prints the outcome as JSON. The BigQuery client's
 // HTTP layer (teeny-request) loads node-fetch with a dynamic import(), which jest's module sandbox refuses.
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import type { CountRequest } from '../../src/connectors/types';
 import { startBigQuery } from '../servers/bigquery/server';
 import type { ColumnType, FakeTables } from '../servers/bigquery/tables';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CountResult } from '../../src/connectors/types';
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import type { DuckDbTzScenario } from './duckdb-tz-child';
 import { request } from './sql-connector-suite';
 

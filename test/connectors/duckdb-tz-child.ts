@@ -1,6 +1,6 @@
 // Counts one window on a DuckDB file in a plain Node process, so that the parent can start it under another
 // TZ: DuckDB (ICU) takes the host's time zone when it loads, once per process.
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import type { CountRequest } from '../../src/connectors/types';
 
 export interface DuckDbTzScenario {

@@ -1,5 +1,5 @@
 import { redact } from '../../src/connectors/errors';
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import { testPgUrl } from '../harness/databases';
 
 describe('secrets in connection errors', () => {

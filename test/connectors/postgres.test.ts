@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { postgresDialect } from '../../src/connectors/postgres';
 import { freshPgDatabase } from '../harness/databases';
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import { describeSqlConnector, request } from './sql-connector-suite';
 
 describeSqlConnector(

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { postgresDialect } from '../../src/connectors/postgres';
 import { freshPgDatabase } from '../harness/databases';
-import { loopbackAws, provider } from '../checks/row-count-consistency/context';
+import { loopbackAws, provider } from '../kit/check-context';
 import { startRedshiftData, type RedshiftDataServer } from '../servers/redshift-data/server';
 import { describeSqlConnector, request } from './sql-connector-suite';
 

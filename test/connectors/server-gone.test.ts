@@ -2,7 +2,7 @@ import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { startTcpProxy, type TcpProxy } from '../../bench/row-count-proxy';
 import { freshMysqlDatabase, freshPgDatabase } from '../harness/databases';
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import { request } from './sql-connector-suite';
 
 const TABLES = 6;

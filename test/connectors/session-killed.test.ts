@@ -1,7 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { freshMysqlDatabase, freshPgDatabase } from '../harness/databases';
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 import { request } from './sql-connector-suite';
 
 interface Admin {

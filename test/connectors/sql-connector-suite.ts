@@ -1,6 +1,6 @@
 import type { AwsProvider } from '../../src/aws/types';
 import type { Connector, CountRequest } from '../../src/connectors/types';
-import { provider } from '../checks/row-count-consistency/context';
+import { provider } from '../kit/check-context';
 
 /** What one SQL engine gives the shared suite. */
 export interface SqlEngine {

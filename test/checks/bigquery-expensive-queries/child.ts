@@ -4,7 +4,7 @@
 import { bigqueryExpensiveQueries } from '../../../checks/bigquery-expensive-queries';
 import { BigQueryExpensiveQueriesConfig } from '../../../checks/bigquery-expensive-queries/schema';
 import type { CheckResult } from '../../../src/core/types';
-import { checkContext, provider } from '../row-count-consistency/context';
+import { checkContext, provider } from '../../kit/check-context';
 import { startBigQuery } from '../../servers/bigquery/server';
 import type { FakeJob, FakeJobs } from '../../servers/bigquery/jobs';
 

@@ -4,7 +4,7 @@ import { LockWaitsConfig } from '../../../checks/lock-waits/schema';
 import type { CheckCommon } from '../../../src/core/types';
 import { freshPgDatabase } from '../../harness/databases';
 import { startRedshiftData, type RedshiftDataServer } from '../../servers/redshift-data/server';
-import { checkContext, loopbackAws, provider } from '../row-count-consistency/context';
+import { checkContext, engineFields, loopbackAws, provider } from '../../kit/check-context';
 
 type Config = LockWaitsConfig & CheckCommon;
 
@@ -14,20 +14,13 @@ function config(overrides: Partial<LockWaitsConfig> = {}): Config {
     connection: 'dw',
     minWait: 300_000,
     severity: 'warning',
-    id: 'dw-locks',
-    kind: 'lock-waits',
-    enabled: true,
-    schedule: '*/5 * * * *',
-    timeoutMs: 60_000,
+    ...engineFields('dw-locks', 'lock-waits'),
     ...overrides,
   };
 }
 
-const context = (connections: ReturnType<typeof provider>, now?: Date) => ({
-  ...checkContext(connections, { now }),
-  checkId: 'dw-locks',
-  kind: 'lock-waits',
-});
+const context = (connections: ReturnType<typeof provider>, now?: Date) =>
+  checkContext(connections, { now, checkId: 'dw-locks', kind: 'lock-waits' });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,7 +5,7 @@ import { LongRunningQueriesConfig } from '../../../checks/long-running-queries/s
 import type { CheckCommon } from '../../../src/core/types';
 import { freshPgDatabase } from '../../harness/databases';
 import { startRedshiftData, type RedshiftDataServer } from '../../servers/redshift-data/server';
-import { checkContext, loopbackAws, provider } from '../row-count-consistency/context';
+import { checkContext, engineFields, loopbackAws, provider } from '../../kit/check-context';
 
 type Config = LongRunningQueriesConfig & CheckCommon;
 
@@ -15,20 +15,13 @@ function config(overrides: Partial<LongRunningQueriesConfig> = {}): Config {
     connection: 'dw',
     threshold: 3_600_000,
     severity: 'warning',
-    id: 'dw-long-queries',
-    kind: 'long-running-queries',
-    enabled: true,
-    schedule: '*/5 * * * *',
-    timeoutMs: 60_000,
+    ...engineFields('dw-long-queries', 'long-running-queries'),
     ...overrides,
   };
 }
 
-const context = (connections: ReturnType<typeof provider>, now?: Date) => ({
-  ...checkContext(connections, { now }),
-  checkId: 'dw-long-queries',
-  kind: 'long-running-queries',
-});
+const context = (connections: ReturnType<typeof provider>, now?: Date) =>
+  checkContext(connections, { now, checkId: 'dw-long-queries', kind: 'long-running-queries' });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

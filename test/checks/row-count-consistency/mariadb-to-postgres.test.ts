@@ -4,7 +4,7 @@ import { rowCountConsistency } from '../../../checks/row-count-consistency';
 import { describeWindow } from '../../../checks/row-count-consistency/format';
 import type { Progress } from '../../../src/core/types';
 import { freshMysqlDatabase, freshPgDatabase } from '../../harness/databases';
-import { checkConfig, checkContext, provider } from './context';
+import { checkConfig, checkContext, provider } from '../../kit/check-context';
 
 const MINUTE = 60_000;
 const NOW = new Date(Math.floor(Date.now() / MINUTE) * MINUTE);

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config/load';
 import type { CheckCommon } from '../../../src/core/types';
 import type { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
 import { rowCountConsistency } from '../../../checks/row-count-consistency';
-import { checkContext } from './context';
+import { checkContext } from '../../kit/check-context';
 import pino from 'pino';
 import { createConnectionProvider } from '../../../src/connectors/provider';
 

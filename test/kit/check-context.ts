@@ -1,10 +1,10 @@
 import pino from 'pino';
-import type { AwsProvider } from '../../../src/aws/types';
-import type { CheckCommon, CheckContext, Progress } from '../../../src/core/types';
-import { ConnectionConfig } from '../../../src/connectors/config';
-import { createConnectionProvider } from '../../../src/connectors/provider';
-import type { ConnectionProvider } from '../../../src/connectors/types';
-import { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
+import type { AwsProvider } from '../../src/aws/types';
+import type { CheckCommon, CheckContext, Progress } from '../../src/core/types';
+import { ConnectionConfig } from '../../src/connectors/config';
+import { createConnectionProvider } from '../../src/connectors/provider';
+import type { ConnectionProvider } from '../../src/connectors/types';
+import { RowCountConsistencyConfig } from '../../checks/row-count-consistency/schema';
 
 export const silentLog = pino({ level: 'silent' });
 
@@ -16,11 +16,18 @@ const noAws: AwsProvider = {
 /** A check context over real connectors, for one run at `now`. */
 export function checkContext(
   connections: ConnectionProvider,
-  opts: { now?: Date; configDir?: string; signal?: AbortSignal; progress?: Progress[] } = {},
+  opts: {
+    now?: Date;
+    configDir?: string;
+    signal?: AbortSignal;
+    progress?: Progress[];
+    checkId?: string;
+    kind?: string;
+  } = {},
 ): CheckContext {
   return {
-    checkId: 'consistency',
-    kind: 'row-count-consistency',
+    checkId: opts.checkId ?? 'consistency',
+    kind: opts.kind ?? 'row-count-consistency',
     signal: opts.signal ?? new AbortController().signal,
     log: silentLog,
     now: opts.now ?? new Date(),
@@ -59,14 +66,12 @@ export function loopbackAws(endpoint: string): AwsProvider {
   };
 }
 
-/** Parses the check's own keys and adds what the engine would. */
+/** The keys the engine adds to every check's own config. */
+export function engineFields(id: string, kind: string): CheckCommon {
+  return { id, kind, enabled: true, schedule: '*/5 * * * *', timeoutMs: 60_000 };
+}
+
+/** Parses the row-count check's own keys and adds what the engine would. */
 export function checkConfig(raw: Record<string, unknown>): RowCountConsistencyConfig & CheckCommon {
-  return {
-    ...RowCountConsistencyConfig.parse(raw),
-    id: 'consistency',
-    kind: 'row-count-consistency',
-    enabled: true,
-    schedule: '*/5 * * * *',
-    timeoutMs: 60_000,
-  };
+  return { ...RowCountConsistencyConfig.parse(raw), ...engineFields('consistency', 'row-count-consistency') };
 }
