@@ -1,6 +1,7 @@
-import picomatch from 'picomatch';
-import type { AlertSelector, Finding } from '../src/core/types';
+import type { Finding } from '../src/core/types';
+import { severityRank, worse } from '../src/core/severity';
 import type { AlertState } from '../src/state/types';
+import { selects } from './match';
 import type { ItemStatus } from './types';
 
 /** How one finding (or one vanished finding) stands after this run. */
@@ -26,13 +27,6 @@ export interface LifecycleInput {
   sendResolved: boolean;
 }
 
-const RANK = { info: 0, warning: 1, critical: 2 } as const;
-
-function selects(selector: AlertSelector, state: AlertState): boolean {
-  if (selector.key !== undefined && !picomatch.isMatch(state.key, selector.key, { dot: true })) return false;
-  return Object.entries(selector.labels ?? {}).every(([k, v]) => state.finding.labels?.[k] === v);
-}
-
 /** The alert lifecycle per fingerprint: new → notify; repeat after the interval; resolved notice; events once. */
 export function transitions(input: LifecycleInput): Transition[] {
   const { now, checkId } = input;
@@ -53,8 +47,7 @@ export function transitions(input: LifecycleInput): Transition[] {
       key: finding.key,
       status: 'firing',
       // The highest severity of the open episode, so a warning/critical flip does not re-notify each time.
-      severity:
-        episodeOpen && RANK[prev.severity] > RANK[finding.severity] ? prev.severity : finding.severity,
+      severity: episodeOpen ? worse(finding.severity, prev.severity) : finding.severity,
       firstFiringAt: episodeOpen ? prev.firstFiringAt : at,
       lastSeenAt: at,
       lastNotifiedAt: episodeOpen ? prev.lastNotifiedAt : undefined,
@@ -79,7 +72,7 @@ export function transitions(input: LifecycleInput): Transition[] {
         unsent: base,
       });
     } else {
-      const escalated = RANK[finding.severity] > RANK[prev.severity];
+      const escalated = severityRank(finding.severity) > severityRank(prev.severity);
       const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;
       const notify = escalated || due ? ('repeat' as const) : undefined;
       const next = notify ? { ...base, lastNotifiedAt: at } : base;
@@ -96,7 +89,7 @@ export function transitions(input: LifecycleInput): Transition[] {
   const covers = input.findings.flatMap((f) => f.covers ?? []);
   for (const prev of input.previous) {
     if (seen.has(prev.key) || prev.status !== 'firing' || prev.finding.lifecycle === 'event') continue;
-    if (covers.some((c) => selects(c, prev))) continue; // unknown this run: keep its state as it was
+    if (covers.some((c) => selects(c, prev.finding))) continue; // unknown this run: keep its state as it was
     const next: AlertState = { ...prev, status: 'resolved', resolvedAt: at };
     const notify = input.sendResolved && prev.lastNotifiedAt && !input.isSilenced(prev.finding);
     out.push({

@@ -1,6 +1,16 @@
 import picomatch from 'picomatch';
-import type { Match } from '../src/config/schema';
-import type { Finding } from '../src/core/types';
+import type { AlertSelector, Finding } from '../src/core/types';
+import type { Match } from './config';
+
+/**
+ * Whether a selector (a key glob and/or labels) selects this finding: the one matcher behind routes, silences
+ * and the alerts a finding `covers`.
+ */
+export function selects(selector: AlertSelector, finding: Pick<Finding, 'key' | 'labels'>): boolean {
+  if (selector.key !== undefined && !picomatch.isMatch(finding.key, selector.key, { dot: true }))
+    return false;
+  return Object.entries(selector.labels ?? {}).every(([name, value]) => finding.labels?.[name] === value);
+}
 
 /** Whether a route's or silence's `match` selects this finding of this check. */
 export function matches(
@@ -12,9 +22,5 @@ export function matches(
   if (match.check !== undefined && match.check !== check.id) return false;
   if (match.kind !== undefined && match.kind !== check.kind) return false;
   if (match.severity !== undefined && match.severity !== finding.severity) return false;
-  if (match.key !== undefined && !picomatch.isMatch(finding.key, match.key, { dot: true })) return false;
-  for (const [name, value] of Object.entries(match.labels ?? {})) {
-    if (finding.labels?.[name] !== value) return false;
-  }
-  return true;
+  return selects(match, finding);
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Route, Silence } from '../src/config/schema';
-import type { Finding } from '../src/core/types';
-import type { CheckRunResult } from '../src/engine/runner';
-import { CHECK_ERROR_KEY } from '../src/engine/runner';
+import type { Route, Silence } from './config';
+import { CHECK_ERROR_KEY, type CheckRunResult, type Finding } from '../src/core/types';
+import { mostSevereFirst } from '../src/core/severity';
 import type { AlertState, OutboxRecord, StateStore } from '../src/state/types';
 import { transitions, type Transition } from './lifecycle';
 import { matches } from './match';
@@ -117,14 +116,13 @@ function toItem(t: Transition): NotificationItem {
 }
 
 const STATUS_ORDER = { new: 0, repeat: 1, resolved: 2 } as const;
-const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 /** New before repeat before resolved; within each, most severe first; then by key for stable output. */
 function sortItems(items: NotificationItem[]): NotificationItem[] {
   return items.sort(
     (a, b) =>
       STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      mostSevereFirst(a.severity, b.severity) ||
       a.key.localeCompare(b.key),
   );
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { FindingLink, Severity } from '../src/core/types';
+import type { FindingLink } from '../src/core/types';
+import type { Severity } from '../src/core/severity';
 
 /** How a finding appears in a notification. */
 export type ItemStatus = 'new' | 'repeat' | 'resolved';

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../src/core/types';
-import type { AnyCheckDefinition } from '../src/core/types';
-import { runCheck, memoryStore, useFakeCredentials } from '../test/aws/kit';
+import type { AnyCheckDefinition } from '../checks/types';
+import { runCheck, memoryStore, useFakeCredentials } from '../test/kit/aws';
 import type { FakeAwsServer } from '../test/servers/aws/server';
 
 /** Runs a check once against the fake AWS and returns its result with the wall time. */

@@ -2,7 +2,7 @@ import { idleEbsVolumes } from '../checks/idle-ebs-volumes';
 import { DESCRIBE_VOLUMES_PAGE_SIZE } from '../checks/idle-ebs-volumes/query';
 import { idleElasticIps } from '../checks/idle-elastic-ips';
 import { DEFAULT_MAX_CONCURRENCY } from '../src/aws/config';
-import { CALLER_ACCOUNT } from '../test/aws/kit';
+import { CALLER_ACCOUNT } from '../test/kit/aws';
 import { startFakeAwsProcess } from '../test/servers/aws/process';
 import { emptyRegion, type FakeRegion } from '../test/servers/aws/world';
 import { timedRun } from './aws-bench-kit';

@@ -1,6 +1,6 @@
 import { lambdaErrors } from '../checks/lambda-errors';
 import { MAX_QUERIES_PER_CALL } from '../checks/lambda-errors/metrics';
-import { CALLER_ACCOUNT } from '../test/aws/kit';
+import { CALLER_ACCOUNT } from '../test/kit/aws';
 import { startFakeAws } from '../test/servers/aws/server';
 import { emptyRegion } from '../test/servers/aws/world';
 import { timedRun } from './aws-bench-kit';

@@ -5,7 +5,7 @@ import { rowCountConsistency } from '../checks/row-count-consistency';
 import { RowCountConsistencyConfig } from '../checks/row-count-consistency/schema';
 import { ConnectionConfig } from '../src/connectors/config';
 import { createConnectionProvider } from '../src/connectors/provider';
-import type { CheckContext } from '../src/core/types';
+import type { CheckContext } from '../checks/types';
 import { startMariaDb } from '../test/harness/mariadb';
 import { startPostgres } from '../test/harness/postgres';
 import { startTcpProxyProcess } from './row-count-proxy';

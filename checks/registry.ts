@@ -1,4 +1,4 @@
-import type { AnyCheckDefinition } from '../src/core/types';
+import type { AnyCheckDefinition } from './types';
 import { bigqueryExpensiveQueries } from './bigquery-expensive-queries';
 import { idleEbsVolumes } from './idle-ebs-volumes';
 import { idleElasticIps } from './idle-elastic-ips';

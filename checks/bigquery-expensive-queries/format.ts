@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../../src/core/types';
+import type { Finding } from '../../src/core/types';
+import type { Severity } from '../../src/core/severity';
 import type { JobRow } from './query';
 
 const TiB = 2 ** 40;

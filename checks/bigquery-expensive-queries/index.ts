@@ -1,8 +1,8 @@
 import type { BigQueryQueryOptions } from '../../src/connectors/bigquery';
 import { errorMessage } from '../../src/connectors/errors';
 import { mapLimit } from '../../src/core/limit';
-import type { Finding, Measurement } from '../../src/core/types';
-import { defineCheck } from '../../src/core/types';
+import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
+import { defineCheck } from '../types';
 import { costUsd, jobFinding, thresholdBytes } from './format';
 import { jobsSql, locationOf, readListing } from './query';
 import { BigQueryExpensiveQueriesConfig } from './schema';
@@ -15,6 +15,21 @@ interface Target {
   region: string;
 }
 
+const BIGQUERY_COST_MEASUREMENTS: readonly MeasurementDeclaration[] = [
+  {
+    name: 'bigquery_query_cost_usd_total',
+    help: 'On-demand cost of the query jobs seen, per project (added per run).',
+    labels: ['project'],
+    type: 'counter',
+  },
+  {
+    name: 'bigquery_expensive_queries',
+    help: 'Query jobs over the cost threshold seen in the last run, per project.',
+    labels: ['project'],
+    type: 'gauge',
+  },
+];
+
 /** The `bigquery-expensive-queries` check. */
 export const bigqueryExpensiveQueries = defineCheck({
   kind: 'bigquery-expensive-queries',
@@ -23,6 +38,7 @@ export const bigqueryExpensiveQueries = defineCheck({
   configSchema: BigQueryExpensiveQueriesConfig,
   // GCP, not AWS: the role is in the readme (roles/bigquery.resourceViewer, for bigquery.jobs.listAll).
   permissions: [],
+  measurements: BIGQUERY_COST_MEASUREMENTS,
   connectionsOf: (config) => [{ name: config.connection, path: ['connection'] }],
   example: {
     connection: 'bq',
@@ -82,7 +98,7 @@ export const bigqueryExpensiveQueries = defineCheck({
     }
     for (const [project, totals] of byProject) {
       measurements.push(
-        { name: 'bigquery_query_cost_usd_total', value: totals.cost, labels: { project }, type: 'counter' },
+        { name: 'bigquery_query_cost_usd_total', value: totals.cost, labels: { project } },
         { name: 'bigquery_expensive_queries', value: totals.expensive, labels: { project } },
       );
     }

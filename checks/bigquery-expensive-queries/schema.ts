@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../src/config/fields';
+import { duration } from '../../src/core/fields';
 
 /**
  * BigQuery on-demand list price, USD per TiB billed (checked 2026-11; regions differ, so it is configurable).

@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../../src/core/types';
+import type { Finding } from '../../src/core/types';
+import type { Severity } from '../../src/core/severity';
 import { ebsVolumeUrl } from '../../src/aws/links';
 import { formatUsd } from '../../src/aws/idle';
 import { PRICE_BASIS, type MonthlyCost } from '../../src/aws/prices';

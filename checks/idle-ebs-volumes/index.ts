@@ -1,6 +1,7 @@
-import { defineCheck, type Finding } from '../../src/core/types';
+import { type Finding } from '../../src/core/types';
+import { defineCheck } from '../types';
 import { scanTargets } from '../../src/aws/fan-out';
-import { idleMeasurements } from '../../src/aws/idle';
+import { IDLE_MEASUREMENTS, idleMeasurements } from '../../src/aws/idle';
 import { ebsMonthlyCost } from '../../src/aws/prices';
 import { DAY_MS, idleVolumeFinding } from './format';
 import { listIdleVolumes } from './query';
@@ -11,6 +12,7 @@ export const idleEbsVolumes = defineCheck({
   description: 'EBS volumes attached to nothing (state available), with their monthly list-price cost',
   configSchema: IdleEbsVolumesConfig,
   permissions: ['ec2:DescribeVolumes'],
+  measurements: IDLE_MEASUREMENTS,
   example: { minIdleDays: 7 },
   async run(ctx, config) {
     const { scans, errors } = await scanTargets(ctx, async (target, client, signal) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SeveritySchema } from '../../src/config/fields';
+import { SeveritySchema } from '../../src/core/fields';
 
 export const IdleEbsVolumesConfig = z.strictObject({
   /** Report a volume only after it has been seen unattached this many days in a row. @default 0 */

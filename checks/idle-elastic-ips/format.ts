@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../../src/core/types';
+import type { Finding } from '../../src/core/types';
+import type { Severity } from '../../src/core/severity';
 import { formatUsd } from '../../src/aws/idle';
 import { elasticIpUrl } from '../../src/aws/links';
 import { ELASTIC_IP_MONTHLY_USD, PRICE_BASIS } from '../../src/aws/prices';

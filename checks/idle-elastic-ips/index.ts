@@ -1,6 +1,6 @@
-import { defineCheck } from '../../src/core/types';
+import { defineCheck } from '../types';
 import { scanTargets } from '../../src/aws/fan-out';
-import { idleMeasurements } from '../../src/aws/idle';
+import { IDLE_MEASUREMENTS, idleMeasurements } from '../../src/aws/idle';
 import { addressMonthlyCost, idleAddressFinding } from './format';
 import { listIdleAddresses } from './query';
 import { IdleElasticIpsConfig } from './schema';
@@ -10,6 +10,7 @@ export const idleElasticIps = defineCheck({
   description: 'Elastic IPs associated with nothing, with their monthly public IPv4 cost',
   configSchema: IdleElasticIpsConfig,
   permissions: ['ec2:DescribeAddresses'],
+  measurements: IDLE_MEASUREMENTS,
   example: { severity: 'warning' },
   async run(ctx, config) {
     const { scans, errors } = await scanTargets(ctx, (_target, client, signal) =>

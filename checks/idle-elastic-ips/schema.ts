@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SeveritySchema } from '../../src/config/fields';
+import { SeveritySchema } from '../../src/core/fields';
 
 export const IdleElasticIpsConfig = z.strictObject({
   /** @default 'warning' */

@@ -1,4 +1,5 @@
-import type { Finding, Measurement, Severity } from '../../src/core/types';
+import type { Finding, Measurement } from '../../src/core/types';
+import type { Severity } from '../../src/core/severity';
 import { formatDuration } from '../../src/core/duration';
 import { lambdaMetricsUrl, lambdaMonitoringUrl } from '../../src/aws/links';
 import type { AwsTarget } from '../../src/aws/types';

@@ -1,4 +1,5 @@
-import { defineCheck, type Finding, type Measurement } from '../../src/core/types';
+import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
+import { defineCheck } from '../types';
 import { scanTargets } from '../../src/aws/fan-out';
 import { isIgnored } from '../../src/aws/tags';
 import { lambdaFinding, lambdaMeasurements, problemsOf } from './evaluate';
@@ -8,11 +9,25 @@ import { LambdaErrorsConfig } from './schema';
 
 const MINUTE_MS = 60_000;
 
+const LAMBDA_MEASUREMENTS: readonly MeasurementDeclaration[] = [
+  ['lambda_invocations', 'Invocations per function over the window.'],
+  ['lambda_errors', 'Errors per function over the window.'],
+  ['lambda_throttles', 'Throttled invocations per function over the window.'],
+  ['lambda_error_rate', 'Errors divided by invocations per function over the window.'],
+  ['lambda_max_duration_seconds', 'Longest invocation per function over the window.'],
+].map(([name, help]) => ({
+  name: name!,
+  help: help!,
+  labels: ['account', 'region', 'function'],
+  type: 'gauge',
+}));
+
 export const lambdaErrors = defineCheck({
   kind: 'lambda-errors',
   description: 'Lambda functions with a high error rate, throttles or timeouts, from CloudWatch metrics',
   configSchema: LambdaErrorsConfig,
   permissions: ['cloudwatch:GetMetricData', 'lambda:ListFunctions', 'lambda:ListTags'],
+  measurements: LAMBDA_MEASUREMENTS,
   example: { window: '15m', errorRate: 0.05, minErrors: 5, exclude: ['*-canary'] },
   async run(ctx, config) {
     // Whole minutes, so every run asks CloudWatch for the same aligned period.

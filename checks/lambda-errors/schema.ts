@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, SeveritySchema } from '../../src/config/fields';
+import { duration, SeveritySchema } from '../../src/core/fields';
 
 const MINUTE_MS = 60_000;
 

@@ -1,6 +1,7 @@
-import type { Finding, Severity } from '../../src/core/types';
+import type { Finding } from '../../src/core/types';
+import type { Severity } from '../../src/core/severity';
 import { formatDuration } from '../../src/core/duration';
-import { cleanText } from '../long-running-queries/dialect';
+import { cleanText } from '../../src/connectors/session-source';
 import type { Blocker, LockWait } from './query';
 
 /** A blocking session and the sessions waiting on it. */

@@ -1,9 +1,24 @@
-import { defineCheck } from '../../src/core/types';
-import { sessionSource } from '../long-running-queries/dialect';
-import { REDSHIFT_DATA_PERMISSIONS } from '../row-count-consistency';
+import type { MeasurementDeclaration } from '../../src/core/types';
+import { defineCheck } from '../types';
+import { sessionSource } from '../../src/connectors/session-source';
 import { blockerFinding, groupByBlocker } from './format';
 import { findLockWaits } from './query';
 import { LockWaitsConfig } from './schema';
+
+const LOCK_WAITS_MEASUREMENTS: readonly MeasurementDeclaration[] = [
+  {
+    name: 'lock_waiting_sessions',
+    help: 'Sessions waiting for a lock another session holds.',
+    labels: ['connection'],
+    type: 'gauge',
+  },
+  {
+    name: 'lock_longest_wait_seconds',
+    help: 'The longest current lock wait.',
+    labels: ['connection'],
+    type: 'gauge',
+  },
+];
 
 /** The `lock-waits` check. */
 export const lockWaits = defineCheck({
@@ -11,10 +26,9 @@ export const lockWaits = defineCheck({
   description:
     'Reports sessions holding locks that other sessions have waited on too long (PostgreSQL, Redshift)',
   configSchema: LockWaitsConfig,
-  permissions: REDSHIFT_DATA_PERMISSIONS,
+  permissions: [],
+  measurements: LOCK_WAITS_MEASUREMENTS,
   connectionsOf: (config) => [{ name: config.connection, path: ['connection'] }],
-  permissionsFor: (config, connections) =>
-    connections[config.connection]?.type === 'redshift' ? REDSHIFT_DATA_PERMISSIONS : [],
   example: { connection: 'dw', minWait: '5m' },
   async run(ctx, config) {
     const source = await sessionSource(ctx, config.connection);

@@ -1,4 +1,4 @@
-import { cleanText, dbTime, sqlTimestamp, type SessionSource } from '../long-running-queries/dialect';
+import { cleanText, dbTime, sqlTimestamp, type SessionSource } from '../../src/connectors/session-source';
 
 /** A session waiting for a lock that another session holds. */
 export interface LockWait {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../src/config/fields';
+import { duration, SeveritySchema } from '../../src/core/fields';
 
 /** Shortest wait worth an alert: row locks are routinely held for seconds by ordinary writes. */
 export const MIN_WAIT_MS = 10_000;
@@ -12,6 +12,6 @@ export const LockWaitsConfig = z.strictObject({
   /** Report a session once another has waited on its locks longer than this; at least 10s. @default 5m */
   minWait: duration({ min: MIN_WAIT_MS }).default(DEFAULT_MIN_WAIT_MS),
   /** @default 'warning' */
-  severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+  severity: SeveritySchema.default('warning'),
 });
 export type LockWaitsConfig = z.infer<typeof LockWaitsConfig>;

@@ -1,6 +1,7 @@
-import type { Finding, Severity } from '../../src/core/types';
+import type { Finding } from '../../src/core/types';
+import type { Severity } from '../../src/core/severity';
 import { formatDuration } from '../../src/core/duration';
-import { cleanText } from './dialect';
+import { cleanText } from '../../src/connectors/session-source';
 import type { RunningQuery } from './query';
 
 /** One finding per query; the key stays the same while the query runs, and changes when a new one starts. */

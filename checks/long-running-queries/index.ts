@@ -1,19 +1,33 @@
-import { defineCheck } from '../../src/core/types';
-import { REDSHIFT_DATA_PERMISSIONS } from '../row-count-consistency';
-import { sessionSource } from './dialect';
+import type { MeasurementDeclaration } from '../../src/core/types';
+import { defineCheck } from '../types';
+import { sessionSource } from '../../src/connectors/session-source';
 import { runningQueryFinding } from './format';
 import { runningQueries } from './query';
 import { LongRunningQueriesConfig } from './schema';
+
+const LONG_RUNNING_MEASUREMENTS: readonly MeasurementDeclaration[] = [
+  {
+    name: 'long_running_queries',
+    help: 'Queries running longer than the threshold.',
+    labels: ['connection'],
+    type: 'gauge',
+  },
+  {
+    name: 'longest_query_seconds',
+    help: 'How long the longest running query has run.',
+    labels: ['connection'],
+    type: 'gauge',
+  },
+];
 
 /** The `long-running-queries` check. */
 export const longRunningQueries = defineCheck({
   kind: 'long-running-queries',
   description: 'Reports queries running longer than a threshold on PostgreSQL or Redshift',
   configSchema: LongRunningQueriesConfig,
-  permissions: REDSHIFT_DATA_PERMISSIONS,
+  permissions: [],
+  measurements: LONG_RUNNING_MEASUREMENTS,
   connectionsOf: (config) => [{ name: config.connection, path: ['connection'] }],
-  permissionsFor: (config, connections) =>
-    connections[config.connection]?.type === 'redshift' ? REDSHIFT_DATA_PERMISSIONS : [],
   example: { connection: 'dw', threshold: '1h', exclude: { users: ['etl_loader'] } },
   async run(ctx, config) {
     const source = await sessionSource(ctx, config.connection);

@@ -1,4 +1,4 @@
-import { cleanText, dbTime, type SessionSource } from './dialect';
+import { cleanText, dbTime, type SessionSource } from '../../src/connectors/session-source';
 
 /** A statement that is running now, in either dialect. */
 export interface RunningQuery {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../src/config/fields';
+import { duration, SeveritySchema } from '../../src/core/fields';
 
 /** Shortest threshold: the check runs on a schedule of minutes, and shorter queries are routine. */
 export const MIN_THRESHOLD_MS = 60_000;
@@ -14,6 +14,6 @@ export const LongRunningQueriesConfig = z.strictObject({
   /** Queries to leave out, e.g. a nightly ETL user whose long loads are expected. */
   exclude: z.strictObject({ users: z.array(z.string().min(1)).default([]) }).optional(),
   /** @default 'warning' */
-  severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+  severity: SeveritySchema.default('warning'),
 });
 export type LongRunningQueriesConfig = z.infer<typeof LongRunningQueriesConfig>;

@@ -1,5 +1,6 @@
-import type { ConnectionRef, Finding, Measurement } from '../../src/core/types';
-import { defineCheck } from '../../src/core/types';
+import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
+import type { ConnectionRef } from '../types';
+import { defineCheck } from '../types';
 import type { CountResult } from '../../src/connectors/types';
 import { evaluatePair } from './format';
 import { duplicatePairs, planPairs } from './plan';
@@ -13,31 +14,35 @@ export function connectionsOf(config: RowCountConsistencyConfig): ConnectionRef[
   ];
 }
 
-/**
- * What a `redshift` connection calls (the Data API, and the credentials it asks for: `dbUser`, serverless IAM
- * or `secretArn`); the other connection types call no AWS API.
- */
-export const REDSHIFT_DATA_PERMISSIONS = [
-  'redshift-data:ExecuteStatement',
-  'redshift-data:DescribeStatement',
-  'redshift-data:GetStatementResult',
-  'redshift-data:CancelStatement',
-  'redshift:GetClusterCredentials',
-  'redshift-serverless:GetCredentials',
-  'secretsmanager:GetSecretValue',
-] as const;
+const ROW_COUNT_MEASUREMENTS: readonly MeasurementDeclaration[] = [
+  {
+    name: 'table_rows',
+    help: 'Rows counted per table and side (whole table or the closed window).',
+    labels: ['table', 'side'],
+    type: 'gauge',
+  },
+  {
+    name: 'table_row_diff',
+    help: 'Source rows minus target rows per table.',
+    labels: ['table'],
+    type: 'gauge',
+  },
+  {
+    name: 'table_freshness_lag_seconds',
+    help: "How far the target's latest update time lags the source's, per table.",
+    labels: ['table'],
+    type: 'gauge',
+  },
+];
 
 /** The `row-count-consistency` check. */
 export const rowCountConsistency = defineCheck({
   kind: 'row-count-consistency',
   description: 'Compares row counts (whole table or closed time windows) and freshness of replicated tables',
   configSchema: RowCountConsistencyConfig,
-  permissions: REDSHIFT_DATA_PERMISSIONS,
+  permissions: [],
+  measurements: ROW_COUNT_MEASUREMENTS,
   connectionsOf,
-  permissionsFor: (config, connections) =>
-    [config.source, config.target].some((name) => connections[name]?.type === 'redshift')
-      ? REDSHIFT_DATA_PERMISSIONS
-      : [],
   example: {
     source: 'game1',
     target: 'bq',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, identifier, tableName } from '../../src/config/fields';
+import { duration, identifier, tableName } from '../../src/core/fields';
 
 /** The smallest window: bounds are aligned to whole minutes, so a shorter window could hold no row at all. */
 export const MIN_WINDOW_MS = 60_000;

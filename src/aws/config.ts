@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeout } from '../config/fields';
+import { timeout } from '../core/fields';
 
 /** @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */
 const ACCOUNT_ID = /^\d{12}$/;

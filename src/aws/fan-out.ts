@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import type { CheckContext, Finding } from '../core/types';
+import type { Finding } from '../core/types';
 import type { AwsClientConfig } from './clients';
 import { describeAwsError } from './clients';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
 import { formatDuration } from '../core/duration';
 import { mapSettled } from '../core/limit';
-import type { AwsTarget } from './types';
+import type { AwsProvider, AwsTarget } from './types';
+import type { Progress } from '../core/types';
 
 export interface TargetScan<T> {
   target: AwsTarget;
@@ -35,7 +36,7 @@ function aborted(signal: AbortSignal): Promise<never> {
  * results down with the check's timeout.
  */
 export async function scanTargets<T>(
-  ctx: Pick<CheckContext, 'aws' | 'signal' | 'progress'>,
+  ctx: { aws: AwsProvider; signal: AbortSignal; progress: (p: Progress) => void },
   scan: (target: AwsTarget, client: AwsClientConfig, signal: AbortSignal) => Promise<T>,
 ): Promise<FanOut<T>> {
   const targetTimeoutMs = ctx.aws.targetTimeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS;

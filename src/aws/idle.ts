@@ -1,6 +1,40 @@
-import type { Measurement } from '../core/types';
+import type { Measurement, MeasurementDeclaration } from '../core/types';
 import type { AwsTarget } from './types';
 import { roundCents } from './prices';
+
+/** What the idle-resource checks measure per account × region (`idleMeasurements`). */
+export const IDLE_MEASUREMENTS: readonly MeasurementDeclaration[] = [
+  {
+    name: 'idle_monthly_cost_usd',
+    help: 'List-price $/month of the idle resources found, per account, region and resource type.',
+    labels: ['account', 'region', 'resource_type'],
+    type: 'gauge',
+  },
+  {
+    name: 'idle_resources',
+    help: 'Idle resources found, per account, region and resource type.',
+    labels: ['account', 'region', 'resource_type'],
+    type: 'gauge',
+  },
+  {
+    name: 'idle_unpriced_resources',
+    help: 'Idle resources found without a list price (not in the $/month total).',
+    labels: ['account', 'region', 'resource_type'],
+    type: 'gauge',
+  },
+  {
+    name: 'idle_subtype_monthly_cost_usd',
+    help: 'List-price $/month of the idle resources per subtype (e.g. EBS volume type).',
+    labels: ['account', 'region', 'resource_type', 'subtype'],
+    type: 'gauge',
+  },
+  {
+    name: 'idle_subtype_resources',
+    help: 'Idle resources per subtype (e.g. EBS volume type).',
+    labels: ['account', 'region', 'resource_type', 'subtype'],
+    type: 'gauge',
+  },
+];
 
 /** One idle resource's contribution to the waste gauges; `usd` undefined = not priced. */
 export interface IdleCost {

@@ -3,7 +3,8 @@ import { loadConfig } from '../config/load';
 import { configJsonSchema } from '../config/schema';
 import { formatDuration } from '../core/duration';
 import { providerPermissions } from '../aws/provider';
-import type { GlobalOptions } from './main';
+import { checkPermissions } from '../engine/permissions';
+import type { GlobalOptions } from './options';
 
 export async function validateCommand(flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
@@ -48,10 +49,8 @@ export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
   const actions = new Set<string>();
   for (const check of config.checks.filter((c) => c.enabled)) {
     const def = findCheck(check.kind);
-    const needed = def?.permissionsFor
-      ? def.permissionsFor(check, config.connections)
-      : (def?.permissions ?? []);
-    for (const action of needed) actions.add(action);
+    if (!def) continue;
+    for (const action of checkPermissions(def, check, config.connections)) actions.add(action);
   }
   if (actions.size) for (const action of providerPermissions(config.aws)) actions.add(action);
   const statements: unknown[] = [];

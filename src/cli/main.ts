@@ -3,14 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
 import { UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
-
-/** Exit codes (DESIGN.md §3). */
-export const EXIT = { ok: 0, findings: 1, usage: 2, checkFailed: 3 } as const;
-
-export interface GlobalOptions {
-  config: string;
-  state?: string;
-}
+import { EXIT } from './options';
 
 function globalOptions(cmd: Command): Command {
   return cmd

@@ -4,7 +4,7 @@ import { createLogger } from '../core/log';
 import { Agent } from '../engine/agent';
 import { formatReport } from '../engine/report';
 import { pushMetrics } from '../engine/push';
-import type { GlobalOptions } from './main';
+import { EXIT, type GlobalOptions } from './options';
 
 interface RunFlags extends GlobalOptions {
   check?: string[];
@@ -47,7 +47,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     const firing = report.checks.some((c) =>
       c.findings.some((f) => f.state !== 'resolved' && f.state !== 'silenced'),
     );
-    process.exitCode = failed ? 3 : flags.failOnFindings && firing ? 1 : 0;
+    process.exitCode = failed ? EXIT.checkFailed : flags.failOnFindings && firing ? EXIT.findings : EXIT.ok;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -5,7 +5,7 @@ import { createLogger } from '../core/log';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
 import { stateUrlFlag } from './flags';
-import type { GlobalOptions } from './main';
+import type { GlobalOptions } from './options';
 
 /** Long-running mode: one cron task per enabled check, metrics and health over HTTP, clean stop on signals. */
 export async function serveCommand(flags: GlobalOptions): Promise<void> {

@@ -1,6 +1,6 @@
 import { isMap, type Document } from 'yaml';
 import type { z } from 'zod';
-import type { ListFiles } from '../core/types';
+import type { ListFiles } from '../../checks/types';
 import { formatPath, type ConfigIssue } from './errors';
 import { expandGlob } from './glob';
 import { readYamlFile } from './yaml-file';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalString, timeout } from '../config/fields';
+import { optionalString, timeout } from '../core/fields';
 
 const common = {
   /** Statement timeout for every query on this connection. @default 60s */

@@ -1,15 +1,7 @@
-import type { Logger } from 'pino';
-import type { z } from 'zod';
-import type { ConnectionProvider } from '../connectors/types';
-import type { AwsProvider } from '../aws/types';
-import type { CheckState } from '../state/types';
-
-export type Severity = 'info' | 'warning' | 'critical';
+import type { Severity } from './severity';
 
 /** The check id under which the agent reports its own health (reserved: config validation rejects it). */
 export const AGENT_CHECK_ID = 'guardrail-agent';
-
-export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
 export interface FindingLink {
   label: string;
@@ -47,17 +39,15 @@ export interface AlertSelector {
   labels?: Record<string, string>;
 }
 
-/** A named number a check observed whether or not it fired; becomes a Prometheus gauge. */
+/**
+ * A named number a check observed whether or not it fired; becomes the Prometheus gauge (the value now) or
+ * counter (an amount to add) that its kind declares.
+ */
 export interface Measurement {
   /** Metric name without the `guardrail_` prefix, e.g. `table_rows` (counters end in `_total`). */
   name: string;
   value: number;
   labels: Record<string, string>;
-  /**
-   * `gauge`: the value now (replaces the previous run's series); `counter`: an amount to add (e.g. the cost of
-   * the jobs seen this run, for `bigquery_query_cost_usd_total`). @default 'gauge'
-   */
-  type?: 'gauge' | 'counter';
 }
 
 export interface CheckResult {
@@ -71,23 +61,6 @@ export interface Progress {
   unit?: string;
 }
 
-/** What the engine hands a check for one run. */
-export interface CheckContext {
-  readonly checkId: string;
-  readonly kind: string;
-  /** Aborted when the check's timeout passes or the process stops. */
-  readonly signal: AbortSignal;
-  readonly log: Logger;
-  /** The run's start time; checks compute windows from it. */
-  readonly now: Date;
-  /** Folder of the config file, for resolving relative paths. */
-  readonly configDir: string;
-  readonly connections: ConnectionProvider;
-  readonly aws: AwsProvider;
-  readonly state: CheckState;
-  readonly progress: (p: Progress) => void;
-}
-
 /** Fields every check has, whatever its kind (added by the engine to each plugin's schema). */
 export interface CheckCommon {
   id: string;
@@ -98,54 +71,41 @@ export interface CheckCommon {
   timeoutMs: number;
 }
 
-/** A check plugin: one definition object per kind (see checks/<kind>/index.ts). */
-export interface CheckDefinition<Config = unknown> {
-  kind: string;
-  /** One line, shown by `guardrail checks`. */
-  description: string;
-  /** The plugin's own keys (a zod object); the engine adds id/kind/schedule/timeout/enabled. */
-  configSchema: z.ZodObject;
-  /** IAM actions the check calls, for `guardrail iam-policy`. Empty for checks that call no AWS API. */
-  permissions: readonly string[];
-  /** A config example (without id/kind), validated by the contract tests. */
-  example: Record<string, unknown>;
-  run(ctx: CheckContext, config: Config & CheckCommon): Promise<CheckResult>;
-  /**
-   * The subset of `permissions` this configuration needs, for a least-privilege `iam-policy` (e.g. the Redshift
-   * Data API only when a connection is `redshift`). @default all of `permissions`
-   */
-  permissionsFor?(config: Config, connections: Record<string, { type: string }>): readonly string[];
-  /** Connection names the config refers to, with their path inside the check, for load-time validation. */
-  connectionsOf?(config: Config): ConnectionRef[];
-  /**
-   * Checks across keys once the config is loaded (list files merged), e.g. a table pair listed twice; each
-   * problem names its path inside the check.
-   */
-  validate?(config: Config & CheckCommon): { path: (string | number)[]; message: string }[];
-  /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */
-  listFiles?: readonly ListFiles[];
-}
-
-/** A key of globs (e.g. `tableFiles`) whose files hold more items for a list key (e.g. `tables`). */
-export interface ListFiles {
-  key: string;
-  into: string;
-  /** Schema of one item, as in the list key. */
-  item: z.ZodType;
-}
-
-export interface ConnectionRef {
+/** A measurement a check kind declares it may report; `/metrics` and the dashboards read these. */
+export interface MeasurementDeclaration {
+  /** Metric name without the `guardrail_` prefix (counters end in `_total`). */
   name: string;
-  /** Path inside the check's config, e.g. ['source'] or ['tables', 3, 'target']. */
-  path: (string | number)[];
+  /** One line for Prometheus `# HELP`. */
+  help: string;
+  /** Label names besides `check` (the engine adds it). */
+  labels: readonly string[];
+  type: 'gauge' | 'counter';
 }
 
-// Definitions are heterogeneous; the registry stores them erased.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- config type is per plugin, validated by its schema
-export type AnyCheckDefinition = CheckDefinition<any>;
-
-export function defineCheck<S extends z.ZodObject>(
-  def: Omit<CheckDefinition<z.infer<S>>, 'configSchema'> & { configSchema: S },
-): CheckDefinition<z.infer<S>> {
-  return def;
+/** The state a check may read and write for itself, scoped to its id. */
+export interface CheckState {
+  getWatermark(name: string): Promise<string | undefined>;
+  setWatermark(name: string, value: string): Promise<void>;
+  /**
+   * Records `now` as first-seen for keys not seen before in `scope`, forgets keys of `scope` not in `keys`
+   * (so a volume attached again starts over), and returns first-seen for each key.
+   */
+  observe(scope: string, keys: string[], now: Date): Promise<Map<string, Date>>;
 }
+
+export type CheckStatus = 'ok' | 'firing' | 'error' | 'skipped';
+
+/** One check's outcome in one run, as the runner hands it to metrics, alerts and the report. */
+export interface CheckRunResult {
+  id: string;
+  kind: string;
+  status: CheckStatus;
+  startedAt: string;
+  durationMs: number;
+  error?: string;
+  findings: Finding[];
+  measurements: Measurement[];
+}
+
+/** The key of the finding a check raises about itself when it cannot run. */
+export const CHECK_ERROR_KEY = 'check-error';

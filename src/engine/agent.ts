@@ -1,23 +1,20 @@
 import type { Logger } from 'pino';
-import { deliverOutbox } from '../../alerts/delivery';
-import { processResults } from '../../alerts/pipeline';
 import { findChannel } from '../../alerts/channels/registry';
+import { alertStage } from '../../alerts/stage';
 import type { Channel } from '../../alerts/types';
 import { createAwsProvider } from '../aws/provider';
 import type { AwsProvider } from '../aws/types';
 import type { GuardrailConfig, CheckConfig } from '../config/load';
 import { createConnectionProvider } from '../connectors/provider';
 import type { ConnectionProvider } from '../connectors/types';
-import { AGENT_CHECK_ID, type CheckContext } from '../core/types';
+import { type CheckContext } from '../../checks/types';
 import { openStateStore } from '../state/open-store';
 import type { StateStore } from '../state/types';
 import { Metrics } from './metrics';
 import type { RunReport } from './report';
-import { runChecks, type CheckRunResult } from './runner';
-import { agentHealthResult } from './agent-health';
+import { runChecks } from './runner';
 import { progressPrinter } from './progress';
 import { UsageError } from '../core/errors';
-import { renderText } from '../../alerts/render-text';
 
 export interface AgentOptions {
   log: Logger;
@@ -37,7 +34,6 @@ export interface RunOptions {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-const HEALTH_DELIVERY_BUDGET_MS = 10_000;
 
 /** Everything one process needs to run checks: state, connections, clients, channels, metrics. */
 export class Agent {
@@ -89,18 +85,33 @@ export class Agent {
 
     // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
     // read the same alert states and deliver the same outbox rows side by side.
-    const { pipeline, notifications } = await this.exclusive(() => this.alert(results, store, started, run));
+    const alerted = await this.exclusive(() =>
+      alertStage(results, {
+        store,
+        channels: this.channels,
+        config: this.config.alerts,
+        log: this.options.log,
+        now: started,
+        ...(run.dryRun ? { dryRun: true } : {}),
+        ...(run.signal ? { signal: run.signal } : {}),
+        out: this.options.out,
+        onOutcome: (channel, outcome) => this.metrics.notifications.inc({ channel, outcome }),
+        onPending: (pending) => this.metrics.outboxPending.set(pending),
+      }),
+    );
+    const reported = alerted.health ? [...results, alerted.health] : results;
+    const { notifications } = alerted;
     return {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       ...(run.dryRun ? { dryRun: true } : {}),
-      checks: results.map((r) => ({
+      checks: reported.map((r) => ({
         id: r.id,
         kind: r.kind,
         status: r.status,
         durationMs: r.durationMs,
         ...(r.error ? { error: r.error } : {}),
-        findings: pipeline.findings.get(r.id) ?? [],
+        findings: alerted.findings.get(r.id) ?? [],
       })),
       notifications: {
         sent: notifications.sent,
@@ -110,46 +121,6 @@ export class Agent {
         ...(notifications.dropped ? { dropped: notifications.dropped } : {}),
       },
     };
-  }
-
-  /** Findings → lifecycle → outbox → delivery, then the agent's own health (broken channels). */
-  private async alert(results: CheckRunResult[], store: StateStore, started: Date, run: RunOptions) {
-    const pipeline = await processResults(results, this.config.alerts, store, started, !!run.dryRun);
-    let notifications = { sent: 0, failed: 0, pending: 0, suppressed: pipeline.suppressed, dropped: 0 };
-    if (run.dryRun) {
-      for (const n of pipeline.notifications) {
-        const channel = this.channels.get(n.channel);
-        this.options.out(`--- would send to ${n.channel} ---\n${(channel?.preview ?? renderText)(n)}`);
-      }
-      notifications = { ...notifications, pending: pipeline.notifications.length };
-    } else {
-      const delivered = await this.deliver(store, run.signal, this.config.alerts.deliveryBudget);
-      // The agent's own health: a channel that rejects messages is a finding, routed like any other but never
-      // to a broken channel (so a dead data-eng webhook still reaches finops or the console), resolved when the
-      // channel works again.
-      const health = agentHealthResult(delivered, started);
-      const unusable = (channel: string) => delivered.broken.has(channel) || delivered.failing.has(channel);
-      const healthRoutes = this.config.alerts.routes.filter((r) => !unusable(r.channel));
-      const healthConfig = { ...this.config.alerts, routes: healthRoutes };
-      const healthPipeline = await processResults([health], healthConfig, store, started, false);
-      const again = healthPipeline.notifications.length
-        ? await this.deliver(store, run.signal, HEALTH_DELIVERY_BUDGET_MS)
-        : undefined;
-      const healthFindings = healthPipeline.findings.get(AGENT_CHECK_ID) ?? [];
-      if (healthFindings.length) {
-        results.push(health);
-        pipeline.findings.set(AGENT_CHECK_ID, healthFindings);
-      }
-      notifications = {
-        sent: delivered.sent + (again?.sent ?? 0),
-        failed: delivered.failed + (again?.failed ?? 0),
-        pending: (again ?? delivered).pending,
-        suppressed: pipeline.suppressed + healthPipeline.suppressed,
-        dropped: delivered.dropped + (again?.dropped ?? 0),
-      };
-      await store.prune(new Date(started.getTime() - this.config.alerts.retention));
-    }
-    return { pipeline, notifications };
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -163,20 +134,6 @@ export class Agent {
     const total = await this.connections!.bytesBilled();
     if (total > this.bytesBilledSeen) this.metrics.selfBytesBilled.inc(total - this.bytesBilledSeen);
     this.bytesBilledSeen = total;
-  }
-
-  private async deliver(store: StateStore, signal: AbortSignal | undefined, budgetMs: number) {
-    const delivered = await deliverOutbox({
-      store,
-      channels: this.channels,
-      log: this.options.log,
-      budgetMs,
-      maxAgeMs: this.config.alerts.maxDeliveryAge,
-      ...(signal ? { signal } : {}),
-      onOutcome: (channel, outcome) => this.metrics.notifications.inc({ channel, outcome }),
-    });
-    this.metrics.outboxPending.set(delivered.pending);
-    return delivered;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { Measurement } from '../core/types';
-import type { CheckRunResult } from './runner';
+import { CHECKS } from '../../checks/registry';
+import type { Measurement, MeasurementDeclaration } from '../core/types';
+import type { CheckRunResult } from '../core/types';
+import { SEVERITIES } from '../core/severity';
 
 const PREFIX = 'guardrail_';
 const DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900];
@@ -44,17 +46,29 @@ export class Metrics {
     help: "Bytes billed by the agent's own BigQuery queries (dry-run first, capped by maximumBytesBilled).",
     registers: [this.registry],
   });
-  private readonly measured = new Map<string, Gauge | Counter>();
+  private readonly measured = new Map<string, { metric: Gauge | Counter; labelNames: string[] }>();
   private readonly series = new Map<string, Record<string, string>[]>();
 
-  constructor(private readonly log?: Logger) {}
+  /** Each declared measurement becomes a metric at once, with its help text (`# HELP` before any run). */
+  constructor(
+    private readonly log?: Logger,
+    declarations: readonly MeasurementDeclaration[] = CHECKS.flatMap((c) => c.measurements),
+  ) {
+    for (const d of declarations) {
+      if (this.measured.has(d.name)) continue; // kinds may share one (the idle checks' cost gauges)
+      const labelNames = [...new Set(['check', ...d.labels])].sort();
+      const options = { name: `${PREFIX}${d.name}`, help: d.help, labelNames, registers: [this.registry] };
+      const metric = d.type === 'counter' ? new Counter(options) : new Gauge(options);
+      this.measured.set(d.name, { metric, labelNames });
+    }
+  }
 
   recordRun(result: CheckRunResult): void {
     const labels = { check: result.id, kind: result.kind };
     this.runs.inc({ ...labels, status: result.status });
     if (result.status === 'skipped') return;
     this.duration.observe(labels, result.durationMs / 1000);
-    for (const severity of ['info', 'warning', 'critical'] as const) {
+    for (const severity of SEVERITIES) {
       this.findings.set(
         { ...labels, severity },
         result.findings.filter((f) => f.severity === severity).length,
@@ -65,65 +79,34 @@ export class Metrics {
 
   /**
    * Gauges replace the check's previous series of each measured name (a dropped table must not linger);
-   * counters add this run's amounts.
+   * counters add this run's amounts. A name no check kind declares is skipped with a warning.
    */
   recordMeasurements(checkId: string, measurements: Measurement[]): void {
     const byName = new Map<string, Measurement[]>();
     for (const m of measurements) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
     for (const [name, list] of byName) {
-      const labelNames = [...new Set(['check', ...list.flatMap((m) => Object.keys(m.labels))])].sort();
-      if (list[0]?.type === 'counter') {
-        this.addToCounter(name, labelNames, checkId, list);
+      const declared = this.measured.get(name);
+      if (!declared) {
+        this.log?.warn(
+          { metric: name, check: checkId },
+          'measurement not declared by any check kind; skipped',
+        );
         continue;
       }
-      const gauge = this.gauge(name, labelNames);
-      if (!gauge) continue;
+      const labelsOf = (m: Measurement) =>
+        Object.fromEntries(
+          declared.labelNames.map((l) => [l, l === 'check' ? checkId : (m.labels[l] ?? '')]),
+        );
+      if (declared.metric instanceof Counter) {
+        for (const m of list) if (m.value > 0) declared.metric.inc(labelsOf(m), m.value);
+        continue;
+      }
+      const gauge = declared.metric as Gauge;
       const seriesKey = `${name}\u0000${checkId}`;
       for (const old of this.series.get(seriesKey) ?? []) gauge.remove(old);
-      const current: Record<string, string>[] = [];
-      for (const m of list) {
-        const labels: Record<string, string> = { check: checkId };
-        for (const l of labelNames) if (l !== 'check') labels[l] = m.labels[l] ?? '';
-        gauge.set(labels, m.value);
-        current.push(labels);
-      }
+      const current = list.map(labelsOf);
+      list.forEach((m, i) => gauge.set(current[i]!, m.value));
       this.series.set(seriesKey, current);
     }
-  }
-
-  private addToCounter(name: string, labelNames: string[], checkId: string, list: Measurement[]): void {
-    const counter = this.metric(name, labelNames, 'counter') as Counter | undefined;
-    for (const m of list) {
-      const labels: Record<string, string> = { check: checkId };
-      for (const l of labelNames) if (l !== 'check') labels[l] = m.labels[l] ?? '';
-      if (m.value > 0) counter?.inc(labels, m.value);
-    }
-  }
-
-  private gauge(name: string, labelNames: string[]): Gauge | undefined {
-    return this.metric(name, labelNames, 'gauge') as Gauge | undefined;
-  }
-
-  /** The gauge or counter behind a measurement name, created on first use with the labels it first had. */
-  private metric(name: string, labelNames: string[], type: 'gauge' | 'counter'): Gauge | Counter | undefined {
-    const existing = this.measured.get(name);
-    if (existing) {
-      const known = (existing as unknown as { labelNames: string[] }).labelNames;
-      if (known.join() === labelNames.join()) return existing;
-      this.log?.warn(
-        { metric: name, labels: labelNames, expected: known },
-        'measurement labels changed; skipped',
-      );
-      return undefined;
-    }
-    const options = {
-      name: `${PREFIX}${name}`,
-      help: `Measured by checks: ${name.replace(/_/g, ' ')}.`,
-      labelNames,
-      registers: [this.registry],
-    };
-    const metric = type === 'counter' ? new Counter(options) : new Gauge(options);
-    this.measured.set(name, metric);
-    return metric;
   }
 }

@@ -1,5 +1,5 @@
 import type { ReportedFinding } from '../../alerts/pipeline';
-import type { CheckStatus } from './runner';
+import type { CheckStatus } from '../core/types';
 
 /** The run report (DESIGN.md §3), printed by `run --format json`. */
 export interface RunReport {

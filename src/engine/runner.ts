@@ -1,24 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { CheckContext, Finding, Measurement } from '../core/types';
+import { CHECK_ERROR_KEY, type CheckRunResult, type Finding } from '../core/types';
+import type { CheckContext } from '../../checks/types';
 import { findCheck } from '../../checks/registry';
 import type { CheckConfig } from '../config/load';
 import { errorMessage } from '../core/redact';
 import { formatDuration } from '../core/duration';
 import { mapLimit } from '../core/limit';
-
-export type CheckStatus = 'ok' | 'firing' | 'error' | 'skipped';
-
-export interface CheckRunResult {
-  id: string;
-  kind: string;
-  status: CheckStatus;
-  startedAt: string;
-  durationMs: number;
-  error?: string;
-  findings: Finding[];
-  measurements: Measurement[];
-}
 
 export interface RunnerOptions {
   concurrency: number;
@@ -27,9 +15,6 @@ export interface RunnerOptions {
   signal?: AbortSignal;
   context(check: CheckConfig, signal: AbortSignal): CheckContext;
 }
-
-/** The key of the finding a check raises about itself when it cannot run. */
-export const CHECK_ERROR_KEY = 'check-error';
 
 /** Runs checks concurrently (bounded), each under its own timeout; one failure or hang never stops the others. */
 export async function runChecks(checks: CheckConfig[], options: RunnerOptions): Promise<CheckRunResult[]> {

@@ -1,4 +1,5 @@
-import type { CheckState, StateStore } from './types';
+import type { CheckState } from '../core/types';
+import type { StateStore } from './types';
 
 /** The view of the store a check gets: its own watermarks and first-seen keys, nothing of other checks. */
 export function checkStateFor(store: StateStore, checkId: string): CheckState {

@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../core/types';
+import type { Finding } from '../core/types';
+import type { Severity } from '../core/severity';
 import type { AlertState, OutboxRecord, OutboxStatus } from './types';
 
 /** A timestamp as a driver returns it: ISO text from SQLite, a Date from `pg`. */

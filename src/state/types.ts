@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../core/types';
+import type { Finding } from '../core/types';
+import type { Severity } from '../core/severity';
 
 /** Per-fingerprint alert state (fingerprint = checkId + key). */
 export interface AlertState {
@@ -31,17 +32,6 @@ export interface OutboxRecord {
   nextAttemptAt: string;
   lastError?: string;
   sentAt?: string;
-}
-
-/** The state a check may read and write for itself, scoped to its id. */
-export interface CheckState {
-  getWatermark(name: string): Promise<string | undefined>;
-  setWatermark(name: string, value: string): Promise<void>;
-  /**
-   * Records `now` as first-seen for keys not seen before in `scope`, forgets keys of `scope` not in `keys`
-   * (so a volume attached again starts over), and returns first-seen for each key.
-   */
-  observe(scope: string, keys: string[], now: Date): Promise<Map<string, Date>>;
 }
 
 export interface StateStore {

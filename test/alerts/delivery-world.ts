@@ -9,7 +9,7 @@ import { deliverOutbox, type DeliveryOptions } from '../../alerts/delivery';
 import { processResults, toOutbox, type PipelineConfig } from '../../alerts/pipeline';
 import type { Channel, Notification } from '../../alerts/types';
 import type { Finding } from '../../src/core/types';
-import type { CheckRunResult } from '../../src/engine/runner';
+import type { CheckRunResult } from '../../src/core/types';
 import { openStateStore } from '../../src/state/open-store';
 import type { StateStore } from '../../src/state/types';
 import { seeded } from '../servers/chat/outcomes';

@@ -58,7 +58,7 @@ describe('guardrail CLI (built entry point)', () => {
 
     expect(dry.status).toBe(1);
     expect(dry.stdout).toContain('--- would send to console ---');
-    expect(dry.stdout).toContain('NEW CRITICAL shop.orders');
+    expect(dry.stdout).toContain('🔴 FIRING CRITICAL shop.orders');
     expect(JSON.parse(real.stdout).checks[0].findings[0].state).toBe('new');
   });
 

@@ -1,9 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { CHECKS } from '../../checks/registry';
 import { generateDashboards } from '../../src/dashboards';
 import { type DashboardJson, panelsOf } from './dashboard-json';
-
-const ROOT = join(__dirname, '../..');
 
 /** DESIGN.md §6: the Prometheus names that are part of the contract. */
 const CONTRACT_METRICS = [
@@ -21,16 +18,9 @@ const CONTRACT_METRICS = [
 ];
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'].map((s) => `guardrail_check_duration_seconds${s}`);
 
-/** Measurement names as the checks emit them (`{ name: 'table_rows', value: ... }`); each becomes `guardrail_<name>`. */
+/** Measurement names as the check kinds declare them; each becomes `guardrail_<name>`. */
 function measurementNames(): string[] {
-  const files = ['checks', 'src'].flatMap((dir) =>
-    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => join(ROOT, dir, f)),
-  );
-  const names = files.flatMap((f) =>
-    [...readFileSync(f, 'utf8').matchAll(/name: '([a-z0-9_]+)',\s*value:/g)].map((m) => `guardrail_${m[1]}`),
-  );
+  const names = CHECKS.flatMap((c) => c.measurements.map((m) => `guardrail_${m.name}`));
   return [...new Set(names)].sort();
 }
 

@@ -7,11 +7,11 @@ describe('metrics from measurements', () => {
     metrics.recordMeasurements('c', [
       { name: 'table_rows', value: 10, labels: { table: 'a', side: 'source' } },
       { name: 'table_rows', value: 20, labels: { table: 'b', side: 'source' } },
-      { name: 'bigquery_query_cost_usd_total', value: 6.5, labels: { project: 'p' }, type: 'counter' },
+      { name: 'bigquery_query_cost_usd_total', value: 6.5, labels: { project: 'p' } },
     ]);
     metrics.recordMeasurements('c', [
       { name: 'table_rows', value: 11, labels: { table: 'a', side: 'source' } },
-      { name: 'bigquery_query_cost_usd_total', value: 5.25, labels: { project: 'p' }, type: 'counter' },
+      { name: 'bigquery_query_cost_usd_total', value: 5.25, labels: { project: 'p' } },
     ]);
     const text = await metrics.registry.metrics();
 

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { CheckConfig } from '../../src/config/load';
-import type { CheckContext } from '../../src/core/types';
+import type { CheckContext } from '../../checks/types';
 import { runChecks } from '../../src/engine/runner';
 import { CHECKS } from '../../checks/registry';
 

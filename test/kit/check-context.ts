@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { AwsProvider } from '../../src/aws/types';
-import type { CheckCommon, CheckContext, Progress } from '../../src/core/types';
+import type { CheckCommon, CheckState, Progress } from '../../src/core/types';
+import type { CheckContext } from '../../checks/types';
 import { ConnectionConfig } from '../../src/connectors/config';
 import { createConnectionProvider } from '../../src/connectors/provider';
 import type { ConnectionProvider } from '../../src/connectors/types';
@@ -23,6 +24,8 @@ export function checkContext(
     progress?: Progress[];
     checkId?: string;
     kind?: string;
+    aws?: AwsProvider;
+    state?: CheckState;
   } = {},
 ): CheckContext {
   return {
@@ -33,8 +36,8 @@ export function checkContext(
     now: opts.now ?? new Date(),
     configDir: opts.configDir ?? process.cwd(),
     connections,
-    aws: noAws,
-    state: {
+    aws: opts.aws ?? noAws,
+    state: opts.state ?? {
       getWatermark: async () => undefined,
       setWatermark: async () => undefined,
       observe: async () => new Map(),

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { checkSchema } from '../../src/config/schema';
-import type { AnyCheckDefinition } from '../../src/core/types';
+import type { AnyCheckDefinition } from '../../checks/types';
+import type { Measurement } from '../../src/core/types';
 
 export const CHECKS_DIR = join(__dirname, '../../checks');
 
@@ -36,6 +37,18 @@ export function testCheck(def: AnyCheckDefinition): void {
       for (const action of def.permissions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9*]+$/);
     });
 
+    it('declares its measurements: snake_case names, one-line help, label names, gauge or counter', () => {
+      for (const m of def.measurements) {
+        expect(m.name).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(m.name.endsWith('_total')).toBe(m.type === 'counter');
+        expect(m.help.length).toBeGreaterThan(10);
+        expect(m.help).not.toContain('\n');
+        for (const label of m.labels) expect(label).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(m.labels).not.toContain('check'); // the engine adds it
+      }
+      expect(new Set(def.measurements.map((m) => m.name)).size).toBe(def.measurements.length);
+    });
+
     it('validates its own example config', () => {
       const result = checkSchema(def).safeParse({ id: 'example', kind: def.kind, ...def.example });
 
@@ -63,4 +76,16 @@ export function testCheck(def: AnyCheckDefinition): void {
       expect(result.success).toBe(false);
     });
   });
+}
+
+/** Fails when a check reports a measurement its kind does not declare, or with labels it does not declare. */
+export function expectDeclared(def: AnyCheckDefinition, measurements: readonly Measurement[]): void {
+  const declared = new Map(def.measurements.map((m) => [m.name, new Set(['check', ...m.labels])]));
+  const undeclared = measurements.flatMap((m) => {
+    const labels = declared.get(m.name);
+    if (!labels) return [`${m.name} (not declared)`];
+    const extra = Object.keys(m.labels).filter((l) => !labels.has(l));
+    return extra.length ? [`${m.name} {${extra.join(', ')}} (labels not declared)`] : [];
+  });
+  expect(undeclared).toEqual([]);
 }

@@ -1,14 +1,6 @@
 import { formatDuration } from '../../../src/core/duration';
-import type { ItemStatus, Notification, NotificationItem } from '../../types';
-
-/** Colours and words that tell firing, repeat and resolved apart at a glance. */
-export const STATUS_STYLE: Record<ItemStatus, { icon: string; word: string; color: string }> = {
-  new: { icon: '🔴', word: 'FIRING', color: '#d93025' },
-  repeat: { icon: '🟠', word: 'STILL FIRING', color: '#e37400' },
-  resolved: { icon: '✅', word: 'RESOLVED', color: '#188038' },
-};
-
-const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
+import { worse, type Severity } from '../../../src/core/severity';
+import type { ItemStatus, NotificationItem } from '../../types';
 
 // Card text is a small HTML subset: anything a check reports must be escaped, and control characters cost
 // six bytes each once JSON-encoded, so they go.
@@ -34,28 +26,13 @@ export function messageStatus(items: NotificationItem[]): ItemStatus {
   return 'resolved';
 }
 
-export function worstSeverity(items: NotificationItem[]): NotificationItem['severity'] | undefined {
+export function worstSeverity(items: NotificationItem[]): Severity | undefined {
   const firing = items.filter((i) => i.status !== 'resolved');
   const pool = firing.length ? firing : items;
-  return pool.reduce<NotificationItem['severity'] | undefined>(
-    (worst, i) =>
-      worst === undefined || SEVERITY_RANK[i.severity] > SEVERITY_RANK[worst] ? i.severity : worst,
+  return pool.reduce<Severity | undefined>(
+    (w, i) => (w === undefined ? i.severity : worse(w, i.severity)),
     undefined,
   );
-}
-
-/** "firing for 3h 5m" (repeat), "resolved after 2h" (resolved), or undefined for new items. */
-export function ageText(item: NotificationItem, n: Notification): string | undefined {
-  const since = Date.parse(item.firingSince);
-  if (item.status === 'repeat') {
-    const ms = Date.parse(n.createdAt) - since;
-    return ms > 0 ? `firing for ${formatDuration(ms)}` : undefined;
-  }
-  if (item.status === 'resolved' && item.resolvedAt) {
-    const ms = Date.parse(item.resolvedAt) - since;
-    return ms > 0 ? `resolved after firing for ${formatDuration(ms)}` : 'resolved';
-  }
-  return undefined;
 }
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });

@@ -1,5 +1,6 @@
 import type { Notification, NotificationItem } from '../../types';
-import { ageText, clean, colored, escapeHtml, formatMetric, isOpenableUrl, STATUS_STYLE } from './format';
+import { ageText, STATUS_STYLE } from '../../status';
+import { clean, colored, escapeHtml, formatMetric, isOpenableUrl } from './format';
 import {
   MAX_BUTTON_LABEL_CHARS,
   MAX_BUTTONS_PER_ITEM,
@@ -16,7 +17,7 @@ import type { ChatButton, ChatSection, ChatWidget } from './message';
 export function itemSection(item: NotificationItem, n: Notification): ChatSection {
   const style = STATUS_STYLE[item.status];
   const header = colored(style.color, `<b>${style.icon} ${style.word} · ${item.severity.toUpperCase()}</b>`);
-  const age = ageText(item, n);
+  const age = ageText(item, n.createdAt);
   const widgets: ChatWidget[] = [
     {
       decoratedText: {

@@ -1,6 +1,6 @@
-import { statusCounts } from '../../render-text';
+import { STATUS_STYLE, statusCounts } from '../../status';
 import type { Notification, NotificationItem } from '../../types';
-import { clean, isOpenableUrl, messageStatus, STATUS_STYLE, worstSeverity } from './format';
+import { clean, isOpenableUrl, messageStatus, worstSeverity } from './format';
 import {
   MAX_FALLBACK_LINES,
   MAX_MESSAGE_BYTES,

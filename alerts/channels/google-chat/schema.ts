@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeout } from '../../../src/config/fields';
+import { timeout } from '../../../src/core/fields';
 import { MAX_THREAD_KEY_CHARS } from './limits';
 
 /** Placeholders a `threadKey` template may use. */

@@ -1,3 +1,4 @@
+import { SEVERITIES } from '../../../src/core/severity';
 import type { ItemStatus, Notification, NotificationItem } from '../../../alerts/types';
 import { seeded } from '../../servers/chat/outcomes';
 
@@ -32,7 +33,6 @@ export function notification(items: NotificationItem[], overrides: Partial<Notif
 }
 
 const STATUSES: ItemStatus[] = ['new', 'repeat', 'resolved'];
-const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const NASTY = [
   '<b>x</b> & "y"',
   'ünïcödé ✅ 🚨 日本語',

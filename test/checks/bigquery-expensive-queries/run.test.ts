@@ -132,14 +132,12 @@ describe('bigquery-expensive-queries through the real client', () => {
         name: 'bigquery_query_cost_usd_total',
         value: 12.5 + 56.25 + 6.25 + (100 / 1024) * 6.25,
         labels: { project: 'my-project' },
-        type: 'counter',
       },
       { name: 'bigquery_expensive_queries', value: 3, labels: { project: 'my-project' } },
       {
         name: 'bigquery_query_cost_usd_total',
         value: 0,
         labels: { project: 'other-project' },
-        type: 'counter',
       },
       { name: 'bigquery_expensive_queries', value: 0, labels: { project: 'other-project' } },
     ]);

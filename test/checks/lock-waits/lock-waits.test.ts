@@ -1,3 +1,4 @@
+import { checkPermissions } from '../../../src/engine/permissions';
 import { Client } from 'pg';
 import { lockWaits } from '../../../checks/lock-waits';
 import { LockWaitsConfig } from '../../../checks/lock-waits/schema';
@@ -38,10 +39,10 @@ describe('lock-waits config', () => {
   it('asks for the Data API only on a redshift connection', () => {
     const parsed = LockWaitsConfig.parse({ connection: 'dw' });
 
-    expect(lockWaits.permissionsFor?.(parsed, { dw: { type: 'redshift' } })).toContain(
+    expect(checkPermissions(lockWaits, parsed, { dw: { type: 'redshift' } })).toContain(
       'redshift-data:GetStatementResult',
     );
-    expect(lockWaits.permissionsFor?.(parsed, { dw: { type: 'postgres' } })).toEqual([]);
+    expect(checkPermissions(lockWaits, parsed, { dw: { type: 'postgres' } })).toEqual([]);
   });
 });
 

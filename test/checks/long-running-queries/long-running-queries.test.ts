@@ -1,3 +1,4 @@
+import { checkPermissions } from '../../../src/engine/permissions';
 import { Client } from 'pg';
 import { longRunningQueries } from '../../../checks/long-running-queries';
 import { runningQueryFinding } from '../../../checks/long-running-queries/format';
@@ -47,10 +48,10 @@ describe('long-running-queries config', () => {
   it('asks for the Data API only on a redshift connection', () => {
     const parsed = LongRunningQueriesConfig.parse({ connection: 'dw' });
 
-    expect(longRunningQueries.permissionsFor?.(parsed, { dw: { type: 'redshift' } })).toContain(
+    expect(checkPermissions(longRunningQueries, parsed, { dw: { type: 'redshift' } })).toContain(
       'redshift-data:ExecuteStatement',
     );
-    expect(longRunningQueries.permissionsFor?.(parsed, { dw: { type: 'postgres' } })).toEqual([]);
+    expect(checkPermissions(longRunningQueries, parsed, { dw: { type: 'postgres' } })).toEqual([]);
     expect(longRunningQueries.connectionsOf?.(parsed)).toEqual([{ name: 'dw', path: ['connection'] }]);
   });
 });

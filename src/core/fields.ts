@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
-import { formatDuration, parseDuration } from '../core/duration';
+import { formatDuration, parseDuration } from './duration';
+import { SEVERITIES } from './severity';
 
 /** Node timers fire at once beyond 2³¹−1 ms (about 24.8 days), so no timeout may be longer. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -85,4 +86,4 @@ export function optionalString() {
   return z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().optional());
 }
 
-export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
+export const SeveritySchema = z.enum(SEVERITIES);

@@ -1,8 +1,11 @@
-import pino from 'pino';
 import type { z } from 'zod';
 import { AwsConfig as AwsConfigSchema } from '../../src/aws/config';
 import { createAwsProvider } from '../../src/aws/provider';
-import type { AnyCheckDefinition, CheckContext, CheckResult } from '../../src/core/types';
+import type { CheckResult } from '../../src/core/types';
+import type { ConnectionProvider } from '../../src/connectors/types';
+import { checkContext, engineFields } from './check-context';
+import { expectDeclared } from './check-kit';
+import type { AnyCheckDefinition } from '../../checks/types';
 import { checkStateFor } from '../../src/state/check-state';
 import { openStateStore } from '../../src/state/open-store';
 import type { StateStore } from '../../src/state/types';
@@ -37,23 +40,17 @@ export async function runCheck(
   const aws = AwsConfigSchema.parse({ region: 'us-east-1', ...options.aws, endpoint: options.server.url });
   const config = {
     ...check.configSchema.parse(options.config ?? {}),
-    id: 'test',
-    kind: check.kind,
-    enabled: true,
+    ...engineFields('test', check.kind),
     schedule: '* * * * *',
-    timeoutMs: 60_000,
   };
-  const ctx: CheckContext = {
+  const ctx = checkContext({} as ConnectionProvider, {
     checkId: 'test',
     kind: check.kind,
-    signal: new AbortController().signal,
-    log: pino({ level: 'silent' }),
     now: options.now ?? new Date('2026-11-20T12:00:00Z'),
-    configDir: process.cwd(),
-    connections: {} as CheckContext['connections'],
     aws: createAwsProvider(aws),
     state: checkStateFor(options.store, 'test'),
-    progress: () => undefined,
-  };
-  return check.run(ctx, config);
+  });
+  const result = await check.run(ctx, config);
+  expectDeclared(check, result.measurements);
+  return result;
 }

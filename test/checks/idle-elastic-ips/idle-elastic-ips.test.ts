@@ -1,8 +1,8 @@
-import { idleElasticIps } from '../../checks/idle-elastic-ips';
-import type { StateStore } from '../../src/state/types';
-import { startFakeAws, type FakeAwsServer } from '../servers/aws/server';
-import { emptyRegion } from '../servers/aws/world';
-import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit';
+import { idleElasticIps } from '../../../checks/idle-elastic-ips';
+import type { StateStore } from '../../../src/state/types';
+import { startFakeAws, type FakeAwsServer } from '../../servers/aws/server';
+import { emptyRegion } from '../../servers/aws/world';
+import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from '../../kit/aws';
 
 describe('idle-elastic-ips through the real EC2 client', () => {
   let server: FakeAwsServer;

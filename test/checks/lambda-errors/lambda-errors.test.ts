@@ -1,8 +1,8 @@
-import { lambdaErrors } from '../../checks/lambda-errors';
-import type { StateStore } from '../../src/state/types';
-import { startFakeAws, type FakeAwsServer } from '../servers/aws/server';
-import { emptyRegion, type FakeFunction } from '../servers/aws/world';
-import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit';
+import { lambdaErrors } from '../../../checks/lambda-errors';
+import type { StateStore } from '../../../src/state/types';
+import { startFakeAws, type FakeAwsServer } from '../../servers/aws/server';
+import { emptyRegion, type FakeFunction } from '../../servers/aws/world';
+import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from '../../kit/aws';
 
 const REGION = 'us-east-1';
 

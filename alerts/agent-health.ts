@@ -1,6 +1,5 @@
-import type { BrokenChannel, DeliverySummary } from '../../alerts/delivery';
-import { AGENT_CHECK_ID, type Finding } from '../core/types';
-import type { CheckRunResult } from './runner';
+import type { BrokenChannel, DeliverySummary } from './delivery';
+import { AGENT_CHECK_ID, type CheckRunResult, type Finding } from '../src/core/types';
 
 /**
  * The agent's own check result: a critical finding per alert channel that rejects messages (broken

@@ -1,5 +1,4 @@
-import type { CheckContext } from '../../src/core/types';
-import type { Connector } from '../../src/connectors/types';
+import type { ConnectionProvider, Connector } from './types';
 
 /** The connection types whose system views these checks read. */
 export type SessionDialect = 'postgres' | 'redshift';
@@ -13,8 +12,14 @@ export interface SessionSource {
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
-/** Opens the check's connection; throws (the engine reports a check error) for a type without these views. */
-export async function sessionSource(ctx: CheckContext, connection: string): Promise<SessionSource> {
+/**
+ * Opens a connection whose session views (pg_stat_activity, Redshift's STV tables) a check reads; throws (the
+ * engine reports a check error) for a type without them.
+ */
+export async function sessionSource(
+  ctx: { connections: ConnectionProvider; kind: string; signal: AbortSignal },
+  connection: string,
+): Promise<SessionSource> {
   const connector: Connector = await ctx.connections.get(connection);
   const { type, query } = connector;
   if ((type !== 'postgres' && type !== 'redshift') || !query) {

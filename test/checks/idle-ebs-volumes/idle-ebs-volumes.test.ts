@@ -1,8 +1,8 @@
-import { idleEbsVolumes } from '../../checks/idle-ebs-volumes';
-import type { StateStore } from '../../src/state/types';
-import { startFakeAws, type FakeAwsServer } from '../servers/aws/server';
-import { emptyRegion, type FakeAccount, type FakeVolume } from '../servers/aws/world';
-import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit';
+import { idleEbsVolumes } from '../../../checks/idle-ebs-volumes';
+import type { StateStore } from '../../../src/state/types';
+import { startFakeAws, type FakeAwsServer } from '../../servers/aws/server';
+import { emptyRegion, type FakeAccount, type FakeVolume } from '../../servers/aws/world';
+import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from '../../kit/aws';
 
 const PROD = '222222222222';
 const DAY = 86_400_000;

@@ -4,10 +4,10 @@ import { idleEbsVolumes } from '../../checks/idle-ebs-volumes';
 import { idleElasticIps } from '../../checks/idle-elastic-ips';
 import { lambdaErrors } from '../../checks/lambda-errors';
 import { providerPermissions } from '../../src/aws/provider';
-import type { AnyCheckDefinition } from '../../src/core/types';
+import type { AnyCheckDefinition } from '../../checks/types';
 import { startFakeAws } from '../servers/aws/server';
 import { emptyRegion } from '../servers/aws/world';
-import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from './kit';
+import { CALLER_ACCOUNT, memoryStore, runCheck, useFakeCredentials } from '../kit/aws';
 
 const PROD = '222222222222';
 const ROLE = `arn:aws:iam::${PROD}:role/guardrail`;

@@ -1,5 +1,5 @@
-import { describeAddresses, describeVolumes, prerender } from '../servers/aws/ec2';
-import { emptyRegion, type FakeRegion } from '../servers/aws/world';
+import { describeAddresses, describeVolumes, prerender } from './ec2';
+import { emptyRegion, type FakeRegion } from './world';
 
 const region: FakeRegion = {
   ...emptyRegion(),

@@ -1,4 +1,4 @@
-import { agentHealthResult } from '../../src/engine/agent-health';
+import { agentHealthResult } from '../../alerts/agent-health';
 
 const NOW = new Date('2026-11-22T01:00:00Z');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processResults, type PipelineConfig } from '../../alerts/pipeline';
 import type { Finding } from '../../src/core/types';
-import type { CheckRunResult } from '../../src/engine/runner';
+import type { CheckRunResult } from '../../src/core/types';
 import { openStateStore } from '../../src/state/open-store';
 import type { StateStore } from '../../src/state/types';
 

@@ -1,0 +1,106 @@
+import type { Logger } from 'pino';
+import { AGENT_CHECK_ID, type CheckRunResult } from '../src/core/types';
+import type { StateStore } from '../src/state/types';
+import { agentHealthResult } from './agent-health';
+import type { AlertsConfig } from './config';
+import { deliverOutbox, type DeliverySummary } from './delivery';
+import { processResults, type ReportedFinding } from './pipeline';
+import { renderText } from './render-text';
+import type { Channel } from './types';
+
+/** The agent's own health messages get a shorter delivery budget of their own after the run's. */
+const HEALTH_DELIVERY_BUDGET_MS = 10_000;
+
+export interface AlertingOptions {
+  store: StateStore;
+  channels: Map<string, Channel>;
+  config: AlertsConfig;
+  log: Logger;
+  /** The run's start time: the lifecycle's clock. */
+  now: Date;
+  /** Render what would be sent (to `out`) instead of committing and sending. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  /** stdout writer, for dry-run previews. */
+  out: (text: string) => void;
+  onOutcome?: (channel: string, outcome: 'sent' | 'failed' | 'dropped') => void;
+  onPending?: (pending: number) => void;
+}
+
+export interface NotificationCounts {
+  sent: number;
+  failed: number;
+  pending: number;
+  suppressed: number;
+  dropped: number;
+}
+
+export interface AlertingResult {
+  /** Per check id (the agent's own included when it has findings), the findings with their lifecycle state. */
+  findings: Map<string, ReportedFinding[]>;
+  /** The agent's own check result, when it reported something this run (a broken or failing channel). */
+  health?: CheckRunResult;
+  notifications: NotificationCounts;
+}
+
+/**
+ * The alerting stage of one run: findings → lifecycle → outbox → delivery; then the agent's own health from
+ * that delivery (a channel that rejects or keeps failing is a finding, routed like any other but never to an
+ * unusable channel, so a dead data-eng webhook still reaches finops or the console); then retention.
+ */
+export async function alertStage(results: CheckRunResult[], o: AlertingOptions): Promise<AlertingResult> {
+  const pipeline = await processResults(results, o.config, o.store, o.now, !!o.dryRun);
+  const counts: NotificationCounts = {
+    sent: 0,
+    failed: 0,
+    pending: 0,
+    suppressed: pipeline.suppressed,
+    dropped: 0,
+  };
+  if (o.dryRun) {
+    for (const n of pipeline.notifications) {
+      const channel = o.channels.get(n.channel);
+      o.out(`--- would send to ${n.channel} ---\n${(channel?.preview ?? renderText)(n)}`);
+    }
+    return {
+      findings: pipeline.findings,
+      notifications: { ...counts, pending: pipeline.notifications.length },
+    };
+  }
+
+  const delivered = await deliver(o, o.config.deliveryBudget);
+  const health = agentHealthResult(delivered, o.now);
+  const unusable = (channel: string) => delivered.broken.has(channel) || delivered.failing.has(channel);
+  const healthConfig = { ...o.config, routes: o.config.routes.filter((r) => !unusable(r.channel)) };
+  const healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
+  const again = healthPipeline.notifications.length ? await deliver(o, HEALTH_DELIVERY_BUDGET_MS) : undefined;
+  const healthFindings = healthPipeline.findings.get(AGENT_CHECK_ID) ?? [];
+  if (healthFindings.length) pipeline.findings.set(AGENT_CHECK_ID, healthFindings);
+
+  await o.store.prune(new Date(o.now.getTime() - o.config.retention));
+  return {
+    findings: pipeline.findings,
+    ...(healthFindings.length ? { health } : {}),
+    notifications: {
+      sent: delivered.sent + (again?.sent ?? 0),
+      failed: delivered.failed + (again?.failed ?? 0),
+      pending: (again ?? delivered).pending,
+      suppressed: pipeline.suppressed + healthPipeline.suppressed,
+      dropped: delivered.dropped + (again?.dropped ?? 0),
+    },
+  };
+}
+
+async function deliver(o: AlertingOptions, budgetMs: number): Promise<DeliverySummary> {
+  const delivered = await deliverOutbox({
+    store: o.store,
+    channels: o.channels,
+    log: o.log,
+    budgetMs,
+    maxAgeMs: o.config.maxDeliveryAge,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onOutcome ? { onOutcome: o.onOutcome } : {}),
+  });
+  o.onPending?.(delivered.pending);
+  return delivered;
+}

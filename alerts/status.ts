@@ -1,0 +1,36 @@
+import { formatDuration } from '../src/core/duration';
+import type { ItemStatus, NotificationItem } from './types';
+
+/** The icon, word and colour of each item status: one vocabulary for Chat cards, the console and dry runs. */
+export const STATUS_STYLE: Record<ItemStatus, { icon: string; word: string; color: string }> = {
+  new: { icon: '🔴', word: 'FIRING', color: '#d93025' },
+  repeat: { icon: '🟠', word: 'STILL FIRING', color: '#e37400' },
+  resolved: { icon: '✅', word: 'RESOLVED', color: '#188038' },
+};
+
+/** Counts per status, e.g. "2 new, 1 still firing, 3 resolved". */
+export function statusCounts(items: NotificationItem[]): string {
+  const count = (s: ItemStatus) => items.filter((i) => i.status === s).length;
+  const parts: string[] = [];
+  if (count('new')) parts.push(`${count('new')} new`);
+  if (count('repeat')) parts.push(`${count('repeat')} still firing`);
+  if (count('resolved')) parts.push(`${count('resolved')} resolved`);
+  return parts.join(', ');
+}
+
+/**
+ * How long an item has been firing, as of the message's `createdAt`: "firing for 3h 5m" (repeat), "resolved
+ * after firing for 2h" (resolved), or undefined for new items.
+ */
+export function ageText(item: NotificationItem, createdAt: string): string | undefined {
+  const since = Date.parse(item.firingSince);
+  if (item.status === 'repeat') {
+    const ms = Date.parse(createdAt) - since;
+    return ms > 0 ? `firing for ${formatDuration(ms)}` : undefined;
+  }
+  if (item.status === 'resolved' && item.resolvedAt) {
+    const ms = Date.parse(item.resolvedAt) - since;
+    return ms > 0 ? `resolved after firing for ${formatDuration(ms)}` : 'resolved';
+  }
+  return undefined;
+}

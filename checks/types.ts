@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { AwsProvider } from '../src/aws/types';
+import type { ConnectionProvider } from '../src/connectors/types';
+import type {
+  CheckCommon,
+  CheckResult,
+  CheckState,
+  MeasurementDeclaration,
+  Progress,
+} from '../src/core/types';
+
+/** What the engine hands a check for one run. */
+export interface CheckContext {
+  readonly checkId: string;
+  readonly kind: string;
+  /** Aborted when the check's timeout passes or the process stops. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** The run's start time; checks compute windows from it. */
+  readonly now: Date;
+  /** Folder of the config file, for resolving relative paths. */
+  readonly configDir: string;
+  readonly connections: ConnectionProvider;
+  readonly aws: AwsProvider;
+  readonly state: CheckState;
+  readonly progress: (p: Progress) => void;
+}
+
+/** A check plugin: one definition object per kind (see checks/<kind>/index.ts). */
+export interface CheckDefinition<Config = unknown> {
+  kind: string;
+  /** One line, shown by `guardrail checks`. */
+  description: string;
+  /** The plugin's own keys (a zod object); the engine adds id/kind/schedule/timeout/enabled. */
+  configSchema: z.ZodObject;
+  /**
+   * IAM actions the check itself calls, for `guardrail iam-policy`; empty for checks that call no AWS API. What
+   * its connections call (the Redshift Data API) the engine adds from `connectionsOf` and the connector.
+   */
+  permissions: readonly string[];
+  /** Every measurement the check may report (name, help, labels, gauge or counter). */
+  measurements: readonly MeasurementDeclaration[];
+  /** A config example (without id/kind), validated by the contract tests. */
+  example: Record<string, unknown>;
+  run(ctx: CheckContext, config: Config & CheckCommon): Promise<CheckResult>;
+  /**
+   * Connection names the config refers to, with their path inside the check: for load-time validation and for
+   * the permissions those connections need.
+   */
+  connectionsOf?(config: Config): ConnectionRef[];
+  /**
+   * Checks across keys once the config is loaded (list files merged), e.g. a table pair listed twice; each
+   * problem names its path inside the check.
+   */
+  validate?(config: Config & CheckCommon): { path: (string | number)[]; message: string }[];
+  /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */
+  listFiles?: readonly ListFiles[];
+}
+
+/** A key of globs (e.g. `tableFiles`) whose files hold more items for a list key (e.g. `tables`). */
+export interface ListFiles {
+  key: string;
+  into: string;
+  /** Schema of one item, as in the list key. */
+  item: z.ZodType;
+}
+
+export interface ConnectionRef {
+  name: string;
+  /** Path inside the check's config, e.g. ['source'] or ['tables', 3, 'target']. */
+  path: (string | number)[];
+}
+
+// Definitions are heterogeneous; the registry stores them erased.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- config type is per plugin, validated by its schema
+export type AnyCheckDefinition = CheckDefinition<any>;
+
+export function defineCheck<S extends z.ZodObject>(
+  def: Omit<CheckDefinition<z.infer<S>>, 'configSchema'> & { configSchema: S },
+): CheckDefinition<z.infer<S>> {
+  return def;
+}
