@@ -13,12 +13,12 @@ export interface BlockingEpisode {
 }
 
 /** Groups waits by blocking session (pid + transaction start, so a reused pid is a new episode). */
-export function groupByBlocker(waits: LockWait[], now: Date): BlockingEpisode[] {
+export function groupByBlocker(waits: LockWait[]): BlockingEpisode[] {
   const episodes = new Map<string, BlockingEpisode>();
   for (const wait of waits) {
     const key = episodeKey(wait.blocker);
     const episode = episodes.get(key) ?? { blocker: wait.blocker, waiters: new Map(), longestWaitMs: 0 };
-    const waitedMs = Math.max(0, now.getTime() - wait.waitingSince.getTime());
+    const { waitedMs } = wait;
     episode.waiters.set(wait.waiterPid, Math.max(waitedMs, episode.waiters.get(wait.waiterPid) ?? 0));
     episode.longestWaitMs = Math.max(episode.longestWaitMs, waitedMs);
     episodes.set(key, episode);

@@ -34,7 +34,7 @@ export const lockWaits = defineCheck({
     const source = await sessionSource(ctx, config.connection);
     const waits = await findLockWaits(source);
 
-    const episodes = groupByBlocker(waits, ctx.now);
+    const episodes = groupByBlocker(waits);
     const findings = episodes
       .filter((e) => e.longestWaitMs > config.minWait)
       .map((e) => blockerFinding(e, config.severity));

@@ -3,8 +3,11 @@ import { cleanText, dbTime, sqlTimestamp, type SessionSource } from '../../src/c
 /** A session waiting for a lock that another session holds. */
 export interface LockWait {
   waiterPid: number;
-  /** When the wait began (Redshift: the waiting transaction's start, the closest it records). */
-  waitingSince: Date;
+  /**
+   * How long it has waited, by the database's own clock (Redshift: since the waiting transaction's start, the
+   * closest it records).
+   */
+  waitedMs: number;
   blocker: Blocker;
 }
 
@@ -18,9 +21,11 @@ export interface Blocker {
   sql: string;
 }
 
-// pg_blocking_pids() applies PostgreSQL's own conflict rules; pg_locks.waitstart needs PostgreSQL 14+.
+// pg_blocking_pids() applies PostgreSQL's own conflict rules; pg_locks.waitstart needs PostgreSQL 14+. The wait
+// is measured against the server's now(), the clock its timestamps come from.
 const POSTGRES_WAITS = `
-SELECT w.pid AS waiter_pid, coalesce(l.waitstart, w.query_start) AS waiting_since,
+SELECT w.pid AS waiter_pid,
+  extract(epoch FROM now() - coalesce(l.waitstart, w.query_start))::float8 * 1000 AS waited_ms,
   b.pid AS blocker_pid, b.usename AS blocker_user, b.datname AS database_name,
   coalesce(b.xact_start, b.backend_start) AS blocker_start, left(b.query, 1000) AS blocker_query
 FROM pg_stat_activity w
@@ -29,11 +34,13 @@ CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocking(pid)
 JOIN pg_stat_activity b ON b.pid = blocking.pid`;
 
 /**
- * Ungranted table locks paired with granted ones on the same table.
+ * Ungranted table locks paired with granted ones on the same table; the wait by the cluster's clock (UTC, like
+ * its timestamps).
  * @see https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TRANSACTIONS.html (checked 2026-11)
+ * @see https://docs.aws.amazon.com/redshift/latest/dg/r_DATEDIFF_function.html (checked 2026-12)
  */
 const REDSHIFT_WAITS = `
-SELECT DISTINCT w.pid AS waiter_pid, w.txn_start AS waiting_since, w.lock_mode AS waiter_mode,
+SELECT DISTINCT w.pid AS waiter_pid, datediff(ms, w.txn_start, getdate()) AS waited_ms, w.lock_mode AS waiter_mode,
   h.pid AS blocker_pid, h.txn_owner AS blocker_user, h.txn_db AS database_name, h.txn_start AS blocker_start,
   h.lock_mode AS holder_mode
 FROM svv_transactions w
@@ -77,7 +84,7 @@ export async function findLockWaits(source: SessionSource): Promise<LockWait[]> 
   );
   const waits = rows.map((row) => ({
     waiterPid: Number(row.waiter_pid),
-    waitingSince: dbTime(row.waiting_since),
+    waitedMs: Math.max(0, Number(row.waited_ms) || 0),
     blocker: {
       pid: Number(row.blocker_pid),
       user: cleanText(row.blocker_user, 128) || 'unknown user',

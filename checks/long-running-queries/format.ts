@@ -5,7 +5,8 @@ import { cleanText } from '../../src/connectors/session-source';
 import type { RunningQuery } from './query';
 
 /** One finding per query; the key stays the same while the query runs, and changes when a new one starts. */
-export function runningQueryFinding(query: RunningQuery, runningMs: number, severity: Severity): Finding {
+export function runningQueryFinding(query: RunningQuery, severity: Severity): Finding {
+  const { runningMs } = query;
   return {
     key: `${query.id}@${query.startedAt.toISOString()}`,
     severity,

@@ -32,15 +32,13 @@ export const longRunningQueries = defineCheck({
   async run(ctx, config) {
     const source = await sessionSource(ctx, config.connection);
     const excluded = new Set(config.exclude?.users ?? []);
-    const running = (await runningQueries(source)).filter((q) => !excluded.has(q.user));
-
-    const timed = running
-      .map((query) => ({ query, runningMs: Math.max(0, ctx.now.getTime() - query.startedAt.getTime()) }))
+    const running = (await runningQueries(source))
+      .filter((q) => !excluded.has(q.user))
       .sort((a, b) => b.runningMs - a.runningMs);
-    const findings = timed
-      .filter((t) => t.runningMs > config.threshold)
-      .map((t) => runningQueryFinding(t.query, t.runningMs, config.severity));
-    const longestMs = timed[0]?.runningMs ?? 0;
+    const findings = running
+      .filter((q) => q.runningMs > config.threshold)
+      .map((q) => runningQueryFinding(q, config.severity));
+    const longestMs = running[0]?.runningMs ?? 0;
     const labels = { connection: config.connection };
     return {
       findings,

@@ -8,22 +8,28 @@ export interface RunningQuery {
   user: string;
   database: string;
   startedAt: Date;
+  /** How long it has run, by the database's own clock (the agent's may be off). */
+  runningMs: number;
   sql: string;
 }
 
 // The agent's own session is left out; only client backends run user queries (not autovacuum, walsender).
+// The running time comes from the server's now(): query_start is on its clock, not the agent's.
 const POSTGRES_RUNNING = `
-SELECT pid, pid AS id, usename AS user_name, datname AS database_name, query_start AS started, left(query, 1000) AS query_text
+SELECT pid, pid AS id, usename AS user_name, datname AS database_name, query_start AS started,
+  extract(epoch FROM now() - query_start)::float8 * 1000 AS running_ms, left(query, 1000) AS query_text
 FROM pg_stat_activity
 WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`;
 
 /**
  * SYS_QUERY_HISTORY holds running and finished queries on serverless and provisioned alike (STV_RECENTS exists
- * only on provisioned clusters, and its docs recommend the SYS view).
+ * only on provisioned clusters, and its docs recommend the SYS view). Its times are UTC, like GETDATE().
  * @see https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html (checked 2026-11)
+ * @see https://docs.aws.amazon.com/redshift/latest/dg/r_DATEDIFF_function.html (checked 2026-12)
  */
 const REDSHIFT_RUNNING = `
-SELECT q.session_id AS pid, q.query_id AS id, u.usename AS user_name, q.database_name, q.start_time AS started, q.query_text
+SELECT q.session_id AS pid, q.query_id AS id, u.usename AS user_name, q.database_name, q.start_time AS started,
+  datediff(ms, q.start_time, getdate()) AS running_ms, q.query_text
 FROM sys_query_history q LEFT JOIN pg_user u ON u.usesysid = q.user_id
 WHERE TRIM(q.status) = 'running' AND q.session_id <> pg_backend_pid()`;
 
@@ -36,6 +42,7 @@ export async function runningQueries(source: SessionSource): Promise<RunningQuer
     user: cleanText(row.user_name, 128) || 'unknown user',
     database: cleanText(row.database_name, 128),
     startedAt: dbTime(row.started),
+    runningMs: Math.max(0, Number(row.running_ms) || 0),
     sql: String(row.query_text ?? '').trim(),
   }));
 }

@@ -1,84 +1,36 @@
-import type { BigQuery } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryOptions, Job } from '@google-cloud/bigquery';
 import type { BigQueryConnection } from './config';
 import type { Connector, CountRequest, CountResult } from './types';
 import { batchCount } from './batch-count';
-import { errorMessage, type FailureKind } from './errors';
+import { errorMessage } from './errors';
 import { mapLimit } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
-import { quoteWith, type SqlDialect } from './sql-dialect';
+import { clientTimeoutMs, deadline, untilAborted } from './bounds';
+import {
+  bigQueryDialect,
+  classifyBigQuery,
+  OverBudgetError,
+  rowsFromMetadata,
+  type TableRows,
+} from './bigquery-dialect';
+
+export { bigQueryBound, bigQueryDialect, classifyBigQuery, rowsFromMetadata } from './bigquery-dialect';
 
 /** Tables per query; BigQuery bills each scanned column, so batching costs no extra bytes. */
 const BIGQUERY_BATCH_SIZE = 100;
 /** On-demand queries bill at least 10 MB per table referenced (checked 2026-11). */
 export const MIN_BILLED_BYTES_PER_TABLE = 10 * 1024 * 1024;
-
-class OverBudgetError extends Error {}
+/**
+ * Retries of one API request (the client's default is 3). One rides out a dropped connection or a 5xx blip;
+ * each retry of a request that hangs costs a whole request timeout, and the next run retries anyway.
+ */
+const BIGQUERY_MAX_RETRIES = 1;
 
 /** Options of the BigQuery connector's `query`: a job location other than the connection's. */
 export interface BigQueryQueryOptions {
   signal: AbortSignal;
   /** Where the job runs, e.g. `asia-northeast3` for that region's INFORMATION_SCHEMA. @default the connection's */
   location?: string;
-}
-
-/** Maps BigQuery API errors (`reason` and message) to count error codes. */
-export function classifyBigQuery(err: unknown): FailureKind {
-  if (err instanceof OverBudgetError) return 'over-budget';
-  const e = err as { code?: number; errors?: Array<{ reason?: string }> } | null;
-  const message = errorMessage(err);
-  const reasons = (e?.errors ?? []).map((x) => x.reason);
-  if (reasons.includes('bytesBilledLimitExceeded')) return 'over-budget';
-  if (/^Not found: (Table|Dataset)/i.test(message) || e?.code === 404) return 'missing-table';
-  if (/Unrecognized name:/i.test(message)) return 'missing-column';
-  return 'query-failed';
-}
-
-/**
- * A window bound as a string literal, which BigQuery coerces to the column's type: TIMESTAMP (read as UTC) or
- * DATETIME (the same wall-clock time, so DATETIME columns compare as UTC). A typed `TIMESTAMP '…'` literal
- * would fail on a DATETIME column: neither type coerces to the other. A bound at midnight UTC is written as a
- * date alone, the canonical format that also coerces to DATE.
- * @see https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#literal_coercion
- */
-export function bigQueryBound(at: Date): string {
-  const iso = at.toISOString(); // 2026-11-20T10:00:00.000Z
-  if (iso.endsWith('T00:00:00.000Z')) return `'${iso.slice(0, 10)}'`;
-  return `'${iso.slice(0, 10)} ${iso.slice(11, 23)}'`;
-}
-
-export const bigQueryDialect: SqlDialect = {
-  quote: quoteWith('`'),
-  timestamp: bigQueryBound,
-  // UNIX_MICROS takes only a TIMESTAMP; DATETIME and DATE cast to one as UTC.
-  epochSeconds: (expr) => `UNIX_MICROS(CAST(${expr} AS TIMESTAMP)) / 1e6`,
-  nullNumber: 'CAST(NULL AS FLOAT64)',
-  classify: classifyBigQuery,
-};
-
-/** What tables.get says about rows: `numRows` excludes rows still in the streaming buffer. */
-interface TableRows {
-  numRows?: string;
-  streamingBuffer?: { estimatedRows?: string };
-}
-
-/**
- * A whole-table count from metadata. Rows in the streaming buffer are not in `numRows`; when the table has a
- * buffer, its `estimatedRows` (BigQuery's estimate, which may lag) is added and the result says so, so a
- * finding never presents that sum as an exact count.
- * @see https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#Table.FIELDS.num_rows
- */
-export function rowsFromMetadata(meta: TableRows): { rows: number; estimate?: string } | undefined {
-  const stored = Number(meta.numRows);
-  if (meta.numRows === undefined || !Number.isFinite(stored)) return undefined;
-  const buffered = Number(meta.streamingBuffer?.estimatedRows);
-  if (meta.streamingBuffer?.estimatedRows === undefined || !Number.isFinite(buffered))
-    return { rows: stored };
-  return {
-    rows: stored + buffered,
-    estimate:
-      `estimate: ${stored} rows stored plus about ${buffered} in the streaming buffer ` +
-      `(BigQuery's estimate of the buffer)`,
-  };
 }
 
 function needsQuery(req: CountRequest): boolean {
@@ -96,20 +48,33 @@ export async function openBigQuery(
 ): Promise<Connector> {
   const { BigQuery: Client } = await import('@google-cloud/bigquery');
   const location = config.location ?? ctx.gcp?.location;
-  const client: BigQuery = new Client({
+  const statementMs = clientTimeoutMs(config.statementTimeout);
+  const clientOptions: BigQueryOptions & { timeout: number } = {
     projectId: config.projectId,
     ...(location ? { location } : {}),
     ...(ctx.gcp?.apiEndpoint ? { apiEndpoint: ctx.gcp.apiEndpoint } : {}),
-  });
+    // Per HTTP request (the client's typings omit it; its Service reads it): the results long poll below
+    // waits up to the statement timeout, so a request may take that long plus the margin, no longer.
+    timeout: statementMs,
+    retryOptions: { maxRetries: BIGQUERY_MAX_RETRIES },
+  };
+  const client: BigQuery = new Client(clientOptions);
   const counter = new SessionCounter();
   let bytesBilled = 0;
+  // The client's requests take no abort signal: a wait is cut here, the request ends at its own timeout.
+  const bounded = (signal: AbortSignal) =>
+    deadline(statementMs, `no answer from BigQuery within ${statementMs} ms`, signal);
 
-  const metadataCount = async (req: CountRequest): Promise<CountResult> => {
+  const metadataCount = async (req: CountRequest, signal: AbortSignal): Promise<CountResult> => {
     const [dataset, table] = req.table.parts.slice(-2) as [string, string];
     const projectId = req.table.parts.length === 3 ? req.table.parts[0] : config.projectId;
+    const bound = bounded(signal);
     try {
       counter.roundTrips++;
-      const [meta] = await client.dataset(dataset, { projectId }).table(table).getMetadata();
+      const [meta] = await untilAborted(
+        client.dataset(dataset, { projectId }).table(table).getMetadata(),
+        bound.signal,
+      );
       const counted = rowsFromMetadata(meta as TableRows);
       if (counted) return { id: req.id, ...counted };
       return { id: req.id, error: { code: 'query-failed', message: `${table} has no row count (a view?)` } };
@@ -119,6 +84,8 @@ export async function openBigQuery(
         id: req.id,
         error: { code: code === 'connection' ? 'query-failed' : code, message: errorMessage(err) },
       };
+    } finally {
+      bound.clear();
     }
   };
 
@@ -133,45 +100,60 @@ export async function openBigQuery(
 
   const queryRunner =
     (budget: { remaining: number }, at = location, params: unknown[] = []) =>
-    async (sql: string, signal: AbortSignal) => {
+    async (sql: string, outer: AbortSignal) => {
       const base = {
         query: sql,
         useLegacySql: false,
         ...(at ? { location: at } : {}),
         ...(params.length ? { params } : {}),
       };
-      counter.roundTrips++;
-      const [dry] = await client.createQueryJob({ ...base, dryRun: true });
-      // Read-only: the dry run names the statement's type; anything but a query is refused before it runs.
-      const statementType = dry.metadata?.statistics?.query?.statementType as string | undefined;
-      if (statementType && statementType !== 'SELECT') {
-        throw new Error(`refusing to run a ${statementType} statement: the agent only reads`);
-      }
-      const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
-      // INFORMATION_SCHEMA views list no referenced table, yet bill the 10 MB minimum.
-      const tables = Math.max(1, dry.metadata?.statistics?.query?.referencedTables?.length ?? 1);
-      const cap = billingCap(estimate, tables);
-      if (cap > budget.remaining) {
-        throw new OverBudgetError(
-          `would process ${estimate} bytes (billed up to ${cap}); ${budget.remaining} of the ` +
-            `${config.maximumBytesBilled}-byte budget left`,
-        );
-      }
-      budget.remaining -= cap; // reserved before running, so concurrent queries cannot overspend
-      signal.throwIfAborted();
-      counter.roundTrips++;
-      const [job] = await client.createQueryJob({ ...base, maximumBytesBilled: String(cap) });
-      const onAbort = (): void => void job.cancel().catch(() => undefined);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const bound = bounded(outer);
+      // The job gets what is left of the statement timeout, so a slow job ends as one, before the bound.
+      const until = Date.now() + config.statementTimeout;
+      const { signal } = bound;
+      let onAbort = (): void => undefined;
       try {
         counter.roundTrips++;
-        const [rows] = await job.getQueryResults({ timeoutMs: config.statementTimeout });
+        const [dry] = await untilAborted(client.createQueryJob({ ...base, dryRun: true }), signal);
+        // Read-only: the dry run names the statement's type; anything but a query is refused before it runs.
+        const statementType = dry.metadata?.statistics?.query?.statementType as string | undefined;
+        if (statementType && statementType !== 'SELECT') {
+          throw new Error(`refusing to run a ${statementType} statement: the agent only reads`);
+        }
+        const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
+        // INFORMATION_SCHEMA views list no referenced table, yet bill the 10 MB minimum.
+        const tables = Math.max(1, dry.metadata?.statistics?.query?.referencedTables?.length ?? 1);
+        const cap = billingCap(estimate, tables);
+        if (cap > budget.remaining) {
+          throw new OverBudgetError(
+            `would process ${estimate} bytes (billed up to ${cap}); ${budget.remaining} of the ` +
+              `${config.maximumBytesBilled}-byte budget left`,
+          );
+        }
+        budget.remaining -= cap; // reserved before running, so concurrent queries cannot overspend
+        signal.throwIfAborted();
+        counter.roundTrips++;
+        // A job created after the wait was cut is cancelled as it arrives: it would bill for nothing.
+        const cancel = (job: Job): void => void job.cancel().catch(() => undefined);
+        const [job] = await untilAborted(
+          client.createQueryJob({ ...base, maximumBytesBilled: String(cap) }),
+          signal,
+          ([late]) => cancel(late),
+        );
+        onAbort = () => cancel(job);
+        signal.addEventListener('abort', onAbort, { once: true });
+        counter.roundTrips++;
+        const [rows] = await untilAborted(
+          job.getQueryResults({ timeoutMs: Math.max(1, until - Date.now()) }),
+          signal,
+        );
         const billed = Number(job.metadata?.statistics?.totalBytesBilled ?? cap);
         bytesBilled += billed;
         budget.remaining += Math.max(0, cap - billed); // what the cap reserved but the job did not bill
         return rows as Record<string, unknown>[];
       } finally {
         signal.removeEventListener('abort', onAbort);
+        bound.clear();
       }
     };
 
@@ -189,7 +171,7 @@ export async function openBigQuery(
         mapLimit(fromMetadata, config.maxConnections, async (req) => {
           const result = options.signal.aborted
             ? { id: req.id, error: { code: 'aborted' as const, message: 'aborted' } }
-            : await metadataCount(req);
+            : await metadataCount(req, options.signal);
           metaDone++;
           progress();
           return result;

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { optionalString, timeout } from '../core/fields';
 
 const common = {
-  /** Statement timeout for every query on this connection. @default 60s */
+  /**
+   * Statement timeout for every query on this connection. It also bounds the client's waits on a server that
+   * stops answering: opening a session (at most 10 s) and each statement (1 s past it). @default 60s
+   */
   statementTimeout: timeout().default(60_000),
   /** Most connections opened at once. @default 4 */
   maxConnections: z.number().int().min(1).max(64).default(4),

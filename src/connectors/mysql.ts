@@ -1,9 +1,19 @@
+import type { Socket } from 'node:net';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { MysqlConnection } from './config';
 import type { Connector } from './types';
 import { sqlConnector } from './sql-connector';
 import { isSocketError, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
+import {
+  CANCEL_TIMEOUT_MS,
+  clientTimeoutMs,
+  CLOSE_TIMEOUT_MS,
+  connectTimeoutMs,
+  deadline,
+  settledWithin,
+  untilAborted,
+} from './bounds';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 
 /** Tables per UNION ALL statement. */
@@ -40,21 +50,64 @@ export function sessionStatements(serverVersion: string, timeoutMs: number): str
   return ['SET SESSION TRANSACTION READ ONLY', `SET SESSION time_zone = '+00:00', SESSION ${timeout}`];
 }
 
+/** The socket under a mysql2 connection (core or promise wrapper); destroying it ends every wait on it. */
+function destroySocket(conn: object): void {
+  const core = (conn as { connection?: object }).connection ?? conn;
+  (core as { stream?: Socket }).stream?.destroy();
+}
+
+/** mysql2's own timeout errors, renamed after the wait that ran out (their code stays a lost connection). */
+function timeoutError(err: unknown, connectMs: number, queryMs: number): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const wait =
+    code === 'ETIMEDOUT'
+      ? `${connectMs} ms (connect timeout)`
+      : code === 'PROTOCOL_SEQUENCE_TIMEOUT'
+        ? `${queryMs} ms (query timeout)`
+        : undefined;
+  return wait ? Object.assign(new Error(`no answer within ${wait}`), { code }) : err;
+}
+
 /** Opens a bounded mysql2 pool (MySQL, Aurora MySQL, MariaDB). */
 export async function openMysql(name: string, config: MysqlConnection, ctx: OpenContext): Promise<Connector> {
   const mysql = await import('mysql2/promise');
   const secrets = urlSecrets(config.url);
   const counter = new SessionCounter();
+  const connectMs = connectTimeoutMs(config.statementTimeout);
+  // Client-side, for a server that stops answering: the server's statement timeout fires first otherwise.
+  const queryMs = clientTimeoutMs(config.statementTimeout);
   const pool: Pool = mysql.createPool({
     uri: config.url,
     connectionLimit: config.maxConnections,
     supportBigNumbers: true,
     dateStrings: false,
     timezone: 'Z',
-    connectTimeout: Math.min(config.statementTimeout, 30_000),
+    connectTimeout: connectMs,
   });
   const ready = new WeakSet<object>();
-  pool.pool.on('connection', () => counter.opened());
+  const sessions = new Set<object>();
+  let emptied = (): void => undefined;
+  pool.pool.on('connection', (conn) => {
+    counter.opened();
+    sessions.add(conn);
+    (conn as unknown as { stream: Socket }).stream.once('close', () => {
+      sessions.delete(conn);
+      if (sessions.size === 0) emptied();
+    });
+  });
+
+  // On a session of its own: every pooled one may be busy.
+  const kill = (threadId: number): void =>
+    void mysql
+      .createConnection({ uri: config.url, connectTimeout: CANCEL_TIMEOUT_MS })
+      .then((killer) =>
+        killer
+          .query({ sql: `KILL QUERY ${Number(threadId)}`, timeout: CANCEL_TIMEOUT_MS })
+          .finally(async () => {
+            if (!(await settledWithin(killer.end(), CLOSE_TIMEOUT_MS))) destroySocket(killer);
+          }),
+      )
+      .catch(() => undefined);
 
   const run = async (
     sql: string,
@@ -62,15 +115,15 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
     signal: AbortSignal,
   ): Promise<Record<string, unknown>[]> => {
     signal.throwIfAborted();
-    const conn: PoolConnection = await pool.getConnection();
+    // A session that arrives after the abort goes back to the pool unused.
+    const conn: PoolConnection = await untilAborted(pool.getConnection(), signal, (late) =>
+      late.release(),
+    ).catch((err: unknown) => {
+      throw timeoutError(err, connectMs, queryMs);
+    });
     let broken = false;
     const threadId = conn.threadId;
-    // On a session of its own: every pooled one may be busy.
-    const onAbort = (): void =>
-      void mysql
-        .createConnection(config.url)
-        .then((killer) => killer.query(`KILL QUERY ${Number(threadId)}`).finally(() => killer.end()))
-        .catch(() => undefined);
+    const onAbort = (): void => kill(threadId);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (!ready.has(conn.connection)) {
@@ -80,30 +133,47 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
         const version = String(handshake?.serverVersion ?? '');
         for (const statement of sessionStatements(version, config.statementTimeout)) {
           counter.roundTrips++;
-          await conn.query(statement);
+          await conn.query({ sql: statement, timeout: queryMs });
         }
         ready.add(conn.connection);
       }
       counter.roundTrips++;
-      const [rows] = await conn.query(sql, params);
+      const [rows] = await conn.query({ sql, timeout: queryMs }, params);
       return rows as Record<string, unknown>[];
-    } catch (err) {
+    } catch (raw) {
+      const err = timeoutError(raw, connectMs, queryMs);
+      // A session whose query timed out on the client may still be running it: never reuse it.
       broken = classifyMysql(err) === 'connection';
       throw err;
     } finally {
       signal.removeEventListener('abort', onAbort);
       if (broken) {
         conn.destroy();
+        destroySocket(conn);
         counter.closed();
       } else conn.release();
     }
   };
 
+  /** Ends the pool within {@link CLOSE_TIMEOUT_MS}, then destroys the sockets a silent server still holds. */
+  const close = async (): Promise<void> => {
+    const gone = new Promise<void>((resolve) => {
+      emptied = resolve;
+      if (sessions.size === 0) resolve();
+    });
+    const ended = pool.end().catch(() => undefined);
+    if (await settledWithin(Promise.all([ended, gone]), CLOSE_TIMEOUT_MS)) return;
+    for (const conn of sessions) destroySocket(conn);
+  };
+
+  const probe = deadline(config.statementTimeout, `no answer within ${config.statementTimeout} ms`);
   try {
-    await run('SELECT 1', [], AbortSignal.timeout(config.statementTimeout));
+    await run('SELECT 1', [], probe.signal);
   } catch (err) {
-    await pool.end().catch(() => undefined);
+    await close();
     throw err;
+  } finally {
+    probe.clear();
   }
   ctx.log.debug({ connection: name }, 'mysql pool open');
 
@@ -116,6 +186,6 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
     maxConnections: config.maxConnections,
     secrets,
     counter,
-    close: () => pool.end(),
+    close,
   });
 }

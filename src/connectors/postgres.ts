@@ -1,9 +1,19 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
 import type { PostgresConnection } from './config';
 import type { Connector } from './types';
 import { sqlConnector } from './sql-connector';
 import { errorMessage, isSocketError, redact, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
+import {
+  CANCEL_TIMEOUT_MS,
+  clientTimeoutMs,
+  CLOSE_TIMEOUT_MS,
+  connectTimeoutMs,
+  deadline,
+  settledWithin,
+  TimeoutError,
+  untilAborted,
+} from './bounds';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 
 /**
@@ -11,8 +21,6 @@ import { quoteWith, type SqlDialect } from './sql-dialect';
  * sessions took 1.6 s with 100 per statement, 4.7 s with 500 and 17 s with 2,000 (bench, 2 cores, 2026-11).
  */
 const POSTGRES_BATCH_SIZE = 100;
-/** How long the session that cancels a query may take to connect: the cancel is worth little when late. */
-const CANCEL_CONNECT_TIMEOUT_MS = 5_000;
 
 /** SQLSTATEs, see https://www.postgresql.org/docs/current/errcodes-appendix.html (checked 2026-11). */
 const MISSING_TABLE = new Set(['42P01', '3F000']);
@@ -39,6 +47,21 @@ export const postgresDialect: SqlDialect = {
   classify: classifyPostgres,
 };
 
+/** Ends a session gracefully within {@link CLOSE_TIMEOUT_MS}, else destroys its socket. */
+async function endClient(client: Client): Promise<void> {
+  if (!(await settledWithin(client.end(), CLOSE_TIMEOUT_MS))) client.connection.stream.destroy();
+}
+
+/** pg's own timeout errors, renamed after the wait that ran out and coded as a lost connection. */
+function timeoutError(err: unknown, connectMs: number, queryMs: number): unknown {
+  const message = errorMessage(err);
+  if (message === 'timeout expired')
+    return new TimeoutError(`no answer within ${connectMs} ms (connect timeout)`);
+  if (message === 'Query read timeout')
+    return new TimeoutError(`no answer within ${queryMs} ms (query timeout)`);
+  return err;
+}
+
 /** Opens a bounded pg pool whose sessions are read-only, in UTC, with a statement timeout. */
 export async function openPostgres(
   name: string,
@@ -48,20 +71,62 @@ export async function openPostgres(
   const pg = await import('pg');
   const secrets = urlSecrets(config.url);
   const counter = new SessionCounter();
+  const connectMs = connectTimeoutMs(config.statementTimeout);
+  const queryMs = clientTimeoutMs(config.statementTimeout);
+  // pg-pool would apply connectionTimeoutMillis to waiting for a busy session as well, failing a sweep that
+  // merely queues behind another check; only opening a session gets it, the wait is bounded by the signal.
+  class BoundedClient extends pg.Client {
+    constructor(options?: ClientConfig) {
+      super({ ...options, connectionTimeoutMillis: connectMs });
+    }
+  }
   const pool: Pool = new pg.Pool({
+    Client: BoundedClient,
     connectionString: config.url,
     max: config.maxConnections,
     statement_timeout: config.statementTimeout,
+    // Client-side, for a server that stops answering: the server's statement_timeout fires first otherwise.
+    query_timeout: queryMs,
     application_name: 'guardrail',
     // Sent in the startup packet: no extra round trip, and no session can write.
     options: '-c default_transaction_read_only=on -c TimeZone=UTC',
   });
-  pool.on('connect', () => counter.opened());
-  pool.on('remove', () => counter.closed());
+  const sessions = new Set<PoolClient>();
+  pool.on('connect', (client) => {
+    sessions.add(client);
+    counter.opened();
+  });
+  pool.on('remove', (client) => {
+    sessions.delete(client);
+    counter.closed();
+  });
   // An idle session killed by the server emits here; the pool replaces it on next use.
   pool.on('error', (err) =>
     ctx.log.warn({ connection: name, err: redact(err.message, secrets) }, 'session lost'),
   );
+
+  // Cancelling the backend's query makes the statement fail promptly. On a session of its own: through the
+  // pool it would wait behind the very sessions that are busy (every one of them, with maxConnections: 1).
+  const cancel = (pid: number): void => {
+    const canceller = new pg.Client({
+      connectionString: config.url,
+      connectionTimeoutMillis: CANCEL_TIMEOUT_MS,
+      statement_timeout: CANCEL_TIMEOUT_MS,
+      query_timeout: CANCEL_TIMEOUT_MS,
+      application_name: 'guardrail-cancel',
+    });
+    canceller.on('error', () => undefined);
+    void canceller
+      .connect()
+      .then(() => canceller.query('SELECT pg_cancel_backend($1)', [pid]))
+      .catch((err: unknown) =>
+        ctx.log.warn(
+          { connection: name, err: redact(errorMessage(err), secrets) },
+          'cancelling a query failed',
+        ),
+      )
+      .finally(() => endClient(canceller));
+  };
 
   const run = async (
     sql: string,
@@ -69,30 +134,16 @@ export async function openPostgres(
     signal: AbortSignal,
   ): Promise<Record<string, unknown>[]> => {
     signal.throwIfAborted();
-    const client: PoolClient = await pool.connect();
+    // A session that arrives after the abort goes back to the pool unused.
+    const client: PoolClient = await untilAborted(pool.connect(), signal, (late) => late.release()).catch(
+      (err: unknown) => {
+        throw timeoutError(err, connectMs, queryMs);
+      },
+    );
     let broken: Error | undefined;
-    // Cancelling the backend's query makes the statement fail promptly. On a session of its own: through the
-    // pool it would wait behind the very sessions that are busy (every one of them, with maxConnections: 1).
     const onAbort = (): void => {
       const pid = (client as unknown as { processID?: number }).processID;
-      if (!pid) return;
-      const canceller = new pg.Client({
-        connectionString: config.url,
-        connectionTimeoutMillis: CANCEL_CONNECT_TIMEOUT_MS,
-        statement_timeout: CANCEL_CONNECT_TIMEOUT_MS,
-        application_name: 'guardrail-cancel',
-      });
-      canceller.on('error', () => undefined);
-      void canceller
-        .connect()
-        .then(() => canceller.query('SELECT pg_cancel_backend($1)', [pid]))
-        .catch((err: unknown) =>
-          ctx.log.warn(
-            { connection: name, err: redact(errorMessage(err), secrets) },
-            'cancelling a query failed',
-          ),
-        )
-        .finally(() => void canceller.end().catch(() => undefined));
+      if (pid) cancel(pid);
     };
     // A checked-out client whose socket drops between statements emits here instead of rejecting a query.
     const onError = (err: Error): void => {
@@ -104,7 +155,9 @@ export async function openPostgres(
       counter.roundTrips++;
       const result = await client.query(sql, params);
       return result.rows as Record<string, unknown>[];
-    } catch (err) {
+    } catch (raw) {
+      const err = timeoutError(raw, connectMs, queryMs);
+      // A session whose query timed out on the client may still be running it: never reuse it.
       if (classifyPostgres(err) === 'connection') broken = err as Error;
       throw err;
     } finally {
@@ -114,11 +167,28 @@ export async function openPostgres(
     }
   };
 
+  /** Ends the pool within {@link CLOSE_TIMEOUT_MS}, then destroys the sockets a silent server still holds. */
+  const close = async (): Promise<void> => {
+    const gone = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (sessions.size === 0) resolve();
+      };
+      pool.on('remove', check);
+      check();
+    });
+    const ended = pool.end().catch(() => undefined);
+    if (await settledWithin(Promise.all([ended, gone]), CLOSE_TIMEOUT_MS)) return;
+    for (const client of sessions) client.connection.stream.destroy();
+  };
+
+  const probe = deadline(config.statementTimeout, `no answer within ${config.statementTimeout} ms`);
   try {
-    await run('SELECT 1', [], AbortSignal.timeout(config.statementTimeout));
+    await run('SELECT 1', [], probe.signal);
   } catch (err) {
-    await pool.end().catch(() => undefined);
+    await close();
     throw err;
+  } finally {
+    probe.clear();
   }
 
   return sqlConnector({
@@ -130,6 +200,6 @@ export async function openPostgres(
     maxConnections: config.maxConnections,
     secrets,
     counter,
-    close: () => pool.end(),
+    close,
   });
 }

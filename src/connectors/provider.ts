@@ -4,6 +4,14 @@ import type { ConnectionConfig } from './config';
 import type { ConnectionProvider, Connector } from './types';
 import { openBigQuery } from './bigquery';
 import { openDuckDb } from './duckdb';
+import {
+  clientTimeoutMs,
+  CLOSE_TIMEOUT_MS,
+  connectTimeoutMs,
+  deadline,
+  settledWithin,
+  untilAborted,
+} from './bounds';
 import { errorMessage, redact } from './errors';
 import { openMysql } from './mysql';
 import { openPostgres } from './postgres';
@@ -44,13 +52,80 @@ function secretsOf(config: ConnectionConfig): string[] {
   }
 }
 
-/** Opens connectors by connection name on first use and keeps them until `closeAll()`. */
+/** One connection's open: pending, or its connector once open. */
+interface Opening {
+  ready: Promise<Connector>;
+  connector?: Connector;
+  /** No longer cached (it failed, timed out, or was closed while pending): close it should it still arrive. */
+  abandoned: boolean;
+}
+
+/**
+ * Most an open may take before the provider gives up on it: a session's connect plus one statement (the
+ * connectors' probe). Each connector bounds its own waits; this guards the cache against one that does not.
+ */
+function openLimitMs(config: ConnectionConfig): number {
+  return connectTimeoutMs(config.statementTimeout) + clientTimeoutMs(config.statementTimeout);
+}
+
+/**
+ * How long `closeAll()` lets an open that is still pending finish, so it closes with the others; one that
+ * takes longer is closed when it arrives.
+ */
+const PENDING_OPEN_GRACE_MS = 1_000;
+/** Most one connector's `close()` may take, over its own bounds, before the provider moves on. */
+const CLOSE_LIMIT_MS = 2 * CLOSE_TIMEOUT_MS;
+
+/**
+ * Opens connectors by connection name on first use and keeps them until `closeAll()`. A failed or timed-out
+ * open is not kept: the next `get()` opens afresh.
+ */
 export function createConnectionProvider(
   connections: Record<string, ConnectionConfig>,
   opts: ConnectionProviderOptions,
 ): ConnectionProvider {
-  const open_ = new Map<string, Promise<Connector>>();
+  const cache = new Map<string, Opening>();
   const ctx: OpenContext = { configDir: opts.configDir, log: opts.log, gcp: opts.gcp, aws: opts.aws };
+
+  const close = async (name: string, connector: Connector): Promise<void> => {
+    const closing = connector.close();
+    if (!(await settledWithin(closing, CLOSE_LIMIT_MS))) {
+      opts.log.warn(
+        { connection: name, limitMs: CLOSE_LIMIT_MS },
+        'closing a connection took too long; left behind',
+      );
+      return;
+    }
+    await closing.catch((err: unknown) =>
+      opts.log.warn({ connection: name, err: errorMessage(err) }, 'closing a connection failed'),
+    );
+  };
+
+  const start = (name: string, config: ConnectionConfig): Opening => {
+    const settled: Omit<Opening, 'ready'> = { abandoned: false };
+    const opening = open(name, config, ctx);
+    opening.then(
+      (connector) => {
+        settled.connector = connector;
+        if (settled.abandoned) void close(name, connector);
+      },
+      () => undefined,
+    );
+    const limitMs = openLimitMs(config);
+    const limit = deadline(limitMs, `no answer within ${limitMs} ms`);
+    const entry: Opening = Object.assign(settled, {
+      ready: untilAborted(opening, limit.signal)
+        .catch((err: unknown) => {
+          settled.abandoned = true;
+          if (settled.connector) void close(name, settled.connector); // it arrived as the limit ran out
+          if (cache.get(name) === entry) cache.delete(name); // the next get() opens afresh
+          const message = redact(errorMessage(err), secretsOf(config));
+          throw new Error(`cannot open connection '${name}' (${config.type}): ${message}`);
+        })
+        .finally(limit.clear),
+    });
+    return entry;
+  };
 
   return {
     get(name: string): Promise<Connector> {
@@ -59,38 +134,29 @@ export function createConnectionProvider(
         const known = Object.keys(connections).sort().join(', ') || 'none';
         return Promise.reject(new Error(`unknown connection '${name}' (configured connections: ${known})`));
       }
-      let pending = open_.get(name);
-      if (!pending) {
-        pending = open(name, config, ctx).catch((err: unknown) => {
-          open_.delete(name); // a later run tries again
-          const message = redact(errorMessage(err), secretsOf(config));
-          throw new Error(`cannot open connection '${name}' (${config.type}): ${message}`);
-        });
-        open_.set(name, pending);
+      let entry = cache.get(name);
+      if (!entry) {
+        entry = start(name, config);
+        cache.set(name, entry);
       }
-      return pending;
+      return entry.ready;
     },
-    async bytesBilled(): Promise<number> {
-      const settled = await Promise.allSettled(open_.values());
-      return settled.reduce(
-        (sum, s) => sum + (s.status === 'fulfilled' ? (s.value.stats?.().bytesBilled ?? 0) : 0),
-        0,
-      );
+    // Only connectors already open: one still opening has billed nothing, and awaiting it could hang.
+    bytesBilled(): Promise<number> {
+      let sum = 0;
+      for (const entry of cache.values()) sum += entry.connector?.stats?.().bytesBilled ?? 0;
+      return Promise.resolve(sum);
     },
     async closeAll(): Promise<void> {
-      const pending = [...open_.values()];
-      open_.clear();
-      const outcomes = await Promise.allSettled(
-        pending.map(async (p) => {
-          const connector = await p;
-          await connector.close();
+      const entries = [...cache];
+      cache.clear();
+      await Promise.all(
+        entries.map(async ([name, entry]) => {
+          if (!entry.connector) await settledWithin(entry.ready, PENDING_OPEN_GRACE_MS);
+          if (entry.connector) return close(name, entry.connector);
+          entry.abandoned = true; // closed when (if ever) it opens
         }),
       );
-      for (const outcome of outcomes) {
-        if (outcome.status === 'rejected') {
-          opts.log.warn({ err: errorMessage(outcome.reason) }, 'closing a connection failed');
-        }
-      }
     },
   };
 }

@@ -10,6 +10,7 @@ import { batchCount } from './batch-count';
 import { errorMessage, type FailureKind } from './errors';
 import { sleep } from '../core/limit';
 import { PageTokens } from '../aws/pages';
+import { CANCEL_TIMEOUT_MS, clientTimeoutMs, connectTimeoutMs, deadline } from './bounds';
 import { SessionCounter, type OpenContext } from './open-context';
 import { postgresDialect } from './postgres';
 import type { SqlDialect } from './sql-dialect';
@@ -54,9 +55,15 @@ export async function openRedshift(
   const sdk = await import('@aws-sdk/client-redshift-data');
   // The connection's own region, else the AWS provider's home region (`aws.region`), else the environment's.
   const region = config.region ?? ctx.aws?.homeRegion ?? process.env.AWS_REGION ?? 'us-east-1';
-  const client: RedshiftDataClient = new sdk.RedshiftDataClient(
-    ctx.aws ? ctx.aws.clientConfig({ accountId: '', region }) : { region },
-  );
+  const statementMs = clientTimeoutMs(config.statementTimeout);
+  const client: RedshiftDataClient = new sdk.RedshiftDataClient({
+    ...(ctx.aws ? ctx.aws.clientConfig({ accountId: '', region }) : { region }),
+    // Each Data API call answers at once (statements run asynchronously): these bound an endpoint that hangs.
+    requestHandler: {
+      connectionTimeout: connectTimeoutMs(config.statementTimeout),
+      requestTimeout: statementMs,
+    },
+  });
   const counter = new SessionCounter();
   const target = {
     Database: config.database,
@@ -68,22 +75,50 @@ export async function openRedshift(
   };
 
   const cancel = (id: string): Promise<unknown> =>
-    client.send(new sdk.CancelStatementCommand({ Id: id })).catch((err: unknown) => {
-      ctx.log.warn(
-        { connection: name, statement: id, err: errorMessage(err) },
-        'cancelling a statement failed',
+    client
+      .send(new sdk.CancelStatementCommand({ Id: id }), {
+        abortSignal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+      })
+      .catch((err: unknown) => {
+        ctx.log.warn(
+          { connection: name, statement: id, err: errorMessage(err) },
+          'cancelling a statement failed',
+        );
+      });
+
+  const results = async (
+    id: string,
+    done: DescribeStatementCommandOutput,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>[]> => {
+    if (!done.HasResultSet) return [];
+    const rows: Record<string, unknown>[] = [];
+    const tokens = new PageTokens('redshift-data:GetStatementResult');
+    let token: string | undefined;
+    do {
+      counter.roundTrips++;
+      const page: GetStatementResultCommandOutput = await client.send(
+        new sdk.GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) }),
+        { abortSignal: signal },
       );
-    });
+      const names = (page.ColumnMetadata ?? []).map((c) => c.name ?? '');
+      for (const record of page.Records ?? []) {
+        rows.push(Object.fromEntries(record.map((field, i) => [names[i] ?? String(i), fieldValue(field)])));
+      }
+      token = tokens.next(page.NextToken);
+    } while (token);
+    return rows;
+  };
 
   const waitFinished = async (id: string, signal: AbortSignal): Promise<DescribeStatementCommandOutput> => {
-    const deadline = Date.now() + config.statementTimeout;
+    const until = Date.now() + config.statementTimeout;
     for (let wait = POLL_FIRST_MS; ; wait = Math.min(POLL_MAX_MS, wait * POLL_FACTOR)) {
       counter.roundTrips++;
       const out = await client.send(new sdk.DescribeStatementCommand({ Id: id }), { abortSignal: signal });
       if (out.Status === 'FINISHED') return out;
       if (out.Status === 'FAILED') throw new Error(`statement failed: ${out.Error ?? 'no error message'}`);
       if (out.Status === 'ABORTED') throw new Error('statement was cancelled (ABORTED)');
-      if (Date.now() + wait > deadline) {
+      if (Date.now() + wait > until) {
         await cancel(id);
         throw new Error(`statement timed out after ${config.statementTimeout} ms (cancelled)`);
       }
@@ -91,37 +126,27 @@ export async function openRedshift(
     }
   };
 
-  const run = async (sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+  const run = async (sql: string, outer: AbortSignal): Promise<Record<string, unknown>[]> => {
     assertReadOnly(sql);
-    signal.throwIfAborted();
-    counter.roundTrips++;
-    const started = await client.send(
-      new sdk.ExecuteStatementCommand({ ...target, Sql: sql, StatementName: 'guardrail' }),
-      { abortSignal: signal },
-    );
-    const id = started.Id as string;
+    outer.throwIfAborted();
+    // The whole statement, retries included: the SDK would retry a silent endpoint maxAttempts times.
+    const bound = deadline(statementMs, `no answer from the Data API within ${statementMs} ms`, outer);
+    const signal = bound.signal;
+    let id: string | undefined;
     try {
-      const done = await waitFinished(id, signal);
-      if (!done.HasResultSet) return [];
-      const rows: Record<string, unknown>[] = [];
-      const tokens = new PageTokens('redshift-data:GetStatementResult');
-      let token: string | undefined;
-      do {
-        counter.roundTrips++;
-        const page: GetStatementResultCommandOutput = await client.send(
-          new sdk.GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) }),
-          { abortSignal: signal },
-        );
-        const names = (page.ColumnMetadata ?? []).map((c) => c.name ?? '');
-        for (const record of page.Records ?? []) {
-          rows.push(Object.fromEntries(record.map((field, i) => [names[i] ?? String(i), fieldValue(field)])));
-        }
-        token = tokens.next(page.NextToken);
-      } while (token);
-      return rows;
+      counter.roundTrips++;
+      const started = await client.send(
+        new sdk.ExecuteStatementCommand({ ...target, Sql: sql, StatementName: 'guardrail' }),
+        { abortSignal: signal },
+      );
+      id = started.Id as string;
+      return await results(id, await waitFinished(id, signal), signal);
     } catch (err) {
-      if (signal.aborted) await cancel(id);
-      throw err;
+      if (id && signal.aborted) await cancel(id);
+      // The SDK rejects an aborted call with its own AbortError: say which bound ran out instead.
+      throw signal.aborted && !outer.aborted ? (signal.reason as Error) : err;
+    } finally {
+      bound.clear();
     }
   };
 

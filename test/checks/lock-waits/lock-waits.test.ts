@@ -134,7 +134,7 @@ describe('lock-waits on Redshift (Data API)', () => {
         (501, '2026-11-22 02:50:01', 'DELETE FROM sales WHERE day = 1'),
         (501, '2026-11-22 02:51:00', 'ALTER TABLE sales ADD COLUMN note varchar(10)');`);
     await pg.end();
-    server = await startRedshiftData(url, { pollsUntilDone: 1 });
+    server = await startRedshiftData(url, { pollsUntilDone: 1, now: NOW });
   });
   afterAll(() => server.close());
 

@@ -64,10 +64,11 @@ describe('long-running-queries findings', () => {
       user: 'ana',
       database: 'dev',
       startedAt: new Date('2026-11-22T00:00:00Z'),
+      runningMs: 4_320_000,
       sql: `SELECT ${'col, '.repeat(200)}1 FROM t`,
     };
 
-    const finding = runningQueryFinding(query, 4_320_000, 'critical');
+    const finding = runningQueryFinding(query, 'critical');
 
     expect(finding.title).toBe('Query by ana running for 1h 12m on dev');
     expect(finding.summary?.split('\n')[1]).toHaveLength(300);
@@ -168,7 +169,7 @@ describe('long-running-queries on Redshift (Data API)', () => {
         (104, 1073741904, 'analytics', 'running', TIMESTAMP '2026-11-22 00:30:00', 'UNLOAD (''select 1'')')
       ) AS q(query_id, session_id, database_name, status, start_time, query_text)`);
     await pg.end();
-    server = await startRedshiftData(url, { pollsUntilDone: 1 });
+    server = await startRedshiftData(url, { pollsUntilDone: 1, now: NOW });
   });
   afterAll(() => server.close());
 

@@ -14,6 +14,35 @@ export interface RedshiftDataOptions {
   hang?: (sql: string) => boolean;
   /** Every GetStatementResult page names the same NextToken (a buggy or hostile endpoint). */
   repeatToken?: boolean;
+  /** What GETDATE() returns (the cluster's clock, UTC). @default PostgreSQL's clock */
+  now?: Date;
+}
+
+/**
+ * Redshift's GETDATE() and DATEDIFF(datepart, from, to) on the PostgreSQL behind the fake, as session-local
+ * functions; DATEDIFF counts the millisecond boundaries crossed, the one datepart the checks use.
+ * @see https://docs.aws.amazon.com/redshift/latest/dg/r_DATEDIFF_function.html (checked 2026-12)
+ */
+function redshiftFunctions(now: Date | undefined): string {
+  const clock = now
+    ? `TIMESTAMP '${now.toISOString().replace('T', ' ').replace('Z', '')}'`
+    : "now() AT TIME ZONE 'UTC'";
+  return `
+    CREATE FUNCTION pg_temp.getdate() RETURNS timestamp LANGUAGE sql AS $$ SELECT ${clock} $$;
+    CREATE FUNCTION pg_temp.datediff(part text, a timestamp, b timestamp) RETURNS bigint LANGUAGE plpgsql AS $$
+    BEGIN
+      IF lower(part) NOT IN ('ms', 'millisecond', 'milliseconds') THEN
+        RAISE EXCEPTION 'the fake Data API knows DATEDIFF only in milliseconds, not %', part;
+      END IF;
+      RETURN (extract(epoch FROM date_trunc('milliseconds', b) - date_trunc('milliseconds', a)) * 1000)::bigint;
+    END $$;`;
+}
+
+/** Redshift SQL as the PostgreSQL behind the fake runs it: pg_temp functions are called by their schema. */
+function toPostgres(sql: string): string {
+  return sql
+    .replace(/\bgetdate\(\s*\)/gi, 'pg_temp.getdate()')
+    .replace(/\bdatediff\(\s*(\w+)\s*,/gi, "pg_temp.datediff('$1',");
 }
 
 interface Statement {
@@ -54,6 +83,7 @@ export async function startRedshiftData(
 ): Promise<RedshiftDataServer> {
   const pg = new Client({ connectionString: pgUrl, types: { getTypeParser: () => (v: string) => v } });
   await pg.connect();
+  await pg.query(redshiftFunctions(opts.now));
   const statements = new Map<string, Statement>();
   const calls: string[] = [];
   const regions: string[] = [];
@@ -91,7 +121,7 @@ export async function startRedshiftData(
       statements.set(id, st);
       if (!st.hang) {
         try {
-          const result = await pg.query({ text: sql, rowMode: 'array' });
+          const result = await pg.query({ text: toPostgres(sql), rowMode: 'array' });
           st.columns = result.fields.map((f) => f.name);
           st.rows = (result.rows as unknown[][]).map((r) =>
             r.map((v) => (v !== null && /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v)),
