@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../src/core/redact';
-import type { OutboxRecord, StateStore } from '../src/state/types';
+import { STORE_CLOCK, type OutboxRecord, type StateStore, type StoreTime } from '../src/state/types';
 import { knownBroken, setBroken, type BrokenChannel } from './broken-channels';
 import { failingChannels, type FailingChannel } from './delivery-failing';
 import { backoffMs, Pacing, sleepFor } from './delivery-timing';
@@ -17,6 +17,7 @@ export interface DeliveryOptions {
   /** Per-attempt timeout for one send. */
   sendTimeoutMs?: number;
   signal?: AbortSignal;
+  /** This run's clock. Unless one is given, claims use the store's clock (shared by all deliverers). */
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -54,6 +55,8 @@ interface Run {
   options: DeliveryOptions;
   summary: DeliverySummary;
   now: () => number;
+  /** What `now` is for the store: the store's clock unless the run was given one. */
+  storeNow: () => StoreTime;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   deadline: number;
   sendTimeoutMs: number;
@@ -74,6 +77,7 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
   const run: Run = {
     options,
     now,
+    storeNow: options.now ? () => new Date(now()) : () => STORE_CLOCK,
     sleep: options.sleep ?? sleepFor,
     deadline: now() + options.budgetMs,
     sendTimeoutMs: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
@@ -97,7 +101,7 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
     // One message at a time, once its destination's pacing allows: the claim then only has to cover the send.
     const ready = open.filter((name) => paceAt(run, name) <= now());
     const [record] = ready.length
-      ? await options.store.claimOutbox(new Date(now()), 1, CLAIM_TIMEOUTS * run.sendTimeoutMs, ready)
+      ? await options.store.claimOutbox(run.storeNow(), 1, CLAIM_TIMEOUTS * run.sendTimeoutMs, ready)
       : [];
     if (record) {
       await deliverOne(record, run);
@@ -207,7 +211,7 @@ async function drop(record: OutboxRecord, reason: string, run: Run, why = reason
  */
 async function dropExpired(run: Run): Promise<void> {
   for (;;) {
-    const due = await run.options.store.pendingOutbox(new Date(run.now()), BATCH);
+    const due = await run.options.store.pendingOutbox(run.storeNow(), BATCH);
     const expired = due.filter((record) => tooOld(record, run));
     for (const record of expired) {
       const why = run.options.channels.has(record.channel)

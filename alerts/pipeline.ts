@@ -27,8 +27,10 @@ export interface PipelineResult {
 }
 
 /**
- * Findings → silences → lifecycle → routes → one notification per channel per check. Unless `dryRun`, the new
- * alert states and the notifications are committed to the state store in one transaction, before any send.
+ * Findings → silences → lifecycle → routes → one notification per channel per check. Unless `dryRun`, each
+ * check's new alert states and notifications are committed to the state store in one transaction, before any
+ * send, with its previous states read under the same lock: two processes running the check at once announce a
+ * finding once.
  */
 export async function processResults(
   results: CheckRunResult[],
@@ -39,62 +41,85 @@ export async function processResults(
 ): Promise<PipelineResult> {
   const notifications: Notification[] = [];
   const findings = new Map<string, ReportedFinding[]>();
-  const states: AlertState[] = [];
   let suppressed = 0;
 
   for (const result of results) {
     if (result.status === 'skipped') continue;
-    const check = { id: result.id, kind: result.kind };
-    const active = (m: Silence) => Date.parse(m.until) > now.getTime();
-    const isSilenced = (f: Finding) => config.silences.some((s) => active(s) && matches(s.match, check, f));
-    const previous = await store.alertStates(result.id);
-    const errored = result.status === 'error';
-    const list = transitions({
-      checkId: result.id,
-      findings: result.findings,
-      // A failing check keeps its other alerts as they were; only its own check-error alert moves.
-      previous: errored ? previous.filter((s) => s.key === CHECK_ERROR_KEY) : previous,
-      isSilenced,
-      now,
-      repeatIntervalMs: config.repeatInterval,
-      sendResolved: config.sendResolved,
-    });
-    findings.set(
-      result.id,
-      list.map((t) => ({ ...t.finding, state: t.reportState })),
-    );
-
-    const byChannel = new Map<string, NotificationItem[]>();
-    for (const t of list) {
-      const route = t.notify ? config.routes.find((r) => matches(r.match, check, t.finding)) : undefined;
-      // An alert counts as notified only when a message was queued for it; unrouted, it keeps its old state.
-      states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
-      if (!t.notify || !route) {
-        if (t.reportState !== 'resolved') suppressed++;
-        continue;
-      }
-      const items = byChannel.get(route.channel) ?? [];
-      items.push(toItem(t));
-      byChannel.set(route.channel, items);
-    }
-    for (const [channel, items] of byChannel) {
-      notifications.push({
-        id: randomUUID(),
-        channel,
-        checkId: result.id,
-        checkKind: result.kind,
-        createdAt: now.toISOString(),
-        items: sortItems(items),
+    const keys = result.findings.map((f) => f.key);
+    let outcome: CheckOutcome | undefined;
+    const decide = (previous: AlertState[]) => (outcome = decideCheck(result, previous, config, now));
+    if (dryRun) decide(await store.alertStates(result.id, keys));
+    else
+      await store.updateAlerts(result.id, keys, (previous) => {
+        const decided = decide(previous);
+        return { states: decided.states, outbox: decided.notifications.map((n) => toOutbox(n, now)) };
       });
-    }
+    if (!outcome) throw new Error(`the state store did not decide the alerts of check ${result.id}`);
+    findings.set(result.id, outcome.findings);
+    notifications.push(...outcome.notifications);
+    suppressed += outcome.suppressed;
   }
-
-  if (!dryRun)
-    await store.commitAlerts(
-      states,
-      notifications.map((n) => toOutbox(n, now)),
-    );
   return { notifications, findings, suppressed };
+}
+
+interface CheckOutcome {
+  findings: ReportedFinding[];
+  states: AlertState[];
+  notifications: Notification[];
+  suppressed: number;
+}
+
+/** One check's run against its previous alert states: synchronous, so it can run inside the store's lock. */
+function decideCheck(
+  result: CheckRunResult,
+  previous: AlertState[],
+  config: PipelineConfig,
+  now: Date,
+): CheckOutcome {
+  const check = { id: result.id, kind: result.kind };
+  const active = (m: Silence) => Date.parse(m.until) > now.getTime();
+  const isSilenced = (f: Finding) => config.silences.some((s) => active(s) && matches(s.match, check, f));
+  const errored = result.status === 'error';
+  const list = transitions({
+    checkId: result.id,
+    findings: result.findings,
+    // A failing check keeps its other alerts as they were; only its own check-error alert moves.
+    previous: errored ? previous.filter((s) => s.key === CHECK_ERROR_KEY) : previous,
+    isSilenced,
+    now,
+    repeatIntervalMs: config.repeatInterval,
+    sendResolved: config.sendResolved,
+  });
+
+  const states: AlertState[] = [];
+  let suppressed = 0;
+  const byChannel = new Map<string, NotificationItem[]>();
+  for (const t of list) {
+    const route = t.notify ? config.routes.find((r) => matches(r.match, check, t.finding)) : undefined;
+    // An alert counts as notified only when a message was queued for it; unrouted, it keeps its old state.
+    states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
+    if (!t.notify || !route) {
+      if (t.reportState !== 'resolved') suppressed++;
+      continue;
+    }
+    const items = byChannel.get(route.channel) ?? [];
+    items.push(toItem(t));
+    byChannel.set(route.channel, items);
+  }
+  const notifications = [...byChannel].map(([channel, items]) => ({
+    id: randomUUID(),
+    channel,
+    checkId: result.id,
+    checkKind: result.kind,
+    createdAt: now.toISOString(),
+    items: sortItems(items),
+  }));
+  return {
+    findings: list.map((t) => ({ ...t.finding, state: t.reportState })),
+    states,
+    notifications,
+    suppressed,
+  };
 }
 
 function toItem(t: Transition): NotificationItem {

@@ -48,12 +48,40 @@ const table = (ts: string, json: string) => `
     PRIMARY KEY (check_id, scope, key)
   );`;
 
+const lease = (ts: string) => `
+  CREATE TABLE guardrail_lease (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at ${ts} NOT NULL
+  );`;
+
+/** Events stay firing for good: the column lets a run skip them and `prune` find the old ones by index. */
+const lifecycle = (isEvent: string) => `
+  ALTER TABLE guardrail_alert_state ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'condition';
+  UPDATE guardrail_alert_state SET lifecycle = 'event' WHERE ${isEvent};
+  CREATE INDEX guardrail_alert_state_open ON guardrail_alert_state (check_id, lifecycle, status);
+  CREATE INDEX guardrail_alert_state_seen ON guardrail_alert_state (lifecycle, last_seen_at);
+  CREATE INDEX guardrail_alert_state_resolved ON guardrail_alert_state (status, resolved_at);`;
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'alert states, outbox, watermarks, first-seen keys',
     sql: { sqlite: table('TEXT', 'TEXT'), postgres: table('TIMESTAMPTZ', 'JSONB') },
+  },
+  {
+    version: 2,
+    description: 'leases (one holder per name until it expires)',
+    sql: { sqlite: lease('TEXT'), postgres: lease('TIMESTAMPTZ') },
+  },
+  {
+    version: 3,
+    description: 'alert state lifecycle column, indexes for partial reads and pruning',
+    sql: {
+      sqlite: lifecycle(`json_extract(finding, '$.lifecycle') = 'event'`),
+      postgres: lifecycle(`finding->>'lifecycle' = 'event'`),
+    },
   },
 ];
 
@@ -107,9 +135,9 @@ export async function migratePostgres(pool: Pool): Promise<void> {
     }
     await client.query('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // Dropping the connection rolls back, and does not wait on a server that stopped answering.
+    client.release(error instanceof Error ? error : true);
     throw error;
-  } finally {
-    client.release();
   }
+  client.release();
 }

@@ -1,31 +1,51 @@
 import { Pool, type PoolClient } from 'pg';
+import { settledWithin } from '../core/limit';
 import { migratePostgres } from './migrations';
+import { ALERT_LOCK_SPACE, readAlertStates, writeAlerts } from './postgres-alerts';
+import { toOutboxRecord, uniqueKeys, withoutNul, type OutboxRow } from './rows';
 import {
-  ALERT_STATE_COLUMNS,
-  OUTBOX_COLUMNS,
-  alertStateValues,
-  outboxValues,
-  toAlertState,
-  toOutboxRecord,
-  uniqueKeys,
-  withoutNul,
-  type AlertStateRow,
-  type OutboxRow,
-} from './rows';
-import type { AlertState, OutboxRecord, StateStore } from './types';
+  STORE_CLOCK,
+  type AlertDecision,
+  type AlertState,
+  type OutboxRecord,
+  type StateStore,
+  type StoreTime,
+} from './types';
 
 const POOL_SIZE = 4;
+/** Every wait on the database is bounded: a server that stops answering fails the run, it does not hang it. */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
+/** Server side: the longest a statement may run, lock waits included. */
+export const PG_STATEMENT_TIMEOUT_MS = 10_000;
+/** Client side, for a server (or network) that does not answer at all; longer than the server's own limit. */
+export const PG_QUERY_TIMEOUT_MS = 15_000;
+/** A process stuck inside a transaction gives up its locks (a check's alert lock) after this long. */
+export const PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+/** `close()` stops waiting for connections to end after this long. */
+export const PG_CLOSE_TIMEOUT_MS = 5_000;
 const asIs = (json: unknown) => json;
 
-/** Due pending messages ($1 = now), of the channels in $2 only unless it is NULL. */
-const DUE = `status = 'pending' AND next_attempt_at <= $1 AND ($2::text[] IS NULL OR channel = ANY($2::text[]))`;
+/** `$n` as a timestamp: the given time, or the database's clock (the statement's start) when it is NULL. */
+const at = (n: number) => `coalesce($${n}::timestamptz, now())`;
+const timeParam = (now: StoreTime) => (now === STORE_CLOCK ? null : now);
+
+/** Due pending messages ($1 = now or NULL for the database's), of the channels in $2 only unless it is NULL. */
+const DUE = `status = 'pending' AND next_attempt_at <= ${at(1)}
+  AND ($2::text[] IS NULL OR channel = ANY($2::text[]))`;
 
 /** The shared state store: tables prefixed `guardrail_` in the database the URL names. */
 export class PostgresStateStore implements StateStore {
   private readonly pool: Pool;
 
   constructor(url: string) {
-    this.pool = new Pool({ connectionString: url, max: POOL_SIZE });
+    this.pool = new Pool({
+      connectionString: url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      query_timeout: PG_QUERY_TIMEOUT_MS,
+      statement_timeout: PG_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    });
     // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
     this.pool.on('error', () => undefined);
   }
@@ -35,50 +55,44 @@ export class PostgresStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    // A server that stopped answering never acknowledges the end: the process must not wait for it.
+    await settledWithin(this.pool.end(), PG_CLOSE_TIMEOUT_MS);
   }
 
-  async alertStates(checkId: string): Promise<AlertState[]> {
-    const { rows } = await this.pool.query<AlertStateRow>(
-      'SELECT * FROM guardrail_alert_state WHERE check_id = $1 ORDER BY key',
-      [checkId],
-    );
-    return rows.map((row) => toAlertState(row, asIs));
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]> {
+    return readAlertStates(this.pool, checkId, keys);
   }
 
   async commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void> {
+    await this.transaction((client) => writeAlerts(client, { states, outbox }));
+  }
+
+  async updateAlerts(
+    checkId: string,
+    keys: readonly string[],
+    decide: (previous: AlertState[]) => AlertDecision,
+  ): Promise<void> {
     await this.transaction(async (client) => {
-      for (const state of states) {
-        await client.query(
-          `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS})
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
-           ON CONFLICT (check_id, key) DO UPDATE SET status = excluded.status, severity = excluded.severity,
-             first_firing_at = excluded.first_firing_at, last_seen_at = excluded.last_seen_at,
-             last_notified_at = excluded.last_notified_at, resolved_at = excluded.resolved_at,
-             finding = excluded.finding`,
-          alertStateValues(state),
-        );
-      }
-      for (const record of outbox) {
-        await client.query(
-          `INSERT INTO guardrail_outbox (${OUTBOX_COLUMNS})
-           VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-          outboxValues(record),
-        );
-      }
+      // Held until COMMIT; taken even when the check has no row yet (a new finding has nothing to lock).
+      await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [ALERT_LOCK_SPACE, checkId]);
+      await writeAlerts(client, decide(await readAlertStates(client, checkId, keys)));
     });
   }
 
-  async pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
+  async pendingOutbox(now: StoreTime, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
     const { rows } = await this.pool.query<OutboxRow>(
       `SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT $3`,
-      [now, channels ?? null, limit],
+      [timeParam(now), channels ?? null, limit],
     );
     return rows.map((row) => toOutboxRecord(row, asIs));
   }
 
   async claimOutbox(
-    now: Date,
+    now: StoreTime,
     limit: number,
     claimMs: number,
     channels?: readonly string[],
@@ -90,10 +104,11 @@ export class PostgresStateStore implements StateStore {
          SELECT id FROM guardrail_outbox WHERE ${DUE}
          ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
        ), claimed AS (
-         UPDATE guardrail_outbox o SET next_attempt_at = $4 FROM due WHERE o.id = due.id RETURNING o.*
+         UPDATE guardrail_outbox o SET next_attempt_at = ${at(1)} + $4::float8 * interval '1 millisecond'
+         FROM due WHERE o.id = due.id RETURNING o.*
        )
        SELECT * FROM claimed ORDER BY created_at, id`,
-      [now, channels ?? null, limit, new Date(now.getTime() + claimMs)],
+      [timeParam(now), channels ?? null, limit, claimMs],
     );
     return rows.map((row) => toOutboxRecord(row, asIs));
   }
@@ -105,10 +120,13 @@ export class PostgresStateStore implements StateStore {
         [before],
       );
       const states = await client.query(
-        "DELETE FROM guardrail_alert_state WHERE status = 'resolved' AND resolved_at < $1",
+        `DELETE FROM guardrail_alert_state
+         WHERE (status = 'resolved' AND resolved_at < $1) OR (lifecycle = 'event' AND last_seen_at < $1)`,
         [before],
       );
-      return (outbox.rowCount ?? 0) + (states.rowCount ?? 0);
+      // Tick leases are never released (they name one tick); once expired they hold nothing.
+      const leases = await client.query('DELETE FROM guardrail_lease WHERE expires_at < clock_timestamp()');
+      return (outbox.rowCount ?? 0) + (states.rowCount ?? 0) + (leases.rowCount ?? 0);
     });
   }
 
@@ -180,6 +198,22 @@ export class PostgresStateStore implements StateStore {
     return new Map(rows.map((row) => [row.key, row.first_seen_at]));
   }
 
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    // One statement on the database's clock: a concurrent taker waits on the row, then sees it held.
+    return this.changed(
+      `INSERT INTO guardrail_lease (name, holder, expires_at)
+       VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE guardrail_lease.expires_at < clock_timestamp() OR guardrail_lease.holder = $2
+       RETURNING name`,
+      [name, holder, ttlMs],
+    );
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.pool.query('DELETE FROM guardrail_lease WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
   private async changed(sql: string, values: unknown[]): Promise<boolean> {
     const result = await this.pool.query(sql, values);
     return (result.rowCount ?? 0) > 0;
@@ -187,16 +221,17 @@ export class PostgresStateStore implements StateStore {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let result: T;
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      result = await work(client);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // Dropping the connection rolls back, and does not wait on a server that stopped answering.
+      client.release(error instanceof Error ? error : true);
       throw error;
-    } finally {
-      client.release();
     }
+    client.release();
+    return result;
   }
 }

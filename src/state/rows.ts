@@ -76,7 +76,13 @@ export function toOutboxRecord(row: OutboxRow, decode: (json: unknown) => unknow
 
 /** Column order of `alertStateValues`; inserts name their columns so later migrations may add more. */
 export const ALERT_STATE_COLUMNS =
-  'check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at, resolved_at, finding';
+  'check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at, resolved_at, finding, lifecycle';
+
+/** The SET clause of an alert state upsert: every column but the key. */
+export const ALERT_STATE_UPDATE = `status = excluded.status, severity = excluded.severity,
+  first_firing_at = excluded.first_firing_at, last_seen_at = excluded.last_seen_at,
+  last_notified_at = excluded.last_notified_at, resolved_at = excluded.resolved_at,
+  finding = excluded.finding, lifecycle = excluded.lifecycle`;
 
 export const OUTBOX_COLUMNS =
   'id, channel, check_id, created_at, payload, status, attempts, next_attempt_at, last_error, sent_at';
@@ -93,6 +99,7 @@ export function alertStateValues(state: AlertState): (string | null)[] {
     state.lastNotifiedAt === undefined ? null : iso(state.lastNotifiedAt),
     state.resolvedAt === undefined ? null : iso(state.resolvedAt),
     toJson(state.finding),
+    state.finding.lifecycle ?? 'condition',
   ];
 }
 

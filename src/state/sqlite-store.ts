@@ -4,6 +4,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrateSqlite } from './migrations';
 import {
   ALERT_STATE_COLUMNS,
+  ALERT_STATE_UPDATE,
   OUTBOX_COLUMNS,
   alertStateValues,
   iso,
@@ -15,7 +16,14 @@ import {
   type AlertStateRow,
   type OutboxRow,
 } from './rows';
-import type { AlertState, OutboxRecord, StateStore } from './types';
+import {
+  STORE_CLOCK,
+  type AlertDecision,
+  type AlertState,
+  type OutboxRecord,
+  type StateStore,
+  type StoreTime,
+} from './types';
 
 const BUSY_TIMEOUT_MS = 10_000;
 const decode = (json: unknown) => JSON.parse(json as string) as unknown;
@@ -28,6 +36,14 @@ function dueParams(now: Date, channels?: readonly string[]): (string | null)[] {
   const list = channels ? JSON.stringify(channels) : null;
   return [iso(now), list, list];
 }
+/** The store is local: its clock is this process's. */
+const timeOf = (now: StoreTime) => (now === STORE_CLOCK ? new Date() : now);
+
+const ALL_STATES = 'SELECT * FROM guardrail_alert_state WHERE check_id = ? ORDER BY key';
+/** The firing conditions and the states of the keys in the JSON array `?`. */
+const RUN_STATES = `SELECT * FROM guardrail_alert_state WHERE check_id = ?
+  AND ((lifecycle = 'condition' AND status = 'firing') OR key IN (SELECT value FROM json_each(?)))
+  ORDER BY key`;
 
 /** The embedded state store: one SQLite file in WAL mode, or `:memory:`. */
 export class SqliteStateStore implements StateStore {
@@ -50,43 +66,39 @@ export class SqliteStateStore implements StateStore {
     this.db.close();
   }
 
-  async alertStates(checkId: string): Promise<AlertState[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM guardrail_alert_state WHERE check_id = ? ORDER BY key')
-      .all(checkId) as AlertStateRow[];
-    return rows.map((row) => toAlertState(row, decode));
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]> {
+    return this.readAlertStates(checkId, keys);
   }
 
   async commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void> {
-    const upsert = this.db.prepare(
-      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (check_id, key) DO UPDATE SET status = excluded.status, severity = excluded.severity,
-         first_firing_at = excluded.first_firing_at, last_seen_at = excluded.last_seen_at,
-         last_notified_at = excluded.last_notified_at, resolved_at = excluded.resolved_at,
-         finding = excluded.finding`,
-    );
-    const enqueue = this.db.prepare(
-      `INSERT INTO guardrail_outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    );
-    this.db
-      .transaction(() => {
-        for (const state of states) upsert.run(alertStateValues(state));
-        for (const record of outbox) enqueue.run(outboxValues(record));
-      })
-      .immediate();
+    this.db.transaction(() => this.writeAlerts({ states, outbox })).immediate();
   }
 
-  async pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
-    const rows = this.db.prepare(SELECT_DUE).all(...dueParams(now, channels), limit) as OutboxRow[];
+  async updateAlerts(
+    checkId: string,
+    keys: readonly string[],
+    decide: (previous: AlertState[]) => AlertDecision,
+  ): Promise<void> {
+    // IMMEDIATE takes the write lock before the read: another connection decides only after this one committed.
+    this.db.transaction(() => this.writeAlerts(decide(this.readAlertStates(checkId, keys)))).immediate();
+  }
+
+  async pendingOutbox(now: StoreTime, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
+    const rows = this.db.prepare(SELECT_DUE).all(...dueParams(timeOf(now), channels), limit) as OutboxRow[];
     return rows.map((row) => toOutboxRecord(row, decode));
   }
 
   async claimOutbox(
-    now: Date,
+    at: StoreTime,
     limit: number,
     claimMs: number,
     channels?: readonly string[],
   ): Promise<OutboxRecord[]> {
+    const now = timeOf(at);
     const select = this.db.prepare(SELECT_DUE);
     const claim = this.db.prepare(
       "UPDATE guardrail_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
@@ -120,9 +132,16 @@ export class SqliteStateStore implements StateStore {
           .prepare("DELETE FROM guardrail_outbox WHERE status IN ('sent', 'dropped') AND created_at < ?")
           .run(at).changes;
         const states = this.db
-          .prepare("DELETE FROM guardrail_alert_state WHERE status = 'resolved' AND resolved_at < ?")
-          .run(at).changes;
-        return outbox + states;
+          .prepare(
+            `DELETE FROM guardrail_alert_state
+             WHERE (status = 'resolved' AND resolved_at < ?) OR (lifecycle = 'event' AND last_seen_at < ?)`,
+          )
+          .run(at, at).changes;
+        // Tick leases are never released (they name one tick); once expired they hold nothing.
+        const leases = this.db
+          .prepare('DELETE FROM guardrail_lease WHERE expires_at < ?')
+          .run(iso(new Date())).changes;
+        return outbox + states + leases;
       })
       .immediate();
   }
@@ -199,6 +218,44 @@ export class SqliteStateStore implements StateStore {
         return known;
       })
       .immediate();
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    return this.changed(
+      `INSERT INTO guardrail_lease (name, holder, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE guardrail_lease.expires_at < ? OR guardrail_lease.holder = excluded.holder`,
+      name,
+      holder,
+      iso(new Date(now + ttlMs)),
+      iso(new Date(now)),
+    );
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.changed('DELETE FROM guardrail_lease WHERE name = ? AND holder = ?', name, holder);
+  }
+
+  private readAlertStates(checkId: string, keys?: readonly string[]): AlertState[] {
+    const rows = (
+      keys
+        ? this.db.prepare(RUN_STATES).all(checkId, JSON.stringify(keys))
+        : this.db.prepare(ALL_STATES).all(checkId)
+    ) as AlertStateRow[];
+    return rows.map((row) => toAlertState(row, decode));
+  }
+
+  private writeAlerts({ states, outbox }: AlertDecision): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (check_id, key) DO UPDATE SET ${ALERT_STATE_UPDATE}`,
+    );
+    const enqueue = this.db.prepare(
+      `INSERT INTO guardrail_outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    );
+    for (const state of states) upsert.run(alertStateValues(state));
+    for (const record of outbox) enqueue.run(outboxValues(record));
   }
 
   private changed(sql: string, ...values: (string | number)[]): boolean {

@@ -34,38 +34,68 @@ export interface OutboxRecord {
   sentAt?: string;
 }
 
+/**
+ * Passed as `now` to the outbox reads: the store's own clock (the database's on PostgreSQL, so processes with
+ * skewed clocks agree on when a claim expires; the local clock on SQLite). A Date instead is taken as given.
+ */
+export const STORE_CLOCK = 'store-clock';
+export type StoreTime = Date | typeof STORE_CLOCK;
+
+/** What a run decided for one check: its new alert states and the messages to enqueue. */
+export interface AlertDecision {
+  states: AlertState[];
+  outbox: OutboxRecord[];
+}
+
 export interface StateStore {
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  alertStates(checkId: string): Promise<AlertState[]>;
-  /** Writes the run's alert states and enqueues its messages in one transaction (nothing lost, nothing twice). */
+  /**
+   * The check's alert states (by key). With `keys`, only what a run needs: the firing conditions (they may
+   * resolve) and the states of `keys`, whatever their status; firing events outside `keys` are left out.
+   */
+  alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]>;
+  /** Writes alert states and enqueues messages in one transaction, unconditionally (last writer wins). */
   commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void>;
+  /**
+   * Read, decide and commit as one step per check: reads `alertStates(checkId, keys)`, passes them to `decide`
+   * and commits what it returns in the same transaction, holding the check's lock (a PostgreSQL advisory lock,
+   * SQLite's write lock) from the read to the commit. Two processes deciding on the same check are serialized:
+   * the second decides on what the first committed, so a finding is announced once. `decide` is synchronous,
+   * must not touch the store, and may run while other processes wait: keep it quick.
+   */
+  updateAlerts(
+    checkId: string,
+    keys: readonly string[],
+    decide: (previous: AlertState[]) => AlertDecision,
+  ): Promise<void>;
 
   /**
    * Pending messages due at or before `now`, oldest first (by createdAt, then id); only those of `channels`
    * when given. Read-only: a deliverer takes what it sends with `claimOutbox`.
    */
-  pendingOutbox(now: Date, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]>;
+  pendingOutbox(now: StoreTime, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]>;
   /**
    * Atomically takes up to `limit` pending messages due at or before `now` (oldest first; only those of
    * `channels` when given) and moves their nextAttemptAt to `now + claimMs`, so no other deliverer (another
    * process on the same store) sees them as due until the claim expires; returns them as claimed. Two
    * concurrent claims never return the same message. A crashed deliverer's messages come back when its
-   * claims expire.
+   * claims expire. Deliverers sharing a store pass STORE_CLOCK: the claim is then set and checked by one clock.
    */
   claimOutbox(
-    now: Date,
+    now: StoreTime,
     limit: number,
     claimMs: number,
     channels?: readonly string[],
   ): Promise<OutboxRecord[]>;
   countPending(): Promise<number>;
   /**
-   * Deletes what no run needs any more: sent and dropped messages created before `before`, and alert states
-   * resolved before it (events are kept: they are what stops an event from being reported twice).
-   * Returns the number of rows deleted.
+   * Deletes what no run needs any more: sent and dropped messages created before `before`, alert states
+   * resolved before it, and event states last seen before it (an event reported again within the retention
+   * is still known, so it is not announced twice), and leases expired on the store's clock. Returns the number
+   * of rows deleted.
    */
   prune(before: Date): Promise<number>;
   /**
@@ -79,4 +109,14 @@ export interface StateStore {
   getWatermark(checkId: string, name: string): Promise<string | undefined>;
   setWatermark(checkId: string, name: string, value: string): Promise<void>;
   observe(checkId: string, scope: string, keys: string[], now: Date): Promise<Map<string, Date>>;
+
+  /**
+   * Takes the lease `name` for `holder` until the store's clock passes now + ttlMs, when it is free, expired, or
+   * already this holder's; resolves false when another holder's lease is still valid. Uses the store's own clock.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up early (only when `holder` has it). */
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** A cheap round trip (SELECT 1) proving the store answers; rejects within the store's timeouts. */
+  ping(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LATEST_SCHEMA_VERSION } from '../../src/state/migrations';
+import { MIGRATIONS } from '../../src/state/migrations';
 import { openStateStore } from '../../src/state/open-store';
 import type { OutboxRecord, StateStore } from '../../src/state/types';
 import { freshPgDatabase } from '../harness/databases';
@@ -41,7 +41,7 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     await Promise.all(stores.map((each) => each.migrate()));
     await Promise.all(stores.map((each) => each.close()));
 
-    expect(await schemaVersions(fresh)).toEqual([LATEST_SCHEMA_VERSION]);
+    expect(await schemaVersions(fresh)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('upserts alert states by check and key and reads them back per check', async () => {

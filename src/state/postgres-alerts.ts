@@ -1,0 +1,55 @@
+import type { PoolClient } from 'pg';
+import {
+  ALERT_STATE_COLUMNS,
+  ALERT_STATE_UPDATE,
+  OUTBOX_COLUMNS,
+  alertStateValues,
+  outboxValues,
+  toAlertState,
+  uniqueKeys,
+  type AlertStateRow,
+} from './rows';
+import type { AlertDecision, AlertState } from './types';
+
+/** First key of the two-key advisory locks on check alert states ("alrt"); migrations use a one-key lock. */
+export const ALERT_LOCK_SPACE = 0x616c7274;
+
+export type Queryable = Pick<PoolClient, 'query'>;
+
+/** The check's alert states; with `keys`, only the firing conditions and the states of `keys` (see StateStore). */
+export async function readAlertStates(
+  db: Queryable,
+  checkId: string,
+  keys?: readonly string[],
+): Promise<AlertState[]> {
+  const { rows } = keys
+    ? await db.query<AlertStateRow>(
+        `SELECT * FROM guardrail_alert_state WHERE check_id = $1
+           AND ((lifecycle = 'condition' AND status = 'firing') OR key = ANY($2::text[]))
+         ORDER BY key`,
+        [checkId, uniqueKeys([...keys])],
+      )
+    : await db.query<AlertStateRow>('SELECT * FROM guardrail_alert_state WHERE check_id = $1 ORDER BY key', [
+        checkId,
+      ]);
+  return rows.map((row) => toAlertState(row, (json) => json));
+}
+
+/** Upserts the states and enqueues the messages (a message already there is left as it is). */
+export async function writeAlerts(client: Queryable, { states, outbox }: AlertDecision): Promise<void> {
+  for (const state of states) {
+    await client.query(
+      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+       ON CONFLICT (check_id, key) DO UPDATE SET ${ALERT_STATE_UPDATE}`,
+      alertStateValues(state),
+    );
+  }
+  for (const record of outbox) {
+    await client.query(
+      `INSERT INTO guardrail_outbox (${OUTBOX_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+      outboxValues(record),
+    );
+  }
+}
