@@ -33,7 +33,24 @@ export interface NotificationCounts {
   pending: number;
   suppressed: number;
   dropped: number;
+  /** Channels with messages this run could not deliver (pending after the budget, rejected, dropped), and why. */
+  undelivered: UndeliveredChannel[];
 }
+
+export interface UndeliveredChannel {
+  channel: string;
+  /** Messages of the channel still waiting in the outbox after this run. */
+  pending: number;
+  /** Messages of the channel dropped in this run (rejected with 400, or older than maxDeliveryAge). */
+  dropped: number;
+  /** The channel's last (redacted) error, or why its messages wait. */
+  reason: string;
+}
+
+/** Later than any message's next attempt: "pending, whenever due". */
+const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
+/** Enough to tell how many of one channel's messages wait; a backlog beyond it is reported as "1000+". */
+const PENDING_SCAN_LIMIT = 1000;
 
 export interface AlertingResult {
   /** Per check id (the agent's own included when it has findings), the findings with their lifecycle state. */
@@ -56,6 +73,7 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
     pending: 0,
     suppressed: pipeline.suppressed,
     dropped: 0,
+    undelivered: [],
   };
   if (o.dryRun) {
     for (const n of pipeline.notifications) {
@@ -68,12 +86,22 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
     };
   }
 
-  const delivered = await deliver(o, o.config.deliveryBudget);
+  const droppedBy = new Map<string, number>();
+  const outcomes: AlertingOptions = {
+    ...o,
+    onOutcome: (channel, outcome) => {
+      if (outcome === 'dropped') droppedBy.set(channel, (droppedBy.get(channel) ?? 0) + 1);
+      o.onOutcome?.(channel, outcome);
+    },
+  };
+  const delivered = await deliver(outcomes, o.config.deliveryBudget);
   const health = agentHealthResult(delivered, o.now);
   const unusable = (channel: string) => delivered.broken.has(channel) || delivered.failing.has(channel);
   const healthConfig = { ...o.config, routes: o.config.routes.filter((r) => !unusable(r.channel)) };
   const healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
-  const again = healthPipeline.notifications.length ? await deliver(o, HEALTH_DELIVERY_BUDGET_MS) : undefined;
+  const again = healthPipeline.notifications.length
+    ? await deliver(outcomes, HEALTH_DELIVERY_BUDGET_MS)
+    : undefined;
   const healthFindings = healthPipeline.findings.get(AGENT_CHECK_ID) ?? [];
   if (healthFindings.length) pipeline.findings.set(AGENT_CHECK_ID, healthFindings);
 
@@ -87,8 +115,37 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
       pending: (again ?? delivered).pending,
       suppressed: pipeline.suppressed + healthPipeline.suppressed,
       dropped: delivered.dropped + (again?.dropped ?? 0),
+      undelivered: await undelivered(o, again ?? delivered, droppedBy),
     },
   };
+}
+
+/**
+ * Every channel of this process that ends the run with messages waiting or dropped: what `guardrail run` turns
+ * into its own exit code, so a scheduled job whose alerts do not arrive does not look healthy.
+ */
+async function undelivered(
+  o: AlertingOptions,
+  delivery: DeliverySummary,
+  droppedBy: Map<string, number>,
+): Promise<UndeliveredChannel[]> {
+  const out: UndeliveredChannel[] = [];
+  for (const channel of [...o.channels.keys()].sort()) {
+    const waiting = await o.store.pendingOutbox(ANY_TIME, PENDING_SCAN_LIMIT, [channel]);
+    const dropped = droppedBy.get(channel) ?? 0;
+    if (!waiting.length && !dropped) continue;
+    const broken = delivery.broken.get(channel);
+    const lastError = waiting.find((r) => r.lastError)?.lastError;
+    const reason = broken
+      ? `rejects messages${broken.status ? ` (HTTP ${broken.status})` : ''}: ${broken.error}`
+      : lastError
+        ? `not delivered within the delivery budget; last error: ${lastError}`
+        : waiting.length
+          ? 'not delivered within the delivery budget (alerts.deliveryBudget)'
+          : 'messages rejected or older than alerts.maxDeliveryAge were dropped';
+    out.push({ channel, pending: waiting.length, dropped, reason });
+  }
+  return out;
 }
 
 async function deliver(o: AlertingOptions, budgetMs: number): Promise<DeliverySummary> {

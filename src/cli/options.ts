@@ -1,7 +1,10 @@
 // Imported by main.ts at start-up: nothing here may load a module (commands load theirs when they run).
 
-/** Exit codes (DESIGN.md §3; the README is their record). */
-export const EXIT = { ok: 0, findings: 1, usage: 2, checkFailed: 3 } as const;
+/**
+ * Exit codes (DESIGN.md §3; the README is their record). `undelivered` wins over `checkFailed` (a check error is
+ * itself an alert: if alerts do not arrive, nothing does), which wins over `findings`.
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, checkFailed: 3, undelivered: 4 } as const;
 
 /** The options every command takes. */
 export interface GlobalOptions {

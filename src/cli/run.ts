@@ -5,6 +5,7 @@ import { Agent } from '../engine/agent';
 import { formatReport } from '../engine/report';
 import { pushMetrics } from '../engine/push';
 import { EXIT, type GlobalOptions } from './options';
+import { gracefulStop, shutdownGraceMs } from './stop';
 
 interface RunFlags extends GlobalOptions {
   check?: string[];
@@ -28,29 +29,33 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     ...state,
     progress: process.stderr.isTTY && flags.format !== 'json',
   });
-  const controller = new AbortController();
-  const stop = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stopping = gracefulStop(log, shutdownGraceMs(config.server.shutdownGrace));
   try {
     const report = await agent.runOnce({
       ...(flags.check ? { checkIds: flags.check } : {}),
       dryRun: !!flags.dryRun,
-      signal: controller.signal,
+      signal: stopping.checks,
+      alertSignal: stopping.alerts,
     });
     if (config.metrics.pushgateway && !flags.dryRun)
       await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
-    const failed = report.checks.some((c) => c.status === 'error') || controller.signal.aborted;
+    const failed = report.checks.some((c) => c.status === 'error') || stopping.checks.aborted;
     // A silenced finding is known and accepted: it must not fail a pipeline that runs with --fail-on-findings.
     const firing = report.checks.some((c) =>
       c.findings.some((f) => f.state !== 'resolved' && f.state !== 'silenced'),
     );
-    process.exitCode = failed ? EXIT.checkFailed : flags.failOnFindings && firing ? EXIT.findings : EXIT.ok;
+    const undelivered = !!report.notifications.undelivered?.length;
+    process.exitCode = undelivered
+      ? EXIT.undelivered
+      : failed
+        ? EXIT.checkFailed
+        : flags.failOnFindings && firing
+          ? EXIT.findings
+          : EXIT.ok;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stopping.dispose();
     await agent.close();
   }
 }

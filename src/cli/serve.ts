@@ -1,11 +1,22 @@
-import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { constants, hostname } from 'node:os';
 import { schedule, type ScheduledTask } from 'node-cron';
-import { loadConfig } from '../config/load';
-import { createLogger } from '../core/log';
+import { loadConfig, type CheckConfig, type GuardrailConfig } from '../config/load';
+import { formatDuration } from '../core/duration';
+import { createLogger, type Logger } from '../core/log';
+import { settledWithin } from '../core/limit';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
+import type { StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
+import { addressPort, close, listen, type StuckRun } from './serve-http';
+import { shutdownGraceMs } from './stop';
+
+/** After the shutdown grace: how long aborted runs, the HTTP server and the agent each get to close. */
+const CLOSE_TIMEOUT_MS = 5_000;
+/** How often a tick's winner asks again for a check that another replica is still running. */
+const RUN_LEASE_POLL_MS = 200;
 
 /** Long-running mode: one cron task per enabled check, metrics and health over HTTP, clean stop on signals. */
 export async function serveCommand(flags: GlobalOptions): Promise<void> {
@@ -16,70 +27,191 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
     out: (t) => process.stdout.write(`${t}\n`),
     ...stateUrlFlag(flags),
   });
-  await agent.open();
-  const controller = new AbortController();
-  const running = new Map<string, Promise<void>>();
+  const checks = config.checks.filter((c) => c.enabled);
+  const phase = { storeAnswered: false, startupDone: false, stopping: false };
+  let scheduler: Scheduler | undefined;
+  const stopSignal = stopSignals(log);
 
-  const tick = (checkId: string) => {
-    if (running.has(checkId)) {
-      log.warn({ check: checkId }, 'previous run still in progress; skipped this tick');
-      return;
-    }
-    const job = agent
-      .runOnce({ checkIds: [checkId], signal: controller.signal })
-      .then((report) => log.info({ check: checkId, status: report.checks[0]?.status }, 'check run finished'))
-      .catch((error: unknown) => log.error({ check: checkId, err: errorMessage(error) }, 'check run failed'))
-      .finally(() => running.delete(checkId));
-    running.set(checkId, job);
-  };
-  const tasks: ScheduledTask[] = config.checks
-    .filter((c) => c.enabled)
-    .map((c) => schedule(c.schedule, () => tick(c.id), { name: c.id, noOverlap: true }));
-
-  const server = await listen(config.server.port, agent, () => !controller.signal.aborted);
-  log.info({ port: addressPort(server), checks: tasks.length }, 'guardrail serving');
-
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'stopping: finishing in-flight checks');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  const server = await listen(config.server.port, agent.metrics, {
+    readiness: () =>
+      phase.stopping ? 'stopping' : phase.storeAnswered && phase.startupDone ? 'ready' : 'starting',
+    stuck: () => scheduler?.stuck() ?? [],
   });
-  for (const task of tasks) await task.stop();
-  controller.abort(new Error('shutting down'));
-  await Promise.allSettled(running.values());
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await agent.close();
+  log.info({ port: addressPort(server), checks: checks.length }, 'guardrail serving');
+
+  const startup = (async () => {
+    const store = await agent.stateStore();
+    await store.ping();
+    phase.storeAnswered = true;
+    if (phase.stopping) return;
+    scheduler = new Scheduler(agent, store, log, config);
+    scheduler.schedule(checks);
+    // Ready once the start-up runs have *finished* (whatever their status), not merely started: a replica that
+    // answers /readyz has metrics to show and has tried every check once.
+    if (config.server.runOnStart) await Promise.all(checks.map((c) => scheduler!.run(c, 'start')));
+    phase.startupDone = true;
+    log.info({ checks: checks.length }, 'guardrail ready');
+  })();
+  try {
+    await Promise.race([stopSignal, startup.then(() => stopSignal)]);
+  } catch (error) {
+    await settledWithin(close(server), CLOSE_TIMEOUT_MS);
+    await settledWithin(agent.close(), CLOSE_TIMEOUT_MS);
+    throw error;
+  }
+
+  phase.stopping = true;
+  await scheduler?.stop(shutdownGraceMs(config.server.shutdownGrace));
+  await settledWithin(close(server), CLOSE_TIMEOUT_MS);
+  await settledWithin(agent.close(), CLOSE_TIMEOUT_MS);
   log.info('stopped');
 }
 
-function listen(port: number, agent: Agent, ready: () => boolean): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    if (path === '/readyz') {
-      return void res
-        .writeHead(ready() ? 200 : 503, { 'content-type': 'text/plain' })
-        .end(ready() ? 'ready\n' : 'stopping\n');
-    }
-    if (path === '/metrics') {
-      agent.metrics.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': agent.metrics.registry.contentType }).end(body),
-        () => res.writeHead(500).end(),
-      );
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve(server));
-  });
+/** A run in progress in this process; `startedAt` is set once its leases are held and the checks run. */
+interface Run {
+  check: CheckConfig;
+  startedAt?: number;
+  done: Promise<void>;
 }
 
-function addressPort(server: Server): number | undefined {
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : undefined;
+/**
+ * Runs checks on their cron, one run per check at a time in this process. Replicas sharing one state store
+ * coordinate with two leases per check: `check:<id>:<tick>` makes one replica the runner of a scheduled tick,
+ * `check:<id>:running` keeps two replicas from running the check at the same time (start-up runs included),
+ * so that two alerting passes never read the same alert states side by side and enqueue the same message.
+ */
+class Scheduler {
+  private readonly controller = new AbortController();
+  /** Random per process: a replica restarted with the same pid must not inherit its predecessor's leases. */
+  private readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly running = new Map<string, Run>();
+  private tasks: ScheduledTask[] = [];
+
+  constructor(
+    private readonly agent: Agent,
+    private readonly store: StateStore,
+    private readonly log: Logger,
+    private readonly config: GuardrailConfig,
+  ) {}
+
+  schedule(checks: CheckConfig[]): void {
+    this.tasks = checks.map((c) => schedule(c.schedule, (ctx) => void this.run(c, ctx.date), { name: c.id }));
+  }
+
+  /**
+   * How long a run may take before the watchdog calls it stuck: the check's timeout, then the alerting
+   * stage's delivery budget (a run delivers its alerts), then the grace.
+   */
+  limitMs(check: CheckConfig): number {
+    return check.timeoutMs + this.config.alerts.deliveryBudget + this.config.server.watchdogGrace;
+  }
+
+  /** One run of `check` for a scheduled tick (node-cron's slot time) or at start-up; never rejects. */
+  run(check: CheckConfig, tick: Date | 'start'): Promise<void> {
+    if (this.running.has(check.id)) {
+      // Without taking the tick's lease: another replica may run this tick.
+      this.log.warn({ check: check.id }, 'previous run still in progress; skipped this tick');
+      return Promise.resolve();
+    }
+    const run: Run = { check, done: Promise.resolve() };
+    const tickId = tick === 'start' ? 'start' : tickName(tick, check.schedule);
+    run.done = this.leased(run, tickId)
+      .catch((error: unknown) =>
+        this.log.error({ check: check.id, tick: tickId, err: errorMessage(error) }, 'check run failed'),
+      )
+      .finally(() => this.running.delete(check.id));
+    this.running.set(check.id, run);
+    return run.done;
+  }
+
+  private async leased(run: Run, tickId: string): Promise<void> {
+    const { check } = run;
+    const ttlMs = this.limitMs(check);
+    // The tick's lease is never released: it names one tick, and releasing it would let a replica whose cron
+    // fired late run the same tick again. It expires after the ttl; a holder killed mid-run loses that tick.
+    if (tickId !== 'start') {
+      const won = await this.store.acquireLease(`check:${check.id}:${tickId}`, this.holder, ttlMs);
+      if (!won) return this.log.debug({ check: check.id, tick: tickId }, 'tick taken by another replica');
+    }
+    const running = `check:${check.id}:running`;
+    if (!(await this.waitForLease(running, ttlMs, check.timeoutMs))) {
+      this.log.warn({ check: check.id, tick: tickId }, 'check still running on another replica; skipped');
+      return;
+    }
+    let status: string | undefined;
+    try {
+      run.startedAt = Date.now();
+      const report = await this.agent.runOnce({ checkIds: [check.id], signal: this.controller.signal });
+      status = report.checks.find((c) => c.id === check.id)?.status;
+    } finally {
+      await this.store
+        .releaseLease(running, this.holder)
+        .catch((error: unknown) =>
+          this.log.warn({ check: check.id, err: errorMessage(error) }, 'could not release the run lease'),
+        );
+    }
+    // Logged once the run lease is given back: a replica killed after this line leaves no lease behind.
+    this.log.info({ check: check.id, tick: tickId, status }, 'check run finished');
+  }
+
+  /** Asks for the lease until it is held, `waitMs` passed or the process stops. */
+  private async waitForLease(name: string, ttlMs: number, waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (await this.store.acquireLease(name, this.holder, ttlMs)) return true;
+      if (this.controller.signal.aborted || Date.now() + RUN_LEASE_POLL_MS > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, RUN_LEASE_POLL_MS));
+    }
+  }
+
+  stuck(): StuckRun[] {
+    const now = Date.now();
+    return [...this.running.values()]
+      .filter((r) => r.startedAt !== undefined && now - r.startedAt > this.limitMs(r.check))
+      .map((r) => ({ check: r.check.id, forMs: now - r.startedAt!, limitMs: this.limitMs(r.check) }));
+  }
+
+  /** Stops the cron tasks, waits up to `graceMs` for runs in progress, then aborts them (bounded). */
+  async stop(graceMs: number): Promise<void> {
+    for (const task of this.tasks) await task.stop();
+    const inFlight = () => Promise.all([...this.running.values()].map((r) => r.done));
+    if (this.running.size) this.log.info({ checks: [...this.running.keys()] }, 'finishing in-flight checks');
+    if (await settledWithin(inFlight(), graceMs)) return;
+    this.log.warn(
+      { checks: [...this.running.keys()], grace: formatDuration(graceMs) },
+      'in-flight checks did not finish within the shutdown grace; aborting them',
+    );
+    this.controller.abort(new Error('shutting down'));
+    await settledWithin(inFlight(), CLOSE_TIMEOUT_MS);
+  }
+}
+
+/**
+ * A tick's name: its slot time rounded down to the schedule's unit (the second for a 6-field cron, else the
+ * minute), the same on every replica whose cron fires for it.
+ */
+function tickName(slot: Date, cron: string): string {
+  const unitMs = cron.trim().split(/\s+/).length === 6 ? 1000 : 60_000;
+  return new Date(Math.floor(slot.getTime() / unitMs) * unitMs).toISOString();
+}
+
+/**
+ * The first SIGTERM/SIGINT resolves (a graceful stop); a second one exits at once with 128 + the signal's
+ * number (143 for SIGTERM, 130 for SIGINT, as a shell reports a process killed by it): the operator asked twice.
+ */
+function stopSignals(log: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(128 + constants.signals[signal]);
+      }
+      received = true;
+      log.info({ signal }, 'stopping');
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AwsConfig } from '../aws/config';
 import { ConnectionConfig } from '../connectors/config';
-import { cronExpression, optionalString, timeout } from '../core/fields';
+import { cronExpression, duration, MAX_TIMER_MS, optionalString, timeout } from '../core/fields';
 import { AlertsConfig } from '../../alerts/config';
 import { CHECKS } from '../../checks/registry';
 import { CHANNELS } from '../../alerts/channels/registry';
@@ -34,11 +34,29 @@ export const Defaults = z.strictObject({
   timeout: timeout().default(DEFAULT_TIMEOUT_MS),
 });
 
+/** `guardrail serve`: where it listens and how it starts, watches itself and stops. */
+export const ServerConfig = z.strictObject({
+  /** Port of `/metrics`, `/healthz` and `/readyz` (0: any free port, logged at start). @default 9464 */
+  port: z.number().int().min(0).max(65535).default(9464),
+  /** Runs every enabled check once at start-up; `/readyz` answers 200 only after those runs. @default true */
+  runOnStart: z.boolean().default(true),
+  /**
+   * How long a run may go on past its check's `timeout` before `/healthz` answers 500 (a wedged agent, for the
+   * orchestrator to restart); also what a replica's lease on a tick outlives the timeout by. @default 60s
+   */
+  watchdogGrace: duration({ max: MAX_TIMER_MS }).default(60_000),
+  /**
+   * On SIGTERM/SIGINT, how long in-flight runs may finish before they are aborted, in `serve` and `run` alike
+   * (`GUARDRAIL_SHUTDOWN_GRACE` overrides it). @default 20s
+   */
+  shutdownGrace: duration({ max: MAX_TIMER_MS }).default(20_000),
+});
+
 /** The top level, with checks and channels left for per-plugin validation (better errors, check ids). */
 export const TopLevel = z.strictObject({
   include: z.array(z.string()).default([]),
   state: z.strictObject({ url: StateUrl.default('sqlite://.guardrail/state.db') }).prefault({}),
-  server: z.strictObject({ port: z.number().int().min(0).max(65535).default(9464) }).prefault({}),
+  server: ServerConfig.prefault({}),
   metrics: z.strictObject({ pushgateway: optionalString() }).default({}),
   aws: AwsConfig.optional(),
   gcp: GcpConfig.default({}),

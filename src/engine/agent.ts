@@ -30,7 +30,10 @@ export interface AgentOptions {
 export interface RunOptions {
   checkIds?: string[];
   dryRun?: boolean;
+  /** Aborts the checks (a stopping process, after its grace period). */
   signal?: AbortSignal;
+  /** Aborts the alerting stage (delivery stops, the outbox keeps the rest). @default `signal` */
+  alertSignal?: AbortSignal;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -93,7 +96,7 @@ export class Agent {
         log: this.options.log,
         now: started,
         ...(run.dryRun ? { dryRun: true } : {}),
-        ...(run.signal ? { signal: run.signal } : {}),
+        ...((run.alertSignal ?? run.signal) ? { signal: run.alertSignal ?? run.signal } : {}),
         out: this.options.out,
         onOutcome: (channel, outcome) => this.metrics.notifications.inc({ channel, outcome }),
         onPending: (pending) => this.metrics.outboxPending.set(pending),
@@ -119,6 +122,7 @@ export class Agent {
         pending: notifications.pending,
         suppressed: notifications.suppressed,
         ...(notifications.dropped ? { dropped: notifications.dropped } : {}),
+        ...(notifications.undelivered.length ? { undelivered: notifications.undelivered } : {}),
       },
     };
   }
@@ -170,5 +174,11 @@ export class Agent {
       },
       progress: this.options.progress ? progressPrinter(check.id) : () => undefined,
     };
+  }
+
+  /** The open state store (opens it first): `serve` pings it for readiness and takes its leases. */
+  async stateStore(): Promise<StateStore> {
+    await this.open();
+    return this.store!;
   }
 }

@@ -30,6 +30,18 @@ export class Metrics {
     labelNames: ['check', 'kind', 'severity'],
     registers: [this.registry],
   });
+  private readonly lastRun = new Gauge({
+    name: `${PREFIX}last_run_timestamp_seconds`,
+    help: 'When the last run of the check finished (Unix seconds), whatever its outcome.',
+    labelNames: ['check', 'kind'],
+    registers: [this.registry],
+  });
+  private readonly lastSuccess = new Gauge({
+    name: `${PREFIX}last_success_timestamp_seconds`,
+    help: 'When the last run of the check that could look (status ok or firing) finished (Unix seconds).',
+    labelNames: ['check', 'kind'],
+    registers: [this.registry],
+  });
   readonly notifications = new Counter({
     name: `${PREFIX}notifications_total`,
     help: 'Alert messages by channel and outcome (sent, failed attempt, dropped).',
@@ -68,6 +80,9 @@ export class Metrics {
     this.runs.inc({ ...labels, status: result.status });
     if (result.status === 'skipped') return;
     this.duration.observe(labels, result.durationMs / 1000);
+    const finishedAt = (Date.parse(result.startedAt) + result.durationMs) / 1000;
+    this.lastRun.set(labels, finishedAt);
+    if (result.status !== 'error') this.lastSuccess.set(labels, finishedAt);
     for (const severity of SEVERITIES) {
       this.findings.set(
         { ...labels, severity },

@@ -1,4 +1,5 @@
 import type { ReportedFinding } from '../../alerts/pipeline';
+import type { UndeliveredChannel } from '../../alerts/stage';
 import type { CheckStatus } from '../core/types';
 
 /** The run report (DESIGN.md §3), printed by `run --format json`. */
@@ -14,7 +15,15 @@ export interface RunReport {
     error?: string;
     findings: ReportedFinding[];
   }>;
-  notifications: { sent: number; failed: number; pending: number; suppressed: number; dropped?: number };
+  notifications: {
+    sent: number;
+    failed: number;
+    pending: number;
+    suppressed: number;
+    dropped?: number;
+    /** Channels whose messages this run could not deliver, and why (the run exits 4). */
+    undelivered?: UndeliveredChannel[];
+  };
 }
 
 const STATUS_MARK: Record<CheckStatus, string> = {
@@ -46,5 +55,11 @@ export function formatReport(report: RunReport): string {
     `Notifications: ${n.sent} sent, ${n.failed} failed attempts, ${n.pending} pending, ${n.suppressed} suppressed` +
       (n.dropped ? `, ${n.dropped} dropped` : ''),
   );
+  for (const u of n.undelivered ?? []) {
+    const counts = [u.pending ? `${u.pending} waiting` : '', u.dropped ? `${u.dropped} dropped` : '']
+      .filter(Boolean)
+      .join(', ');
+    lines.push(`  NOT DELIVERED to ${u.channel} (${counts}): ${u.reason}`);
+  }
   return lines.join('\n');
 }

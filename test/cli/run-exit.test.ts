@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBlackHole, type BlackHole } from '../servers/black-hole';
+import { startChatReceiver, type ChatReceiver } from '../servers/chat-receiver';
+
+// The built entry point, run as the image runs it.
+const CLI = join(__dirname, '../../dist/src/cli/main.js');
+const QUICKSTART = join(__dirname, '../../examples/quickstart');
+
+/** The quickstart with a second check whose source never answers (`hole`), and optionally a Chat channel. */
+function config(hole: BlackHole, chatUrl?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'guardrail-exit-'));
+  cpSync(QUICKSTART, dir, { recursive: true, filter: (src) => !src.includes('.guardrail') });
+  const file = join(dir, 'guardrail.yaml');
+  let text = readFileSync(file, 'utf8')
+    .replace(
+      'connections:\n',
+      `connections:\n  hole: { type: postgres, url: 'postgres://u:p@127.0.0.1:${hole.port}/db', statementTimeout: 60s }\n`,
+    )
+    .replace(
+      'checks:\n',
+      'checks:\n  - { id: hung, kind: row-count-consistency, source: hole, target: target, timeout: 60s,' +
+        ' tables: [{ source: shop.orders, target: shop_raw.orders }] }\n',
+    );
+  if (chatUrl) {
+    text = text
+      .replace(
+        '    console: { type: console }\n',
+        `    console: { type: console }\n    chat: { type: google-chat, webhookUrl: '${chatUrl}' }\n`,
+      )
+      .replace(
+        '    - { channel: console }\n',
+        '    - { match: { check: shop-consistency }, channel: chat }\n    - { channel: console }\n',
+      );
+  }
+  writeFileSync(file, text);
+  return file;
+}
+
+interface Ended {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Starts `guardrail run`, calls `during` once it has logged that it runs, and waits for the exit. */
+function run(args: string[], env: NodeJS.ProcessEnv, during?: (pid: number) => void): Promise<Ended> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [CLI, 'run', ...args], {
+    env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'debug', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  let signalled = false;
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    // The quickstart check has counted its tables: the run is under way and `hung` waits on the black hole.
+    if (!signalled && during && stderr.includes('counting rows')) {
+      signalled = true;
+      setTimeout(() => during(child.pid!), 300);
+    }
+  });
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  );
+}
+
+describe('guardrail run: signals and exit codes', () => {
+  let hole: BlackHole;
+  beforeEach(async () => {
+    hole = await startBlackHole();
+  });
+  afterEach(() => hole.close());
+
+  it('on SIGTERM lets the checks run for the grace period, then aborts the hung one and still alerts (exit 3)', async () => {
+    const file = config(hole);
+
+    const ended = await run(
+      ['--config', file, '--format', 'json'],
+      { GUARDRAIL_SHUTDOWN_GRACE: '1s' },
+      (pid) => process.kill(pid, 'SIGTERM'),
+    );
+
+    expect(ended.code).toBe(3);
+    expect(ended.ms).toBeLessThan(15_000);
+    const report = JSON.parse(ended.stdout);
+    const statuses = Object.fromEntries(
+      report.checks.map((c: { id: string; status: string }) => [c.id, c.status]),
+    );
+    expect(statuses).toEqual({ 'shop-consistency': 'firing', hung: 'skipped' });
+    expect(report.notifications).toMatchObject({ sent: 1, pending: 0 });
+  }, 30_000);
+
+  it('exits at once on a second signal during the grace period', async () => {
+    const file = config(hole);
+
+    const ended = await run(['--config', file], { GUARDRAIL_SHUTDOWN_GRACE: '60s' }, (pid) => {
+      process.kill(pid, 'SIGTERM');
+      setTimeout(() => process.kill(pid, 'SIGTERM'), 300);
+    });
+
+    expect(ended.code).toBe(143);
+    expect(ended.ms).toBeLessThan(15_000);
+    expect(ended.stderr).toContain('second signal: exiting at once');
+  }, 30_000);
+
+  describe('with a Chat webhook that rejects every message', () => {
+    let chat: ChatReceiver;
+    beforeEach(async () => {
+      chat = await startChatReceiver({ schedule: Array(10).fill('404') });
+    });
+    afterEach(() => chat.close());
+
+    it('exits 4 and says which channel did not deliver and why', async () => {
+      const file = config(hole, chat.webhookUrl());
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/\n {2}- \{ id: hung[^\n]*\n/, '\n'));
+
+      const ended = await run(['--config', file, '--format', 'json'], {});
+
+      expect(ended.code).toBe(4);
+      const report = JSON.parse(ended.stdout);
+      expect(report.notifications.undelivered).toEqual([
+        expect.objectContaining({ channel: 'chat', pending: 1, reason: expect.stringContaining('HTTP 404') }),
+      ]);
+      expect(ended.stdout).not.toContain(chat.webhookUrl());
+    }, 30_000);
+  });
+});

@@ -1,0 +1,136 @@
+import { startBlackHole, type BlackHole } from '../servers/black-hole';
+import { exitWithin, get, quickstartCopy, startServe, waitFor } from './serve-process';
+
+const LAST_RUN =
+  /^guardrail_last_run_timestamp_seconds\{check="shop-consistency",kind="row-count-consistency"\} (\S+)$/m;
+
+describe('guardrail serve: readiness', () => {
+  it('answers /readyz 503 until its start-up run finished, then 200 with the run on /metrics; SIGTERM exits 0', async () => {
+    const serve = await startServe(quickstartCopy({ append: 'server: { port: 0 }\n' }));
+    const before: string[] = [];
+
+    const ready = await waitFor(
+      async () => {
+        const answer = await get(serve.port, '/readyz');
+        if (answer.status === 200) return answer;
+        before.push(`${answer.status} ${answer.body}`);
+        return undefined;
+      },
+      20_000,
+      '/readyz 200',
+    );
+    const metrics = await get(serve.port, '/metrics');
+    const health = await get(serve.port, '/healthz');
+    serve.child.kill('SIGTERM');
+
+    expect(ready).toEqual({ status: 200, body: 'ready\n' });
+    expect(new Set(before)).toEqual(new Set(before.length ? ['503 starting\n'] : []));
+    const lastRun = Number(LAST_RUN.exec(metrics.body)?.[1]);
+    expect(Math.abs(lastRun - Date.now() / 1000)).toBeLessThan(30);
+    expect(metrics.body).toMatch(/^guardrail_last_success_timestamp_seconds\{check="shop-consistency",/m);
+    expect(health).toEqual({ status: 200, body: 'ok\n' });
+    expect(await serve.exited).toBe(0);
+    expect(serve.logs().filter((l) => l.msg === 'check run finished')).toEqual([
+      expect.objectContaining({ check: 'shop-consistency', tick: 'start', status: 'firing' }),
+    ]);
+    expect(serve.stdout()).toContain('FIRING CRITICAL shop.orders');
+  });
+
+  it('with server.runOnStart: false is ready once the store answered, without running a check', async () => {
+    const serve = await startServe(quickstartCopy({ append: 'server: { port: 0, runOnStart: false }\n' }));
+
+    await waitFor(
+      async () => ((await get(serve.port, '/readyz')).status === 200 ? true : undefined),
+      10_000,
+      'ready',
+    );
+    const metrics = await get(serve.port, '/metrics');
+    serve.child.kill('SIGTERM');
+
+    expect(metrics.body).not.toMatch(LAST_RUN);
+    expect(await serve.exited).toBe(0);
+  });
+});
+
+describe('guardrail serve: a run that hangs (alerts to a Chat webhook that never answers)', () => {
+  let hole: BlackHole;
+  beforeAll(async () => {
+    hole = await startBlackHole();
+  });
+  afterAll(() => hole.close());
+
+  /** The quickstart, its alert sent to the black hole: the start-up run hangs in delivery (30 s send timeout). */
+  function hangingConfig(shutdownGrace: string): string {
+    return quickstartCopy({
+      edits: [
+        [
+          '    console: { type: console }',
+          `    chat: { type: google-chat, webhookUrl: 'http://127.0.0.1:${hole.port}/v1/spaces/AAA/messages?key=k&token=t', timeout: 30s }`,
+        ],
+        ['    - { channel: console }', '    - { channel: chat }'],
+        ['    kind: row-count-consistency\n', '    kind: row-count-consistency\n    timeout: 1s\n'],
+        ['  sendResolved: true\n', '  sendResolved: true\n  deliveryBudget: 1s\n'],
+      ],
+      append: `server: { port: 0, watchdogGrace: 1s, shutdownGrace: ${shutdownGrace} }\n`,
+    });
+  }
+
+  it('answers /healthz 500 naming the check once the run outlived timeout + delivery budget + grace', async () => {
+    const serve = await startServe(hangingConfig('1s'));
+
+    const early = await get(serve.port, '/healthz');
+    const stuck = await waitFor(
+      async () => {
+        const answer = await get(serve.port, '/healthz');
+        return answer.status === 500 ? answer : undefined;
+      },
+      15_000,
+      '/healthz 500',
+    );
+    const ready = await get(serve.port, '/readyz');
+    serve.child.kill('SIGTERM');
+
+    expect(early).toEqual({ status: 200, body: 'ok\n' });
+    expect(stuck.body).toMatch(/^stuck: check shop-consistency running for \S+ \(limit 3s\)\n$/);
+    expect(ready).toEqual({ status: 503, body: 'starting\n' });
+    expect(await serve.exited).toBe(0);
+  });
+
+  it('on SIGTERM waits the shutdown grace for the hung run, aborts it, and exits 0', async () => {
+    const serve = await startServe(hangingConfig('1s'));
+    await waitFor(() => (hole.accepted > 0 ? true : undefined), 15_000, 'the send to the black hole');
+
+    const asked = Date.now();
+    serve.child.kill('SIGTERM');
+    const stopping = await waitFor(
+      async () => ((await get(serve.port, '/readyz')).body === 'stopping\n' ? true : undefined),
+      900,
+      '/readyz stopping',
+    );
+    const code = await serve.exited;
+
+    expect(stopping).toBe(true);
+    expect(code).toBe(0);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1000);
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    expect(serve.logs().map((l) => l.msg)).toContain(
+      'in-flight checks did not finish within the shutdown grace; aborting them',
+    );
+  });
+
+  it('exits at once with 143 on a second SIGTERM while the graceful stop waits for the hung run', async () => {
+    const accepted = hole.accepted;
+    const serve = await startServe(hangingConfig('60s'));
+    await waitFor(() => (hole.accepted > accepted ? true : undefined), 15_000, 'the send to the black hole');
+
+    serve.child.kill('SIGTERM');
+    const afterFirst = await exitWithin(serve, 500);
+    const asked = Date.now();
+    serve.child.kill('SIGTERM');
+    const afterSecond = await exitWithin(serve, 2000);
+
+    expect(afterFirst).toBe('running');
+    expect(afterSecond).toBe(143);
+    expect(Date.now() - asked).toBeLessThan(2000);
+  });
+});
