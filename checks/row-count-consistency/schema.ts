@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, identifier, tableName } from '../../src/core/fields';
+import { whereProblem } from '../../src/connectors/where';
 
 /** The smallest window: bounds are aligned to whole minutes, so a shorter window could hold no row at all. */
 export const MIN_WINDOW_MS = 60_000;
@@ -35,10 +36,23 @@ export const FreshnessConfig = z.strictObject({
 });
 export type FreshnessConfig = z.infer<typeof FreshnessConfig>;
 
-/** A trusted SQL predicate (reviewed in the repo): one for both sides, or one per side. */
+/**
+ * A SQL condition (`deleted_at IS NULL`), checked when the config loads against a small grammar: columns,
+ * literals, comparisons, AND/OR/NOT, IS NULL, IN, BETWEEN, LIKE, arithmetic, CAST and a few scalar functions.
+ * @see ../../src/connectors/where.ts
+ */
+const WherePredicate = z
+  .string()
+  .min(1)
+  .superRefine((where, ctx) => {
+    const problem = whereProblem(where);
+    if (problem) ctx.addIssue({ code: 'custom', message: `where is not an accepted condition: ${problem}` });
+  });
+
+/** One condition for both sides, or one per side. */
 export const WhereConfig = z.union([
-  z.string().min(1),
-  z.strictObject({ source: z.string().min(1).optional(), target: z.string().min(1).optional() }),
+  WherePredicate,
+  z.strictObject({ source: WherePredicate.optional(), target: WherePredicate.optional() }),
 ]);
 export type WhereConfig = z.infer<typeof WhereConfig>;
 

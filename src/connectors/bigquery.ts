@@ -115,10 +115,13 @@ export async function openBigQuery(
       try {
         counter.roundTrips++;
         const [dry] = await untilAborted(client.createQueryJob({ ...base, dryRun: true }), signal);
-        // Read-only: the dry run names the statement's type; anything but a query is refused before it runs.
+        // Read-only: the dry run names the statement's type (BigQuery's own parser: a script of several
+        // statements is SCRIPT); anything but a query, or no type at all, is refused before it runs.
         const statementType = dry.metadata?.statistics?.query?.statementType as string | undefined;
-        if (statementType && statementType !== 'SELECT') {
-          throw new Error(`refusing to run a ${statementType} statement: the agent only reads`);
+        if (statementType !== 'SELECT') {
+          throw new Error(
+            `read-only connection: refusing to run a ${statementType ?? 'statement of unknown type'} (only SELECT runs)`,
+          );
         }
         const estimate = Number(dry.metadata?.statistics?.totalBytesProcessed ?? 0);
         // INFORMATION_SCHEMA views list no referenced table, yet bill the 10 MB minimum.

@@ -93,16 +93,15 @@ export function catalogFor(file: string): string {
 }
 
 /**
- * Session settings for every connection: UTC (as the MySQL and PostgreSQL sessions), so that window bounds
- * compare with TIMESTAMPTZ columns as UTC whatever the host's TZ; and, with a database file attached, the file
- * as default catalog and the in-memory views on the search path, so `table`, `schema.table` and
+ * Session settings for every connection (UTC is set for the whole database before its configuration is
+ * locked, see {@link lockdownStatements}): with a database file attached, the file as default catalog and the in-memory views on the search path, so `table`, `schema.table` and
  * `catalog.schema.table` resolve as when the file was opened directly.
  */
 export function sessionStatements(
   attached: { catalog: string; schemas: readonly string[] } | undefined,
   views: Record<string, string>,
 ): string[] {
-  const out = ["SET TimeZone = 'UTC'"];
+  const out: string[] = [];
   if (!attached) return out;
   // DuckDB looks a `schema.table` whose schema is on no search path entry up in the first entry's catalog:
   // the file's `main` comes first so its schemas resolve as before.
@@ -114,6 +113,51 @@ export function sessionStatements(
   }
   out.push(`USE ${quote(attached.catalog)}`, `SET search_path = ${stringLiteral(path.join(','))}`);
   return out;
+}
+
+/** A glob's fixed directory (`landing/users/*.parquet` → `landing/users/`), or undefined for a plain path. */
+function globDirectory(location: string): string | undefined {
+  const glob = location.search(/[*?[{]/);
+  return glob < 0 ? undefined : location.slice(0, location.lastIndexOf('/', glob) + 1);
+}
+
+/**
+ * Run once the views exist, before any count: UTC for every session (as the MySQL and PostgreSQL sessions, so
+ * window bounds compare with TIMESTAMPTZ columns as UTC whatever the host's TZ); then no file or URL but the
+ * views' own can be read or written (no `COPY ... TO`, `read_text()`, `read_csv()` of another file, no
+ * `INSTALL`), and the configuration is locked so no statement can turn that back on.
+ * @see https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview (checked 2026-12)
+ */
+export function lockdownStatements(views: Record<string, string>, configDir: string): string[] {
+  const paths: string[] = [];
+  const directories: string[] = [];
+  for (const location of Object.values(views).map((l) => resolveLocation(l, configDir))) {
+    const directory = globDirectory(location);
+    if (directory) directories.push(directory);
+    else paths.push(location);
+  }
+  const list = (items: string[]) => `[${items.map(stringLiteral).join(', ')}]`;
+  return [
+    "SET GLOBAL TimeZone = 'UTC'",
+    ...(paths.length ? [`SET allowed_paths = ${list(paths)}`] : []),
+    ...(directories.length ? [`SET allowed_directories = ${list(directories)}`] : []),
+    'SET enable_external_access = false',
+    'SET lock_configuration = true',
+  ];
+}
+
+/** Error classes whose first line names only identifiers, paths or SQL: kept as DuckDB wrote them. */
+const PLAIN_ERRORS = /^(Error: )?(Catalog|Binder|Parser|Permission|INTERRUPT|Interrupt) Error:/;
+
+/**
+ * DuckDB's error, fit for a finding: its first line only (the rest echoes the SQL), and for the classes that
+ * quote values (`Conversion Error: Could not convert string '...'`, which may be a file's content) everything
+ * from the first quote on is cut.
+ */
+export function duckDbErrorMessage(message: string): string {
+  const quote = PLAIN_ERRORS.test(message) ? -1 : message.search(/['"]/);
+  const text = quote < 0 ? message : `${message.slice(0, quote)}'…'`;
+  return text.split('\n', 1)[0] as string;
 }
 
 /** Runs `fn` on `conn`, interrupting it when the timeout passes or `signal` aborts. */
@@ -148,7 +192,7 @@ export async function openDuckDb(
   config: DuckDbConnection,
   ctx: OpenContext,
 ): Promise<Connector> {
-  const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
+  const { DuckDBInstance: Instance, StatementType } = await import('@duckdb/node-api');
   const inMemory = config.path === ':memory:';
   // Always an in-memory database: a database file is attached read-only and the views live in memory, so
   // the agent never writes into the user's file (not even its views, not even under --dry-run).
@@ -168,6 +212,7 @@ export async function openDuckDb(
       attached = { catalog, schemas: schemas.getRowObjectsJS().map((r) => String(r.schema_name)) };
     }
     for (const sql of viewStatements(config.views, ctx.configDir, MEMORY_CATALOG)) await setup.run(sql);
+    for (const sql of lockdownStatements(config.views, ctx.configDir)) await setup.run(sql);
   } catch (err) {
     setup.closeSync();
     instance.closeSync();
@@ -207,8 +252,26 @@ export async function openDuckDb(
     const conn = await acquire();
     try {
       counter.roundTrips++;
-      const reader = await guarded(conn, config.statementTimeout, signal, () => conn.runAndReadAll(sql));
+      const reader = await guarded(conn, config.statementTimeout, signal, async () => {
+        // DuckDB prepares exactly one statement ("Cannot prepare multiple statements at once") and names its
+        // type from its own parser: anything but a SELECT is refused before it runs.
+        const prepared = await conn.prepare(sql);
+        try {
+          if (prepared.statementType !== StatementType.SELECT) {
+            throw new Error(
+              `read-only connection: refusing a ${StatementType[prepared.statementType]} (only SELECT runs)`,
+            );
+          }
+          return await prepared.runAndReadAll();
+        } finally {
+          prepared.destroySync();
+        }
+      });
       return reader.getRowObjectsJS() as Record<string, unknown>[];
+    } catch (err) {
+      const message = errorMessage(err);
+      const safe = duckDbErrorMessage(message);
+      throw safe === message ? err : new Error(safe);
     } finally {
       release(conn);
     }

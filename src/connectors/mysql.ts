@@ -83,6 +83,9 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
     dateStrings: false,
     timezone: 'Z',
     connectTimeout: connectMs,
+    // Without CLIENT_MULTI_STATEMENTS the server parses one statement per query: a `where` cannot append
+    // `; INSERT ...` (mysql2's default too, pinned here because read-only depends on it).
+    multipleStatements: false,
   });
   const ready = new WeakSet<object>();
   const sessions = new Set<object>();

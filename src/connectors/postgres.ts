@@ -1,4 +1,4 @@
-import type { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, QueryConfig } from 'pg';
 import type { PostgresConnection } from './config';
 import type { Connector } from './types';
 import { sqlConnector } from './sql-connector';
@@ -46,6 +46,16 @@ export const postgresDialect: SqlDialect = {
   nullNumber: 'NULL::float8',
   classify: classifyPostgres,
 };
+
+/**
+ * A query that always takes the extended protocol (Parse/Bind/Execute), whose Parse the server refuses for more
+ * than one statement ("cannot insert multiple commands into a prepared statement"): a `where` cannot end the
+ * read-only statement and smuggle `COMMIT; BEGIN READ WRITE; ...` after it, as the simple protocol would let it.
+ * pg's typings (8.23) omit `queryMode`, which its Query reads.
+ */
+export function extendedQuery(text: string, values: unknown[]): QueryConfig {
+  return { text, values, queryMode: 'extended' } as QueryConfig;
+}
 
 /** Ends a session gracefully within {@link CLOSE_TIMEOUT_MS}, else destroys its socket. */
 async function endClient(client: Client): Promise<void> {
@@ -153,7 +163,7 @@ export async function openPostgres(
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       counter.roundTrips++;
-      const result = await client.query(sql, params);
+      const result = await client.query(extendedQuery(sql, params));
       return result.rows as Record<string, unknown>[];
     } catch (raw) {
       const err = timeoutError(raw, connectMs, queryMs);

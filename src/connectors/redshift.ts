@@ -37,10 +37,37 @@ function fieldValue(field: Field): unknown {
   return field.longValue ?? field.doubleValue ?? field.stringValue ?? field.booleanValue ?? null;
 }
 
-/** Statements must only read: the Data API gives each its own session, so no session setting can enforce it. */
-function assertReadOnly(sql: string): void {
-  if (!/^\s*(select|with)\b/i.test(sql))
-    throw new Error('read-only connection: the redshift connector runs only SELECT statements');
+/** Said with the Data API's syntax errors: a write fails as one under the wrapper. */
+const READ_ONLY_HINT =
+  'read-only connection: each statement runs as SELECT * FROM (...), so only a SELECT parses';
+
+/**
+ * The Data API gives each statement its own session, so no session setting can make it read-only. Instead
+ * every statement runs as `SELECT * FROM (<statement>) AS guardrail_q`: Redshift's own parser then refuses DDL,
+ * DML, `SELECT ... INTO` and a second statement inside the parentheses (syntax errors), whatever the text says.
+ * A statement that could close those parentheses early or end them (an unbalanced `)`, `;`, a comment, a
+ * backslash or dollar quote that lexes differently) is refused before it is sent.
+ */
+export function readOnlyStatement(sql: string): string {
+  const refuse = (why: string): never => {
+    throw new Error(`read-only connection: the redshift connector runs one SELECT only (${why})`);
+  };
+  let depth = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i] as string;
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1);
+      if (end < 0) refuse('an unterminated quote');
+      if (sql.slice(i, end).includes('\\')) refuse('a backslash in a quoted string');
+      i = end; // a doubled quote closes and reopens: the same span either way
+    } else if (c === ';') refuse('a ";"');
+    else if (sql.startsWith('--', i) || sql.startsWith('/*', i)) refuse('a comment');
+    else if (c === '$' && /^\$\w*\$/.test(sql.slice(i, i + 64))) refuse('a dollar quote');
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) refuse('an unbalanced ")"');
+  }
+  if (depth !== 0) refuse('an unbalanced "("');
+  return `SELECT * FROM (\n${sql}\n) AS guardrail_q`;
 }
 
 /** Opens a Redshift connection through the Data API (provisioned cluster or serverless workgroup). */
@@ -116,7 +143,12 @@ export async function openRedshift(
       counter.roundTrips++;
       const out = await client.send(new sdk.DescribeStatementCommand({ Id: id }), { abortSignal: signal });
       if (out.Status === 'FINISHED') return out;
-      if (out.Status === 'FAILED') throw new Error(`statement failed: ${out.Error ?? 'no error message'}`);
+      if (out.Status === 'FAILED') {
+        const error = out.Error ?? 'no error message';
+        // The wrapper of readOnlyStatement() turns a write into a syntax error: say why.
+        const hint = /syntax error/i.test(error) ? ` (${READ_ONLY_HINT})` : '';
+        throw new Error(`statement failed: ${error}${hint}`);
+      }
       if (out.Status === 'ABORTED') throw new Error('statement was cancelled (ABORTED)');
       if (Date.now() + wait > until) {
         await cancel(id);
@@ -127,7 +159,7 @@ export async function openRedshift(
   };
 
   const run = async (sql: string, outer: AbortSignal): Promise<Record<string, unknown>[]> => {
-    assertReadOnly(sql);
+    const statement = readOnlyStatement(sql);
     outer.throwIfAborted();
     // The whole statement, retries included: the SDK would retry a silent endpoint maxAttempts times.
     const bound = deadline(statementMs, `no answer from the Data API within ${statementMs} ms`, outer);
@@ -136,7 +168,7 @@ export async function openRedshift(
     try {
       counter.roundTrips++;
       const started = await client.send(
-        new sdk.ExecuteStatementCommand({ ...target, Sql: sql, StatementName: 'guardrail' }),
+        new sdk.ExecuteStatementCommand({ ...target, Sql: statement, StatementName: 'guardrail' }),
         { abortSignal: signal },
       );
       id = started.Id as string;

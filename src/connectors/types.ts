@@ -16,7 +16,7 @@ export interface CountRequest {
   /** Caller's id for matching results (e.g. the table pair index). */
   id: string;
   table: TableRef;
-  /** Extra SQL predicate from config (trusted: reviewed in the repo). */
+  /** Extra SQL condition from config, checked at load (`where.ts`); the database still enforces read-only. */
   where?: string;
   window?: CountWindow;
   /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { rowCountConsistency } from '../../../checks/row-count-consistency';
 import { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
+import { checkSchema } from '../../../src/config/schema';
 
 const base = { source: 'game1', target: 'bq' };
 
@@ -10,11 +11,12 @@ describe('row-count-consistency config', () => {
   it('accepts the definition example and the readme example', () => {
     const readme = readFileSync(join(__dirname, '../../../checks/row-count-consistency/readme.md'), 'utf8');
     const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const { id: _id, kind, schedule: _schedule, ...fromReadme } = parse(yaml).checks[0];
+    const fromReadme = parse(yaml).checks[0];
 
-    expect(kind).toBe(rowCountConsistency.kind);
+    expect(fromReadme.kind).toBe(rowCountConsistency.kind);
     expect(RowCountConsistencyConfig.safeParse(rowCountConsistency.example).success).toBe(true);
-    expect(RowCountConsistencyConfig.safeParse(fromReadme).error).toBeUndefined();
+    // With the keys every check has (id, kind, schedule, for, ...), as the config loader reads it.
+    expect(checkSchema(rowCountConsistency).safeParse(fromReadme).error).toBeUndefined();
   });
 
   it('names the connections it uses', () => {
@@ -111,6 +113,43 @@ describe('row-count-consistency config', () => {
       ...base,
       window: { column: 'a', size: '1m' },
       tables: [{ source: 'a.b', target: 'c.d' }],
+    });
+
+    expect(result.error).toBeUndefined();
+  });
+});
+
+describe('row-count-consistency where', () => {
+  it.each([
+    [
+      'a second statement',
+      'id > 0; DROP TABLE users',
+      'tables.0.where',
+      'where is not an accepted condition: a where is one expression: ";" is not allowed (at character 7)',
+    ],
+    [
+      'a file-reading function on one side',
+      { source: "length(read_text('/etc/passwd')) > 0" },
+      'tables.0.where.source',
+      'where is not an accepted condition: function read_text is not allowed in where; allowed: abs, ceil, ' +
+        'char_length, coalesce, concat, date, date_trunc, floor, greatest, least, length, lower, ltrim, now, ' +
+        'nullif, round, rtrim, substr, trim, upper, cast (at character 8)',
+    ],
+  ])('refuses %s, naming the key and the reason', (_what, where, path, message) => {
+    const result = RowCountConsistencyConfig.safeParse({
+      ...base,
+      tables: [{ source: 'a.b', target: 'c.d', where }],
+    });
+
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([[path, message]]);
+  });
+
+  it('accepts a condition per side', () => {
+    const result = RowCountConsistencyConfig.safeParse({
+      ...base,
+      tables: [
+        { source: 'a.b', target: 'c.d', where: { source: 'deleted_at IS NULL', target: "op <> 'D'" } },
+      ],
     });
 
     expect(result.error).toBeUndefined();

@@ -30,7 +30,12 @@ const SCHEMA = {
  */
 export async function startBigQuery(
   tables: FakeTables,
-  opts: { pageSize?: number; jobs?: FakeJobs } = {},
+  opts: {
+    pageSize?: number;
+    jobs?: FakeJobs;
+    /** The dry run's `statementType` for a query (`undefined`: none reported). @default always 'SELECT' */
+    statementType?: (sql: string) => string | undefined;
+  } = {},
 ): Promise<BigQueryServer> {
   const calls: string[] = [];
   const jobs = new Map<string, Job>();
@@ -115,7 +120,7 @@ export async function startBigQuery(
           totalBytesProcessed: String(bytes),
           totalBytesBilled: config.dryRun ? '0' : String(billed),
           referencedTables,
-          statementType: 'SELECT',
+          statementType: opts.statementType ? opts.statementType(sql) : 'SELECT',
         },
         ...(config.dryRun ? {} : { totalBytesBilled: String(billed) }),
       };
