@@ -37,7 +37,7 @@ export const lockWaits = defineCheck({
     const episodes = groupByBlocker(waits);
     const findings = episodes
       .filter((e) => e.longestWaitMs > config.minWait)
-      .map((e) => blockerFinding(e, config.severity));
+      .map((e) => blockerFinding(e, config.severity, source.dialect));
     const labels = { connection: config.connection };
     const longestMs = Math.max(0, ...episodes.map((e) => e.longestWaitMs));
     return {

@@ -1,8 +1,12 @@
-import { cleanText, dbTime, sqlTimestamp, type SessionSource } from '../../src/connectors/session-source';
+import { cleanText, dbTime, type SessionSource } from '../../src/connectors/session-source';
+import { optionalMs, optionalTime, redshiftSessions, type SessionFacts } from './redshift';
 
 /** A session waiting for a lock that another session holds. */
 export interface LockWait {
   waiterPid: number;
+  waiterUser: string;
+  /** The statement that waits. */
+  waiterSql: string;
   /**
    * How long it has waited, by the database's own clock (Redshift: since the waiting transaction's start, the
    * closest it records).
@@ -17,17 +21,33 @@ export interface Blocker {
   database: string;
   /** Start of the blocking transaction (or session): with the pid, it names this blocking episode. */
   startedAt: Date;
-  /** The blocker's current or last statement. */
+  /** The blocker's current statement when `active`, else its last one. */
   sql: string;
+  /**
+   * `active`, `idle in transaction`, `idle in transaction (aborted)`, `idle` (PostgreSQL's `state`, or what
+   * Redshift's query history implies), or `unknown`.
+   */
+  state: string;
+  /** When it entered that state; undefined when unknown. */
+  stateSince?: Date;
+  /** How long it has been in that state, by the database's clock; undefined when unknown. */
+  stateMs?: number;
+  /** Its application_name; empty when unknown. */
+  application: string;
+  /** Where it connects from (`host:port`, `local socket`); empty when unknown. */
+  client: string;
 }
 
 // pg_blocking_pids() applies PostgreSQL's own conflict rules; pg_locks.waitstart needs PostgreSQL 14+. The wait
-// is measured against the server's now(), the clock its timestamps come from.
+// and the blocker's time in its state are measured against the server's now(), the clock its timestamps come from.
 const POSTGRES_WAITS = `
-SELECT w.pid AS waiter_pid,
+SELECT w.pid AS waiter_pid, w.usename AS waiter_user, left(w.query, 1000) AS waiter_query,
   extract(epoch FROM now() - coalesce(l.waitstart, w.query_start))::float8 * 1000 AS waited_ms,
   b.pid AS blocker_pid, b.usename AS blocker_user, b.datname AS database_name,
-  coalesce(b.xact_start, b.backend_start) AS blocker_start, left(b.query, 1000) AS blocker_query
+  coalesce(b.xact_start, b.backend_start) AS blocker_start, left(b.query, 1000) AS blocker_query,
+  b.state AS blocker_state, b.state_change AS state_change,
+  extract(epoch FROM now() - b.state_change)::float8 * 1000 AS state_ms,
+  b.application_name, host(b.client_addr) AS client_addr, b.client_hostname, b.client_port
 FROM pg_stat_activity w
 JOIN pg_locks l ON l.pid = w.pid AND NOT l.granted
 CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocking(pid)
@@ -40,7 +60,8 @@ JOIN pg_stat_activity b ON b.pid = blocking.pid`;
  * @see https://docs.aws.amazon.com/redshift/latest/dg/r_DATEDIFF_function.html (checked 2026-12)
  */
 const REDSHIFT_WAITS = `
-SELECT DISTINCT w.pid AS waiter_pid, datediff(ms, w.txn_start, getdate()) AS waited_ms, w.lock_mode AS waiter_mode,
+SELECT DISTINCT w.pid AS waiter_pid, w.txn_owner AS waiter_user, w.txn_start AS waiter_start,
+  datediff(ms, w.txn_start, getdate()) AS waited_ms, w.lock_mode AS waiter_mode,
   h.pid AS blocker_pid, h.txn_owner AS blocker_user, h.txn_db AS database_name, h.txn_start AS blocker_start,
   h.lock_mode AS holder_mode
 FROM svv_transactions w
@@ -63,27 +84,21 @@ function conflicts(waiting: unknown, held: unknown): boolean {
   return REDSHIFT_CONFLICTS[mode(waiting)]?.includes(mode(held)) ?? true;
 }
 
-/** The blockers' latest statements, from Redshift's query history. */
-async function redshiftStatements(source: SessionSource, blockers: Blocker[]): Promise<Map<number, string>> {
-  const pids = [...new Set(blockers.map((b) => b.pid))].filter(Number.isInteger);
-  if (pids.length === 0) return new Map();
-  const since = new Date(Math.min(...blockers.map((b) => b.startedAt.getTime())));
-  const rows = await source.query(
-    `SELECT session_id, query_text, start_time FROM sys_query_history
-WHERE session_id IN (${pids.join(', ')}) AND start_time >= ${sqlTimestamp(since)} ORDER BY start_time`,
-  );
-  // Ordered by start: the last statement of each session wins.
-  return new Map(rows.map((r) => [Number(r.session_id), String(r.query_text ?? '').trim()]));
+/** `host (addr:port)`, `addr:port`, `local socket` (port -1), or empty when the viewer may not see it. */
+export function postgresClient(row: Record<string, unknown>): string {
+  const addr = cleanText(row.client_addr, 64);
+  const host = cleanText(row.client_hostname, 128);
+  const port = Number(row.client_port);
+  if (!addr) return port === -1 ? 'local socket' : '';
+  const endpoint = Number.isInteger(port) && port > 0 ? `${addr}:${port}` : addr;
+  return host ? `${host} (${endpoint})` : endpoint;
 }
 
-/** Every (waiting session, blocking session) pair now. */
-export async function findLockWaits(source: SessionSource): Promise<LockWait[]> {
-  const postgres = source.dialect === 'postgres';
-  const rows = (await source.query(postgres ? POSTGRES_WAITS : REDSHIFT_WAITS)).filter(
-    (row) => postgres || conflicts(row.waiter_mode, row.holder_mode),
-  );
-  const waits = rows.map((row) => ({
+function postgresWait(row: Record<string, unknown>): LockWait {
+  return {
     waiterPid: Number(row.waiter_pid),
+    waiterUser: cleanText(row.waiter_user, 128) || 'unknown user',
+    waiterSql: String(row.waiter_query ?? '').trim(),
     waitedMs: Math.max(0, Number(row.waited_ms) || 0),
     blocker: {
       pid: Number(row.blocker_pid),
@@ -91,14 +106,44 @@ export async function findLockWaits(source: SessionSource): Promise<LockWait[]> 
       database: cleanText(row.database_name, 128),
       startedAt: dbTime(row.blocker_start),
       sql: String(row.blocker_query ?? '').trim(),
+      state: cleanText(row.blocker_state, 64) || 'unknown',
+      stateSince: optionalTime(row.state_change),
+      stateMs: optionalMs(row.state_ms),
+      application: cleanText(row.application_name, 128),
+      client: postgresClient(row),
     },
-  }));
-  if (!postgres) {
-    const statements = await redshiftStatements(
-      source,
-      waits.map((w) => w.blocker),
-    );
-    for (const wait of waits) wait.blocker.sql = statements.get(wait.blocker.pid) ?? '';
-  }
-  return waits;
+  };
+}
+
+async function redshiftWaits(source: SessionSource): Promise<LockWait[]> {
+  const rows = (await source.query(REDSHIFT_WAITS)).filter((row) =>
+    conflicts(row.waiter_mode, row.holder_mode),
+  );
+  const starts = rows.flatMap((row) => [dbTime(row.waiter_start), dbTime(row.blocker_start)]);
+  const pids = rows.flatMap((row) => [Number(row.waiter_pid), Number(row.blocker_pid)]);
+  const facts = await redshiftSessions(source, pids, starts);
+  const unknown: SessionFacts = { sql: '', state: 'unknown', application: '', client: '' };
+  return rows.map((row) => {
+    const waiter = facts.get(Number(row.waiter_pid)) ?? unknown;
+    const blocker = facts.get(Number(row.blocker_pid)) ?? unknown;
+    return {
+      waiterPid: Number(row.waiter_pid),
+      waiterUser: cleanText(row.waiter_user, 128) || 'unknown user',
+      waiterSql: waiter.sql,
+      waitedMs: Math.max(0, Number(row.waited_ms) || 0),
+      blocker: {
+        ...blocker,
+        pid: Number(row.blocker_pid),
+        user: cleanText(row.blocker_user, 128) || 'unknown user',
+        database: cleanText(row.database_name, 128),
+        startedAt: dbTime(row.blocker_start),
+      },
+    };
+  });
+}
+
+/** Every (waiting session, blocking session) pair now. */
+export async function findLockWaits(source: SessionSource): Promise<LockWait[]> {
+  if (source.dialect === 'redshift') return redshiftWaits(source);
+  return (await source.query(POSTGRES_WAITS)).map(postgresWait);
 }

@@ -18,6 +18,12 @@ const LONG_RUNNING_MEASUREMENTS: readonly MeasurementDeclaration[] = [
     labels: ['connection'],
     type: 'gauge',
   },
+  {
+    name: 'long_running_lock_waiters',
+    help: 'Queries past the threshold left out because they wait for a lock; lock-waits reports them.',
+    labels: ['connection'],
+    type: 'gauge',
+  },
 ];
 
 /** The `long-running-queries` check. */
@@ -32,9 +38,10 @@ export const longRunningQueries = defineCheck({
   async run(ctx, config) {
     const source = await sessionSource(ctx, config.connection);
     const excluded = new Set(config.exclude?.users ?? []);
-    const running = (await runningQueries(source))
-      .filter((q) => !excluded.has(q.user))
-      .sort((a, b) => b.runningMs - a.runningMs);
+    const queries = (await runningQueries(source)).filter((q) => !excluded.has(q.user));
+    // A session waiting on a lock is not running: lock-waits pages once, for its blocker, and lists it there.
+    const lockWaiters = queries.filter((q) => q.waitingForLock && q.runningMs > config.threshold);
+    const running = queries.filter((q) => !q.waitingForLock).sort((a, b) => b.runningMs - a.runningMs);
     const findings = running
       .filter((q) => q.runningMs > config.threshold)
       .map((q) => runningQueryFinding(q, config.severity));
@@ -45,6 +52,7 @@ export const longRunningQueries = defineCheck({
       measurements: [
         { name: 'long_running_queries', value: findings.length, labels },
         { name: 'longest_query_seconds', value: Math.round(longestMs / 1000), labels },
+        { name: 'long_running_lock_waiters', value: lockWaiters.length, labels },
       ],
     };
   },

@@ -1,7 +1,12 @@
 import { checkPermissions } from '../../../src/engine/permissions';
 import { Client } from 'pg';
 import { lockWaits } from '../../../checks/lock-waits';
+import { longRunningQueries } from '../../../checks/long-running-queries';
 import { LockWaitsConfig } from '../../../checks/lock-waits/schema';
+import { blockerFinding, groupByBlocker } from '../../../checks/lock-waits/format';
+import type { Blocker, LockWait } from '../../../checks/lock-waits/query';
+import { renderMessage } from '../../../alerts/channels/google-chat/render';
+import { previewMessage } from '../../../alerts/channels/google-chat/preview';
 import type { CheckCommon } from '../../../src/core/types';
 import { freshPgDatabase } from '../../harness/databases';
 import { startRedshiftData, type RedshiftDataServer } from '../../servers/redshift-data/server';
@@ -46,6 +51,98 @@ describe('lock-waits config', () => {
   });
 });
 
+describe('lock-waits findings', () => {
+  const blocker = (pid: number, state = 'idle in transaction'): Blocker => ({
+    pid,
+    user: 'etl',
+    database: 'dev',
+    startedAt: new Date('2026-11-22T02:00:00Z'),
+    sql: `UPDATE sales SET ${'amount = amount + 1, '.repeat(30)}note = 1`,
+    state,
+    stateSince: new Date('2026-11-22T02:01:00Z'),
+    stateMs: 3_540_000,
+    application: 'nightly-etl',
+    client: '10.0.0.7:51234',
+  });
+  const wait = (waiterPid: number, on: Blocker, waitedMs = 600_000): LockWait => ({
+    waiterPid,
+    waiterUser: `user${waiterPid}`,
+    waiterSql: `SELECT * FROM sales WHERE id = ${waiterPid} /* ${'x'.repeat(200)} */`,
+    waitedMs,
+    blocker: on,
+  });
+
+  it('lists at most 5 waiters and "+N more", keeping the summary within the Chat card summary', () => {
+    const head = blocker(501);
+    const waits = [601, 602, 603, 604, 605, 606, 607, 608].map((pid, i) =>
+      wait(pid, head, 600_000 - i * 1000),
+    );
+
+    const [episode, ...others] = groupByBlocker(waits);
+    const finding = blockerFinding(episode!, 'warning', 'postgres');
+
+    expect(others).toEqual([]);
+    expect(finding.title).toBe('Session 501 (etl) blocks 8 sessions for up to 10m');
+    const waited = ['10m', '9m 59s', '9m 58s', '9m 57s', '9m 56s'];
+    expect(finding.summary?.split('\n').slice(3)).toEqual([
+      'Waiting sessions (8):',
+      ...[601, 602, 603, 604, 605].map(
+        (pid, i) =>
+          `- ${pid} (user${pid}) for ${waited[i]}: SELECT * FROM sales WHERE id = ${pid} /* ${'x'.repeat(21)}…`,
+      ),
+      '+3 more',
+      'To end it: SELECT pg_terminate_backend(501);',
+    ]);
+    // The Chat card shows the whole summary: nothing past its limit is cut.
+    const card = previewMessage(
+      renderMessage({
+        id: 'n1',
+        channel: 'chat',
+        checkId: 'dw-locks',
+        checkKind: 'lock-waits',
+        createdAt: '2026-11-22T03:00:00Z',
+        items: [{ ...finding, status: 'new', firingSince: '2026-11-22T02:55:00Z', lifecycle: 'condition' }],
+      }),
+    );
+    expect(card).toContain(`│   ${finding.summary?.split('\n').slice(-3).join('\n│   ')}\n`);
+  });
+
+  it('pages once for the head of a lock queue, listing the sessions queued behind a waiter too', () => {
+    const head = blocker(501);
+    const first = blocker(601, 'active');
+    const waits = [
+      wait(601, head, 300_000),
+      wait(602, first, 200_000),
+      wait(603, blocker(602, 'active'), 100_000),
+    ];
+
+    const episodes = groupByBlocker(waits);
+
+    expect(episodes.map((e) => [e.blocker.pid, [...e.waiters.keys()], e.longestWaitMs])).toEqual([
+      [501, [601, 602, 603], 300_000],
+    ]);
+  });
+
+  it.each([
+    ['idle in transaction', 'postgres', 'Last statement', 'SELECT pg_terminate_backend(501);'],
+    [
+      'active',
+      'postgres',
+      'Running statement',
+      'SELECT pg_cancel_backend(501); (its statement) or SELECT pg_terminate_backend(501); (its session)',
+    ],
+    ['active', 'redshift', 'Running statement', 'SELECT pg_terminate_backend(501);'],
+  ] as const)('a blocker %s on %s: "%s", ended with %s', (state, dialect, label, end) => {
+    const [episode] = groupByBlocker([wait(601, blocker(501, state))]);
+
+    const finding = blockerFinding(episode!, 'warning', dialect);
+
+    expect(finding.summary?.split('\n')[2]).toMatch(new RegExp(`^${label}: UPDATE sales SET`));
+    expect(finding.summary?.split('\n').at(-1)).toBe(`To end it: ${end}`);
+    expect(finding.resource?.endCommand).toBe(end);
+  });
+});
+
 describe('lock-waits on PostgreSQL, with a row lock really held', () => {
   let url: string;
   let database: string;
@@ -58,7 +155,7 @@ describe('lock-waits on PostgreSQL, with a row lock really held', () => {
     await setup.connect();
     user = (await setup.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u ?? '';
     await setup.query(
-      'CREATE TABLE accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 10)',
+      'CREATE TABLE accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 10), (2, 10)',
     );
     await setup.end();
   });
@@ -72,6 +169,7 @@ describe('lock-waits on PostgreSQL, with a row lock really held', () => {
       await holder.query<{ pid: number; started: Date }>('SELECT pg_backend_pid() AS pid, now() AS started')
     ).rows[0] as { pid: number; started: Date };
     await holder.query('UPDATE accounts SET balance = 20 WHERE id = 1');
+    const waiterPid = (await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
     const waiting = waiter.query('UPDATE accounts SET balance = 30 WHERE id = 1');
     await delay(1500);
     const connections = provider({ dw: { type: 'postgres', url } });
@@ -93,10 +191,19 @@ describe('lock-waits on PostgreSQL, with a row lock really held', () => {
         title: expect.stringMatching(
           new RegExp(`^Session ${pid} \\(${user}\\) blocks 1 session for up to [12]s$`),
         ),
-        summary: expect.stringContaining('Blocking query: UPDATE accounts SET balance = 20 WHERE id = 1'),
+        summary: expect.stringContaining('Last statement: UPDATE accounts SET balance = 20 WHERE id = 1'),
         labels: { user, database },
         metrics: { waitingSessions: 1, longestWaitSeconds: expect.any(Number) },
-        resource: { pid, transactionStart: started.toISOString() },
+        resource: {
+          pid,
+          transactionStart: started.toISOString(),
+          state: 'idle in transaction',
+          stateSince: expect.any(String),
+          application: null,
+          client: expect.any(String),
+          waitingPids: [waiterPid],
+          endCommand: `SELECT pg_terminate_backend(${pid});`,
+        },
       },
     ]);
     expect(
@@ -104,6 +211,97 @@ describe('lock-waits on PostgreSQL, with a row lock really held', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(ours(notYet.findings)).toEqual([]);
     expect(ours(released.findings)).toEqual([]);
+  });
+});
+
+describe('one cause, one alert: a session idle in transaction holding a row lock on PostgreSQL', () => {
+  let url: string;
+  let database: string;
+  let user: string;
+
+  beforeAll(async () => {
+    url = await freshPgDatabase('one_cause');
+    database = new URL(url).pathname.slice(1);
+    const setup = new Client({ connectionString: url });
+    await setup.connect();
+    user = (await setup.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u ?? '';
+    await setup.query(
+      'CREATE TABLE accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (2, 10)',
+    );
+    await setup.end();
+  });
+
+  it('lock-waits names the idle blocker, its client and both waiters; long-running-queries pages neither waiter', async () => {
+    const holder = new Client({ connectionString: url, application_name: 'month-end-report' });
+    const [a, b, observer] = [1, 2, 3].map(() => new Client({ connectionString: url }));
+    const clients = [holder, a!, b!, observer!];
+    await Promise.all(clients.map((c) => c.connect()));
+    const pidOf = async (c: Client) =>
+      (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    const [aPid, bPid] = [await pidOf(a!), await pidOf(b!)];
+    await holder.query('BEGIN');
+    const { pid, started } = (
+      await holder.query<{ pid: number; started: Date }>('SELECT pg_backend_pid() AS pid, now() AS started')
+    ).rows[0] as { pid: number; started: Date };
+    await holder.query('SELECT * FROM accounts WHERE id = 2 FOR UPDATE');
+    await holder.query("SELECT 'holder';");
+    const waitingA = a!.query(
+      'UPDATE accounts SET balance = balance + 1 WHERE id = 2 /* waiter a, nightly load */',
+    );
+    await delay(200);
+    const waitingB = b!.query('SELECT * FROM accounts WHERE id = 2 FOR UPDATE /* b */');
+    await delay(1500);
+    const seen = (
+      await observer!.query<{ since: Date; addr: string | null; port: number }>(
+        'SELECT state_change AS since, host(client_addr) AS addr, client_port AS port FROM pg_stat_activity WHERE pid = $1',
+        [pid],
+      )
+    ).rows[0];
+    const connections = provider({ dw: { type: 'postgres', url } });
+
+    const locks = await lockWaits.run(context(connections), config({ minWait: 1000 }));
+    const long = await longRunningQueries.run(
+      checkContext(connections, { checkId: 'dw-long-queries', kind: 'long-running-queries' }),
+      {
+        connection: 'dw',
+        threshold: 1000,
+        severity: 'warning',
+        ...engineFields('dw-long-queries', 'long-running-queries'),
+      },
+    );
+    await holder.query('ROLLBACK');
+    await Promise.all([waitingA, waitingB]);
+    await connections.closeAll();
+    await Promise.all(clients.map((c) => c.end()));
+
+    const ours = locks.findings.filter((f) => f.labels?.database === database);
+    const client = seen?.addr ? `${seen.addr}:${seen.port}` : 'local socket';
+    expect(ours.map((f) => [f.key, f.title])).toEqual([
+      [
+        `${pid}@${started.toISOString()}`,
+        expect.stringMatching(new RegExp(`^Session ${pid} \\(${user}\\) blocks 2 sessions for up to [12]s$`)),
+      ],
+    ]);
+    expect(ours[0]?.summary?.replace(/ for [12]s/g, ' for Ns').split('\n')).toEqual([
+      `Idle in transaction for Ns since ${seen?.since.toISOString()}; transaction started ${started.toISOString()} on ${database}.`,
+      `Application: month-end-report; client: ${client}.`,
+      "Last statement: SELECT 'holder';",
+      'Waiting sessions (2):',
+      `- ${aPid} (${user}) for Ns: UPDATE accounts SET balance = balance + 1 WHERE id = 2 /* w…`,
+      `- ${bPid} (${user}) for Ns: SELECT * FROM accounts WHERE id = 2 FOR UPDATE /* b */`,
+      `To end it: SELECT pg_terminate_backend(${pid});`,
+    ]);
+    expect(ours[0]?.resource).toMatchObject({
+      state: 'idle in transaction',
+      stateSince: seen?.since.toISOString(),
+      application: 'month-end-report',
+      client,
+      waitingPids: [aPid, bPid].sort((x, y) => (x ?? 0) - (y ?? 0)),
+    });
+    expect(long.findings.filter((f) => f.labels?.database === database)).toEqual([]);
+    expect(
+      long.measurements.find((m) => m.name === 'long_running_lock_waiters')?.value,
+    ).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -128,18 +326,30 @@ describe('lock-waits on Redshift (Data API)', () => {
         ('etl', 'dev', 9005, 503, '2026-11-22 01:00:00', 'ShareRowExclusiveLock', 'relation', 200, true),
         ('load', 'dev', 9006, 504, '2026-11-22 02:59:00', 'ShareRowExclusiveLock', 'relation', 300, true),
         ('cdc', 'dev', 9007, 603, '2026-11-22 02:59:50', 'ShareRowExclusiveLock', 'relation', 300, false);
-      CREATE TABLE sys_query_history (session_id int, start_time timestamp, query_text char(4000));
+      CREATE TABLE sys_query_history (session_id int, status char(10), start_time timestamp, end_time timestamp,
+        query_text char(4000));
       INSERT INTO sys_query_history VALUES
-        (501, '2026-11-21 10:00:00', 'SELECT yesterday'),
-        (501, '2026-11-22 02:50:01', 'DELETE FROM sales WHERE day = 1'),
-        (501, '2026-11-22 02:51:00', 'ALTER TABLE sales ADD COLUMN note varchar(10)');`);
+        (501, 'success', '2026-11-21 10:00:00', '2026-11-21 10:00:01', 'SELECT yesterday'),
+        (501, 'success', '2026-11-22 02:50:01', '2026-11-22 02:50:30', 'DELETE FROM sales WHERE day = 1'),
+        (501, 'success', '2026-11-22 02:51:00', '2026-11-22 02:51:02', 'ALTER TABLE sales ADD COLUMN note varchar(10)'),
+        (601, 'running', '2026-11-22 02:53:00', NULL, 'SELECT count(*) FROM sales'),
+        (602, 'running', '2026-11-22 02:58:00', NULL, 'INSERT INTO sales SELECT * FROM staging_sales_with_a_rather_long_name WHERE day = 2');
+      -- SYS_CONNECTION_LOG's documented columns (those the check reads); pid 501 served an older session first.
+      CREATE TABLE sys_connection_log (event char(50), record_time timestamp, remote_host char(45),
+        remote_port char(32), session_id int, application_name char(250));
+      INSERT INTO sys_connection_log VALUES
+        ('initiating session', '2026-11-20 08:00:00', '10.9.9.9', '4000', 501, ''),
+        ('set application_name', '2026-11-20 08:00:01', '10.9.9.9', '4000', 501, 'old-dashboard'),
+        ('disconnecting session', '2026-11-20 09:00:00', '10.9.9.9', '4000', 501, 'old-dashboard'),
+        ('initiating session', '2026-11-22 02:49:00', '10.0.0.7', '51234', 501, ''),
+        ('set application_name', '2026-11-22 02:49:01', '10.0.0.7', '51234', 501, 'nightly-etl');`);
     await pg.end();
     server = await startRedshiftData(url, { pollsUntilDone: 1, now: NOW });
   });
   afterAll(() => server.close());
 
-  it('pairs waiting locks with conflicting granted ones and reports blockers waited on past minWait', async () => {
-    const connections = provider(
+  const open = () =>
+    provider(
       {
         dw: {
           type: 'redshift',
@@ -153,6 +363,9 @@ describe('lock-waits on Redshift (Data API)', () => {
       { aws: loopbackAws(server.endpoint) },
     );
 
+  it('pairs waiting locks with conflicting granted ones and names the idle blocker, its client and waiters', async () => {
+    const connections = open();
+
     const result = await lockWaits.run(context(connections, NOW), config());
     await connections.closeAll();
 
@@ -163,18 +376,48 @@ describe('lock-waits on Redshift (Data API)', () => {
         severity: 'warning',
         title: 'Session 501 (etl) blocks 2 sessions for up to 7m',
         summary: [
-          'Transaction started 2026-11-22T02:50:00.000Z on dev.',
-          'Blocking query: ALTER TABLE sales ADD COLUMN note varchar(10)',
-          'Waiting sessions: 601 (7m), 602 (2m)',
+          'Idle in transaction for 8m 58s since 2026-11-22T02:51:02.000Z; transaction started 2026-11-22T02:50:00.000Z on dev.',
+          'Application: nightly-etl; client: 10.0.0.7:51234.',
+          'Last statement: ALTER TABLE sales ADD COLUMN note varchar(10)',
+          'Waiting sessions (2):',
+          '- 601 (ana) for 7m: SELECT count(*) FROM sales',
+          '- 602 (bob) for 2m: INSERT INTO sales SELECT * FROM staging_sales_with_a_rather…',
+          'To end it: SELECT pg_terminate_backend(501);',
         ].join('\n'),
         labels: { user: 'etl', database: 'dev' },
         metrics: { waitingSessions: 2, longestWaitSeconds: 420 },
-        resource: { pid: 501, transactionStart: '2026-11-22T02:50:00.000Z' },
+        resource: {
+          pid: 501,
+          transactionStart: '2026-11-22T02:50:00.000Z',
+          state: 'idle in transaction',
+          stateSince: '2026-11-22T02:51:02.000Z',
+          application: 'nightly-etl',
+          client: '10.0.0.7:51234',
+          waitingPids: [601, 602],
+          endCommand: 'SELECT pg_terminate_backend(501);',
+        },
       },
     ]);
     expect(result.measurements).toEqual([
       { name: 'lock_waiting_sessions', value: 3, labels: { connection: 'dw' } },
       { name: 'lock_longest_wait_seconds', value: 420, labels: { connection: 'dw' } },
+    ]);
+  });
+
+  it('says "unknown" for what Redshift does not record of a blocker', async () => {
+    const connections = open();
+
+    const result = await lockWaits.run(context(connections, NOW), config({ minWait: 5000 }));
+    await connections.closeAll();
+
+    // 504 has no statement in SYS_QUERY_HISTORY and no event in SYS_CONNECTION_LOG.
+    expect(result.findings.find((f) => f.key.startsWith('504@'))?.summary?.split('\n')).toEqual([
+      'State unknown; transaction started 2026-11-22T02:59:00.000Z on dev.',
+      'Application: unknown; client: unknown.',
+      'Last statement: (unknown)',
+      'Waiting sessions (1):',
+      '- 603 (cdc) for 10s: (unknown)',
+      'To end it: SELECT pg_terminate_backend(504);',
     ]);
   });
 });

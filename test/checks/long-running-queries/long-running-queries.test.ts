@@ -66,6 +66,7 @@ describe('long-running-queries findings', () => {
       startedAt: new Date('2026-11-22T00:00:00Z'),
       runningMs: 4_320_000,
       sql: `SELECT ${'col, '.repeat(200)}1 FROM t`,
+      waitingForLock: false,
     };
 
     const finding = runningQueryFinding(query, 'critical');
@@ -113,7 +114,11 @@ describe('long-running-queries on PostgreSQL', () => {
       },
     ]);
     expect(ours[0]?.metrics?.runningSeconds).toBeGreaterThanOrEqual(1);
-    expect(result.measurements.map((m) => m.name)).toEqual(['long_running_queries', 'longest_query_seconds']);
+    expect(result.measurements.map((m) => m.name)).toEqual([
+      'long_running_queries',
+      'longest_query_seconds',
+      'long_running_lock_waiters',
+    ]);
     expect(result.measurements[0]?.value).toBeGreaterThanOrEqual(1);
   });
 
@@ -166,8 +171,17 @@ describe('long-running-queries on Redshift (Data API)', () => {
         (101, 1073741901, 'dev', 'running', TIMESTAMP '2026-11-22 01:48:00.123456', 'SELECT * FROM big JOIN bigger ON true'),
         (102, 1073741902, 'dev', 'running', TIMESTAMP '2026-11-22 02:50:00', 'SELECT 1'),
         (103, 1073741903, 'dev', 'success', TIMESTAMP '2026-11-21 00:00:00', 'VACUUM'),
-        (104, 1073741904, 'analytics', 'running', TIMESTAMP '2026-11-22 00:30:00', 'UNLOAD (''select 1'')')
-      ) AS q(query_id, session_id, database_name, status, start_time, query_text)`);
+        (104, 1073741904, 'analytics', 'running', TIMESTAMP '2026-11-22 00:30:00', 'UNLOAD (''select 1'')'),
+        (105, 1073741905, 'dev', 'running', TIMESTAMP '2026-11-22 00:00:00', 'INSERT INTO sales SELECT 1'),
+        (106, 1073741906, 'dev', 'running', TIMESTAMP '2026-11-22 02:59:00', 'DELETE FROM sales')
+      ) AS q(query_id, session_id, database_name, status, start_time, query_text);
+      -- 1073741905 has waited 3h for a lock 1073741901 holds; 1073741906 waits too, but only for a minute.
+      CREATE TABLE svv_transactions (txn_owner text, txn_db text, xid bigint, pid int, txn_start timestamp,
+        lock_mode text, lockable_object_type text, relation int, granted boolean);
+      INSERT INTO svv_transactions VALUES
+        ('etl', 'dev', 9001, 1073741901, '2026-11-21 23:00:00', 'AccessExclusiveLock', 'relation', 100, true),
+        ('etl', 'dev', 9002, 1073741905, '2026-11-22 00:00:00', 'ShareRowExclusiveLock', 'relation', 100, false),
+        ('etl', 'dev', 9003, 1073741906, '2026-11-22 02:59:00', 'ShareRowExclusiveLock', 'relation', 100, false)`);
     await pg.end();
     server = await startRedshiftData(url, { pollsUntilDone: 1, now: NOW });
   });
@@ -180,7 +194,7 @@ describe('long-running-queries on Redshift (Data API)', () => {
       { aws: loopbackAws(server.endpoint) },
     );
 
-  it('reports running queries from SYS_QUERY_HISTORY past the threshold, longest first', async () => {
+  it('reports running queries from SYS_QUERY_HISTORY past the threshold, longest first, not those waiting for a lock', async () => {
     const connections = open();
 
     const result = await longRunningQueries.run(context(connections, NOW), config());
@@ -206,6 +220,7 @@ describe('long-running-queries on Redshift (Data API)', () => {
     expect(result.measurements).toEqual([
       { name: 'long_running_queries', value: 2, labels: { connection: 'dw' } },
       { name: 'longest_query_seconds', value: 9000, labels: { connection: 'dw' } },
+      { name: 'long_running_lock_waiters', value: 1, labels: { connection: 'dw' } },
     ]);
     expect(server.statements.size).toBe(1);
   });
@@ -220,6 +235,6 @@ describe('long-running-queries on Redshift (Data API)', () => {
     await connections.closeAll();
 
     expect(result.findings).toEqual([]);
-    expect(result.measurements.map((m) => m.value)).toEqual([0, 0]);
+    expect(result.measurements.map((m) => m.value)).toEqual([0, 0, 0]);
   });
 });
