@@ -1,5 +1,6 @@
 import { ageText, STATUS_STYLE, statusCounts } from './status';
 import { totalsLine } from './totals';
+import { CHECK_ERROR_KEY } from '../src/core/types';
 import type { Notification } from './types';
 
 /** Human text for one notification; used by the console channel and by `--dry-run`. */
@@ -7,7 +8,8 @@ export function renderText(n: Notification, maxItems = 50): string {
   const total = totalsLine(n.items);
   const lines = [`[${n.checkId}] ${n.checkKind}: ${statusCounts(n.items)}${total ? ` · ${total}` : ''}`];
   for (const item of n.items.slice(0, maxItems)) {
-    const { icon, word } = STATUS_STYLE[item.status];
+    const { icon, word: status } = STATUS_STYLE[item.status];
+    const word = item.key === CHECK_ERROR_KEY && item.status !== 'resolved' ? 'CHECK ERROR' : status;
     const age = ageText(item, n.createdAt);
     lines.push(`  ${icon} ${word} ${item.severity.toUpperCase()} ${item.title}${age ? ` (${age})` : ''}`);
     if (item.summary && item.status !== 'resolved') lines.push(`      ${item.summary}`);

@@ -25,6 +25,12 @@ export interface CheckContext {
   readonly aws: AwsProvider;
   readonly state: CheckState;
   readonly progress: (p: Progress) => void;
+  /**
+   * Records a part of the source the check could not read (a region, a project, a table) while it goes on with
+   * the rest: the run is then `error` (partial), with the check's other findings kept. `CheckResult.errors` says
+   * the same from a check's return value.
+   */
+  readonly reportError?: (message: string) => void;
 }
 
 /** A check plugin: one definition object per kind (see checks/<kind>/index.ts). */

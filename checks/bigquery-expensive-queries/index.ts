@@ -3,7 +3,7 @@ import { errorMessage } from '../../src/connectors/errors';
 import { mapLimit } from '../../src/core/limit';
 import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
 import { defineCheck } from '../types';
-import { costUsd, jobFinding, thresholdBytes } from './format';
+import { costUsd, jobCostUsd, jobFinding, slotCostUsd, thresholdBytes, thresholdSlotMs } from './format';
 import { jobsSql, locationOf, readListing } from './query';
 import { BigQueryExpensiveQueriesConfig } from './schema';
 
@@ -18,7 +18,7 @@ interface Target {
 const BIGQUERY_COST_MEASUREMENTS: readonly MeasurementDeclaration[] = [
   {
     name: 'bigquery_query_cost_usd_total',
-    help: 'On-demand cost of the query jobs seen, per project (added per run).',
+    help: 'Cost of the query jobs seen, per project (added per run): on-demand bytes billed, plus the estimated slot time of jobs run in a reservation unless reservations: skip.',
     labels: ['project'],
     type: 'counter',
   },
@@ -34,7 +34,7 @@ const BIGQUERY_COST_MEASUREMENTS: readonly MeasurementDeclaration[] = [
 export const bigqueryExpensiveQueries = defineCheck({
   kind: 'bigquery-expensive-queries',
   description:
-    'Reports each BigQuery query whose bytes billed cost more than a threshold, with its user and SQL',
+    'Reports each BigQuery query that cost more than a threshold (bytes billed, or slot time in a reservation), with its user and SQL',
   configSchema: BigQueryExpensiveQueriesConfig,
   // GCP, not AWS: the role is in the readme (roles/bigquery.resourceViewer, for bigquery.jobs.listAll).
   permissions: [],
@@ -56,6 +56,8 @@ export const bigqueryExpensiveQueries = defineCheck({
     }
     const query = connector.query.bind(connector);
     const minBytes = thresholdBytes(config.thresholdUsd, config.pricePerTiB);
+    const pricesSlots = config.reservations === 'price';
+    const minSlotMs = pricesSlots ? thresholdSlotMs(config.thresholdUsd, config.slotHourUsd) : undefined;
     const firstSince = (ctx.now.getTime() - config.lookback) * 1000;
     const targets: Target[] = config.projects.flatMap((project) =>
       config.regions.map((region) => ({ project, region })),
@@ -67,7 +69,7 @@ export const bigqueryExpensiveQueries = defineCheck({
       const since = Number((await ctx.state.getWatermark(watermark)) ?? firstSince);
       const options: BigQueryQueryOptions = { signal: ctx.signal, location: locationOf(region) };
       try {
-        const rows = await query(jobsSql(project, region, since, minBytes), [], options);
+        const rows = await query(jobsSql(project, region, since, minBytes, minSlotMs), [], options);
         return { project, region, watermark, listing: readListing(rows) };
       } catch (err) {
         ctx.signal.throwIfAborted();
@@ -79,21 +81,33 @@ export const bigqueryExpensiveQueries = defineCheck({
 
     const findings: Finding[] = [];
     const measurements: Measurement[] = [];
+    // A project and region whose jobs could not be listed (permission, region, budget) makes the run an error.
+    const errors: string[] = [];
     const byProject = new Map<string, { cost: number; expensive: number }>();
     for (const { project, region, listing, error } of listings) {
-      const totals = byProject.get(project) ?? { cost: 0, expensive: 0 };
-      byProject.set(project, totals);
       if (!listing) {
-        findings.push(listingError(project, region, error ?? 'no result'));
+        errors.push(`cannot list BigQuery jobs of ${project} in ${region}: ${error ?? 'no result'}`);
         continue;
       }
-      const { thresholdUsd, pricePerTiB, maxSqlChars } = config;
-      const at = { project, region, location: locationOf(region), thresholdUsd, pricePerTiB, maxSqlChars };
+      const totals = byProject.get(project) ?? { cost: 0, expensive: 0 };
+      byProject.set(project, totals);
+      const { thresholdUsd, pricePerTiB, slotHourUsd, maxSqlChars } = config;
+      const at = {
+        project,
+        region,
+        location: locationOf(region),
+        thresholdUsd,
+        pricePerTiB,
+        slotHourUsd,
+        maxSqlChars,
+      };
+      // Never priced by on-demand bytes: a reservation job is costed by slot time, or not at all (skip).
       const expensive = listing.expensive.filter(
-        (job) => costUsd(job.bytesBilled, config.pricePerTiB) > config.thresholdUsd,
+        (job) => (pricesSlots || job.reservationId === undefined) && jobCostUsd(job, at) > thresholdUsd,
       );
       findings.push(...expensive.map((job) => jobFinding(job, at)));
-      totals.cost += costUsd(listing.bytesBilled, config.pricePerTiB);
+      totals.cost += costUsd(listing.bytesBilled, pricePerTiB);
+      if (pricesSlots) totals.cost += slotCostUsd(listing.reservationSlotMs, slotHourUsd);
       totals.expensive += expensive.length;
     }
     for (const [project, totals] of byProject) {
@@ -108,17 +122,6 @@ export const bigqueryExpensiveQueries = defineCheck({
       if (listing?.lastEndMicros !== undefined)
         await ctx.state.setWatermark(watermark, String(listing.lastEndMicros));
     }
-    return { findings, measurements };
+    return { findings, measurements, errors };
   },
 });
-
-/** A project and region whose jobs could not be listed (permission, region, budget): a condition until it lists. */
-function listingError(project: string, region: string, message: string): Finding {
-  return {
-    key: `${project}:${region}:error`,
-    severity: 'warning',
-    title: `Cannot list BigQuery jobs of ${project} in ${region}`,
-    summary: message,
-    labels: { project, region },
-  };
-}

@@ -4,13 +4,19 @@ export interface JobRow {
   userEmail: string;
   query: string;
   bytesBilled: number;
+  slotMs: number;
+  /** Set when the job ran in a reservation (billed by slot time, not bytes): `admin-project:US.name`. */
+  reservationId?: string;
 }
 
 /** What one project and region's listing holds: the expensive jobs, and totals over every job seen. */
 export interface JobListing {
   expensive: JobRow[];
   jobs: number;
+  /** Bytes billed by the on-demand jobs only. */
   bytesBilled: number;
+  /** Slot time of the jobs run in a reservation. */
+  reservationSlotMs: number;
   /** Latest end_time seen, in microseconds since the epoch; undefined when no job ended. */
   lastEndMicros?: number;
 }
@@ -38,35 +44,47 @@ export function locationOf(region: string): string {
 /**
  * The listing statement. Project and region are validated by the schema; the bounds and byte threshold are
  * integers, so nothing from outside is spliced in as text. Script parents are left out: their bytes billed
- * are the sum of their child statements', which are listed too.
+ * are the sum of their child statements', which are listed too. A job with a `reservation_id` ran in a
+ * reservation and is expensive by its slot time (`minSlotMs`; undefined lists none); the others by bytes.
  * @see https://cloud.google.com/bigquery/docs/information-schema-jobs
  */
-export function jobsSql(project: string, region: string, sinceMicros: number, minBytes: number): string {
+export function jobsSql(
+  project: string,
+  region: string,
+  sinceMicros: number,
+  minBytes: number,
+  minSlotMs?: number,
+): string {
   const lookFrom = sinceMicros - LATE_JOB_OVERLAP_MS * 1000;
   const createdAfter = lookFrom - MAX_QUERY_RUNTIME_MS * 1000;
+  const reserved =
+    minSlotMs === undefined ? '' : ` OR (reservation_id IS NOT NULL AND slot_ms > ${minSlotMs})`;
   return [
     'WITH seen AS (',
-    '  SELECT job_id, user_email, query, IFNULL(total_bytes_billed, 0) AS bytes_billed,',
-    '    UNIX_MICROS(end_time) AS end_micros',
+    '  SELECT job_id, user_email, query, reservation_id, IFNULL(total_bytes_billed, 0) AS bytes_billed,',
+    '    IFNULL(total_slot_ms, 0) AS slot_ms, UNIX_MICROS(end_time) AS end_micros',
     `  FROM \`${project}\`.\`${region}\`.INFORMATION_SCHEMA.JOBS_BY_PROJECT`,
     `  WHERE creation_time > TIMESTAMP_MICROS(${createdAfter}) AND end_time > TIMESTAMP_MICROS(${lookFrom})`,
     "    AND job_type = 'QUERY' AND state = 'DONE' AND IFNULL(statement_type, '') != 'SCRIPT'",
     ')',
-    'SELECT FALSE AS total, job_id, user_email, query, bytes_billed, end_micros, 1 AS job_count',
-    `FROM seen WHERE bytes_billed > ${minBytes}`,
+    'SELECT FALSE AS total, job_id, user_email, query, reservation_id, bytes_billed, slot_ms, end_micros,',
+    '  1 AS job_count',
+    `FROM seen WHERE (reservation_id IS NULL AND bytes_billed > ${minBytes})${reserved}`,
     'UNION ALL',
-    'SELECT TRUE, NULL, NULL, NULL, IFNULL(SUM(bytes_billed), 0), MAX(end_micros), COUNT(*)',
+    'SELECT TRUE, NULL, NULL, NULL, NULL, IFNULL(SUM(IF(reservation_id IS NULL, bytes_billed, 0)), 0),',
+    '  IFNULL(SUM(IF(reservation_id IS NULL, 0, slot_ms)), 0), MAX(end_micros), COUNT(*)',
     `FROM seen WHERE end_micros > ${sinceMicros}`,
   ].join('\n');
 }
 
 /** Reads the statement's rows: one per expensive job, and one `total` row over every job seen. */
 export function readListing(rows: Record<string, unknown>[]): JobListing {
-  const listing: JobListing = { expensive: [], jobs: 0, bytesBilled: 0 };
+  const listing: JobListing = { expensive: [], jobs: 0, bytesBilled: 0, reservationSlotMs: 0 };
   for (const row of rows) {
     if (row.total === true) {
       listing.jobs = Number(row.job_count);
       listing.bytesBilled = Number(row.bytes_billed);
+      listing.reservationSlotMs = Number(row.slot_ms);
       if (row.end_micros !== null && row.end_micros !== undefined)
         listing.lastEndMicros = Number(row.end_micros);
     } else {
@@ -75,6 +93,8 @@ export function readListing(rows: Record<string, unknown>[]): JobListing {
         userEmail: String(row.user_email ?? 'unknown user'),
         query: String(row.query ?? ''),
         bytesBilled: Number(row.bytes_billed),
+        slotMs: Number(row.slot_ms ?? 0),
+        ...(typeof row.reservation_id === 'string' ? { reservationId: row.reservation_id } : {}),
       });
     }
   }

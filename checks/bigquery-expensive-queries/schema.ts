@@ -6,6 +6,12 @@ import { duration } from '../../src/core/fields';
  * @see https://cloud.google.com/bigquery/pricing#on_demand_pricing
  */
 export const ON_DEMAND_USD_PER_TIB = 6.25;
+/**
+ * BigQuery Enterprise edition pay-as-you-go list price in the US multi-region, USD per slot-hour (checked
+ * 2026-12; Standard is 0.04, Enterprise Plus 0.10, other regions and commitments differ, so it is configurable).
+ * @see https://cloud.google.com/bigquery/pricing#capacity_compute_analysis_pricing
+ */
+export const ENTERPRISE_PAYG_USD_PER_SLOT_HOUR = 0.06;
 /** The cost above which a query is reported (DESIGN.md §1). */
 export const DEFAULT_THRESHOLD_USD = 5;
 
@@ -21,6 +27,13 @@ export const BigQueryExpensiveQueriesConfig = z.strictObject({
   thresholdUsd: z.number().positive().default(DEFAULT_THRESHOLD_USD),
   /** USD per TiB billed. @default 6.25 (on-demand list price) */
   pricePerTiB: z.number().positive().default(ON_DEMAND_USD_PER_TIB),
+  /** USD per slot-hour, to estimate what a job run in a reservation cost. @default 0.06 (Enterprise, US) */
+  slotHourUsd: z.number().positive().default(ENTERPRISE_PAYG_USD_PER_SLOT_HOUR),
+  /**
+   * Jobs run in a reservation are billed by slot time, not bytes: `price` estimates them at `slotHourUsd`,
+   * `skip` leaves them out of the findings and the cost counter. @default price
+   */
+  reservations: z.enum(['price', 'skip']).default('price'),
   /** Projects whose jobs are listed (JOBS_BY_PROJECT of each). */
   projects: z
     .array(z.string().regex(PROJECT, 'must be a GCP project id, e.g. my-project'))

@@ -28,15 +28,28 @@ function aborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** What `scanTargets` needs of the check's context. */
+export interface FanOutContext {
+  aws: AwsProvider;
+  signal: AbortSignal;
+  progress: (p: Progress) => void;
+  /**
+   * Where a target that could not be scanned is reported, as a check's `errors` (the runner adds it to the
+   * context: the run is then an error, its findings still stand).
+   */
+  reportError?: (message: string) => void;
+}
+
 /**
  * Runs `scan` in every account × region with `aws.maxConcurrency` in flight. A failed target becomes a
- * warning finding so it never hides the others; only when every target fails does this throw. Each target
+ * warning finding so it never hides the others (its `covers` keeps the alerts of its resources), and is
+ * reported to `ctx.reportError`; only when every target fails does this throw. Each target
  * has `aws.targetTimeout`: `scan` gets a signal that aborts when it passes (or when the check's does), and a
  * target still running then is given up as a region error, so one hanging region cannot take the others'
  * results down with the check's timeout.
  */
 export async function scanTargets<T>(
-  ctx: { aws: AwsProvider; signal: AbortSignal; progress: (p: Progress) => void },
+  ctx: FanOutContext,
   scan: (target: AwsTarget, client: AwsClientConfig, signal: AbortSignal) => Promise<T>,
 ): Promise<FanOut<T>> {
   const targetTimeoutMs = ctx.aws.targetTimeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS;
@@ -90,6 +103,7 @@ export async function scanTargets<T>(
     if (result.status === 'fulfilled') scans.push({ target, value: result.value });
     else errors.push(regionError(target, result.reason));
   });
+  for (const error of errors) ctx.reportError?.(error.title);
   if (targets.length > 0 && scans.length === 0) {
     const first = describeAwsError(settled.find((r) => r.status === 'rejected')?.reason);
     throw new Error(`every AWS target failed (${targets.length}); first: ${first}`);

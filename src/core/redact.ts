@@ -27,3 +27,40 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return redact(error.message || error.name);
   return redact(String(error));
 }
+
+// SQL of other sessions may carry credentials in string literals; the statement stays readable, the literal
+// becomes '***'. A literal cut short (text already truncated) is hidden to the end of the text.
+const SQL_LITERAL = String.raw`'(?:[^'\\]|\\.|'')*(?:'|$)|"(?:[^"\\]|\\.|"")*(?:"|$)`;
+/** A credential-like key (`PASSWORD`, `SECRET`, `KEY_ID`, `SESSION_TOKEN`, `CREDENTIALS`...), then its literal. */
+const SQL_KEYED_LITERAL = new RegExp(
+  String.raw`\b(\w*(?:password|passwd|secret|token|credentials?|key_id|access_key|private_key|api_key)\w*` +
+    String.raw`(?:\s+FOR\s+[^=;]+=|\s*(?:=>|=|:|\(|\s+AS\b))?\s*)(${SQL_LITERAL})`,
+  'gi',
+);
+/** `IDENTIFIED BY 'pw'`, `IDENTIFIED WITH plugin BY 'pw'`, and Oracle's unquoted `IDENTIFIED BY pw`. */
+const SQL_IDENTIFIED_BY = new RegExp(
+  String.raw`\b(IDENTIFIED(?:\s+WITH\s+\S+)?\s+(?:BY|AS)(?:\s+PASSWORD)?\s*)(${SQL_LITERAL}|[^\s;'"]+)`,
+  'gi',
+);
+/** `password=hunter2` in a connection string (`key=value`, no spaces), quoted or not. */
+const KEY_VALUE_SECRET =
+  /\b([\w-]*(?:password|passwd|pwd|secret|token|access_key_id|api_key)[\w-]*=)([^\s;'"&,)]+)/gi;
+
+function hideLiteral(literal: string): string {
+  const quote = literal.startsWith('"') ? '"' : "'";
+  return `${quote}***${quote}`;
+}
+
+/**
+ * SQL text with the credentials it may carry hidden: string literals after PASSWORD / IDENTIFIED BY /
+ * SECRET / KEY_ID / CREDENTIALS-like keys become '***', as do `password=...` values and URL credentials.
+ */
+export function scrubSql(text: string): string {
+  const out = text
+    .replace(SQL_IDENTIFIED_BY, (_all, head: string, value: string) =>
+      /^['"]/.test(value) ? `${head}${hideLiteral(value)}` : `${head}***`,
+    )
+    .replace(SQL_KEYED_LITERAL, (_all, head: string, literal: string) => `${head}${hideLiteral(literal)}`)
+    .replace(KEY_VALUE_SECRET, (_all, key: string, value: string) => (value === '***' ? _all : `${key}***`));
+  return redact(out);
+}

@@ -89,7 +89,8 @@ export class Metrics {
         result.findings.filter((f) => f.severity === severity).length,
       );
     }
-    if (result.status !== 'error') this.recordMeasurements(result.id, result.measurements);
+    // A partial error (a region, a table) still measured the rest; a check that threw measured nothing.
+    if (result.status !== 'error' || result.partial) this.recordMeasurements(result.id, result.measurements);
   }
 
   /**

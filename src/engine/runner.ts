@@ -4,7 +4,7 @@ import { CHECK_ERROR_KEY, type CheckRunResult, type Finding } from '../core/type
 import type { CheckContext } from '../../checks/types';
 import { findCheck } from '../../checks/registry';
 import type { CheckConfig } from '../config/load';
-import { errorMessage } from '../core/redact';
+import { errorMessage, scrubSql } from '../core/redact';
 import { formatDuration } from '../core/duration';
 import { mapLimit } from '../core/limit';
 
@@ -23,7 +23,12 @@ export async function runChecks(checks: CheckConfig[], options: RunnerOptions): 
 
 async function runOne(check: CheckConfig, options: RunnerOptions): Promise<CheckRunResult> {
   const startedAt = new Date();
-  const base = { id: check.id, kind: check.kind, startedAt: startedAt.toISOString() };
+  const base = {
+    id: check.id,
+    kind: check.kind,
+    startedAt: startedAt.toISOString(),
+    ...(check.pendingFor ? { pendingFor: check.pendingFor } : {}),
+  };
   if (!check.enabled) return { ...base, status: 'skipped', durationMs: 0, findings: [], measurements: [] };
 
   const controller = new AbortController();
@@ -42,13 +47,26 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
   try {
     const def = findCheck(check.kind);
     if (!def) throw new Error(`unknown check kind '${check.kind}'`);
-    const ctx = options.context(check, controller.signal);
+    // Shared plumbing (the AWS fan-out) reports a target it could not read here, as a check's `errors` would.
+    const reported: string[] = [];
+    const ctx = {
+      ...options.context(check, controller.signal),
+      reportError: (m: string) => reported.push(m),
+    };
     const result = await Promise.race([def.run(ctx, check), aborted]);
     const durationMs = Date.now() - startedAt.getTime();
-    const status = result.findings.length ? 'firing' : 'ok';
-    return { ...base, status, durationMs, findings: result.findings, measurements: result.measurements };
+    const { measurements } = result;
+    const errors = [...(result.errors ?? []), ...reported].map(scrubSql);
+    if (errors.length) {
+      const error = errors.join('; ');
+      options.log.warn({ check: check.id, kind: check.kind, err: error }, 'check could not read everything');
+      const findings = [...result.findings, partialErrorFinding(check, errors)].map(scrubFinding);
+      return { ...base, status: 'error', partial: true, durationMs, error, findings, measurements };
+    }
+    const findings = result.findings.map(scrubFinding);
+    return { ...base, status: findings.length ? 'firing' : 'ok', durationMs, findings, measurements };
   } catch (error) {
-    const message = errorMessage(error);
+    const message = scrubSql(errorMessage(error));
     const durationMs = Date.now() - startedAt.getTime();
     if (options.signal?.aborted) {
       // The process is stopping (SIGTERM on deploy, Ctrl-C): not the check's fault, so no check-error alert;
@@ -87,4 +105,39 @@ export function checkErrorFinding(check: { id: string; kind: string }, message: 
     summary: 'Its other findings keep their last state until it runs again.',
     labels: { check: check.id, kind: check.kind },
   };
+}
+
+/** The check-error finding of a check that ran but could not read everything: what it did read stands. */
+export function partialErrorFinding(check: { id: string; kind: string }, errors: string[]): Finding {
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return {
+    key: CHECK_ERROR_KEY,
+    severity: 'warning',
+    title: `Check ${check.id} could not read everything: ${errors[0]}${more}`,
+    summary: `${errors.join('\n')}\nWhat it did read is reported as usual; what it could not read is missing from this run.`,
+    labels: { check: check.id, kind: check.kind },
+  };
+}
+
+/**
+ * Other sessions' SQL may carry credentials (`PASSWORD '...'`): every finding's text is scrubbed here, once,
+ * before it reaches the report, the state store, the logs or Chat.
+ */
+function scrubFinding(finding: Finding): Finding {
+  const { title, summary, resource } = finding;
+  return {
+    ...finding,
+    title: scrubSql(title),
+    ...(summary !== undefined ? { summary: scrubSql(summary) } : {}),
+    ...(resource ? { resource: scrubValue(resource) as Record<string, unknown> } : {}),
+  };
+}
+
+function scrubValue(value: unknown): unknown {
+  if (typeof value === 'string') return scrubSql(value);
+  if (Array.isArray(value)) return value.map(scrubValue);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v)]));
+  }
+  return value;
 }

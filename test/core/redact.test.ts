@@ -1,4 +1,4 @@
-import { errorMessage, redact } from '../../src/core/redact';
+import { errorMessage, redact, scrubSql } from '../../src/core/redact';
 
 describe('redact', () => {
   it.each([
@@ -52,5 +52,74 @@ describe('redact', () => {
       'no route to postgres://u:***@h/db',
     );
     expect(errorMessage('https://x.example/hook?token=T')).toBe('https://x.example/hook?***');
+  });
+});
+
+describe('scrubSql', () => {
+  it.each([
+    ['ALTER USER ... PASSWORD', "ALTER USER bob PASSWORD 'hunter2'", "ALTER USER bob PASSWORD '***'"],
+    [
+      'ALTER ROLE ... WITH ENCRYPTED PASSWORD, VALID UNTIL kept',
+      "ALTER ROLE bob WITH ENCRYPTED PASSWORD 'md5abc' VALID UNTIL '2027-01-01'",
+      "ALTER ROLE bob WITH ENCRYPTED PASSWORD '***' VALID UNTIL '2027-01-01'",
+    ],
+    [
+      'CREATE USER ... IDENTIFIED BY',
+      "CREATE USER 'bob'@'%' IDENTIFIED BY 'hunter2'",
+      "CREATE USER 'bob'@'%' IDENTIFIED BY '***'",
+    ],
+    [
+      'IDENTIFIED WITH a plugin BY',
+      "ALTER USER bob IDENTIFIED WITH mysql_native_password BY 'it\\'s2'",
+      "ALTER USER bob IDENTIFIED WITH mysql_native_password BY '***'",
+    ],
+    [
+      'an unquoted IDENTIFIED BY',
+      'CREATE USER bob IDENTIFIED BY hunter2;',
+      'CREATE USER bob IDENTIFIED BY ***;',
+    ],
+    [
+      "SET PASSWORD FOR ... = '...'",
+      "SET PASSWORD FOR 'bob'@'localhost' = 'hunter2'",
+      "SET PASSWORD FOR 'bob'@'localhost' = '***'",
+    ],
+    [
+      'CREATE SECRET with KEY_ID and SECRET',
+      "CREATE SECRET s3 (TYPE S3, KEY_ID 'AKIAEXAMPLE', SECRET 'wJalr/XUtnFEMI', REGION 'us-east-1')",
+      "CREATE SECRET s3 (TYPE S3, KEY_ID '***', SECRET '***', REGION 'us-east-1')",
+    ],
+    [
+      'Redshift COPY ... credentials',
+      "COPY t FROM 's3://b/k' credentials 'aws_access_key_id=AKIA1;aws_secret_access_key=abc/def'",
+      "COPY t FROM 's3://b/k' credentials '***'",
+    ],
+    [
+      'Redshift ACCESS_KEY_ID ... SECRET_ACCESS_KEY ... SESSION_TOKEN',
+      "UNLOAD ('select 1') TO 's3://b/p' ACCESS_KEY_ID 'AKIA1' SECRET_ACCESS_KEY 'abc' SESSION_TOKEN 'tok'",
+      "UNLOAD ('select 1') TO 's3://b/p' ACCESS_KEY_ID '***' SECRET_ACCESS_KEY '***' SESSION_TOKEN '***'",
+    ],
+    [
+      'Snowflake CREDENTIALS = (AWS_KEY_ID = ..., AWS_SECRET_KEY = ...)',
+      "CREATE STAGE s URL='s3://b' CREDENTIALS=(AWS_KEY_ID='AKIA1' AWS_SECRET_KEY='abc')",
+      "CREATE STAGE s URL='s3://b' CREDENTIALS=(AWS_KEY_ID='***' AWS_SECRET_KEY='***')",
+    ],
+    [
+      'password= in a connection string',
+      "SELECT * FROM dblink('host=db user=bob password=hunter2 dbname=app', 'select 1')",
+      "SELECT * FROM dblink('host=db user=bob password=*** dbname=app', 'select 1')",
+    ],
+    [
+      'the password of a URL',
+      "SELECT * FROM dblink('postgresql://bob:hunter2@db/app', 'select 1')",
+      "SELECT * FROM dblink('postgresql://bob:***@db/app', 'select 1')",
+    ],
+    ['a literal cut short by truncation', "ALTER USER bob PASSWORD 'hunt…", "ALTER USER bob PASSWORD '***'"],
+    [
+      'ordinary SQL, kept as is',
+      "SELECT user_id, token_count FROM sessions WHERE name = 'password reset' AND secret_id IN (1, 2)",
+      "SELECT user_id, token_count FROM sessions WHERE name = 'password reset' AND secret_id IN (1, 2)",
+    ],
+  ])('hides the secret of %s', (_case, sql, expected) => {
+    expect(scrubSql(sql)).toBe(expected);
   });
 });

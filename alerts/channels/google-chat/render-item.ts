@@ -1,3 +1,4 @@
+import { CHECK_ERROR_KEY } from '../../../src/core/types';
 import type { Notification, NotificationItem } from '../../types';
 import { ageText, STATUS_STYLE } from '../../status';
 import { clean, colored, escapeHtml, formatMetric, isOpenableUrl } from './format';
@@ -16,7 +17,9 @@ import type { ChatButton, ChatSection, ChatWidget } from './message';
 /** One section per finding: status and severity, title, summary, key facts, link buttons. */
 export function itemSection(item: NotificationItem, n: Notification): ChatSection {
   const style = STATUS_STYLE[item.status];
-  const header = colored(style.color, `<b>${style.icon} ${style.word} · ${item.severity.toUpperCase()}</b>`);
+  // The check itself could not read its source: say so rather than FIRING, which reads as a problem it watches.
+  const word = item.key === CHECK_ERROR_KEY && item.status !== 'resolved' ? 'CHECK ERROR' : style.word;
+  const header = colored(style.color, `<b>${style.icon} ${word} · ${item.severity.toUpperCase()}</b>`);
   const age = ageText(item, n.createdAt);
   const widgets: ChatWidget[] = [
     {

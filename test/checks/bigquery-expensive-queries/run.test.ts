@@ -10,6 +10,8 @@ const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * MINUTE).toISOString();
 const ASIA = 'my-project.region-asia-northeast3';
+const SLOT_HOUR = 3_600_000;
+const RESERVATION = 'admin-project:asia-northeast3.etl';
 
 /** A query job that ran from `start` to `end` minutes from NOW. */
 const job = (id: string, bytes: number, start: number, end: number, extra: Record<string, unknown> = {}) => ({
@@ -26,6 +28,10 @@ const JOBS: ExpensiveQueriesScenario['jobs'] = {
   [ASIA]: [
     job('big', 2 * TiB, -50, -30),
     job('cheap', 100 * GiB, -25, -20),
+    // 40 TiB would be $250 on demand; in a reservation it is 200 slot-hours, ~$12 at $0.06.
+    job('reserved', 40 * TiB, -45, -40, { reservation_id: RESERVATION, total_slot_ms: 200 * SLOT_HOUR }),
+    // $62.50 on demand, but 50 slot-hours (~$3) in the reservation: under the threshold.
+    job('reserved-cheap', 10 * TiB, -44, -41, { reservation_id: RESERVATION, total_slot_ms: 50 * SLOT_HOUR }),
     job('before-lookback', 3 * TiB, -150, -120),
     job('script-parent', 4 * TiB, -15, -10, { statement_type: 'SCRIPT' }),
     job('load', 5 * TiB, -15, -10, { job_type: 'LOAD' }),
@@ -81,6 +87,7 @@ describe('bigquery-expensive-queries through the real client', () => {
 
     expect(jobs.map((f) => [f.key, f.severity, f.metrics?.costUsd])).toEqual([
       ['my-project:big', 'warning', 12.5],
+      ['my-project:reserved', 'warning', 12],
       ['my-project:huge', 'critical', 56.25], // more than 10 × the $5 threshold
       ['my-project:us-job', 'warning', 6.25],
     ]);
@@ -100,7 +107,24 @@ describe('bigquery-expensive-queries through the real client', () => {
         },
       ],
     });
-    expect(jobs[2]?.links?.[0]?.url).toContain('j=bq:US:us-job');
+    expect(jobs[3]?.links?.[0]?.url).toContain('j=bq:US:us-job');
+  });
+
+  it('prices a job run in a reservation by its slot time, as an estimate, never by its bytes', () => {
+    const reserved = outcome.results[0]?.findings.find((f) => f.key === 'my-project:reserved');
+
+    expect(reserved).toMatchObject({
+      severity: 'warning',
+      title: `analyst@example.com ran a query in my-project: ~$12.00 est. slot time in reservation ${RESERVATION} (200.0 slot-hours)`,
+      resource: {
+        project: 'my-project',
+        region: 'region-asia-northeast3',
+        jobId: 'reserved',
+        reservation: RESERVATION,
+      },
+      labels: { reservation: RESERVATION },
+      metrics: { costUsd: 12, slotMs: 200 * SLOT_HOUR },
+    });
   });
 
   it('cuts the SQL at maxSqlChars', () => {
@@ -110,18 +134,13 @@ describe('bigquery-expensive-queries through the real client', () => {
     expect(huge?.summary).toBe(`SELECT ${'x, '.repeat(10)}x,…`);
   });
 
-  it('turns a project and region it cannot list into an error finding, and still reports the others', () => {
-    const errors = outcome.results[0]?.findings.filter((f) => f.lifecycle !== 'event');
+  it('reports a project and region it cannot list as an error of the run, not a finding, and still reports the others', () => {
+    const [first] = outcome.results;
 
-    expect(errors).toEqual([
-      {
-        key: 'other-project:region-asia-northeast3:error',
-        severity: 'warning',
-        title: 'Cannot list BigQuery jobs of other-project in region-asia-northeast3',
-        summary: DENIED.message,
-        labels: { project: 'other-project', region: 'region-asia-northeast3' },
-      },
+    expect(first?.errors).toEqual([
+      `cannot list BigQuery jobs of other-project in region-asia-northeast3: ${DENIED.message}`,
     ]);
+    expect(first?.findings.filter((f) => f.lifecycle !== 'event')).toEqual([]);
   });
 
   it('counts the cost of every job seen, expensive or not, per project', () => {
@@ -130,10 +149,11 @@ describe('bigquery-expensive-queries through the real client', () => {
     expect(measurements).toEqual([
       {
         name: 'bigquery_query_cost_usd_total',
-        value: 12.5 + 56.25 + 6.25 + (100 / 1024) * 6.25,
+        // on demand by bytes; the reservation jobs by slot time (250 slot-hours at $0.06), not by their 50 TiB
+        value: 12.5 + 56.25 + 6.25 + (100 / 1024) * 6.25 + 250 * 0.06,
         labels: { project: 'my-project' },
       },
-      { name: 'bigquery_expensive_queries', value: 3, labels: { project: 'my-project' } },
+      { name: 'bigquery_expensive_queries', value: 4, labels: { project: 'my-project' } },
       {
         name: 'bigquery_query_cost_usd_total',
         value: 0,
@@ -152,8 +172,8 @@ describe('bigquery-expensive-queries through the real client', () => {
       ['my-project:huge', 'etl@example.com ran a $56.25 query in my-project (9.00 TiB billed)'],
       ['my-project:late', 'analyst@example.com ran a $9.38 query in my-project (1.50 TiB billed)'],
       ['my-project:us-job', 'analyst@example.com ran a $6.25 query in my-project (1.00 TiB billed)'],
-      ['other-project:region-asia-northeast3:error', expect.any(String)],
     ]);
+    expect(second?.errors).toHaveLength(1);
     expect(second?.measurements[0]).toMatchObject({ name: 'bigquery_query_cost_usd_total', value: 9.375 });
     expect(outcome.watermarks).toEqual({
       'my-project/region-asia-northeast3': String(new Date(at(0.5)).getTime() * 1000),
@@ -174,9 +194,49 @@ describe('bigquery-expensive-queries through the real client', () => {
       10 * MiB,
       10 * MiB + 4096,
       10 * MiB + 4096,
-      10 * MiB + 6 * 4096,
-      10 * MiB + 7 * 4096,
+      10 * MiB + 8 * 4096, // the 8 jobs of asia-northeast3
+      10 * MiB + 9 * 4096, // and `late`
     ]);
     expect(outcome.bytesBilled).toBe(6 * 10 * MiB);
+  });
+});
+
+describe('bigquery-expensive-queries with reservations: skip', () => {
+  let outcome: ExpensiveQueriesOutcome;
+
+  beforeAll(async () => {
+    outcome = await scenario({
+      jobs: {
+        [ASIA]: [
+          job('reserved', 40 * TiB, -45, -40, {
+            reservation_id: RESERVATION,
+            total_slot_ms: 200 * SLOT_HOUR,
+          }),
+          job('keyed', 2 * TiB, -30, -25, {
+            query: "SELECT * FROM EXTERNAL_QUERY('conn', 'SELECT 1') WHERE api_key = 'sk-live-123'",
+          }),
+        ],
+      },
+      config: { ...CONFIG, projects: ['my-project'], reservations: 'skip', maxSqlChars: 1000 },
+      runs: [{ now: NOW.toISOString() }],
+    });
+  });
+
+  it('reports no reservation job and leaves their slot time out of the cost counter', () => {
+    const [first] = outcome.results;
+
+    expect(first?.findings.map((f) => f.key)).toEqual(['my-project:keyed']);
+    expect(first?.measurements[0]).toEqual({
+      name: 'bigquery_query_cost_usd_total',
+      value: 12.5,
+      labels: { project: 'my-project' },
+    });
+    expect(first?.errors).toEqual([]);
+  });
+
+  it('hides the secret literals of the SQL it shows', () => {
+    expect(outcome.results[0]?.findings[0]?.summary).toBe(
+      "SELECT * FROM EXTERNAL_QUERY('conn', 'SELECT 1') WHERE api_key = '***'",
+    );
   });
 });

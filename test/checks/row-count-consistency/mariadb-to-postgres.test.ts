@@ -90,6 +90,10 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
       ],
       ['ghost:target-error', 'critical', `ghost: table missing on target (raw.ghost)`],
     ]);
+    // The table it could not count also makes the run an error (the runner reports it as such).
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^ghost: table missing on target \(raw\.ghost\): /),
+    ]);
     expect(
       result.measurements.filter((m) => m.name === 'table_row_diff').map((m) => [m.labels.table, m.value]),
     ).toEqual([

@@ -24,6 +24,7 @@ describe('the quickstart example', () => {
     });
     await connections.closeAll();
 
+    expect(result.errors).toEqual([]);
     expect(result.findings).toEqual([
       expect.objectContaining({
         key: 'shop.orders',

@@ -6,6 +6,10 @@ export interface FakeJob {
   user_email: string;
   query: string;
   total_bytes_billed: number | null;
+  /** @default null */
+  total_slot_ms?: number | null;
+  /** Set when the job ran in a reservation, e.g. `admin-project:US.etl`. @default null (on demand) */
+  reservation_id?: string | null;
   creation_time: Date;
   end_time: Date;
   /** @default 'QUERY' */
@@ -28,7 +32,9 @@ export const JOBS_SCHEMA = {
     { name: 'job_id', type: 'STRING', mode: 'NULLABLE' },
     { name: 'user_email', type: 'STRING', mode: 'NULLABLE' },
     { name: 'query', type: 'STRING', mode: 'NULLABLE' },
+    { name: 'reservation_id', type: 'STRING', mode: 'NULLABLE' },
     { name: 'bytes_billed', type: 'INTEGER', mode: 'NULLABLE' },
+    { name: 'slot_ms', type: 'INTEGER', mode: 'NULLABLE' },
     { name: 'end_micros', type: 'INTEGER', mode: 'NULLABLE' },
     { name: 'job_count', type: 'INTEGER', mode: 'NULLABLE' },
   ],
@@ -39,10 +45,14 @@ const BYTES_PER_LISTED_JOB = 4096;
 
 const JOBS_QUERY = new RegExp(
   [
-    String.raw`FROM \x60([^\x60]+)\x60\.\x60(region-[a-z0-9-]+)\x60\.INFORMATION_SCHEMA\.JOBS_BY_PROJECT\n`,
+    // The columns the rows below stand for: a statement that does not select them gets no rows.
+    String.raw`  SELECT job_id, user_email, query, reservation_id, IFNULL\(total_bytes_billed, 0\) AS bytes_billed,\n`,
+    String.raw`    IFNULL\(total_slot_ms, 0\) AS slot_ms, UNIX_MICROS\(end_time\) AS end_micros\n`,
+    String.raw`  FROM \x60([^\x60]+)\x60\.\x60(region-[a-z0-9-]+)\x60\.INFORMATION_SCHEMA\.JOBS_BY_PROJECT\n`,
     String.raw`  WHERE creation_time > TIMESTAMP_MICROS\((-?\d+)\) AND end_time > TIMESTAMP_MICROS\((\d+)\)\n`,
     String.raw`    AND job_type = 'QUERY' AND state = 'DONE' AND IFNULL\(statement_type, ''\) != 'SCRIPT'\n`,
-    String.raw`[\s\S]*FROM seen WHERE bytes_billed > (\d+)\n`,
+    String.raw`[\s\S]*FROM seen WHERE \(reservation_id IS NULL AND bytes_billed > (\d+)\)`,
+    String.raw`(?: OR \(reservation_id IS NOT NULL AND slot_ms > (\d+)\))?\n`,
     String.raw`[\s\S]*FROM seen WHERE end_micros > (\d+)$`,
   ].join(''),
 );
@@ -59,7 +69,8 @@ function locationOf(region: string): string {
 
 /**
  * Evaluates the listing statement of the bigquery-expensive-queries check against `fake`, as BigQuery would:
- * the rows of the expensive jobs plus one total row over every job matching the filters. The job must run in
+ * the rows of the expensive jobs (on demand by bytes billed, in a reservation by slot time) plus one total row
+ * over every job matching the filters (on-demand bytes, reservation slot time). The job must run in
  * the region's location, as BigQuery requires for a region-qualified INFORMATION_SCHEMA view.
  */
 export function evaluateJobs(
@@ -70,13 +81,14 @@ export function evaluateJobs(
   const m = JOBS_QUERY.exec(sql);
   if (!m)
     throw new QueryError(400, 'invalidQuery', `Syntax error: unexpected query at [1:1]: ${sql.slice(0, 80)}`);
-  const [, project, region, created, ended, minBytes, totalsAfter] = m as unknown as [
+  const [, project, region, created, ended, minBytes, minSlotMs, totalsAfter] = m as unknown as [
     string,
     string,
     string,
     string,
     string,
     string,
+    string | undefined,
     string,
   ];
   const key = `${project}.${region}`;
@@ -100,17 +112,37 @@ export function evaluateJobs(
       (j.statement_type === undefined ? 'SELECT' : (j.statement_type ?? '')) !== 'SCRIPT',
   );
   const billedOf = (j: FakeJob) => j.total_bytes_billed ?? 0;
+  const slotsOf = (j: FakeJob) => j.total_slot_ms ?? 0;
+  const reserved = (j: FakeJob) => (j.reservation_id ?? null) !== null;
+  const expensive = (j: FakeJob) =>
+    reserved(j) ? minSlotMs !== undefined && slotsOf(j) > Number(minSlotMs) : billedOf(j) > Number(minBytes);
   const rows: unknown[][] = seen
-    .filter((j) => billedOf(j) > Number(minBytes))
-    .map((j) => [false, j.job_id, j.user_email, j.query, billedOf(j), micros(j.end_time), 1]);
+    .filter(expensive)
+    .map((j) => [
+      false,
+      j.job_id,
+      j.user_email,
+      j.query,
+      j.reservation_id ?? null,
+      billedOf(j),
+      slotsOf(j),
+      micros(j.end_time),
+      1,
+    ]);
   const totalled = seen.filter((j) => micros(j.end_time) > Number(totalsAfter));
   const ends = totalled.map((j) => micros(j.end_time));
+  const sum = (jobs: FakeJob[], of: (j: FakeJob) => number) => jobs.reduce((total, j) => total + of(j), 0);
   rows.push([
     true,
     null,
     null,
     null,
-    totalled.reduce((sum, j) => sum + billedOf(j), 0),
+    null,
+    sum(
+      totalled.filter((j) => !reserved(j)),
+      billedOf,
+    ),
+    sum(totalled.filter(reserved), slotsOf),
     ends.length ? Math.max(...ends) : null,
     totalled.length,
   ]);
