@@ -75,13 +75,19 @@ const ERROR_WORDS: Record<string, string> = {
   aborted: 'count cancelled',
 };
 
+/** `shop.orders: count failed on target (raw.orders)`: what could not be counted, for a finding or the run's errors. */
+export function countErrorTitle(plan: PairPlan, side: 'source' | 'target', result: CountResult): string {
+  const code = result.error?.code ?? 'query-failed';
+  return `${plan.label}: ${ERROR_WORDS[code] ?? code} on ${side} (${plan.pair[side]})`;
+}
+
 export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: CountResult): Finding {
   const code = result.error?.code ?? 'query-failed';
   const structural = code === 'missing-table' || code === 'missing-column';
   return {
     key: `${plan.label}:${side}-error`,
     severity: structural ? 'critical' : 'warning',
-    title: `${plan.label}: ${ERROR_WORDS[code] ?? code} on ${side} (${plan.pair[side]})`,
+    title: countErrorTitle(plan, side, result),
     summary: result.error?.message,
     resource: { [side]: plan.pair[side] },
     labels: { table: plan.label, side, error: code },
@@ -145,6 +151,11 @@ export function evaluatePair(
       ...(target.estimate ? { target: target.estimate } : {}),
     });
     if (drift) findings.push(drift);
+    // The check's own verdict and tolerance, so dashboards show what the alert says instead of recomputing it.
+    measurements.push(
+      { name: 'table_over_tolerance', value: drift ? 1 : 0, labels },
+      { name: 'table_tolerated_rows', value: Math.floor(allowedDiff(plan.tolerance, source.rows)), labels },
+    );
   }
   if (!source.error && !target.error) {
     const fresh = freshnessFinding(plan, source.maxTimestamp, target.maxTimestamp);
@@ -152,6 +163,12 @@ export function evaluatePair(
       measurements.push({ name: 'table_freshness_lag_seconds', value: fresh.lagSeconds, labels });
     }
     if (fresh.finding) findings.push(fresh.finding);
+    if (plan.freshness) {
+      measurements.push(
+        { name: 'table_freshness_over', value: fresh.finding ? 1 : 0, labels },
+        { name: 'table_freshness_max_lag_seconds', value: plan.freshness.maxLagMs / 1000, labels },
+      );
+    }
   }
   return { findings, measurements };
 }

@@ -2,7 +2,7 @@ import type { Finding, Measurement, MeasurementDeclaration } from '../../src/cor
 import type { ConnectionRef } from '../types';
 import { defineCheck } from '../types';
 import type { CountResult } from '../../src/connectors/types';
-import { evaluatePair } from './format';
+import { countErrorTitle, evaluatePair } from './format';
 import { duplicatePairs, planPairs } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 
@@ -30,6 +30,30 @@ const ROW_COUNT_MEASUREMENTS: readonly MeasurementDeclaration[] = [
   {
     name: 'table_freshness_lag_seconds',
     help: "How far the target's latest update time lags the source's, per table.",
+    labels: ['table'],
+    type: 'gauge',
+  },
+  {
+    name: 'table_over_tolerance',
+    help: 'The drift verdict per table: 1 when the row difference is over its tolerance, 0 when within; absent when a side could not be counted.',
+    labels: ['table'],
+    type: 'gauge',
+  },
+  {
+    name: 'table_tolerated_rows',
+    help: 'Rows of difference the tolerance in force allows per table this run: max(rows, ratio × source rows), whole rows.',
+    labels: ['table'],
+    type: 'gauge',
+  },
+  {
+    name: 'table_freshness_over',
+    help: 'The freshness verdict per table: 1 when the target lags the source by more than freshness.maxLag, 0 when not.',
+    labels: ['table'],
+    type: 'gauge',
+  },
+  {
+    name: 'table_freshness_max_lag_seconds',
+    help: 'The freshness lag allowed per table (freshness.maxLag), in seconds.',
     labels: ['table'],
     type: 'gauge',
   },
@@ -88,20 +112,25 @@ export const rowCountConsistency = defineCheck({
     const targets = byId(targetResults);
     const findings: Finding[] = [];
     const measurements: Measurement[] = [];
+    // A side that could not be counted makes the run an error; its finding covers the pair's drift alerts.
+    const errors: string[] = [];
     for (const plan of plans) {
       const missing: CountResult = {
         id: plan.source.id,
         error: { code: 'query-failed', message: 'no result' },
       };
-      const result = evaluatePair(
-        ctx.checkId,
-        plan,
-        sources.get(plan.source.id) ?? missing,
-        targets.get(plan.target.id) ?? missing,
-      );
+      const counts = {
+        source: sources.get(plan.source.id) ?? missing,
+        target: targets.get(plan.target.id) ?? missing,
+      };
+      const result = evaluatePair(ctx.checkId, plan, counts.source, counts.target);
       findings.push(...result.findings);
       measurements.push(...result.measurements);
+      for (const side of ['source', 'target'] as const) {
+        const failed = counts[side].error;
+        if (failed) errors.push(`${countErrorTitle(plan, side, counts[side])}: ${failed.message}`);
+      }
     }
-    return { findings, measurements };
+    return { findings, measurements, errors };
   },
 });

@@ -20,19 +20,21 @@ export function agentHealthDashboard(): Record<string, unknown> {
     .withPanel(
       statPanel(
         'Failed check runs',
-        promQuery(`sum(increase(guardrail_check_runs_total{${CHECK}, status="error"}[$__range]))`),
+        promQuery(
+          `sum(increase(guardrail_check_runs_total{${CHECK}, status="error"}[$__range])) or vector(0)`,
+        ),
         { description: 'Runs that errored or timed out in the time range.', thresholds: steps([1, 'red']) },
       ),
     )
     .withPanel(
-      statPanel('Firing findings', promQuery(`sum(guardrail_findings{${CHECK}})`), {
+      statPanel('Firing findings', promQuery(`sum(guardrail_findings{${CHECK}}) or vector(0)`), {
         thresholds: steps([1, 'orange']),
       }),
     )
     .withPanel(
       statPanel(
         'Undelivered notifications',
-        promQuery('sum(increase(guardrail_notifications_total{outcome!="sent"}[$__range]))'),
+        promQuery('sum(increase(guardrail_notifications_total{outcome!="sent"}[$__range])) or vector(0)'),
         {
           description: 'Failed attempts and dropped messages in the time range.',
           thresholds: steps([1, 'red']),
@@ -40,7 +42,7 @@ export function agentHealthDashboard(): Record<string, unknown> {
       ),
     )
     .withPanel(
-      statPanel('Outbox pending', promQuery('max(guardrail_outbox_pending)'), {
+      statPanel('Outbox pending', promQuery('max(guardrail_outbox_pending) or vector(0)'), {
         description: 'Messages written to the outbox and not yet delivered.',
         thresholds: steps([1, 'orange'], [10, 'red']),
       }),

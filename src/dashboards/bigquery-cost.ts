@@ -20,15 +20,20 @@ export const USD_PER_TIB = 6.25;
 
 const JOBS = '`${bq_project}`.`region-${bq_region}`.INFORMATION_SCHEMA.JOBS_BY_PROJECT';
 const COST = 'SUM(total_bytes_billed) / POW(1024, 4) * ${usd_per_tib}';
-// A script's parent job repeats its children's bytes; counting both would double the cost.
+// A script's parent job repeats its children's bytes; counting both would double the cost. Jobs in a reservation
+// are billed by slot time, not bytes: pricing their bytes would show a cost nobody paid.
 const WHERE =
-  "$__timeFilter(creation_time) AND job_type = 'QUERY' AND IFNULL(statement_type, '') != 'SCRIPT'";
+  "$__timeFilter(creation_time) AND job_type = 'QUERY' AND IFNULL(statement_type, '') != 'SCRIPT' AND reservation_id IS NULL";
+// Other people's SQL reaches Grafana as text: credential literals (PASSWORD '…', IDENTIFIED BY '…', SECRET '…',
+// CREDENTIALS '…', access keys) are masked as the agent masks them in Chat.
+const QUERY_TEXT =
+  "REGEXP_REPLACE(LEFT(query, 300), r\"(?i)((PASSWORD|IDENTIFIED\\s+BY|SECRET|CREDENTIALS|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)\\s*(=|AS)?\\s*)'[^']*'?\", r\"\\1'***'\")";
 
 const SQL = {
   byDay: `SELECT TIMESTAMP_TRUNC(creation_time, DAY) AS time, project_id, ${COST} AS cost_usd FROM ${JOBS} WHERE ${WHERE} GROUP BY time, project_id ORDER BY time`,
   byUser: `SELECT user_email, COUNT(*) AS jobs, ROUND(SUM(total_bytes_billed) / POW(1024, 4), 3) AS tib_billed, ROUND(${COST}, 2) AS cost_usd FROM ${JOBS} WHERE ${WHERE} GROUP BY user_email ORDER BY cost_usd DESC LIMIT 50`,
   byUserDay: `SELECT TIMESTAMP_TRUNC(creation_time, DAY) AS time, user_email, ${COST} AS cost_usd FROM ${JOBS} WHERE ${WHERE} GROUP BY time, user_email ORDER BY time`,
-  top: `SELECT creation_time, job_id, user_email, ROUND(total_bytes_billed / POW(1024, 4), 3) AS tib_billed, ROUND(total_bytes_billed / POW(1024, 4) * \${usd_per_tib}, 2) AS cost_usd, LEFT(query, 300) AS query FROM ${JOBS} WHERE ${WHERE} ORDER BY total_bytes_billed DESC LIMIT 20`,
+  top: `SELECT creation_time, job_id, user_email, ROUND(total_bytes_billed / POW(1024, 4), 3) AS tib_billed, ROUND(total_bytes_billed / POW(1024, 4) * \${usd_per_tib}, 2) AS cost_usd, ${QUERY_TEXT} AS query FROM ${JOBS} WHERE ${WHERE} ORDER BY total_bytes_billed DESC LIMIT 20`,
 };
 
 function sql(rawSql: string, format: bigquery.QueryFormat): bigquery.DataqueryBuilder {
@@ -52,7 +57,7 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
     uid: BIGQUERY_COST_UID,
     title: 'Guardrail / BigQuery cost',
     description:
-      'BigQuery on-demand query cost by project, user and day, from INFORMATION_SCHEMA and Guardrail.',
+      'BigQuery on-demand query cost by project, user and day (jobs in a reservation are billed by slot time and left out), from INFORMATION_SCHEMA and Guardrail.',
     tags: ['bigquery', 'cost', 'gcp'],
     from: 'now-30d',
   })
@@ -67,7 +72,9 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
     .withPanel(
       statPanel(
         'Expensive-query cost reported by Guardrail',
-        promQuery('sum(increase(guardrail_bigquery_query_cost_usd_total{check=~"$check"}[$__range]))'),
+        promQuery(
+          'sum(increase(guardrail_bigquery_query_cost_usd_total{check=~"$check"}[$__range])) or vector(0)',
+        ),
         { unit: 'currencyUSD', width: 8, thresholds: steps([100, 'orange'], [1000, 'red']) },
       ),
     )

@@ -1,29 +1,33 @@
 import { guardrailDashboard, toJson } from './dashboard';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
-import { labelVariable, prometheusVariable, textVariable } from './variables';
+import { labelVariable, prometheusVariable } from './variables';
 
 export const DATA_CONSISTENCY_UID = 'guardrail-data-consistency';
 
 const SEL = 'check=~"$check", table=~"$table"';
 
-/**
- * The dashboard's own tolerance, for the "over tolerance" views: the check's per-table tolerance is not exported
- * as a metric, so the firing-findings stat is the authoritative count. Defaults mirror the check's example.
- */
-const TOLERANCE_RATIO = '0.001';
-const TOLERANCE_ROWS = '0';
+/** One series per check × table, without the `job`/`instance` labels a scrape adds, so table rows merge. */
+function perTable(metric: string, extra = ''): string {
+  return `max by (check, table) (${metric}{${SEL}${extra}})`;
+}
 
-/** Tables whose |source − target| exceeds max(ratio × source rows, rows); one series per check × table. */
-const OVER_TOLERANCE =
-  `max by (check, table) (abs(guardrail_table_row_diff{${SEL}}))` +
-  ` > on (check, table) clamp_min($tolerance_ratio * max by (check, table) ` +
-  `(guardrail_table_rows{${SEL}, side="source"}), $tolerance_rows)`;
+/** A 1/0 verdict as a text label, for table columns (value mappings need per-column overrides). */
+function verdict(metric: string, yes: string, no: string): string {
+  const value = perTable(metric);
+  return (
+    `label_replace(${value} == 1, "verdict", "${yes}", "", "")` +
+    ` or label_replace(${value} == 0, "verdict", "${no}", "", "")`
+  );
+}
+
+const KEYS = { check: 'Check', table: 'Table' };
 
 export function dataConsistencyDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: DATA_CONSISTENCY_UID,
     title: 'Guardrail / Data consistency',
-    description: 'Source vs target row counts, row differences and freshness lag per replicated table.',
+    description:
+      'Source vs target row counts, row differences and freshness lag per replicated table, with the check’s verdicts.',
     tags: ['consistency'],
   })
     .withVariable(prometheusVariable())
@@ -31,37 +35,85 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
     .withVariable(
       labelVariable('table', 'guardrail_table_rows', { label: 'Table', filter: '{check=~"$check"}' }),
     )
-    .withVariable(textVariable('tolerance_ratio', 'Tolerance (share of source rows)', TOLERANCE_RATIO))
-    .withVariable(textVariable('tolerance_rows', 'Tolerance (rows)', TOLERANCE_ROWS))
-    .withPanel(statPanel('Tables compared', promQuery(`count(guardrail_table_row_diff{${SEL}})`)))
     .withPanel(
-      statPanel('Tables over tolerance', promQuery(`count(${OVER_TOLERANCE}) or vector(0)`), {
-        description: 'By the dashboard tolerance (variables tolerance_ratio / tolerance_rows).',
-        thresholds: steps([1, 'red']),
-      }),
+      statPanel('Tables compared', promQuery(`count(guardrail_table_row_diff{${SEL}}) or vector(0)`)),
     )
     .withPanel(
       statPanel(
-        'Firing consistency findings',
-        promQuery('sum(guardrail_findings{kind="row-count-consistency", check=~"$check", severity!="info"})'),
+        'Tables over tolerance',
+        promQuery(`count(guardrail_table_over_tolerance{${SEL}} == 1) or vector(0)`),
         {
-          description: 'Drift and freshness findings, by each table’s own tolerance.',
+          description:
+            'By each table’s own tolerance, as the check judged it: the tables whose drift alert fires.',
           thresholds: steps([1, 'red']),
         },
       ),
     )
     .withPanel(
-      statPanel('Worst freshness lag', promQuery(`max(guardrail_table_freshness_lag_seconds{${SEL}})`), {
-        unit: 's',
-        thresholds: steps([900, 'orange'], [3600, 'red']),
-      }),
+      statPanel(
+        'Tables behind (freshness)',
+        promQuery(`count(guardrail_table_freshness_over{${SEL}} == 1) or vector(0)`),
+        {
+          description:
+            'Targets lagging their source by more than freshness.maxLag: their freshness alert fires.',
+          thresholds: steps([1, 'orange']),
+        },
+      ),
     )
     .withPanel(
-      tablePanel('Tables over tolerance', [promTable(OVER_TOLERANCE)], {
-        description: 'Absolute row difference of each table over the dashboard tolerance.',
-        unit: 'short',
-        height: 7,
-      }),
+      statPanel(
+        'Firing consistency findings',
+        promQuery(
+          'sum(guardrail_findings{kind="row-count-consistency", check=~"$check", severity!="info"}) or vector(0)',
+        ),
+        {
+          description: 'Drift, freshness and failed-count findings.',
+          thresholds: steps([1, 'red']),
+        },
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Row counts per table',
+        [
+          promTable(perTable('guardrail_table_rows', ', side="source"')),
+          promTable(perTable('guardrail_table_rows', ', side="target"')),
+          promTable(perTable('guardrail_table_row_diff')),
+          promTable(perTable('guardrail_table_tolerated_rows')),
+          promTable(verdict('guardrail_table_over_tolerance', 'over tolerance', 'within tolerance')),
+        ],
+        {
+          description:
+            'Last run: the difference, the rows of difference the table’s tolerance allows, and the check’s verdict.',
+          unit: 'short',
+          hide: ['Value #E'],
+          rename: {
+            ...KEYS,
+            'Value #A': 'Source rows',
+            'Value #B': 'Target rows',
+            'Value #C': 'Difference',
+            'Value #D': 'Tolerated rows',
+            verdict: 'Verdict',
+          },
+        },
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Freshness per table',
+        [
+          promTable(perTable('guardrail_table_freshness_lag_seconds')),
+          promTable(perTable('guardrail_table_freshness_max_lag_seconds')),
+          promTable(verdict('guardrail_table_freshness_over', 'behind', 'on time')),
+        ],
+        {
+          description: 'Tables with freshness configured: lag of the target’s latest row vs the lag allowed.',
+          unit: 's',
+          height: 6,
+          hide: ['Value #C'],
+          rename: { ...KEYS, 'Value #A': 'Lag', 'Value #B': 'Allowed lag', verdict: 'Verdict' },
+        },
+      ),
     )
     .withPanel(
       timeseriesPanel(
@@ -82,9 +134,12 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
     )
     .withPanel(
       timeseriesPanel(
-        'Freshness lag',
-        [promQuery(`guardrail_table_freshness_lag_seconds{${SEL}}`, '{{table}}')],
-        { unit: 's', description: 'Latest source update minus latest target update.' },
+        'Freshness lag vs allowed',
+        [
+          promQuery(`guardrail_table_freshness_lag_seconds{${SEL}}`, '{{table}}'),
+          promQuery(`guardrail_table_freshness_max_lag_seconds{${SEL}}`, '{{table}} allowed'),
+        ],
+        { unit: 's', description: 'Latest source update minus latest target update, and the lag allowed.' },
       ),
     );
   return toJson(builder);

@@ -24,7 +24,7 @@ export function idleWasteDashboard(): Record<string, unknown> {
       labelVariable('resource_type', 'guardrail_idle_monthly_cost_usd', { label: 'Resource type' }),
     )
     .withPanel(
-      statPanel('Idle waste', promQuery(`sum(guardrail_idle_monthly_cost_usd{${SEL}})`), {
+      statPanel('Idle waste', promQuery(`sum(guardrail_idle_monthly_cost_usd{${SEL}}) or vector(0)`), {
         unit: USD,
         description: 'Total $/month of the idle resources found in the last sweep.',
         thresholds: steps([100, 'orange'], [1000, 'red']),
@@ -32,13 +32,13 @@ export function idleWasteDashboard(): Record<string, unknown> {
       }),
     )
     .withPanel(
-      statPanel('Idle resources', promQuery(`sum(guardrail_idle_resources{${SEL}})`), {
+      statPanel('Idle resources', promQuery(`sum(guardrail_idle_resources{${SEL}}) or vector(0)`), {
         thresholds: steps([1, 'orange']),
         width: 8,
       }),
     )
     .withPanel(
-      statPanel('Not priced', promQuery(`sum(guardrail_idle_unpriced_resources{${SEL}})`), {
+      statPanel('Not priced', promQuery(`sum(guardrail_idle_unpriced_resources{${SEL}}) or vector(0)`), {
         description: 'Idle resources whose price is unknown (region or type missing from the price table).',
         thresholds: steps([1, 'orange']),
         width: 8,

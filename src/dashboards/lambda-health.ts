@@ -52,17 +52,28 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
     )
     .withVariable(cloudwatchVariable())
     .withVariable(textVariable('aws_region', 'CloudWatch region', 'default'))
-    .withPanel(statPanel('Functions watched', promQuery(`count(guardrail_lambda_invocations{${SEL}})`)))
-    .withPanel(statPanel('Invocations (last window)', promQuery(`sum(guardrail_lambda_invocations{${SEL}})`)))
     .withPanel(
-      statPanel('Errors (last window)', promQuery(`sum(guardrail_lambda_errors{${SEL}})`), {
+      statPanel('Functions watched', promQuery(`count(guardrail_lambda_invocations{${SEL}}) or vector(0)`)),
+    )
+    .withPanel(
+      statPanel(
+        'Invocations (last window)',
+        promQuery(`sum(guardrail_lambda_invocations{${SEL}}) or vector(0)`),
+      ),
+    )
+    .withPanel(
+      statPanel('Errors (last window)', promQuery(`sum(guardrail_lambda_errors{${SEL}}) or vector(0)`), {
         thresholds: steps([1, 'red']),
       }),
     )
     .withPanel(
-      statPanel('Throttles (last window)', promQuery(`sum(guardrail_lambda_throttles{${SEL}})`), {
-        thresholds: steps([1, 'orange']),
-      }),
+      statPanel(
+        'Throttles (last window)',
+        promQuery(`sum(guardrail_lambda_throttles{${SEL}}) or vector(0)`),
+        {
+          thresholds: steps([1, 'orange']),
+        },
+      ),
     )
     .withPanel(
       timeseriesPanel(

@@ -77,6 +77,8 @@ export function statPanel(title: string, query: Query, options: PanelOptions = {
 export interface TableOptions extends PanelOptions {
   /** Columns to hide besides Time and __name__. */
   hide?: string[];
+  /** Column titles by field name (`Value #A` is query A's value when a panel has several queries). */
+  rename?: Record<string, string>;
 }
 
 export function tablePanel(title: string, queries: Query[], options: TableOptions = {}) {
@@ -86,6 +88,7 @@ export function tablePanel(title: string, queries: Query[], options: TableOption
     id: 'organize',
     options: {
       excludeByName: Object.fromEntries(['Time', '__name__', ...(options.hide ?? [])].map((f) => [f, true])),
+      ...(options.rename ? { renameByName: options.rename } : {}),
     },
   });
   if (queries.length > 1) panel.withTransformation({ id: 'merge', options: {} });

@@ -1,4 +1,5 @@
-import { describeWindow, driftFinding } from '../../../checks/row-count-consistency/format';
+import type { CountResult } from '../../../src/connectors/types';
+import { describeWindow, driftFinding, evaluatePair } from '../../../checks/row-count-consistency/format';
 import type { PairPlan } from '../../../checks/row-count-consistency/plan';
 
 const plan = (window?: PairPlan['window']): PairPlan => ({
@@ -43,5 +44,69 @@ describe('finding text', () => {
     expect(finding?.summary).toContain(
       'Not exact: target count is an estimate: 5 rows stored plus about 2 in the streaming buffer.',
     );
+  });
+});
+
+describe('verdict measurements (quickstart tolerance: rows 1, ratio 0.001; freshness 10m)', () => {
+  const quickstart: PairPlan = {
+    ...plan(),
+    tolerance: { rows: 1, ratio: 0.001 },
+    freshness: { column: 'updated_at', maxLagMs: 10 * 60_000 },
+  };
+  const latest = new Date('2026-11-22T10:00:00Z');
+  const counted = (rows: number, lagMinutes = 0): CountResult => ({
+    id: '0',
+    rows,
+    maxTimestamp: new Date(latest.getTime() - lagMinutes * 60_000),
+  });
+  const verdicts = (source: CountResult, target: CountResult) => {
+    const { findings, measurements } = evaluatePair('consistency', quickstart, source, target);
+    const value = (name: string) => measurements.find((m) => m.name === name)?.value;
+    return {
+      keys: findings.map((f) => f.key),
+      over: value('table_over_tolerance'),
+      tolerated: value('table_tolerated_rows'),
+      freshnessOver: value('table_freshness_over'),
+      maxLag: value('table_freshness_max_lag_seconds'),
+    };
+  };
+
+  it.each([
+    ['2 of 1,000 rows missing is over the 1 row tolerated', 1000, 998, ['game1.users'], 1, 1],
+    ['5 of 5,000 rows missing is within the 5 rows tolerated', 5000, 4995, [], 0, 5],
+    [
+      '6 of 5,500 rows missing is over the 5 rows tolerated (5.5, whole rows)',
+      5500,
+      5494,
+      ['game1.users'],
+      1,
+      5,
+    ],
+    ['1 of 100 rows missing is within the 1 row tolerated', 100, 99, [], 0, 1],
+  ])('agrees with the drift finding: %s', (_case, sourceRows, targetRows, keys, over, tolerated) => {
+    const result = verdicts(counted(sourceRows), counted(targetRows));
+
+    expect(result).toEqual({ keys, over, tolerated, freshnessOver: 0, maxLag: 600 });
+  });
+
+  it.each([
+    ['11m behind is over the 10m allowed', 11, ['game1.users:freshness'], 1],
+    ['10m behind is on time', 10, [], 0],
+  ])('agrees with the freshness finding: %s', (_case, lagMinutes, keys, freshnessOver) => {
+    const result = verdicts(counted(100), counted(100, lagMinutes));
+
+    expect(result).toEqual({ keys, over: 0, tolerated: 1, freshnessOver, maxLag: 600 });
+  });
+
+  it('gives no verdict for a table whose target could not be counted', () => {
+    const result = verdicts(counted(100), { id: '0', error: { code: 'query-failed', message: 'timeout' } });
+
+    expect(result).toEqual({
+      keys: ['game1.users:target-error'],
+      over: undefined,
+      tolerated: undefined,
+      freshnessOver: undefined,
+      maxLag: undefined,
+    });
   });
 });
