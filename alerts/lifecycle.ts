@@ -1,4 +1,4 @@
-import type { Finding } from '../src/core/types';
+import { CHECK_ERROR_KEY, type Finding, type PendingFor } from '../src/core/types';
 import { severityRank, worse } from '../src/core/severity';
 import type { AlertState } from '../src/state/types';
 import { selects } from './match';
@@ -9,7 +9,9 @@ export interface Transition {
   key: string;
   finding: Finding;
   /** What the run report shows. */
-  reportState: 'new' | 'firing' | 'resolved' | 'silenced';
+  reportState: 'pending' | 'new' | 'firing' | 'resolved' | 'silenced';
+  /** Left out of the run report: a pending alert that vanished before it fired, forgotten silently. */
+  forgotten?: true;
   /** Set when a notification is due. */
   notify?: ItemStatus;
   next: AlertState;
@@ -25,9 +27,14 @@ export interface LifecycleInput {
   now: Date;
   repeatIntervalMs: number;
   sendResolved: boolean;
+  /** The check's `for:`: a new condition stays pending (not notified) until reported this long. */
+  pendingFor?: PendingFor;
 }
 
-/** The alert lifecycle per fingerprint: new → notify; repeat after the interval; resolved notice; events once. */
+/**
+ * The alert lifecycle per fingerprint: (pending while `for:` has not passed →) new → notify; repeat after the
+ * interval; resolved notice; events once.
+ */
 export function transitions(input: LifecycleInput): Transition[] {
   const { now, checkId } = input;
   const at = now.toISOString();
@@ -42,18 +49,31 @@ export function transitions(input: LifecycleInput): Transition[] {
     const silenced = input.isSilenced(finding);
     const event = finding.lifecycle === 'event';
     const episodeOpen = prev?.status === 'firing';
+    const wasPending = prev?.status === 'pending';
     const base: AlertState = {
       checkId,
       key: finding.key,
       status: 'firing',
       // The highest severity of the open episode, so a warning/critical flip does not re-notify each time.
+      // A pending alert has told no one: it starts its episode at the severity it is announced with.
       severity: episodeOpen ? worse(finding.severity, prev.severity) : finding.severity,
-      firstFiringAt: episodeOpen ? prev.firstFiringAt : at,
+      // An alert that was pending fires since its first sighting.
+      firstFiringAt: episodeOpen || wasPending ? prev.firstFiringAt : at,
       lastSeenAt: at,
       lastNotifiedAt: episodeOpen ? prev.lastNotifiedAt : undefined,
       finding,
     };
-    if (event && prev) {
+    const pendingRuns = wasPending ? (prev.pendingRuns ?? 1) + 1 : 1;
+    // `for:` delays breaches; events, and a check that cannot run, are told at once.
+    const gated = input.pendingFor && !event && finding.key !== CHECK_ERROR_KEY;
+    if (gated && !episodeOpen && !held(input.pendingFor!, pendingRuns, base, now)) {
+      out.push({
+        key: finding.key,
+        finding,
+        reportState: 'pending',
+        next: { ...base, status: 'pending', pendingRuns },
+      });
+    } else if (event && prev) {
       out.push({
         key: finding.key,
         finding,
@@ -88,8 +108,15 @@ export function transitions(input: LifecycleInput): Transition[] {
 
   const covers = input.findings.flatMap((f) => f.covers ?? []);
   for (const prev of input.previous) {
-    if (seen.has(prev.key) || prev.status !== 'firing' || prev.finding.lifecycle === 'event') continue;
+    if (seen.has(prev.key) || prev.status === 'resolved' || prev.finding.lifecycle === 'event') continue;
     if (covers.some((c) => selects(c, prev.finding))) continue; // unknown this run: keep its state as it was
+    if (prev.status === 'pending') {
+      // It never fired: no notice, and a later sighting starts its count over.
+      const { pendingRuns: _runs, ...state } = prev;
+      const next: AlertState = { ...state, status: 'resolved', resolvedAt: at };
+      out.push({ key: prev.key, finding: prev.finding, reportState: 'resolved', forgotten: true, next });
+      continue;
+    }
     const next: AlertState = { ...prev, status: 'resolved', resolvedAt: at };
     const notify = input.sendResolved && prev.lastNotifiedAt && !input.isSilenced(prev.finding);
     out.push({
@@ -101,4 +128,10 @@ export function transitions(input: LifecycleInput): Transition[] {
     });
   }
   return out;
+}
+
+/** Whether a pending alert has been reported for as long as `for:` asks (runs, or time since first seen). */
+function held(pendingFor: PendingFor, runs: number, state: AlertState, now: Date): boolean {
+  if ('runs' in pendingFor) return runs >= pendingFor.runs;
+  return now.getTime() - Date.parse(state.firstFiringAt) >= pendingFor.ms;
 }

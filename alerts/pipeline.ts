@@ -22,7 +22,7 @@ export interface PipelineResult {
   notifications: Notification[];
   /** Per check id, the findings with their lifecycle state (resolved ones included). */
   findings: Map<string, ReportedFinding[]>;
-  /** Findings that fired but were not notified (silenced, repeat not due, or no route). */
+  /** Findings that fired but were not notified (silenced, repeat not due, or no route); pending ones are not. */
   suppressed: number;
 }
 
@@ -79,7 +79,9 @@ function decideCheck(
   const check = { id: result.id, kind: result.kind };
   const active = (m: Silence) => Date.parse(m.until) > now.getTime();
   const isSilenced = (f: Finding) => config.silences.some((s) => active(s) && matches(s.match, check, f));
-  const errored = result.status === 'error';
+  // A check that threw observed nothing; one that reported `errors` (partial) ran, and its findings `cover`
+  // what it left unknown, so its alerts move as usual.
+  const errored = result.status === 'error' && !result.partial;
   const list = transitions({
     checkId: result.id,
     findings: result.findings,
@@ -89,6 +91,7 @@ function decideCheck(
     now,
     repeatIntervalMs: config.repeatInterval,
     sendResolved: config.sendResolved,
+    ...(result.pendingFor ? { pendingFor: result.pendingFor } : {}),
   });
 
   const states: AlertState[] = [];
@@ -99,7 +102,8 @@ function decideCheck(
     // An alert counts as notified only when a message was queued for it; unrouted, it keeps its old state.
     states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
     if (!t.notify || !route) {
-      if (t.reportState !== 'resolved') suppressed++;
+      // A pending alert has not fired yet: not suppressed, just not due.
+      if (t.reportState !== 'resolved' && t.reportState !== 'pending') suppressed++;
       continue;
     }
     const items = byChannel.get(route.channel) ?? [];
@@ -115,7 +119,7 @@ function decideCheck(
     items: sortItems(items),
   }));
   return {
-    findings: list.map((t) => ({ ...t.finding, state: t.reportState })),
+    findings: list.filter((t) => !t.forgotten).map((t) => ({ ...t.finding, state: t.reportState })),
     states,
     notifications,
     suppressed,

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { findCheck, CHECKS } from '../../checks/registry';
 import { findChannel, CHANNELS } from '../../alerts/channels/registry';
-import { AGENT_CHECK_ID, type CheckCommon } from '../core/types';
+import { AGENT_CHECK_ID, type CheckCommon, type PendingFor } from '../core/types';
 import { ConfigError, type ConfigIssue } from './errors';
 import { checkSchema, TopLevel } from './schema';
 import { ConnectionConfig } from '../connectors/config';
@@ -102,9 +102,15 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
     if (id !== undefined) seen.set(id, i);
     const parsed = parseCoerced(checkSchema(def), item);
     if (!parsed.success) return zodIssues(parsed.error, ['checks', i], id);
-    const { timeout, schedule, ...own } = parsed.data as Record<string, unknown> & {
+    const {
+      timeout,
+      schedule,
+      for: pendingFor,
+      ...own
+    } = parsed.data as Record<string, unknown> & {
       timeout?: number;
       schedule?: string;
+      for?: PendingFor;
     };
     checks.push({
       ...own,
@@ -113,6 +119,13 @@ function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport)
       enabled: own.enabled as boolean,
       schedule: schedule ?? data.defaults.schedule,
       timeoutMs: timeout ?? data.defaults.timeout,
+      ...(ownFor(item)
+        ? pendingFor
+          ? { pendingFor }
+          : {}
+        : data.defaults.for
+          ? { pendingFor: data.defaults.for }
+          : {}),
     });
   });
   return checks;
@@ -248,4 +261,9 @@ function describe(issue: z.core.$ZodIssue, key?: string): string {
 
 export function resolveFromConfig(config: { dir: string }, path: string): string {
   return resolve(config.dir, path);
+}
+
+/** Whether a check sets `for:` itself (even to 0, which then overrides `defaults.for`). */
+function ownFor(item: unknown): boolean {
+  return !!item && typeof item === 'object' && (item as Record<string, unknown>).for !== undefined;
 }

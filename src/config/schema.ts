@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AwsConfig } from '../aws/config';
 import { ConnectionConfig } from '../connectors/config';
+import { parseDuration } from '../core/duration';
 import { cronExpression, duration, MAX_TIMER_MS, optionalString, timeout } from '../core/fields';
+import type { PendingFor } from '../core/types';
 import { AlertsConfig } from '../../alerts/config';
 import { CHECKS } from '../../checks/registry';
 import { CHANNELS } from '../../alerts/channels/registry';
@@ -32,6 +34,8 @@ function channelUnion() {
 export const Defaults = z.strictObject({
   schedule: cronExpression().default(DEFAULT_SCHEDULE),
   timeout: timeout().default(DEFAULT_TIMEOUT_MS),
+  /** `for:` of every check that does not set its own (a check's `for: 0` notifies at once). */
+  for: pendingFor().optional(),
 });
 
 /** `guardrail serve`: where it listens and how it starts, watches itself and stops. */
@@ -68,6 +72,32 @@ export const TopLevel = z.strictObject({
 
 const CHECK_ID = /^[a-z0-9][a-z0-9_.-]*$/;
 
+const RUNS = /^(\d+) runs?$/;
+
+/** `for:` `N runs`, `1 run` or a duration (`30m`); `0` means notify at once (undefined). */
+function pendingFor() {
+  return z
+    .union([z.literal(0), z.string()])
+    .transform((value, ctx): PendingFor | undefined => {
+      const text = String(value).trim();
+      if (text === '0') return undefined;
+      const runs = RUNS.exec(text);
+      if (runs) return Number(runs[1]) > 0 ? { runs: Number(runs[1]) } : undefined;
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${text}' is not a for: expected e.g. 2 runs, 1 run, 30m or 0`,
+        });
+        return z.NEVER;
+      }
+      return ms > 0 ? { ms } : undefined;
+    })
+    .meta({
+      description: 'How long a new finding must persist before it notifies: N runs or a duration (30m)',
+    });
+}
+
 /** The keys every check has; `schedule`/`timeout` default to `defaults:`. */
 export function checkCommonShape() {
   return {
@@ -75,6 +105,8 @@ export function checkCommonShape() {
     enabled: z.boolean().default(true),
     schedule: cronExpression().optional(),
     timeout: timeout().optional(),
+    /** Like Prometheus's `for:`: a new condition is pending until seen this long. @default 0 (at once) */
+    for: pendingFor().optional(),
   };
 }
 

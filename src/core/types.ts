@@ -53,6 +53,12 @@ export interface Measurement {
 export interface CheckResult {
   findings: Finding[];
   measurements: Measurement[];
+  /**
+   * What the check could not read this run (a project or region it could not list, a count that failed), one
+   * line each. Non-empty makes the run an `error` while its findings and measurements still count; findings
+   * `cover` the alerts this leaves unknown.
+   */
+  errors?: string[];
 }
 
 export interface Progress {
@@ -69,7 +75,12 @@ export interface CheckCommon {
   schedule: string;
   /** Milliseconds. */
   timeoutMs: number;
+  /** `for:` how long a new condition must keep being reported before it notifies; absent: at once. */
+  pendingFor?: PendingFor;
 }
+
+/** A check's `for:` (as Prometheus's): N consecutive runs, or a duration in ms since the first sighting. */
+export type PendingFor = { runs: number } | { ms: number };
 
 /** A measurement a check kind declares it may report; `/metrics` and the dashboards read these. */
 export interface MeasurementDeclaration {
@@ -103,8 +114,15 @@ export interface CheckRunResult {
   startedAt: string;
   durationMs: number;
   error?: string;
+  /**
+   * Set on an `error` from the check's own `errors`: it ran, so the alert lifecycle takes its findings as
+   * usual. Without it, an `error` is a check that observed nothing, and its other alerts keep their state.
+   */
+  partial?: boolean;
   findings: Finding[];
   measurements: Measurement[];
+  /** The check's `for:`, for the alert lifecycle. */
+  pendingFor?: PendingFor;
 }
 
 /** The key of the finding a check raises about itself when it cannot run. */

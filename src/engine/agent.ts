@@ -83,7 +83,6 @@ export class Agent {
       ...(run.signal ? { signal: run.signal } : {}),
       context: (check, signal) => this.context(check, signal, started),
     });
-    for (const r of results) this.metrics.recordRun(r);
     await this.countBytesBilled();
 
     // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
@@ -102,6 +101,15 @@ export class Agent {
         onPending: (pending) => this.metrics.outboxPending.set(pending),
       }),
     );
+    // After the lifecycle: a finding still pending (`for:`) is not firing yet, so guardrail_findings leaves it out.
+    for (const r of results) {
+      const pending = new Set(
+        (alerted.findings.get(r.id) ?? []).filter((f) => f.state === 'pending').map((f) => f.key),
+      );
+      this.metrics.recordRun(
+        pending.size ? { ...r, findings: r.findings.filter((f) => !pending.has(f.key)) } : r,
+      );
+    }
     const reported = alerted.health ? [...results, alerted.health] : results;
     const { notifications } = alerted;
     return {

@@ -63,6 +63,10 @@ const lifecycle = (isEvent: string) => `
   CREATE INDEX guardrail_alert_state_seen ON guardrail_alert_state (lifecycle, last_seen_at);
   CREATE INDEX guardrail_alert_state_resolved ON guardrail_alert_state (status, resolved_at);`;
 
+/** A pending alert is a status (TEXT, no change); the column counts its consecutive runs for `for: N runs`. */
+const PENDING = `
+  ALTER TABLE guardrail_alert_state ADD COLUMN pending_runs INTEGER NOT NULL DEFAULT 0;`;
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -82,6 +86,11 @@ export const MIGRATIONS: readonly Migration[] = [
       sqlite: lifecycle(`json_extract(finding, '$.lifecycle') = 'event'`),
       postgres: lifecycle(`finding->>'lifecycle' = 'event'`),
     },
+  },
+  {
+    version: 4,
+    description: "alert state 'pending' (a check's for:), its consecutive-runs counter",
+    sql: PENDING,
   },
 ];
 

@@ -16,7 +16,10 @@ export const ALERT_LOCK_SPACE = 0x616c7274;
 
 export type Queryable = Pick<PoolClient, 'query'>;
 
-/** The check's alert states; with `keys`, only the firing conditions and the states of `keys` (see StateStore). */
+/**
+ * The check's alert states; with `keys`, only the firing and pending conditions and the states of `keys` (see
+ * StateStore).
+ */
 export async function readAlertStates(
   db: Queryable,
   checkId: string,
@@ -25,7 +28,7 @@ export async function readAlertStates(
   const { rows } = keys
     ? await db.query<AlertStateRow>(
         `SELECT * FROM guardrail_alert_state WHERE check_id = $1
-           AND ((lifecycle = 'condition' AND status = 'firing') OR key = ANY($2::text[]))
+           AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key = ANY($2::text[]))
          ORDER BY key`,
         [checkId, uniqueKeys([...keys])],
       )
@@ -40,7 +43,7 @@ export async function writeAlerts(client: Queryable, { states, outbox }: AlertDe
   for (const state of states) {
     await client.query(
       `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
        ON CONFLICT (check_id, key) DO UPDATE SET ${ALERT_STATE_UPDATE}`,
       alertStateValues(state),
     );

@@ -121,7 +121,8 @@ export class PostgresStateStore implements StateStore {
       );
       const states = await client.query(
         `DELETE FROM guardrail_alert_state
-         WHERE (status = 'resolved' AND resolved_at < $1) OR (lifecycle = 'event' AND last_seen_at < $1)`,
+         WHERE (status = 'resolved' AND resolved_at < $1)
+            OR ((lifecycle = 'event' OR status = 'pending') AND last_seen_at < $1)`,
         [before],
       );
       // Tick leases are never released (they name one tick); once expired they hold nothing.

@@ -15,6 +15,7 @@ export interface AlertStateRow {
   last_notified_at: Timestamp | null;
   resolved_at: Timestamp | null;
   finding: unknown;
+  pending_runs: number;
 }
 
 export interface OutboxRow {
@@ -54,6 +55,7 @@ export function toAlertState(row: AlertStateRow, decode: (json: unknown) => unkn
   const resolvedAt = optional(row.resolved_at, iso);
   if (lastNotifiedAt !== undefined) state.lastNotifiedAt = lastNotifiedAt;
   if (resolvedAt !== undefined) state.resolvedAt = resolvedAt;
+  if (row.status === 'pending') state.pendingRuns = Number(row.pending_runs);
   return state;
 }
 
@@ -75,20 +77,20 @@ export function toOutboxRecord(row: OutboxRow, decode: (json: unknown) => unknow
 }
 
 /** Column order of `alertStateValues`; inserts name their columns so later migrations may add more. */
-export const ALERT_STATE_COLUMNS =
-  'check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at, resolved_at, finding, lifecycle';
+export const ALERT_STATE_COLUMNS = `check_id, key, status, severity, first_firing_at, last_seen_at,
+  last_notified_at, resolved_at, finding, lifecycle, pending_runs`;
 
 /** The SET clause of an alert state upsert: every column but the key. */
 export const ALERT_STATE_UPDATE = `status = excluded.status, severity = excluded.severity,
   first_firing_at = excluded.first_firing_at, last_seen_at = excluded.last_seen_at,
   last_notified_at = excluded.last_notified_at, resolved_at = excluded.resolved_at,
-  finding = excluded.finding, lifecycle = excluded.lifecycle`;
+  finding = excluded.finding, lifecycle = excluded.lifecycle, pending_runs = excluded.pending_runs`;
 
 export const OUTBOX_COLUMNS =
   'id, channel, check_id, created_at, payload, status, attempts, next_attempt_at, last_error, sent_at';
 
 /** Column values for an alert state, timestamps in canonical ISO form and the finding as JSON text. */
-export function alertStateValues(state: AlertState): (string | null)[] {
+export function alertStateValues(state: AlertState): (string | number | null)[] {
   return [
     state.checkId,
     state.key,
@@ -100,6 +102,7 @@ export function alertStateValues(state: AlertState): (string | null)[] {
     state.resolvedAt === undefined ? null : iso(state.resolvedAt),
     toJson(state.finding),
     state.finding.lifecycle ?? 'condition',
+    state.pendingRuns ?? 0,
   ];
 }
 

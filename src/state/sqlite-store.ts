@@ -40,9 +40,9 @@ function dueParams(now: Date, channels?: readonly string[]): (string | null)[] {
 const timeOf = (now: StoreTime) => (now === STORE_CLOCK ? new Date() : now);
 
 const ALL_STATES = 'SELECT * FROM guardrail_alert_state WHERE check_id = ? ORDER BY key';
-/** The firing conditions and the states of the keys in the JSON array `?`. */
+/** The firing and pending conditions and the states of the keys in the JSON array `?`. */
 const RUN_STATES = `SELECT * FROM guardrail_alert_state WHERE check_id = ?
-  AND ((lifecycle = 'condition' AND status = 'firing') OR key IN (SELECT value FROM json_each(?)))
+  AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key IN (SELECT value FROM json_each(?)))
   ORDER BY key`;
 
 /** The embedded state store: one SQLite file in WAL mode, or `:memory:`. */
@@ -134,7 +134,8 @@ export class SqliteStateStore implements StateStore {
         const states = this.db
           .prepare(
             `DELETE FROM guardrail_alert_state
-             WHERE (status = 'resolved' AND resolved_at < ?) OR (lifecycle = 'event' AND last_seen_at < ?)`,
+             WHERE (status = 'resolved' AND resolved_at < ?)
+               OR ((lifecycle = 'event' OR status = 'pending') AND last_seen_at < ?)`,
           )
           .run(at, at).changes;
         // Tick leases are never released (they name one tick); once expired they hold nothing.
@@ -248,7 +249,7 @@ export class SqliteStateStore implements StateStore {
 
   private writeAlerts({ states, outbox }: AlertDecision): void {
     const upsert = this.db.prepare(
-      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (check_id, key) DO UPDATE SET ${ALERT_STATE_UPDATE}`,
     );
     const enqueue = this.db.prepare(

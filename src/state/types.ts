@@ -5,10 +5,13 @@ import type { Severity } from '../core/severity';
 export interface AlertState {
   checkId: string;
   key: string;
-  status: 'firing' | 'resolved';
+  /** `pending`: reported, but not yet for as long as its check's `for` asks; never notified. */
+  status: 'pending' | 'firing' | 'resolved';
   severity: Severity;
-  /** When this firing episode started. */
+  /** When this firing episode started; for a pending alert (and the episode it becomes), its first sighting. */
   firstFiringAt: string;
+  /** While pending: the consecutive runs that reported it, the first sighting counting 1. */
+  pendingRuns?: number;
   lastSeenAt: string;
   /** Last time a notification for it was enqueued; undefined when never notified (e.g. silenced). */
   lastNotifiedAt?: string;
@@ -53,8 +56,9 @@ export interface StateStore {
   close(): Promise<void>;
 
   /**
-   * The check's alert states (by key). With `keys`, only what a run needs: the firing conditions (they may
-   * resolve) and the states of `keys`, whatever their status; firing events outside `keys` are left out.
+   * The check's alert states (by key). With `keys`, only what a run needs: the firing and pending conditions
+   * (they may resolve, or be forgotten) and the states of `keys`, whatever their status; firing events outside
+   * `keys` are left out.
    */
   alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]>;
   /** Writes alert states and enqueues messages in one transaction, unconditionally (last writer wins). */
@@ -93,9 +97,9 @@ export interface StateStore {
   countPending(): Promise<number>;
   /**
    * Deletes what no run needs any more: sent and dropped messages created before `before`, alert states
-   * resolved before it, and event states last seen before it (an event reported again within the retention
-   * is still known, so it is not announced twice), and leases expired on the store's clock. Returns the number
-   * of rows deleted.
+   * resolved before it, pending and event states last seen before it (an event reported again within the
+   * retention is still known, so it is not announced twice), and leases expired on the store's clock. Returns
+   * the number of rows deleted.
    */
   prune(before: Date): Promise<number>;
   /**

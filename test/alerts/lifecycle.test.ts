@@ -238,3 +238,128 @@ describe('alert lifecycle: what a run cannot see', () => {
     expect(after.notified).toEqual(['users:new']);
   });
 });
+
+describe('alert lifecycle with for: (pending before firing)', () => {
+  const MINUTE = 60_000;
+  let store: StateStore;
+
+  beforeEach(async () => {
+    store = await openStateStore(
+      `sqlite://${join(mkdtempSync(join(tmpdir(), 'lifecycle-')), 'state.db')}`,
+      '/',
+    );
+  });
+  afterEach(() => store.close());
+
+  /** Runs a check with `for:` at `T0 + minutes`: report states, notified items, suppressed, firing-since times. */
+  async function runFor(
+    pendingFor: CheckRunResult['pendingFor'],
+    minutes: number,
+    findings: Finding[],
+    config = CONFIG,
+  ) {
+    const out = await processResults(
+      [{ ...result(findings), pendingFor }],
+      config,
+      store,
+      new Date(T0 + minutes * MINUTE),
+      false,
+    );
+    const items = out.notifications.flatMap((n) => n.items);
+    return {
+      states: Object.fromEntries((out.findings.get('consistency') ?? []).map((f) => [f.key, f.state])),
+      notified: items.map((i) => `${i.key}:${i.status}:${i.severity}`),
+      suppressed: out.suppressed,
+      firingSince: items.map((i) => i.firingSince),
+    };
+  }
+
+  it.each([
+    ['2 runs', { runs: 2 }, [0, 5], ['pending', 'new']],
+    ['3 runs', { runs: 3 }, [0, 5, 10, 15], ['pending', 'pending', 'new', 'firing']],
+    ['1 run (at once)', { runs: 1 }, [0, 5], ['new', 'firing']],
+    ['30m', { ms: 30 * MINUTE }, [0, 15, 29, 30], ['pending', 'pending', 'pending', 'new']],
+    ['10m, one run later', { ms: 10 * MINUTE }, [0, 60], ['pending', 'new']],
+  ])(
+    'for: %s notifies once the breach has held that long, firing since it first appeared',
+    async (_label, pendingFor, minutes, expected) => {
+      const runs = [];
+      for (const at of minutes) runs.push(await runFor(pendingFor, at, [drift('users')]));
+
+      expect(runs.map((r) => r.states.users)).toEqual(expected);
+      expect(runs.flatMap((r) => r.notified)).toEqual(['users:new:warning']);
+      expect(runs.flatMap((r) => r.firingSince)).toEqual([new Date(T0).toISOString()]);
+      // Pending is not suppressed (it has not fired); a firing repeat that is not due is.
+      expect(runs.map((r) => r.suppressed)).toEqual(expected.map((s) => (s === 'firing' ? 1 : 0)));
+    },
+  );
+
+  it('forgets a finding that vanishes while pending, with no notice, and counts again from its return', async () => {
+    const pendingFor = { runs: 2 };
+    const first = await runFor(pendingFor, 0, [drift('users')]);
+
+    const gone = await runFor(pendingFor, 5, []);
+    const back = await runFor(pendingFor, 10, [drift('users')]);
+    const held = await runFor(pendingFor, 15, [drift('users')]);
+
+    expect(first.states).toEqual({ users: 'pending' });
+    expect(gone).toEqual({ states: {}, notified: [], suppressed: 0, firingSince: [] });
+    expect(back).toEqual({ states: { users: 'pending' }, notified: [], suppressed: 0, firingSince: [] });
+    expect(held.notified).toEqual(['users:new:warning']);
+    expect(held.firingSince).toEqual([new Date(T0 + 10 * MINUTE).toISOString()]);
+  });
+
+  it('keeps a silenced finding muted once its for: has passed, and announces it when the silence ends', async () => {
+    const until = new Date(T0 + 30 * MINUTE).toISOString();
+    const silenced = { ...CONFIG, silences: [{ match: { key: 'users' }, until, reason: 'backfill' }] };
+    const pendingFor = { runs: 2 };
+
+    const first = await runFor(pendingFor, 0, [drift('users')], silenced);
+    const held = await runFor(pendingFor, 5, [drift('users')], silenced);
+    const expired = await runFor(pendingFor, 35, [drift('users')], silenced);
+
+    expect([first.states, held.states, expired.states]).toEqual([
+      { users: 'pending' },
+      { users: 'silenced' },
+      { users: 'new' },
+    ]);
+    expect([...first.notified, ...held.notified, ...expired.notified]).toEqual(['users:new:warning']);
+    expect(expired.firingSince).toEqual([new Date(T0).toISOString()]);
+  });
+
+  it('announces an event, and a check that cannot run, at once whatever the for:', async () => {
+    const job: Finding = { ...drift('job-1'), lifecycle: 'event' };
+    const broken: Finding = { key: 'check-error', severity: 'warning', title: 'could not run' };
+
+    const run = await runFor({ runs: 3 }, 0, [job, broken]);
+
+    expect(run.states).toEqual({ 'job-1': 'new', 'check-error': 'new' });
+    expect(run.notified).toEqual(['check-error:new:warning', 'job-1:new:warning']);
+  });
+
+  it('does not let a severity rise skip the for:; a rise after the announcement repeats as usual', async () => {
+    const pendingFor = { runs: 3 };
+    const first = await runFor(pendingFor, 0, [drift('users', 'warning')]);
+    const critical = await runFor(pendingFor, 5, [drift('users', 'critical')]);
+
+    const held = await runFor(pendingFor, 10, [drift('users', 'warning')]);
+    const escalated = await runFor(pendingFor, 15, [drift('users', 'critical')]);
+
+    expect([first.states, critical.states]).toEqual([{ users: 'pending' }, { users: 'pending' }]);
+    expect(held.notified).toEqual(['users:new:warning']);
+    expect(escalated.notified).toEqual(['users:repeat:critical']);
+    expect(escalated.firingSince).toEqual([new Date(T0).toISOString()]);
+  });
+
+  it('resolves a fired alert as usual, and makes a new breach wait again', async () => {
+    const pendingFor = { runs: 2 };
+    await runFor(pendingFor, 0, [drift('users')]);
+    await runFor(pendingFor, 5, [drift('users')]);
+
+    const gone = await runFor(pendingFor, 10, []);
+    const back = await runFor(pendingFor, 15, [drift('users')]);
+
+    expect(gone.notified).toEqual(['users:resolved:warning']);
+    expect(back.states).toEqual({ users: 'pending' });
+  });
+});
