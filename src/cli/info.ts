@@ -2,6 +2,7 @@ import { CHECKS, findCheck } from '../../checks/registry';
 import { loadConfig } from '../config/load';
 import { configJsonSchema } from '../config/schema';
 import { formatDuration } from '../core/duration';
+import { redactUrlSecrets } from '../core/url';
 import { providerPermissions } from '../aws/provider';
 import { checkPermissions } from '../engine/permissions';
 import type { GlobalOptions } from './options';
@@ -9,7 +10,7 @@ import type { GlobalOptions } from './options';
 export async function validateCommand(flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
   const lines = [`${config.file}: valid`];
-  lines.push(`state: ${flags.state ? 'from --state' : config.state.url.replace(/\/\/[^@/]*@/, '//***@')}`);
+  lines.push(`state: ${flags.state ? 'from --state' : redactUrlSecrets(config.state.url)}`);
   lines.push(`checks (${config.checks.length}):`);
   for (const c of config.checks) {
     const off = c.enabled ? '' : ' [disabled]';

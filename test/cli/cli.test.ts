@@ -135,6 +135,24 @@ describe('guardrail CLI (built entry point)', () => {
     expect(schema.properties.checks.items.oneOf ?? schema.properties.checks.items.anyOf).toBeDefined();
   });
 
+  it('validate hides a state password wherever the URL carries it (userinfo or query parameter)', () => {
+    const config = quickstartCopy({
+      append: '',
+      edit: [
+        "state: { url: 'sqlite://.guardrail/state.db' }",
+        "state: { url: 'postgres://guard:in-userinfo@db.internal/state?sslmode=require&password=in-query' }",
+      ],
+    });
+
+    const validate = cli(['validate', '--config', config]);
+
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toContain(
+      'state: postgres://guard:***@db.internal/state?sslmode=require&password=***',
+    );
+    expect(validate.stdout).not.toMatch(/in-userinfo|in-query/);
+  });
+
   it("iam-policy prints least privilege: nothing for DuckDB only; the checks' actions and the roles otherwise", () => {
     const production = join(__dirname, '../../examples/production/guardrail.yaml');
 
