@@ -40,13 +40,13 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./serve.js'), 'serveCommand'));
   globalOptions(program.command('validate'))
     .description('validate the config and print a summary')
-    .action(lazy(() => import('./info.js'), 'validateCommand'));
+    .action(lazy(() => import('./validate.js'), 'validateCommand'));
   globalOptions(program.command('checks'))
     .description('list the check kinds and their config keys')
     .action(lazy(() => import('./info.js'), 'checksCommand'));
   globalOptions(program.command('iam-policy'))
     .description('print the least-privilege IAM policy the enabled checks need')
-    .action(lazy(() => import('./info.js'), 'iamPolicyCommand'));
+    .action(lazy(() => import('./iam-policy.js'), 'iamPolicyCommand'));
   globalOptions(program.command('schema'))
     .description("print the config's JSON Schema")
     .action(lazy(() => import('./info.js'), 'schemaCommand'));

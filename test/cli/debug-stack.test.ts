@@ -3,7 +3,7 @@ import { main } from '../../src/cli/main';
 const SECRET_URL = 'postgres://guard:p@ssw0rd-tail@db.internal/state';
 
 // `validate` fails with an error whose message (and so its stack) holds a password.
-jest.mock('../../src/cli/info', () => ({
+jest.mock('../../src/cli/validate', () => ({
   validateCommand: () => Promise.reject(new Error(`cannot reach ${SECRET_URL}`)),
 }));
 

@@ -1,0 +1,31 @@
+import { loadConfig } from '../config/load';
+import { formatDuration } from '../core/duration';
+import { redactUrlSecrets } from '../core/url';
+import type { GlobalOptions } from './options';
+
+export async function validateCommand(flags: GlobalOptions): Promise<void> {
+  const config = loadConfig(flags.config);
+  const lines = [`${config.file}: valid`];
+  lines.push(`state: ${flags.state ? 'from --state' : redactUrlSecrets(config.state.url)}`);
+  lines.push(`checks (${config.checks.length}):`);
+  for (const c of config.checks) {
+    const off = c.enabled ? '' : ' [disabled]';
+    lines.push(
+      `  ${c.id} (${c.kind}) schedule "${c.schedule}", timeout ${formatDuration(c.timeoutMs)}${off}`,
+    );
+  }
+  lines.push(
+    `connections: ${
+      Object.entries(config.connections)
+        .map(([n, c]) => `${n} (${c.type})`)
+        .join(', ') || 'none'
+    }`,
+  );
+  lines.push(`channels: ${config.channels.map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`);
+  lines.push(`routes (first match wins):`);
+  for (const r of config.alerts.routes)
+    lines.push(`  ${r.match ? JSON.stringify(r.match) : '(everything else)'} → ${r.channel}`);
+  lines.push(`silences: ${config.alerts.silences.length}`);
+  for (const w of config.warnings) lines.push(`warning: ${w}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
