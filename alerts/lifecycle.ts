@@ -1,6 +1,6 @@
 import { CHECK_ERROR_KEY, type Finding, type PendingFor } from '../src/core/types';
 import { severityRank, worse } from '../src/core/severity';
-import type { AlertState } from '../src/state/types';
+import type { AlertState, SilenceNote } from '../src/state/types';
 import { selects } from './match';
 import type { ItemStatus } from './types';
 
@@ -17,13 +17,16 @@ export interface Transition {
   next: AlertState;
   /** The state to keep instead of `next` when the due notification is not sent (no route matched). */
   unsent?: AlertState;
+  /** The silence that muted this still-firing alert until this run: its announcement says so. */
+  wasSilenced?: SilenceNote;
 }
 
 export interface LifecycleInput {
   checkId: string;
   findings: Finding[];
   previous: AlertState[];
-  isSilenced(finding: Finding): boolean;
+  /** The active silence that mutes this finding, if any. */
+  silenceOf(finding: Finding): SilenceNote | undefined;
   now: Date;
   repeatIntervalMs: number;
   sendResolved: boolean;
@@ -46,7 +49,7 @@ export function transitions(input: LifecycleInput): Transition[] {
     if (seen.has(finding.key)) continue; // a check reporting a key twice is one alert
     seen.add(finding.key);
     const prev = previous.get(finding.key);
-    const silenced = input.isSilenced(finding);
+    const silence = input.silenceOf(finding);
     const event = finding.lifecycle === 'event';
     const episodeOpen = prev?.status === 'firing';
     const wasPending = prev?.status === 'pending';
@@ -63,6 +66,8 @@ export function transitions(input: LifecycleInput): Transition[] {
       lastNotifiedAt: episodeOpen ? prev.lastNotifiedAt : undefined,
       finding,
     };
+    // A silence that ended (expired, or was expired by hand) since the last run: announce the alert again now.
+    const ended = episodeOpen && prev.silence ? endedSilence(prev.silence, now) : undefined;
     const pendingRuns = wasPending ? (prev.pendingRuns ?? 1) + 1 : 1;
     // `for:` delays breaches; events, and a check that cannot run, are told at once.
     const gated = input.pendingFor && !event && finding.key !== CHECK_ERROR_KEY;
@@ -80,8 +85,8 @@ export function transitions(input: LifecycleInput): Transition[] {
         reportState: 'firing',
         next: { ...base, finding: prev.finding },
       });
-    } else if (silenced) {
-      out.push({ key: finding.key, finding, reportState: 'silenced', next: base });
+    } else if (silence) {
+      out.push({ key: finding.key, finding, reportState: 'silenced', next: { ...base, silence } });
     } else if (!episodeOpen || !prev.lastNotifiedAt) {
       out.push({
         key: finding.key,
@@ -90,17 +95,19 @@ export function transitions(input: LifecycleInput): Transition[] {
         notify: 'new',
         next: { ...base, lastNotifiedAt: at },
         unsent: base,
+        ...(ended ? { wasSilenced: ended } : {}),
       });
     } else {
       const escalated = severityRank(finding.severity) > severityRank(prev.severity);
       const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;
-      const notify = escalated || due ? ('repeat' as const) : undefined;
+      const notify = escalated || due || ended ? ('repeat' as const) : undefined;
       const next = notify ? { ...base, lastNotifiedAt: at } : base;
       out.push({
         key: finding.key,
         finding,
         reportState: 'firing',
         ...(notify ? { notify, unsent: base } : {}),
+        ...(ended ? { wasSilenced: ended } : {}),
         next,
       });
     }
@@ -117,8 +124,9 @@ export function transitions(input: LifecycleInput): Transition[] {
       out.push({ key: prev.key, finding: prev.finding, reportState: 'resolved', forgotten: true, next });
       continue;
     }
-    const next: AlertState = { ...prev, status: 'resolved', resolvedAt: at };
-    const notify = input.sendResolved && prev.lastNotifiedAt && !input.isSilenced(prev.finding);
+    const { silence: _silence, ...open } = prev;
+    const next: AlertState = { ...open, status: 'resolved', resolvedAt: at };
+    const notify = input.sendResolved && prev.lastNotifiedAt && !input.silenceOf(prev.finding);
     out.push({
       key: prev.key,
       finding: prev.finding,
@@ -128,6 +136,11 @@ export function transitions(input: LifecycleInput): Transition[] {
     });
   }
   return out;
+}
+
+/** The silence as it ended: one expired by hand before its `until` ended by this run at the latest. */
+function endedSilence(silence: SilenceNote, now: Date): SilenceNote {
+  return Date.parse(silence.until) > now.getTime() ? { ...silence, until: now.toISOString() } : silence;
 }
 
 /** Whether a pending alert has been reported for as long as `for:` asks (runs, or time since first seen). */

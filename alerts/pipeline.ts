@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Route, Silence } from './config';
 import { CHECK_ERROR_KEY, type CheckRunResult, type Finding } from '../src/core/types';
 import { mostSevereFirst } from '../src/core/severity';
-import type { AlertState, OutboxRecord, StateStore } from '../src/state/types';
+import type { AlertState, OutboxRecord, SilenceNote, StateStore, StoredSilence } from '../src/state/types';
 import { transitions, type Transition } from './lifecycle';
 import { matches } from './match';
 import type { Notification, NotificationItem } from './types';
@@ -16,6 +16,15 @@ export interface PipelineConfig {
 
 export interface ReportedFinding extends Finding {
   state: Transition['reportState'];
+  /** Silenced findings: who silenced it (`config` for a silence of the config file), why, and until when. */
+  silencedBy?: string;
+  silenceReason?: string;
+  silencedUntil?: string;
+}
+
+/** A silence of the config or of the store, as the pipeline applies it. */
+export interface ActiveSilence extends Silence {
+  by: string;
 }
 
 export interface PipelineResult {
@@ -42,12 +51,15 @@ export async function processResults(
   const notifications: Notification[] = [];
   const findings = new Map<string, ReportedFinding[]>();
   let suppressed = 0;
+  // Read once per pass: the silences added with `guardrail silence` apply beside the config's.
+  const silences = allSilences(config.silences, await store.activeSilences(now));
 
   for (const result of results) {
     if (result.status === 'skipped') continue;
     const keys = result.findings.map((f) => f.key);
     let outcome: CheckOutcome | undefined;
-    const decide = (previous: AlertState[]) => (outcome = decideCheck(result, previous, config, now));
+    const decide = (previous: AlertState[]) =>
+      (outcome = decideCheck(result, previous, { ...config, silences }, now));
     if (dryRun) decide(await store.alertStates(result.id, keys));
     else
       await store.updateAlerts(result.id, keys, (previous) => {
@@ -73,12 +85,11 @@ interface CheckOutcome {
 function decideCheck(
   result: CheckRunResult,
   previous: AlertState[],
-  config: PipelineConfig,
+  config: PipelineConfig & { silences: ActiveSilence[] },
   now: Date,
 ): CheckOutcome {
   const check = { id: result.id, kind: result.kind };
-  const active = (m: Silence) => Date.parse(m.until) > now.getTime();
-  const isSilenced = (f: Finding) => config.silences.some((s) => active(s) && matches(s.match, check, f));
+  const silenceOf = (f: Finding) => silenceFor(config.silences, check, f, now);
   // A check that threw observed nothing; one that reported `errors` (partial) ran, and its findings `cover`
   // what it left unknown, so its alerts move as usual.
   const errored = result.status === 'error' && !result.partial;
@@ -87,7 +98,7 @@ function decideCheck(
     findings: result.findings,
     // A failing check keeps its other alerts as they were; only its own check-error alert moves.
     previous: errored ? previous.filter((s) => s.key === CHECK_ERROR_KEY) : previous,
-    isSilenced,
+    silenceOf,
     now,
     repeatIntervalMs: config.repeatInterval,
     sendResolved: config.sendResolved,
@@ -119,10 +130,47 @@ function decideCheck(
     items: sortItems(items),
   }));
   return {
-    findings: list.filter((t) => !t.forgotten).map((t) => ({ ...t.finding, state: t.reportState })),
+    findings: list.filter((t) => !t.forgotten).map(reported),
     states,
     notifications,
     suppressed,
+  };
+}
+
+/** Config silences (by `config`) and the store's, in one list. */
+export function allSilences(config: Silence[], stored: StoredSilence[]): ActiveSilence[] {
+  const fromStore = stored.map((s): ActiveSilence => ({
+    match: {
+      check: s.checkId,
+      ...(s.key !== undefined ? { key: s.key } : {}),
+      ...(s.labels ? { labels: s.labels } : {}),
+    },
+    until: s.until,
+    reason: s.reason,
+    by: s.createdBy,
+  }));
+  return [...config.map((s) => ({ ...s, by: 'config' })), ...fromStore];
+}
+
+/** The first active silence that mutes this finding of this check, as a note for the alert. */
+export function silenceFor(
+  silences: ActiveSilence[],
+  check: { id: string; kind: string },
+  finding: Finding,
+  now: Date,
+): SilenceNote | undefined {
+  const hit = silences.find((s) => Date.parse(s.until) > now.getTime() && matches(s.match, check, finding));
+  return hit ? { by: hit.by, reason: hit.reason, until: hit.until } : undefined;
+}
+
+function reported(t: Transition): ReportedFinding {
+  const silence = t.reportState === 'silenced' ? t.next.silence : undefined;
+  return {
+    ...t.finding,
+    state: t.reportState,
+    ...(silence
+      ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
+      : {}),
   };
 }
 
@@ -141,6 +189,7 @@ function toItem(t: Transition): NotificationItem {
     firingSince: t.next.firstFiringAt,
     ...(t.next.resolvedAt ? { resolvedAt: t.next.resolvedAt } : {}),
     lifecycle: f.lifecycle ?? 'condition',
+    ...(t.wasSilenced ? { silence: t.wasSilenced } : {}),
   };
 }
 

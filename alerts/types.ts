@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { FindingLink } from '../src/core/types';
 import type { Severity } from '../src/core/severity';
+import type { SilenceNote } from '../src/state/types';
 
 /** How a finding appears in a notification. */
 export type ItemStatus = 'new' | 'repeat' | 'resolved';
@@ -21,6 +22,8 @@ export interface NotificationItem {
   /** ISO time it resolved (resolved items only). */
   resolvedAt?: string;
   lifecycle: 'condition' | 'event';
+  /** The silence that muted this still-firing alert until now: "was silenced by X until T: reason". */
+  silence?: SilenceNote;
 }
 
 /**

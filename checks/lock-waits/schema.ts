@@ -8,10 +8,12 @@ export const DEFAULT_MIN_WAIT_MS = 300_000;
 
 export const LockWaitsConfig = z.strictObject({
   /** Connection name (`connections:`); postgres or redshift. */
-  connection: z.string().min(1),
+  connection: z.string().min(1).describe('a postgres or redshift connection'),
   /** Report a session once another has waited on its locks longer than this; at least 10s. @default 5m */
-  minWait: duration({ min: MIN_WAIT_MS }).default(DEFAULT_MIN_WAIT_MS),
+  minWait: duration({ min: MIN_WAIT_MS })
+    .default(DEFAULT_MIN_WAIT_MS)
+    .describe('report a session once another has waited on its locks longer than this'),
   /** @default 'warning' */
-  severity: SeveritySchema.default('warning'),
+  severity: SeveritySchema.default('warning').describe('severity of the findings'),
 });
 export type LockWaitsConfig = z.infer<typeof LockWaitsConfig>;

@@ -78,7 +78,21 @@ const ERROR_WORDS: Record<string, string> = {
 /** `shop.orders: count failed on target (raw.orders)`: what could not be counted, for a finding or the run's errors. */
 export function countErrorTitle(plan: PairPlan, side: 'source' | 'target', result: CountResult): string {
   const code = result.error?.code ?? 'query-failed';
+  if (code === 'missing-table') return `${plan.label}: ${missingTableText(plan.pair[side], side, result)}`;
   return `${plan.label}: ${ERROR_WORDS[code] ?? code} on ${side} (${plan.pair[side]})`;
+}
+
+/** `table shop_raw.orderz not found on target; did you mean shop_raw.orders?`: one line, whatever the driver said. */
+function missingTableText(table: string, side: 'source' | 'target', result: CountResult): string {
+  const suggestions = result.error?.suggestions ?? [];
+  const hint = suggestions.length ? `; did you mean ${suggestions.join(' or ')}?` : '';
+  return `table ${table} not found on ${side}${hint}`;
+}
+
+/** The line a count error adds to the run's errors: the title, and the driver's message unless it says no more. */
+export function countErrorLine(plan: PairPlan, side: 'source' | 'target', result: CountResult): string {
+  const title = countErrorTitle(plan, side, result);
+  return result.error?.code === 'missing-table' ? title : `${title}: ${result.error?.message}`;
 }
 
 export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: CountResult): Finding {
@@ -88,7 +102,8 @@ export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: 
     key: `${plan.label}:${side}-error`,
     severity: structural ? 'critical' : 'warning',
     title: countErrorTitle(plan, side, result),
-    summary: result.error?.message,
+    // A missing table's title says it all; the driver's message (DuckDB's spans lines) would only repeat it.
+    ...(code === 'missing-table' ? {} : { summary: result.error?.message }),
     resource: { [side]: plan.pair[side] },
     labels: { table: plan.label, side, error: code },
     // Whether the table drifted or lags is unknown this run: those alerts keep their state.

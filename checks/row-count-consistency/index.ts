@@ -1,9 +1,9 @@
 import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
 import type { ConnectionRef } from '../types';
-import { defineCheck } from '../types';
-import type { CountResult } from '../../src/connectors/types';
-import { countErrorTitle, evaluatePair } from './format';
-import { duplicatePairs, planPairs } from './plan';
+import { defineCheck, type CheckContext } from '../types';
+import type { Connector, CountResult } from '../../src/connectors/types';
+import { countErrorLine, evaluatePair } from './format';
+import { duplicatePairs, planPairs, type PairPlan } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 
 /** Connection names the check uses, for the config loader's cross-check. */
@@ -110,6 +110,10 @@ export const rowCountConsistency = defineCheck({
     const byId = (results: CountResult[]) => new Map(results.map((r) => [r.id, r]));
     const sources = byId(sourceResults);
     const targets = byId(targetResults);
+    await Promise.all([
+      suggestTables(source, plans, 'source', sources, ctx),
+      suggestTables(target, plans, 'target', targets, ctx),
+    ]);
     const findings: Finding[] = [];
     const measurements: Measurement[] = [];
     // A side that could not be counted makes the run an error; its finding covers the pair's drift alerts.
@@ -128,9 +132,38 @@ export const rowCountConsistency = defineCheck({
       measurements.push(...result.measurements);
       for (const side of ['source', 'target'] as const) {
         const failed = counts[side].error;
-        if (failed) errors.push(`${countErrorTitle(plan, side, counts[side])}: ${failed.message}`);
+        if (failed) errors.push(countErrorLine(plan, side, counts[side]));
       }
     }
     return { findings, measurements, errors };
   },
 });
+
+/** Adds the closest names the connection knows to each missing table's error (a misspelt name is the usual cause). */
+async function suggestTables(
+  connector: Connector,
+  plans: PairPlan[],
+  side: 'source' | 'target',
+  results: Map<string, CountResult>,
+  ctx: Pick<CheckContext, 'signal' | 'log'>,
+): Promise<void> {
+  const missing = plans.filter((p) => results.get(p[side].id)?.error?.code === 'missing-table');
+  if (!missing.length || !connector.describe) return;
+  let described: Awaited<ReturnType<NonNullable<Connector['describe']>>>;
+  try {
+    described = await connector.describe(
+      missing.map((p) => ({ table: p[side].table })),
+      { signal: ctx.signal },
+    );
+  } catch (err) {
+    // The finding says the table is missing either way; only the "did you mean" is lost.
+    ctx.signal.throwIfAborted();
+    ctx.log.warn({ connection: connector.name, err: String(err) }, 'could not list tables for suggestions');
+    return;
+  }
+  for (const plan of missing) {
+    const found = described.get(plan[side].table.parts.join('.'));
+    const error = results.get(plan[side].id)?.error;
+    if (error && found && 'missing' in found) error.suggestions = found.suggestions;
+  }
+}

@@ -82,15 +82,25 @@ export const TableFileConfig = z.union([
 export const RowCountConsistencyConfig = z
   .strictObject({
     /** Connection name of the source database. */
-    source: z.string().min(1),
+    source: z.string().min(1).describe('connection name of the source database'),
     /** Connection name of the replica / warehouse. */
-    target: z.string().min(1),
-    tolerance: ToleranceConfig.default({ ratio: 0, rows: 0 }),
-    window: CountWindowConfig.optional(),
-    freshness: FreshnessConfig.optional(),
-    tables: z.array(TablePairConfig).default([]),
+    target: z.string().min(1).describe('connection name of the replica / warehouse'),
+    tolerance: ToleranceConfig.default({ ratio: 0, rows: 0 }).describe(
+      'allowed difference: breach when |source - target| > max(rows, ratio × source)',
+    ),
+    window: CountWindowConfig.optional().describe(
+      'count rows in a closed time window { column, size, lag }; omit for whole tables',
+    ),
+    freshness: FreshnessConfig.optional().describe('compare the latest timestamps { column, maxLag }'),
+    tables: z
+      .array(TablePairConfig)
+      .default([])
+      .describe('table pairs { source, target, where?, window?, ... }'),
     /** Globs, relative to the config file's folder, of YAML mapping files. */
-    tableFiles: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+    tableFiles: z
+      .union([z.string().min(1), z.array(z.string().min(1))])
+      .optional()
+      .describe('globs of YAML mapping files with more table pairs, relative to the config file'),
   })
   .superRefine((config, ctx) => {
     if (config.tables.length === 0 && config.tableFiles === undefined) {

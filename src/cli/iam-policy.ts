@@ -1,39 +1,36 @@
-import { findCheck } from '../../checks/registry';
-import { providerPermissions } from '../aws/provider';
 import { loadConfig } from '../config/load';
-import { checkPermissions } from '../engine/permissions';
+import { createLogger } from '../core/log';
+import { UsageError } from '../core/errors';
+import { iamPolicies } from '../engine/permissions';
 import type { GlobalOptions } from './options';
 
-/** Least privilege: the union of the enabled checks' declared actions, one statement. */
-export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
-  const config = loadConfig(flags.config);
-  const actions = new Set<string>();
-  for (const check of config.checks.filter((c) => c.enabled)) {
-    const def = findCheck(check.kind);
-    if (!def) continue;
-    for (const action of checkPermissions(def, check, config.connections)) actions.add(action);
+export interface IamPolicyOptions extends GlobalOptions {
+  /** `runner`: the identity Guardrail runs as; `member`: each `aws.accounts` role. */
+  role?: 'runner' | 'member';
+}
+
+/**
+ * Prints one policy document. Needs no secret (unset secret variables stand in: the config is never used to
+ * connect) and no network. With `aws.accounts` the runner and the member roles need different documents, so
+ * `--role` is required; without, the runner does everything and the single document is the runner's.
+ */
+export async function iamPolicyCommand(flags: IamPolicyOptions): Promise<void> {
+  const config = loadConfig(flags.config, process.env, { secrets: 'placeholder' });
+  const policies = iamPolicies(config);
+  if (!flags.role && policies.member) {
+    throw new UsageError(
+      'aws.accounts is set: the runner and the member accounts need different policies; ' +
+        'print each with --role runner and --role member',
+    );
   }
-  if (actions.size) for (const action of providerPermissions(config.aws)) actions.add(action);
-  const statements: unknown[] = [];
-  if (actions.size) {
-    statements.push({
-      Sid: 'GuardrailReadOnly',
-      Effect: 'Allow',
-      Action: [...actions].sort(),
-      Resource: '*',
-    });
+  if (flags.role === 'member' && !policies.member) {
+    throw new UsageError(
+      'no aws.accounts: there is no member role (the runner calls everything); use --role runner or omit --role',
+    );
   }
-  // With aws.accounts, the identity Guardrail runs as only assumes the roles; each role carries the read-only
-  // statement above in its own account.
-  const roles = (config.aws?.accounts ?? []).map((a) => a.roleArn);
-  if (actions.size && roles.length) {
-    statements.push({
-      Sid: 'GuardrailAssumeRoles',
-      Effect: 'Allow',
-      Action: ['sts:AssumeRole'],
-      Resource: roles,
-    });
-  }
-  const policy = { Version: '2012-10-17', Statement: statements };
+  const log = createLogger();
+  for (const note of policies.notes[flags.role ?? 'runner'])
+    log.warn({ note }, 'iam-policy: fill in a placeholder');
+  const policy = flags.role === 'member' ? policies.member : policies.runner;
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
 }

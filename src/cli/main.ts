@@ -5,11 +5,16 @@ import { UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
 
+const configOption = () =>
+  new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default('./guardrail.yaml');
+const formatOption = () =>
+  new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+/** For repeatable options: `--label a=b --label c=d`. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 function globalOptions(cmd: Command): Command {
   return cmd
-    .addOption(
-      new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default('./guardrail.yaml'),
-    )
+    .addOption(configOption())
     .addOption(
       new Option('--state <url>', 'state store URL (overrides state.url)').env('GUARDRAIL_STATE_URL'),
     );
@@ -32,7 +37,7 @@ export function buildProgram(): Command {
     .description('run the enabled checks once, route alerts, persist state, exit')
     .option('--check <id...>', 'run only these checks (repeatable)')
     .option('--dry-run', 'render every alert that would be sent, send nothing, change no state')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption())
     .option('--fail-on-findings', 'exit 1 when any finding is firing')
     .action(lazy(() => import('./run.js'), 'runCommand'));
   globalOptions(program.command('serve'))
@@ -40,16 +45,59 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./serve.js'), 'serveCommand'));
   globalOptions(program.command('validate'))
     .description('validate the config and print a summary')
+    .option(
+      '--online',
+      'also connect (read-only) and check that every table and column named exists and is readable',
+    )
     .action(lazy(() => import('./validate.js'), 'validateCommand'));
   globalOptions(program.command('checks'))
     .description('list the check kinds and their config keys')
     .action(lazy(() => import('./info.js'), 'checksCommand'));
   globalOptions(program.command('iam-policy'))
-    .description('print the least-privilege IAM policy the enabled checks need')
+    .description('print the least-privilege IAM policy the enabled checks need (no secret, no network)')
+    .addOption(
+      new Option(
+        '--role <role>',
+        'with aws.accounts: the runner identity, or the member accounts’ role',
+      ).choices(['runner', 'member']),
+    )
     .action(lazy(() => import('./iam-policy.js'), 'iamPolicyCommand'));
   globalOptions(program.command('schema'))
     .description("print the config's JSON Schema")
     .action(lazy(() => import('./info.js'), 'schemaCommand'));
+  program
+    .command('alerts')
+    .description('list the alerts in the state store: firing (default), pending, silenced or all')
+    .addOption(configOption())
+    // `--state` names the filter here, as on-call people type it; a state URL (with ://) is still accepted.
+    .addOption(
+      new Option('--state <filter|url>', 'firing, pending, silenced or all; or a state store URL').argParser(
+        collect,
+      ),
+    )
+    .option('--check <id>', "only this check's alerts")
+    .addOption(formatOption())
+    .action(lazy(() => import('./alerts.js'), 'alertsCommand'));
+  const silence = program.command('silence').description('silence alerts during an incident, from the CLI');
+  globalOptions(silence.command('add'))
+    .description('silence a check (or some of its keys or labels) until a time or for a while')
+    .requiredOption('--check <id>', 'the check to silence')
+    .option('--key <glob>', 'only finding keys matching this glob (e.g. shop.*)')
+    .option('--label <name=value>', 'only findings with this label (repeatable)', collect)
+    .option('--until <time>', 'end: a date (end of that day, UTC) or an ISO date-time')
+    .option('--for <duration>', 'end: this long from now (e.g. 4h, 30m, 2d)')
+    .requiredOption('--reason <text>', 'why (shown on the alert)')
+    .option('--by <name>', 'who silences (default: $USER)')
+    .action(lazy(() => import('./silence.js'), 'silenceAddCommand'));
+  globalOptions(silence.command('list'))
+    .description("list the active silences, the config's and the store's")
+    .option('--all', 'include the expired ones')
+    .addOption(formatOption())
+    .action(lazy(() => import('./silence.js'), 'silenceListCommand'));
+  globalOptions(silence.command('expire'))
+    .description('end a silence now; its alerts are announced again at the next run if still firing')
+    .argument('<id>', 'the id printed by silence add')
+    .action(lazy(() => import('./silence.js'), 'silenceExpireCommand'));
   globalOptions(program.command('dashboards'))
     .description('write the Grafana dashboards and provisioning YAML')
     .option('--out <dir>', 'output folder', 'dashboards')
@@ -93,7 +141,19 @@ function formatIssueLine(issue: ConfigError['issues'][number]): string {
   return new ConfigError([issue]).message;
 }
 
+/**
+ * Node prints process warnings raw, over several lines, on stderr, which is promised to be JSON lines: its printer
+ * (the default 'warning' listener, what `--no-warnings` turns off) gives way to the logger.
+ */
+function logWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    void import('../core/log.js').then((m) => m.logProcessWarning(warning));
+  });
+}
+
 if (require.main === module) {
+  logWarnings();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

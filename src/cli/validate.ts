@@ -1,9 +1,15 @@
+import { ConfigError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { formatDuration } from '../core/duration';
 import { redactUrlSecrets } from '../core/url';
 import type { GlobalOptions } from './options';
 
-export async function validateCommand(flags: GlobalOptions): Promise<void> {
+interface ValidateFlags extends GlobalOptions {
+  /** Also connect and check that every table and column named exists and can be read. */
+  online?: boolean;
+}
+
+export async function validateCommand(flags: ValidateFlags): Promise<void> {
   const config = loadConfig(flags.config);
   const lines = [`${config.file}: valid`];
   lines.push(`state: ${flags.state ? 'from --state' : redactUrlSecrets(config.state.url)}`);
@@ -27,5 +33,12 @@ export async function validateCommand(flags: GlobalOptions): Promise<void> {
     lines.push(`  ${r.match ? JSON.stringify(r.match) : '(everything else)'} → ${r.channel}`);
   lines.push(`silences: ${config.alerts.silences.length}`);
   for (const w of config.warnings) lines.push(`warning: ${w}`);
+  if (flags.online) {
+    // Loaded only here: the drivers are not for the offline validation a pull request runs.
+    const { checkOnline } = await import('./validate-online.js');
+    const online = await checkOnline(config);
+    if (online.issues.length) throw new ConfigError(online.issues);
+    lines.push(`online: ${online.tables} table${online.tables === 1 ? '' : 's'} found and readable`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -6,8 +6,21 @@ import { expandGlob } from './glob';
 import { readYamlFile } from './yaml-file';
 import { parseCoerced } from './coerce';
 
+/** Where something stands in a file: for messages that point at it (`tables/shop.yaml:3:3`). */
+export interface Position {
+  file: string;
+  line?: number;
+  col?: number;
+  /** Path inside that file, e.g. `tables[2].where`. */
+  path?: string;
+  /** Positions of the item's own keys (`where`, `window`, ...), when it is a mapping. */
+  keys?: Record<string, Position>;
+}
+
 export interface ListFileResult {
   items: unknown[];
+  /** Where each item came from, in the order of `items`. */
+  positions: Position[];
   issues: Omit<ConfigIssue, 'checkId'>[];
 }
 
@@ -25,10 +38,11 @@ export function loadListFiles(
   display: (path: string) => string,
 ): ListFileResult & { matched: boolean } {
   const files = [...new Set((Array.isArray(globs) ? globs : [globs]).flatMap((g) => expandGlob(g, baseDir)))];
-  const result: ListFileResult = { items: [], issues: [] };
+  const result: ListFileResult = { items: [], positions: [], issues: [] };
   for (const file of files) {
     const one = loadListFile(spec, file, env, display(file));
     result.items.push(...one.items);
+    result.positions.push(...one.positions);
     result.issues.push(...one.issues);
   }
   return { ...result, matched: files.length > 0 };
@@ -42,17 +56,30 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
     return { file, line: pos.line, col: pos.col };
   };
   const issues: ListFileResult['issues'] = read.issues;
-  if (read.data === undefined && issues.length) return { items: [], issues };
+  if (read.data === undefined && issues.length) return { items: [], positions: [], issues };
   const base = isMap(doc.contents) ? [spec.into] : [];
   const raw: unknown = base.length ? (read.data as Record<string, unknown> | null)?.[spec.into] : read.data;
   if (!Array.isArray(raw)) {
     const message = `expected a list of ${spec.into}, or a mapping with the list under '${spec.into}:'`;
-    return { items: [], issues: [...issues, { ...at(doc.contents?.range?.[0]), path: '', message }] };
+    return {
+      items: [],
+      positions: [],
+      issues: [...issues, { ...at(doc.contents?.range?.[0]), path: '', message }],
+    };
   }
   const items: unknown[] = [];
+  const positions: Position[] = [];
   raw.forEach((item, i) => {
     const parsed = parseCoerced(spec.item as z.ZodType, item);
-    if (parsed.success) return void items.push(parsed.data);
+    if (parsed.success) {
+      items.push(parsed.data);
+      const keys = item && typeof item === 'object' && !Array.isArray(item) ? Object.keys(item) : [];
+      const own = Object.fromEntries(
+        keys.map((k) => [k, { ...nodeAt(doc, [...base, i, k], at), path: formatPath([...base, i, k]) }]),
+      );
+      positions.push({ ...nodeAt(doc, [...base, i], at), path: formatPath([...base, i]), keys: own });
+      return;
+    }
     for (const issue of parsed.error.issues) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [k]) : [[]];
       for (const extra of keys) {
@@ -67,7 +94,7 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
       }
     }
   });
-  return { items, issues };
+  return { items, positions, issues };
 }
 
 function nodeAt(

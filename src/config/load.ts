@@ -3,12 +3,13 @@ import type { z } from 'zod';
 import { findCheck, CHECKS } from '../../checks/registry';
 import { findChannel, CHANNELS } from '../../alerts/channels/registry';
 import { AGENT_CHECK_ID, type CheckCommon, type PendingFor } from '../core/types';
-import { ConfigError, type ConfigIssue } from './errors';
+import { ConfigError, formatPath, type ConfigIssue } from './errors';
 import { checkSchema, TopLevel } from './schema';
 import { ConnectionConfig } from '../connectors/config';
 import { ConfigSources, display } from './sources';
-import { loadListFiles } from './list-files';
+import { loadListFiles, type Position } from './list-files';
 import { parseCoerced } from './coerce';
+import { nothingToRun, parseTopLevel } from './top-level';
 
 type TopLevelConfig = z.infer<typeof TopLevel>;
 
@@ -28,13 +29,24 @@ export interface GuardrailConfig extends Omit<TopLevelConfig, 'checks' | 'includ
   channels: ChannelConfig[];
   /** Non-fatal remarks for `validate`. */
   warnings: string[];
+  /**
+   * Where a path inside a check was written, list files included (`['tables', 7, 'where']` may stand in
+   * `tables/shop.yaml`): for messages about the config found later, e.g. by `validate --online`.
+   */
+  positionOf?(checkId: string, path: readonly (string | number)[]): Position;
 }
 
+/** Per check and list key: how many items were written inline, and where the list files' items stand. */
+type ListPositions = Map<string, Map<string, { inline: number; positions: Position[] }>>;
+
 /** Loads `path` and its includes, interpolates `${VAR}`s, validates everything; throws ConfigError. */
-export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): GuardrailConfig {
+export function loadConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): GuardrailConfig {
   const file = resolve(path);
-  const sources = new ConfigSources(env);
-  sources.load(file);
+  const sources = readSources(file, env, options);
   if (sources.issues.length) throw new ConfigError(sources.issues);
 
   const issues: ConfigIssue[] = [];
@@ -54,21 +66,31 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     }
   };
 
-  const top = parseCoerced(TopLevel, sources.data);
-  if (!top.success) {
-    zodIssues(top.error, []);
-    throw new ConfigError(issues);
-  }
-  const data = top.data;
+  // A mistake at the top level must not hide the checks' own: report it, then go on without the keys at fault.
+  const data = parseTopLevel(sources.data, (error) => zodIssues(error, []));
+  if (!data) throw new ConfigError(issues);
   const checks = parseChecks(data, report, zodIssues);
-  issues.push(...readListFiles(checks, data, sources, env));
+  const listPositions: ListPositions = new Map();
+  issues.push(...readListFiles(checks, data, sources, env, listPositions));
   issues.push(...validateChecks(checks, data, sources));
   const channels = parseChannels(data, report, zodIssues);
   const warnings = crossCheck(data, checks, channels, report);
+  if (!issues.length) issues.push(...nothingToRun(sources, data.checks.length, checks));
   if (issues.length) throw new ConfigError(issues);
 
   const { include: _include, checks: _checks, ...rest } = data;
-  return { ...rest, file, dir: dirname(file), checks, channels, warnings };
+  const positionOf = (checkId: string, path: readonly (string | number)[]): Position => {
+    const [key, index, sub] = path;
+    const list = typeof key === 'string' ? listPositions.get(checkId)?.get(key) : undefined;
+    if (list && typeof index === 'number' && index >= list.inline) {
+      const item = list.positions[index - list.inline];
+      if (item) return (typeof sub === 'string' && item.keys?.[sub]) || item;
+    }
+    const merged = ['checks', indexOfCheck(data, checkId), ...path];
+    const { file: at, line, col } = sources.locate(merged);
+    return { file: at, ...(line ? { line } : {}), ...(col ? { col } : {}), path: formatPath(merged) };
+  };
+  return { ...rest, file, dir: dirname(file), checks, channels, warnings, positionOf };
 }
 
 type Report = (path: readonly PropertyKey[], message: string, checkId?: string) => void;
@@ -137,10 +159,13 @@ function readListFiles(
   data: TopLevelConfig,
   sources: ConfigSources,
   env: NodeJS.ProcessEnv,
+  positions: ListPositions,
 ) {
   const issues: ConfigIssue[] = [];
   for (const check of checks) {
     const index = indexOfCheck(data, check.id);
+    const lists = new Map<string, { inline: number; positions: Position[] }>();
+    positions.set(check.id, lists);
     for (const spec of findCheck(check.kind)?.listFiles ?? []) {
       const globs = check[spec.key] as string | string[] | undefined;
       if (globs === undefined) continue;
@@ -151,6 +176,12 @@ function readListFiles(
         issues.push({ ...sources.locate(['checks', index, spec.key]), message, checkId: check.id });
       }
       issues.push(...result.issues.map((i) => ({ ...i, checkId: check.id })));
+      const list = lists.get(spec.into) ?? {
+        inline: ((check[spec.into] as unknown[] | undefined) ?? []).length,
+        positions: [],
+      };
+      list.positions.push(...result.positions);
+      lists.set(spec.into, list);
       check[spec.into] = [...((check[spec.into] as unknown[] | undefined) ?? []), ...result.items];
     }
   }
@@ -266,4 +297,65 @@ export function resolveFromConfig(config: { dir: string }, path: string): string
 /** Whether a check sets `for:` itself (even to 0, which then overrides `defaults.for`). */
 function ownFor(item: unknown): boolean {
   return !!item && typeof item === 'object' && (item as Record<string, unknown>).for !== undefined;
+}
+
+export interface LoadOptions {
+  /**
+   * `placeholder`: an unset `${VAR}` (no default) in a secret-bearing key ({@link SECRET_KEYS}) reads as
+   * {@link UNSET_SECRET}`VAR` instead of failing; anywhere else it is still an error. Only `iam-policy` asks for
+   * it: it prints a policy and never connects. @default 'require'
+   */
+  secrets?: 'require' | 'placeholder';
+}
+
+/** Keys whose values are, or carry, credentials: connection and state URLs, webhooks, passwords, secret ARNs. */
+const SECRET_KEYS = new Set(['url', 'webhookUrl', 'password', 'secretArn']);
+/** What an unset secret reads as: a URL (valid wherever one is expected) on a reserved TLD that never resolves. */
+export const UNSET_SECRET = 'https://unset.invalid/';
+const UNSET_VARIABLE = /^environment variable ([A-Za-z_]\w*) is not set/;
+
+/** The name of the unset variable a value stands in for (`secrets: 'placeholder'`), else undefined. */
+export function unsetSecret(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith(UNSET_SECRET)
+    ? value.slice(UNSET_SECRET.length)
+    : undefined;
+}
+
+function readSources(file: string, env: NodeJS.ProcessEnv, options: LoadOptions): ConfigSources {
+  const standIn: NodeJS.ProcessEnv = { ...env };
+  const stood = new Set<string>();
+  for (;;) {
+    const sources = new ConfigSources(standIn);
+    sources.load(file);
+    if (options.secrets !== 'placeholder') return sources;
+    // A file with an unset variable is not read at all, nor what it includes: again until none is new.
+    const unset = sources.issues
+      .flatMap((i) => UNSET_VARIABLE.exec(i.message)?.[1] ?? [])
+      .filter((n) => !stood.has(n));
+    if (!unset.length) return keepSecretStandIns(sources);
+    for (const name of unset) {
+      stood.add(name);
+      standIn[name] = `${UNSET_SECRET}${name}`;
+    }
+  }
+}
+
+/** Stand-ins are for secrets only: elsewhere an unset variable is reported as usual; an unset state URL is dropped. */
+function keepSecretStandIns(sources: ConfigSources): ConfigSources {
+  const state = sources.data.state as Record<string, unknown> | undefined;
+  if (state && typeof state.url === 'string' && state.url.includes(UNSET_SECRET)) delete state.url;
+  const visit = (node: unknown, path: (string | number)[]): void => {
+    if (typeof node === 'string') {
+      const name = node.includes(UNSET_SECRET) ? node.split(UNSET_SECRET)[1]?.match(/^\w+/)?.[0] : undefined;
+      if (name && !SECRET_KEYS.has(String(path.at(-1)))) {
+        const message = `environment variable ${name} is not set (set it, or give a default: \${${name}:-value})`;
+        sources.issues.push({ ...sources.locate(path), message });
+      }
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node))
+        visit(value, [...path, Array.isArray(node) ? Number(key) : key]);
+    }
+  };
+  visit(sources.data, []);
+  return sources;
 }

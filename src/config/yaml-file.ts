@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { ConfigIssue } from './errors';
 import { interpolate } from './interpolate';
+import { describeYamlError } from './yaml-hints';
 
 /** Aliases expand on conversion; bounded so that a "billion laughs" file is an error, not a hang. */
 const MAX_ALIAS_COUNT = 100;
@@ -40,9 +41,11 @@ export function readYamlFile(path: string, display: string, env: NodeJS.ProcessE
   }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const file: YamlFile = { path, display, doc, lines, issues: [] };
-  for (const error of doc.errors) {
-    const message = error.message.split('\n')[0] ?? 'invalid YAML';
-    file.issues.push(issue(error.pos[0], `YAML: ${message}${flowHint(text, error.pos[0])}`));
+  // One located line: the parser's later errors follow from the first slip.
+  const first = doc.errors[0];
+  if (first) {
+    const slip = describeYamlError(text, first);
+    file.issues.push(issue(slip.offset, slip.message));
   }
   if (file.issues.length) return file;
   for (const miss of interpolate(doc, env)) {
@@ -55,14 +58,4 @@ export function readYamlFile(path: string, display: string, env: NodeJS.ProcessE
     file.issues.push(issue(0, `YAML: ${error instanceof Error ? error.message : String(error)}`));
   }
   return file;
-}
-
-/** `{ url: ${VAR} }` is not YAML (braces inside a flow mapping); say how to write it. */
-function flowHint(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const lineEnd = text.indexOf('\n', offset);
-  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
-  return /[{[].*\$\{/.test(line)
-    ? ' (inside { } or [ ], quote values that use ${...}: "${VAR:-default}")'
-    : '';
 }

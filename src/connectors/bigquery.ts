@@ -1,6 +1,7 @@
 import type { BigQuery, BigQueryOptions, Job } from '@google-cloud/bigquery';
 import type { BigQueryConnection } from './config';
 import type { Connector, CountRequest, CountResult } from './types';
+import { bigQueryDescribe } from './bigquery-describe';
 import { batchCount } from './batch-count';
 import { errorMessage } from './errors';
 import { mapLimit } from '../core/limit';
@@ -33,6 +34,17 @@ export interface BigQueryQueryOptions {
   location?: string;
 }
 
+/**
+ * With no credentials in the environment or gcloud's file, google-auth-library pings the GCE metadata server, off
+ * GCP a 3 s timeout plus DNS retries for `metadata.google.internal`, then prints a raw MetadataLookupWarning.
+ * `bios-only` trusts the BIOS and serverless env probe instead (true on GCE, GKE, Cloud Run), no network; a value
+ * the operator set wins.
+ * @see https://cloud.google.com/nodejs/docs/reference/gcp-metadata/latest/overview (METADATA_SERVER_DETECTION)
+ */
+function skipMetadataProbeOffGcp(): void {
+  process.env.METADATA_SERVER_DETECTION ??= 'bios-only';
+}
+
 function needsQuery(req: CountRequest): boolean {
   return !!(req.window || req.where || req.maxTimestampColumn);
 }
@@ -56,8 +68,10 @@ export async function openBigQuery(
     // Per HTTP request (the client's typings omit it; its Service reads it): the results long poll below
     // waits up to the statement timeout, so a request may take that long plus the margin, no longer.
     timeout: statementMs,
-    retryOptions: { maxRetries: BIGQUERY_MAX_RETRIES },
+    // Retries give up once the statement's bound has passed, however many are left (retry-request counts seconds).
+    retryOptions: { maxRetries: BIGQUERY_MAX_RETRIES, totalTimeout: Math.ceil(statementMs / 1000) },
   };
+  skipMetadataProbeOffGcp();
   const client: BigQuery = new Client(clientOptions);
   const counter = new SessionCounter();
   let bytesBilled = 0;
@@ -160,9 +174,27 @@ export async function openBigQuery(
       }
     };
 
+  // A dry run is free and reads nothing, yet checks the statement and the right to read what it names.
+  const dryRun = async (sql: string, signal: AbortSignal): Promise<void> => {
+    const bound = bounded(signal);
+    try {
+      counter.roundTrips++;
+      const options = { query: sql, useLegacySql: false, dryRun: true, ...(location ? { location } : {}) };
+      await untilAborted(client.createQueryJob(options), bound.signal);
+    } finally {
+      bound.clear();
+    }
+  };
+  const describe = bigQueryDescribe({
+    projectId: config.projectId,
+    query: (sql, signal) => queryRunner({ remaining: config.maximumBytesBilled })(sql, signal),
+    dryRun,
+  });
+
   return {
     name,
     type: 'bigquery',
+    describe,
     async count(requests, options) {
       const budget = { remaining: config.maximumBytesBilled };
       const fromMetadata = requests.filter((r) => !needsQuery(r));

@@ -3,6 +3,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDbConnection } from './config';
 import type { Connector, CountOptions, CountRequest, CountResult } from './types';
 import { batchCount } from './batch-count';
+import { sqlDescribe } from './describe';
 import { errorMessage, type FailureKind } from './errors';
 import { abortError } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
@@ -288,6 +289,7 @@ export async function openDuckDb(
         batchSize: config.batchSize ?? DUCKDB_BATCH_SIZE,
         concurrency: config.maxConnections,
       }),
+    describe: sqlDescribe({ dialect: duckDbDialect, run: query }),
     query: async (sql, params, { signal }) => {
       if (params.length) throw new Error('duckdb connector: parameters are not supported');
       return query(sql, signal);

@@ -2,6 +2,7 @@ import type { Client, ClientConfig, Pool, PoolClient, QueryConfig } from 'pg';
 import type { PostgresConnection } from './config';
 import type { Connector } from './types';
 import { sqlConnector } from './sql-connector';
+import { sqlDescribe } from './describe';
 import { errorMessage, isSocketError, redact, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import {
@@ -201,7 +202,7 @@ export async function openPostgres(
     probe.clear();
   }
 
-  return sqlConnector({
+  const connector = sqlConnector({
     name,
     type: 'postgres',
     dialect: postgresDialect,
@@ -212,4 +213,11 @@ export async function openPostgres(
     counter,
     close,
   });
+  // information_schema lists only what the session's role has some privilege on.
+  const describe = sqlDescribe({
+    dialect: postgresDialect,
+    run: (sql, signal) => run(sql, [], signal),
+    secrets,
+  });
+  return { ...connector, describe };
 }

@@ -7,6 +7,7 @@ import type {
 import type { RedshiftConnection } from './config';
 import type { Connector } from './types';
 import { batchCount } from './batch-count';
+import { sqlDescribe } from './describe';
 import { errorMessage, type FailureKind } from './errors';
 import { sleep } from '../core/limit';
 import { PageTokens } from '../aws/pages';
@@ -193,6 +194,8 @@ export async function openRedshift(
         batchSize: config.batchSize ?? REDSHIFT_BATCH_SIZE,
         concurrency: config.maxConnections,
       }),
+    // information_schema through the Data API (SVV_COLUMNS would add external tables; the schema is the same).
+    describe: sqlDescribe({ dialect: redshiftDialect, run }),
     query: (sql, params, { signal }) => {
       if (params.length) return Promise.reject(new Error('redshift connector: parameters are not supported'));
       return run(sql, signal);

@@ -38,13 +38,44 @@ export interface CountResult {
   estimate?: string;
   /** max(maxTimestampColumn); null when the table (or window) is empty. */
   maxTimestamp?: Date | null;
-  error?: { code: CountErrorCode; message: string };
+  error?: {
+    code: CountErrorCode;
+    message: string;
+    /** For `missing-table`: the closest names the connection knows (see `Connector.describe`). */
+    suggestions?: string[];
+  };
 }
 
 export interface CountOptions {
   signal: AbortSignal;
   /** Called as results arrive, for progress on long sweeps. */
   onProgress?: (done: number) => void;
+}
+
+/** A table to look up in the catalog, with what the config reads from it. */
+export interface DescribeRequest {
+  table: TableRef;
+  /** Columns the config names (window, freshness, `where`): when all exist, one statement that reads no row checks they can be read. */
+  columns?: string[];
+  /** The `where` as configured, part of that statement. */
+  where?: string;
+}
+
+/** What the catalog says of one table (keyed by `parts.join('.')`). */
+export type TableDescription =
+  | {
+      columns: string[];
+      /** Why a statement naming the table, its columns and `where` (reading no row) was refused. */
+      unreadable?: string;
+    }
+  | {
+      missing: true;
+      /** Closest names the connection can see: edit distance ≤ 2 in the same schema, or the same name elsewhere. */
+      suggestions: string[];
+    };
+
+export interface DescribeOptions {
+  signal: AbortSignal;
 }
 
 /** What every data connector offers the checks (DESIGN.md §5). */
@@ -59,6 +90,11 @@ export interface Connector {
     params: unknown[],
     options: { signal: AbortSignal },
   ): Promise<Record<string, unknown>[]>;
+  /**
+   * Tables' columns from the catalog (information_schema), read-only and under the statement timeout; a missing
+   * table comes with the closest names. For `validate --online` and for a missing table's finding.
+   */
+  describe?(requests: DescribeRequest[], options: DescribeOptions): Promise<Map<string, TableDescription>>;
   close(): Promise<void>;
   /** Counters for benchmarks and the agent's own health. */
   stats?(): ConnectorStats;

@@ -63,6 +63,8 @@ type Shape = 'condition' | 'value' | 'unknown';
 
 class Parser {
   private i = 0;
+  /** The columns named (a qualified name's last part), in order of appearance. */
+  readonly columns: string[] = [];
   constructor(
     private readonly tokens: Token[],
     private readonly end: number,
@@ -272,13 +274,16 @@ class Parser {
 
   /** `a`, `s.t.a`, `"Odd Name"`: at most three parts. */
   private qualified(): void {
-    let parts = 0;
+    const names: string[] = [];
     do {
       const t = this.peek();
       if (t?.kind === 'quoted' || (t?.kind === 'word' && !KEYWORDS.has(t.text))) this.i++;
       else this.fail(`expected a column name${this.found()}`);
-      if (++parts > 3) this.fail('a column name has at most three parts');
+      names.push(t.text);
+      if (names.length > 3) this.fail('a column name has at most three parts');
     } while (this.acceptOp('.'));
+    const column = names.at(-1) as string;
+    if (!this.columns.includes(column)) this.columns.push(column);
   }
 
   private call(name: string): void {
@@ -333,9 +338,18 @@ class Parser {
  * arithmetic, CAST, CURRENT_DATE/CURRENT_TIMESTAMP, INTERVAL and the {@link WHERE_FUNCTIONS}.
  */
 export function parseWhere(where: string): void {
-  const shape = new Parser(tokenize(where), where.length + 1).parse();
-  if (shape === 'value')
+  whereColumns(where);
+}
+
+/**
+ * The columns an accepted `where` names (the last part of `t.col`; unquoted names in lower case, as the
+ * tokenizer folds them), for `validate --online`; throws a {@link WhereError} as {@link parseWhere} does.
+ */
+export function whereColumns(where: string): string[] {
+  const parser = new Parser(tokenize(where), where.length + 1);
+  if (parser.parse() === 'value')
     throw new WhereError('where must be a condition (e.g. deleted_at IS NULL), not a value', 1);
+  return parser.columns;
 }
 
 /** The reason `where` is refused, or undefined when it is accepted. */

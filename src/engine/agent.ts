@@ -159,7 +159,10 @@ export class Agent {
   private select(ids?: string[]): CheckConfig[] {
     if (!ids?.length) return this.config.checks;
     const unknown = ids.filter((id) => !this.config.checks.some((c) => c.id === id));
-    if (unknown.length) throw new UsageError(`unknown check id(s): ${unknown.join(', ')}`);
+    if (unknown.length) {
+      const known = this.config.checks.map((c) => c.id).join(', ') || 'none';
+      throw new UsageError(`unknown check id(s): ${unknown.join(', ')}; the config's checks: ${known}`);
+    }
     return this.config.checks.filter((c) => ids.includes(c.id)).map((c) => ({ ...c, enabled: true }));
   }
 

@@ -67,6 +67,22 @@ const lifecycle = (isEvent: string) => `
 const PENDING = `
   ALTER TABLE guardrail_alert_state ADD COLUMN pending_runs INTEGER NOT NULL DEFAULT 0;`;
 
+/** Silences added from the CLI, and on each alert state the silence muting it (for the note when it ends). */
+const silences = (ts: string, json: string) => `
+  CREATE TABLE guardrail_silence (
+    id TEXT PRIMARY KEY,
+    check_id TEXT NOT NULL,
+    key_glob TEXT,
+    labels ${json},
+    ends_at ${ts} NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at ${ts} NOT NULL,
+    expired_at ${ts}
+  );
+  CREATE INDEX guardrail_silence_ends ON guardrail_silence (ends_at);
+  ALTER TABLE guardrail_alert_state ADD COLUMN silence ${json};`;
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -91,6 +107,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: "alert state 'pending' (a check's for:), its consecutive-runs counter",
     sql: PENDING,
+  },
+  {
+    version: 5,
+    description: 'silences kept in the store (guardrail silence), the silence on an alert state',
+    sql: { sqlite: silences('TEXT', 'TEXT'), postgres: silences('TIMESTAMPTZ', 'JSONB') },
   },
 ];
 

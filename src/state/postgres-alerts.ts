@@ -43,7 +43,7 @@ export async function writeAlerts(client: Queryable, { states, outbox }: AlertDe
   for (const state of states) {
     await client.query(
       `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12::jsonb)
        ON CONFLICT (check_id, key) DO UPDATE SET ${ALERT_STATE_UPDATE}`,
       alertStateValues(state),
     );

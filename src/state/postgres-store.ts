@@ -2,7 +2,15 @@ import { Pool, type PoolClient } from 'pg';
 import { settledWithin } from '../core/limit';
 import { migratePostgres } from './migrations';
 import { ALERT_LOCK_SPACE, readAlertStates, writeAlerts } from './postgres-alerts';
-import { toOutboxRecord, uniqueKeys, withoutNul, type OutboxRow } from './rows';
+import {
+  toAlertState,
+  toOutboxRecord,
+  uniqueKeys,
+  withoutNul,
+  type AlertStateRow,
+  type OutboxRow,
+} from './rows';
+import { SILENCE_COLUMNS, silenceValues, toStoredSilence, type SilenceRow } from './silence-rows';
 import {
   STORE_CLOCK,
   type AlertDecision,
@@ -10,6 +18,7 @@ import {
   type OutboxRecord,
   type StateStore,
   type StoreTime,
+  type StoredSilence,
 } from './types';
 
 const POOL_SIZE = 4;
@@ -127,7 +136,10 @@ export class PostgresStateStore implements StateStore {
       );
       // Tick leases are never released (they name one tick); once expired they hold nothing.
       const leases = await client.query('DELETE FROM guardrail_lease WHERE expires_at < clock_timestamp()');
-      return (outbox.rowCount ?? 0) + (states.rowCount ?? 0) + (leases.rowCount ?? 0);
+      const silences = await client.query('DELETE FROM guardrail_silence WHERE ends_at < $1', [before]);
+      return (
+        (outbox.rowCount ?? 0) + (states.rowCount ?? 0) + (leases.rowCount ?? 0) + (silences.rowCount ?? 0)
+      );
     });
   }
 
@@ -213,6 +225,43 @@ export class PostgresStateStore implements StateStore {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.pool.query('DELETE FROM guardrail_lease WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  async listAlertStates(checkId?: string): Promise<AlertState[]> {
+    if (checkId !== undefined) return readAlertStates(this.pool, checkId);
+    const { rows } = await this.pool.query<AlertStateRow>(
+      'SELECT * FROM guardrail_alert_state ORDER BY check_id, key',
+    );
+    return rows.map((row) => toAlertState(row, asIs));
+  }
+
+  async addSilence(silence: StoredSilence): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO guardrail_silence (${SILENCE_COLUMNS}) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`,
+      silenceValues(silence),
+    );
+  }
+
+  async activeSilences(now: Date): Promise<StoredSilence[]> {
+    const { rows } = await this.pool.query<SilenceRow>(
+      'SELECT * FROM guardrail_silence WHERE ends_at > $1 ORDER BY ends_at, id',
+      [now],
+    );
+    return rows.map((row) => toStoredSilence(row, asIs));
+  }
+
+  async allSilences(): Promise<StoredSilence[]> {
+    const { rows } = await this.pool.query<SilenceRow>(
+      'SELECT * FROM guardrail_silence ORDER BY created_at DESC, id',
+    );
+    return rows.map((row) => toStoredSilence(row, asIs));
+  }
+
+  async expireSilence(id: string, now: Date): Promise<boolean> {
+    return this.changed(
+      'UPDATE guardrail_silence SET ends_at = $1, expired_at = $1 WHERE id = $2 AND ends_at > $1',
+      [now, id],
+    );
   }
 
   private async changed(sql: string, values: unknown[]): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Finding } from '../core/types';
 import type { Severity } from '../core/severity';
-import type { AlertState, OutboxRecord, OutboxStatus } from './types';
+import type { AlertState, OutboxRecord, OutboxStatus, SilenceNote } from './types';
 
 /** A timestamp as a driver returns it: ISO text from SQLite, a Date from `pg`. */
 type Timestamp = string | Date;
@@ -16,6 +16,7 @@ export interface AlertStateRow {
   resolved_at: Timestamp | null;
   finding: unknown;
   pending_runs: number;
+  silence: unknown;
 }
 
 export interface OutboxRow {
@@ -56,6 +57,7 @@ export function toAlertState(row: AlertStateRow, decode: (json: unknown) => unkn
   if (lastNotifiedAt !== undefined) state.lastNotifiedAt = lastNotifiedAt;
   if (resolvedAt !== undefined) state.resolvedAt = resolvedAt;
   if (row.status === 'pending') state.pendingRuns = Number(row.pending_runs);
+  if (row.silence !== null && row.silence !== undefined) state.silence = decode(row.silence) as SilenceNote;
   return state;
 }
 
@@ -78,13 +80,14 @@ export function toOutboxRecord(row: OutboxRow, decode: (json: unknown) => unknow
 
 /** Column order of `alertStateValues`; inserts name their columns so later migrations may add more. */
 export const ALERT_STATE_COLUMNS = `check_id, key, status, severity, first_firing_at, last_seen_at,
-  last_notified_at, resolved_at, finding, lifecycle, pending_runs`;
+  last_notified_at, resolved_at, finding, lifecycle, pending_runs, silence`;
 
 /** The SET clause of an alert state upsert: every column but the key. */
 export const ALERT_STATE_UPDATE = `status = excluded.status, severity = excluded.severity,
   first_firing_at = excluded.first_firing_at, last_seen_at = excluded.last_seen_at,
   last_notified_at = excluded.last_notified_at, resolved_at = excluded.resolved_at,
-  finding = excluded.finding, lifecycle = excluded.lifecycle, pending_runs = excluded.pending_runs`;
+  finding = excluded.finding, lifecycle = excluded.lifecycle, pending_runs = excluded.pending_runs,
+  silence = excluded.silence`;
 
 export const OUTBOX_COLUMNS =
   'id, channel, check_id, created_at, payload, status, attempts, next_attempt_at, last_error, sent_at';
@@ -103,6 +106,7 @@ export function alertStateValues(state: AlertState): (string | number | null)[] 
     toJson(state.finding),
     state.finding.lifecycle ?? 'condition',
     state.pendingRuns ?? 0,
+    state.silence === undefined ? null : toJson(state.silence),
   ];
 }
 

@@ -16,6 +16,7 @@ import {
   type AlertStateRow,
   type OutboxRow,
 } from './rows';
+import { SILENCE_COLUMNS, silenceValues, toStoredSilence, type SilenceRow } from './silence-rows';
 import {
   STORE_CLOCK,
   type AlertDecision,
@@ -23,6 +24,7 @@ import {
   type OutboxRecord,
   type StateStore,
   type StoreTime,
+  type StoredSilence,
 } from './types';
 
 const BUSY_TIMEOUT_MS = 10_000;
@@ -142,7 +144,8 @@ export class SqliteStateStore implements StateStore {
         const leases = this.db
           .prepare('DELETE FROM guardrail_lease WHERE expires_at < ?')
           .run(iso(new Date())).changes;
-        return outbox + states + leases;
+        const silences = this.db.prepare('DELETE FROM guardrail_silence WHERE ends_at < ?').run(at).changes;
+        return outbox + states + leases + silences;
       })
       .immediate();
   }
@@ -238,6 +241,46 @@ export class SqliteStateStore implements StateStore {
     this.changed('DELETE FROM guardrail_lease WHERE name = ? AND holder = ?', name, holder);
   }
 
+  async listAlertStates(checkId?: string): Promise<AlertState[]> {
+    const rows = (
+      checkId === undefined
+        ? this.db.prepare('SELECT * FROM guardrail_alert_state ORDER BY check_id, key').all()
+        : this.db.prepare(ALL_STATES).all(checkId)
+    ) as AlertStateRow[];
+    return rows.map((row) => toAlertState(row, decode));
+  }
+
+  async addSilence(silence: StoredSilence): Promise<void> {
+    this.db
+      .prepare(`INSERT INTO guardrail_silence (${SILENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(silenceValues(silence));
+  }
+
+  async activeSilences(now: Date): Promise<StoredSilence[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM guardrail_silence WHERE ends_at > ? ORDER BY ends_at, id')
+      .all(iso(now)) as SilenceRow[];
+    return rows.map((row) => toStoredSilence(row, decode));
+  }
+
+  async allSilences(): Promise<StoredSilence[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM guardrail_silence ORDER BY created_at DESC, id')
+      .all() as SilenceRow[];
+    return rows.map((row) => toStoredSilence(row, decode));
+  }
+
+  async expireSilence(id: string, now: Date): Promise<boolean> {
+    const at = iso(now);
+    return this.changed(
+      'UPDATE guardrail_silence SET ends_at = ?, expired_at = ? WHERE id = ? AND ends_at > ?',
+      at,
+      at,
+      id,
+      at,
+    );
+  }
+
   private readAlertStates(checkId: string, keys?: readonly string[]): AlertState[] {
     const rows = (
       keys
@@ -249,7 +292,7 @@ export class SqliteStateStore implements StateStore {
 
   private writeAlerts({ states, outbox }: AlertDecision): void {
     const upsert = this.db.prepare(
-      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO guardrail_alert_state (${ALERT_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (check_id, key) DO UPDATE SET ${ALERT_STATE_UPDATE}`,
     );
     const enqueue = this.db.prepare(

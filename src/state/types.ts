@@ -18,6 +18,35 @@ export interface AlertState {
   resolvedAt?: string;
   /** The latest finding, for resolved notices. */
   finding: Finding;
+  /** The silence muting it, while silenced: the announcement after the silence ends says who silenced it. */
+  silence?: SilenceNote;
+}
+
+/** Who silenced an alert, why, and until when. */
+export interface SilenceNote {
+  /** A person (`silence add --by`), or `config` for a silence of the config file. */
+  by: string;
+  reason: string;
+  /** ISO time the silence ends (or ended, when expired early). */
+  until: string;
+}
+
+/** A silence kept in the state store (`guardrail silence add`), applied beside the config's. */
+export interface StoredSilence {
+  /** Short random id, printed on add, named by `silence expire`. */
+  id: string;
+  checkId: string;
+  /** Glob on the finding key; every key of the check when absent. */
+  key?: string;
+  /** Labels the finding must carry, all of them. */
+  labels?: Record<string, string>;
+  /** ISO time it stops muting; `silence expire` moves it to the time of the expiry. */
+  until: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  /** Set when it was expired by hand before its time. */
+  expiredAt?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'dropped';
@@ -121,6 +150,18 @@ export interface StateStore {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up early (only when `holder` has it). */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Every alert state, of one check or of all, by check id then key. */
+  listAlertStates(checkId?: string): Promise<AlertState[]>;
+
+  /** Stores a new silence (its id must be new). */
+  addSilence(silence: StoredSilence): Promise<void>;
+  /** The silences muting at `now` (until later than now), by `until` then id: read once per alerting pass. */
+  activeSilences(now: Date): Promise<StoredSilence[]>;
+  /** Every stored silence, expired ones included, newest first. */
+  allSilences(): Promise<StoredSilence[]>;
+  /** Ends an active silence at `now`; resolves false when no active silence has this id. */
+  expireSilence(id: string, now: Date): Promise<boolean>;
+
   /** A cheap round trip (SELECT 1) proving the store answers; rejects within the store's timeouts. */
   ping(): Promise<void>;
 }

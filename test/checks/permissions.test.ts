@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { idleEbsVolumes } from '../../checks/idle-ebs-volumes';
 import { idleElasticIps } from '../../checks/idle-elastic-ips';
 import { lambdaErrors } from '../../checks/lambda-errors';
+import { CHECKS } from '../../checks/registry';
 import { providerPermissions } from '../../src/aws/provider';
+import { connectionActions } from '../../src/connectors/permissions';
+import reference from '../cli/fixtures/aws-service-authorization.json';
 import type { AnyCheckDefinition } from '../../checks/types';
 import { startFakeAws } from '../servers/aws/server';
 import { emptyRegion } from '../servers/aws/world';
@@ -56,5 +59,31 @@ describe.each<[string, AnyCheckDefinition]>([
     expect(check.permissions.length).toBeGreaterThan(0);
     expect(check.configSchema.safeParse(check.example).success).toBe(true);
     expect(existsSync(readme) && readFileSync(readme, 'utf8')).toContain(kind);
+  });
+});
+
+describe('declared IAM actions', () => {
+  it('are all in the service authorization reference (test/cli/fixtures)', () => {
+    const services = reference.services as Record<string, { actions: Record<string, unknown> }>;
+    const declared = [
+      ...CHECKS.flatMap((def) => def.permissions),
+      ...providerPermissions({ regions: 'all' }),
+      ...connectionActions({
+        type: 'redshift',
+        workgroup: 'w',
+        secretArn: 'arn:aws:secretsmanager:r:1:secret:s',
+      }),
+      ...connectionActions({ type: 'redshift', workgroup: 'w' }),
+      ...connectionActions({ type: 'redshift', clusterIdentifier: 'c', dbUser: 'u' }),
+      ...connectionActions({ type: 'redshift', clusterIdentifier: 'c' }),
+    ];
+
+    const unknown = declared.filter((action) => {
+      const [prefix, name] = action.split(':') as [string, string];
+      return !services[prefix]?.actions[name];
+    });
+
+    expect(declared.length).toBeGreaterThan(10);
+    expect(unknown).toEqual([]);
   });
 });

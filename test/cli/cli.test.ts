@@ -3,7 +3,6 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { PRODUCTION_SECRETS } from '../config/config-files';
 
 // The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -151,34 +150,6 @@ describe('guardrail CLI (built entry point)', () => {
       'state: postgres://guard:***@db.internal/state?sslmode=require&password=***',
     );
     expect(validate.stdout).not.toMatch(/in-userinfo|in-query/);
-  });
-
-  it("iam-policy prints least privilege: nothing for DuckDB only; the checks' actions and the roles otherwise", () => {
-    const production = join(__dirname, '../../examples/production/guardrail.yaml');
-
-    const quickstart = JSON.parse(cli(['iam-policy', '--config', quickstartCopy()]).stdout);
-    const policy = JSON.parse(cli(['iam-policy', '--config', production], PRODUCTION_SECRETS).stdout);
-
-    expect(quickstart.Statement).toEqual([]);
-    const [read, assume] = policy.Statement;
-    expect(read.Action).toEqual(
-      expect.arrayContaining([
-        'ec2:DescribeVolumes',
-        'ec2:DescribeAddresses',
-        'cloudwatch:GetMetricData',
-        'redshift-data:ExecuteStatement',
-      ]),
-    );
-    expect(read.Action).not.toContain('sts:AssumeRole');
-    expect(assume).toEqual({
-      Sid: 'GuardrailAssumeRoles',
-      Effect: 'Allow',
-      Action: ['sts:AssumeRole'],
-      Resource: [
-        'arn:aws:iam::123456789012:role/guardrail-readonly',
-        'arn:aws:iam::210987654321:role/guardrail-readonly',
-      ],
-    });
   });
 
   it('serve answers /healthz and /metrics and stops cleanly on SIGTERM', async () => {

@@ -96,12 +96,12 @@ const CASES: BadCase[] = [
   {
     name: 'YAML syntax',
     files: { 'guardrail.yaml': `${BASE_CONFIG}server: { port: 1\n` },
-    expect: /guardrail\.yaml:\d+:\d+: YAML: /,
+    expect: /guardrail\.yaml:\d+:\d+: YAML syntax: /,
   },
   {
     name: 'duplicate YAML key',
     files: { 'guardrail.yaml': `${BASE_CONFIG}state: { url: "sqlite://x.db" }\n` },
-    expect: /guardrail\.yaml:17:1: YAML: Map keys must be unique/,
+    expect: /guardrail\.yaml:17:1: YAML syntax: Map keys must be unique/,
   },
   {
     name: 'check without kind',
@@ -216,7 +216,7 @@ const CASES: BadCase[] = [
   {
     name: 'unquoted ${} inside a flow mapping',
     files: { 'guardrail.yaml': `${BASE_CONFIG}gcp: { apiEndpoint: \${BQ:-} }\n` },
-    expect: /guardrail\.yaml:17:\d+: YAML: .*quote values that use \$\{\.\.\.\}/,
+    expect: /guardrail\.yaml:17:\d+: YAML syntax: .*quote values that use \$\{\.\.\.\}/,
   },
   {
     name: 'infinite number',
@@ -256,6 +256,118 @@ describe('bad config', () => {
     },
   );
 });
+
+describe('validation that catches every mistake', () => {
+  it("reports a top-level mistake and the checks' mistakes together", () => {
+    const text = replace('    tables:', '    tolerance: { rowz: 1 }\n    tables:')
+      .replace('target: main.users', 'target: users')
+      .concat('  reapeatInterval: 4h\n');
+    const dir = writeConfigDir({ 'guardrail.yaml': text });
+
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {})) as ConfigError;
+
+    expect(error.issues.map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`)).toEqual([
+      "18:3 alerts.reapeatInterval: unknown key 'reapeatInterval'",
+      "10:18 checks[0].tolerance.rowz: unknown key 'rowz'",
+      expect.stringMatching(/^12:\d+ checks\[0\]\.tables\[0\]\.target: table name must be schema\.table/),
+    ]);
+  });
+
+  it('says "3 problems" for them on the command line', () => {
+    const text = `${replace('    tables:', '    tolerance: { rowz: 1 }\n    tables:').replace('target: main.users', 'target: users')}  reapeatInterval: 4h\n`;
+    const dir = writeConfigDir({ 'guardrail.yaml': text });
+
+    const result = validate(join(dir, 'guardrail.yaml'));
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^Invalid configuration \(3 problems\):\n/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(4);
+  });
+
+  it.each([
+    {
+      slip: 'a key indented one space too few',
+      text: replace('    tables:', '   tables:'),
+      line: "guardrail.yaml:10:4: YAML syntax: bad indentation of a mapping entry (hint: align 'tables' with the keys above it; use spaces, not tabs)",
+    },
+    {
+      slip: 'a key indented two spaces too deep',
+      text: replace('    tables:', '      tables:'),
+      line: "guardrail.yaml:10:7: YAML syntax: bad indentation of a mapping entry (hint: align 'tables' with the keys above it; use spaces, not tabs)",
+    },
+    {
+      slip: 'a tab as indentation',
+      text: replace('    tables:', '\ttables:'),
+      line: 'guardrail.yaml:10:1: YAML syntax: a tab in the indentation (hint: indent with spaces, not tabs)',
+    },
+    {
+      slip: 'a mapping key indented less than its siblings',
+      text: replace('  routes:', ' routes:'),
+      line: "guardrail.yaml:15:2: YAML syntax: bad indentation of a mapping entry (hint: align 'routes' with the keys above it; use spaces, not tabs)",
+    },
+    {
+      slip: 'an unclosed flow mapping',
+      text: `${BASE_CONFIG}server: { port: 1\n`,
+      line: expect.stringMatching(/^guardrail\.yaml:18:1: YAML syntax: .* \(hint: close every \{ and \[/),
+    },
+    {
+      slip: 'a duplicate key',
+      text: `${BASE_CONFIG}state: { url: "sqlite://x.db" }\n`,
+      line: "guardrail.yaml:17:1: YAML syntax: Map keys must be unique (hint: 'state' is already set above in this mapping; keep one)",
+    },
+    {
+      slip: 'a value starting with a reserved character',
+      text: `${BASE_CONFIG}server: { port: @1 }\n`,
+      line: expect.stringMatching(/^guardrail\.yaml:17:\d+: YAML syntax: .*@ \(hint: quote the value/),
+    },
+  ])('a YAML slip ($slip) is one located line with a hint', ({ text, line }) => {
+    const dir = writeConfigDir({ 'guardrail.yaml': text });
+
+    const result = validate(join(dir, 'guardrail.yaml'));
+
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration (1 problem):',
+      expect.anything(),
+    ]);
+    expect(
+      result.stderr
+        .trim()
+        .split('\n')[1]!
+        .trim()
+        .replace(/^.*[/\\](?=guardrail\.yaml)/, ''),
+    ).toEqual(line);
+  });
+
+  it.each([
+    { name: 'an empty file', text: '', message: /the config is empty: nothing to run/ },
+    { name: 'only comments', text: '# mounted?\n', message: /the config is empty: nothing to run/ },
+    {
+      name: 'no checks',
+      text: BASE_CONFIG.replace(/checks:\n(.*\n){6}/, ''),
+      message: /no checks are configured: nothing to run/,
+    },
+    {
+      name: 'every check disabled',
+      text: replace('    source: src', '    enabled: false\n    source: src'),
+      message: /:5:\d+ checks: every check is disabled \(enabled: false\): nothing to run/,
+    },
+  ])('$name is an error, not a run of nothing', ({ text, message }) => {
+    const dir = writeConfigDir({ 'guardrail.yaml': text });
+
+    const result = validate(join(dir, 'guardrail.yaml'));
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
+function validate(config: string) {
+  return spawnSync(process.execPath, [CLI, 'validate', '--config', config], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+}
 
 function captureError(fn: () => unknown): Error {
   try {

@@ -12,7 +12,13 @@ aws:
   accounts:
     - id: \${ACCOUNT}
       roleArn: "arn:aws:iam::\${ACCOUNT}:role/guardrail"
-`.replace('    tables:', '    enabled: ${ENABLED}\n    tables:'),
+`
+        .replace('    tables:', '    enabled: ${ENABLED}\n    tables:')
+        // A config whose every check is disabled is an error: one more, enabled.
+        .replace(
+          'alerts:',
+          '  - { id: other, kind: row-count-consistency, source: src, target: dst, tables: [{ source: a.b, target: a.b }] }\nalerts:',
+        ),
     });
 
     const config = loadConfig(join(dir, 'guardrail.yaml'), {

@@ -49,7 +49,7 @@ describe('table mapping files (tableFiles)', () => {
     [
       'broken YAML',
       '- { source: a.b, target: c.d\n',
-      /tables\/x\.yaml:\d+:\d+ \(check users-consistency\): YAML: /,
+      /tables\/x\.yaml:\d+:\d+ \(check users-consistency\): YAML syntax: /,
     ],
     [
       'a mapping without tables',

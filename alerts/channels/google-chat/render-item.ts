@@ -1,6 +1,7 @@
 import { CHECK_ERROR_KEY } from '../../../src/core/types';
 import type { Notification, NotificationItem } from '../../types';
 import { ageText, STATUS_STYLE } from '../../status';
+import { wasSilencedText } from '../../render-text';
 import { clean, colored, escapeHtml, formatMetric, isOpenableUrl } from './format';
 import {
   MAX_BUTTON_LABEL_CHARS,
@@ -35,6 +36,10 @@ export function itemSection(item: NotificationItem, n: Notification): ChatSectio
   if (item.status !== 'resolved') {
     if (item.summary)
       widgets.push({ textParagraph: { text: escapeHtml(clean(item.summary, MAX_SUMMARY_CHARS)) } });
+    if (item.silence) {
+      const note = escapeHtml(clean(wasSilencedText(item.silence), MAX_SUMMARY_CHARS));
+      widgets.push({ textParagraph: { text: `<i>${note}</i>` } });
+    }
     for (const [name, value] of facts(item)) {
       widgets.push({
         decoratedText: {

@@ -88,12 +88,11 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
         'warning',
         expect.stringMatching(/^sessions: target is 25m behind source .* allowed 10m$/),
       ],
-      ['ghost:target-error', 'critical', `ghost: table missing on target (raw.ghost)`],
+      // No table of that name or close to it on the target: nothing to suggest.
+      ['ghost:target-error', 'critical', `ghost: table raw.ghost not found on target`],
     ]);
     // The table it could not count also makes the run an error (the runner reports it as such).
-    expect(result.errors).toEqual([
-      expect.stringMatching(/^ghost: table missing on target \(raw\.ghost\): /),
-    ]);
+    expect(result.errors).toEqual(['ghost: table raw.ghost not found on target']);
     expect(
       result.measurements.filter((m) => m.name === 'table_row_diff').map((m) => [m.labels.table, m.value]),
     ).toEqual([

@@ -46,4 +46,35 @@ describe('the quickstart example', () => {
       labels: { check: 'consistency', table: 'shop.orders' },
     });
   });
+
+  it('reports a misspelt table in one line, with the name it probably meant', async () => {
+    const config = loadConfig(join(QUICKSTART, 'guardrail.yaml'), {});
+    const check = config.checks[0] as unknown as RowCountConsistencyConfig & CheckCommon;
+    const tables = check.tables.map((t) =>
+      t.target === 'shop_raw.orders' ? { ...t, target: 'shop_raw.orderz' } : t,
+    );
+    const connections = createConnectionProvider(config.connections, {
+      configDir: QUICKSTART,
+      log: pino({ level: 'silent' }),
+    });
+
+    const result = await rowCountConsistency.run(checkContext(connections, { configDir: QUICKSTART }), {
+      ...check,
+      tables,
+      id: 'consistency',
+    });
+    await connections.closeAll();
+
+    const missing = result.findings.find((f) => f.key === 'shop.orders:target-error');
+    expect(missing).toEqual(
+      expect.objectContaining({
+        severity: 'critical',
+        title: 'shop.orders: table shop_raw.orderz not found on target; did you mean shop_raw.orders?',
+      }),
+    );
+    expect(missing?.summary).toBeUndefined();
+    expect(result.errors).toEqual([
+      'shop.orders: table shop_raw.orderz not found on target; did you mean shop_raw.orders?',
+    ]);
+  });
 });

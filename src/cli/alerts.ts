@@ -1,0 +1,158 @@
+import { allSilences, silenceFor } from '../../alerts/pipeline';
+import { utcMinute } from '../../alerts/render-text';
+import { loadConfig, type GuardrailConfig } from '../config/load';
+import { UsageError } from '../core/errors';
+import { mostSevereFirst } from '../core/severity';
+import { AGENT_CHECK_ID } from '../core/types';
+import { openStateStore } from '../state/open-store';
+import type { AlertState, StateStore } from '../state/types';
+import { stateUrlFlag } from './flags';
+
+const FILTERS = ['firing', 'pending', 'silenced', 'all'] as const;
+type Filter = (typeof FILTERS)[number];
+type Status = 'firing' | 'silenced' | 'pending' | 'resolved' | 'event';
+
+interface AlertsFlags {
+  config: string;
+  /** Each value is a filter (firing, pending, silenced, all) or a state store URL. */
+  state?: string[];
+  check?: string;
+  format: 'text' | 'json';
+}
+
+/** One alert as `guardrail alerts` shows it. */
+export interface ListedAlert {
+  check: string;
+  key: string;
+  severity: AlertState['severity'];
+  status: Status;
+  title: string;
+  since: string;
+  lastSeenAt: string;
+  lastNotifiedAt?: string;
+  silencedBy?: string;
+  silenceReason?: string;
+  silencedUntil?: string;
+}
+
+export async function alertsCommand(flags: AlertsFlags): Promise<void> {
+  const { filter, url } = stateFlags(flags.state);
+  const config = loadConfig(flags.config);
+  if (flags.check !== undefined) knownCheck(config, flags.check);
+  const store = await openCliStore(config, url);
+  const now = new Date();
+  let alerts: ListedAlert[];
+  try {
+    const silences = allSilences(config.alerts.silences, await store.activeSilences(now));
+    const kinds = kindsOf(config);
+    alerts = (await store.listAlertStates(flags.check)).map((state) => {
+      const check = { id: state.checkId, kind: kinds.get(state.checkId) ?? '' };
+      const silence = state.status === 'firing' ? silenceFor(silences, check, state.finding, now) : undefined;
+      return {
+        check: state.checkId,
+        key: state.key,
+        severity: state.severity,
+        status: statusOf(state, !!silence),
+        title: state.finding.title,
+        since: state.firstFiringAt,
+        lastSeenAt: state.lastSeenAt,
+        ...(state.lastNotifiedAt ? { lastNotifiedAt: state.lastNotifiedAt } : {}),
+        ...(silence
+          ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
+          : {}),
+      };
+    });
+  } finally {
+    await store.close();
+  }
+  const shown = alerts.filter((a) => selected(a.status, filter)).sort(byUrgency);
+  if (flags.format === 'json') process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  else process.stdout.write(`${formatAlerts(shown, filter)}\n`);
+}
+
+/** Splits the `--state` values into the filter and the store URL (a URL always has `://`). */
+function stateFlags(values: string[] = []): { filter: Filter; url?: string } {
+  let filter: Filter = 'firing';
+  let url = process.env.GUARDRAIL_STATE_URL;
+  for (const value of values) {
+    if ((FILTERS as readonly string[]).includes(value)) filter = value as Filter;
+    else if (value.includes('://')) url = value;
+    else throw new UsageError(`--state must be one of ${FILTERS.join(', ')} (or a state store URL)`);
+  }
+  return { filter, ...(url === undefined ? {} : { url: stateUrlFlag({ state: url }).stateUrl }) };
+}
+
+function kindsOf(config: GuardrailConfig): Map<string, string> {
+  const kinds = new Map(config.checks.map((c) => [c.id, c.kind]));
+  return kinds.set(AGENT_CHECK_ID, 'agent-health');
+}
+
+function statusOf(state: AlertState, silenced: boolean): Status {
+  if (state.status !== 'firing') return state.status;
+  // An event (an expensive query) is told once and never resolves: it is history, not something firing now.
+  if (state.finding.lifecycle === 'event') return 'event';
+  return silenced ? 'silenced' : 'firing';
+}
+
+function selected(status: Status, filter: Filter): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'firing') return status === 'firing' || status === 'silenced';
+  return status === filter;
+}
+
+const STATUS_ORDER: Record<Status, number> = { firing: 0, silenced: 1, pending: 2, event: 3, resolved: 4 };
+
+function byUrgency(a: ListedAlert, b: ListedAlert): number {
+  return (
+    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+    mostSevereFirst(a.severity, b.severity) ||
+    a.check.localeCompare(b.check) ||
+    a.key.localeCompare(b.key)
+  );
+}
+
+/** An aligned table; a silenced alert gets a second line saying by whom, why and until when. */
+export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
+  if (!alerts.length) return filter === 'all' ? 'No alerts.' : `No ${filter} alerts.`;
+  const header = ['CHECK', 'KEY', 'SEVERITY', 'STATUS', 'SINCE', 'LAST NOTIFIED', 'TITLE'];
+  const rows = alerts.map((a) => ({
+    cells: [
+      a.check,
+      a.key,
+      a.severity,
+      a.status,
+      utcMinute(a.since),
+      a.lastNotifiedAt ? utcMinute(a.lastNotifiedAt) : 'never',
+      a.title,
+    ],
+    ...(a.silencedBy
+      ? { note: `silenced by ${a.silencedBy} until ${utcMinute(a.silencedUntil!)}: ${a.silenceReason}` }
+      : {}),
+  }));
+  return table(header, rows);
+}
+
+/** The store the config (or `--state`) names. */
+export async function openCliStore(config: GuardrailConfig, url?: string): Promise<StateStore> {
+  return openStateStore(url ?? config.state.url, config.dir);
+}
+
+/** A check id of the config (or the agent's own); otherwise a usage error listing the ids. */
+export function knownCheck(config: GuardrailConfig, id: string): void {
+  const ids = [...config.checks.map((c) => c.id), AGENT_CHECK_ID];
+  if (!ids.includes(id))
+    throw new UsageError(`unknown check id: ${id}; the config's checks: ${ids.join(', ')}`);
+}
+
+/** Columns padded to their widest cell; a row's `note` goes on the next line, indented. */
+export function table(header: string[], rows: { cells: string[]; note?: string }[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.flatMap((r) => [line(r.cells), ...(r.note ? [`  ↳ ${r.note}`] : [])])].join(
+    '\n',
+  );
+}

@@ -1,0 +1,172 @@
+import type { DescribeRequest, TableDescription, TableRef } from './types';
+import { errorMessage, redact } from './errors';
+import { qualifiedName, type SqlDialect } from './sql-dialect';
+
+/** Names further apart than this are not offered as "did you mean". */
+const MAX_SUGGESTION_DISTANCE = 2;
+const MAX_SUGGESTIONS = 3;
+const SAME_NAME_ELSEWHERE = 1.5;
+/** Only names that config validation accepts are looked up (they are inlined as string literals). */
+const PLAIN_NAME = /^[A-Za-z0-9_$-]+$/;
+
+export interface CatalogRow {
+  schema: string;
+  table: string;
+  column: string;
+}
+
+/** The key `describe` results are stored under. */
+export function tableKey(table: TableRef): string {
+  return table.parts.join('.');
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** `schema.table` names close to the one wanted: within 2 edits in its schema, or the same name in another. */
+export function closestTables(
+  wanted: TableRef,
+  known: readonly { schema: string; table: string }[],
+): string[] {
+  const [schema, table] = schemaAndTable(wanted);
+  const scored = new Map<string, number>();
+  for (const k of known) {
+    const sameSchema = schema === undefined || k.schema.toLowerCase() === schema.toLowerCase();
+    const distance = editDistance(k.table.toLowerCase(), table.toLowerCase());
+    // The same name in another schema ranks after a one-letter slip in the named schema.
+    const score = sameSchema ? distance : distance === 0 ? SAME_NAME_ELSEWHERE : Infinity;
+    const name = `${k.schema}.${k.table}`;
+    if (score <= MAX_SUGGESTION_DISTANCE && name !== tableKey(wanted)) {
+      scored.set(name, Math.min(score, scored.get(name) ?? Infinity));
+    }
+  }
+  return [...scored]
+    .sort(([a, x], [b, y]) => x - y || a.localeCompare(b))
+    .slice(0, MAX_SUGGESTIONS)
+    .map(([name]) => name);
+}
+
+/** The schema (undefined for a bare table name) and table of a reference; a catalog part is ignored. */
+function schemaAndTable(ref: TableRef): [string | undefined, string] {
+  const parts = ref.parts.slice(-2);
+  return parts.length === 2 ? [parts[0], parts[1]!] : [undefined, parts[0]!];
+}
+
+function literals(names: Iterable<string>): string {
+  return [...new Set(names)]
+    .filter((n) => PLAIN_NAME.test(n))
+    .map((n) => `'${n}'`)
+    .join(', ');
+}
+
+/**
+ * The catalog query for `relation` (information_schema.columns): the requested schemas' columns and every table
+ * of a requested name, so that a misspelt schema still finds the table elsewhere.
+ */
+export function catalogSql(
+  requests: readonly DescribeRequest[],
+  relation = 'information_schema.columns',
+): string {
+  const schemas = literals(requests.flatMap((r) => schemaAndTable(r.table)[0] ?? []));
+  const tables = literals(requests.map((r) => schemaAndTable(r.table)[1].toLowerCase()));
+  const where = [
+    ...(schemas ? [`table_schema IN (${schemas})`] : []),
+    ...(tables ? [`lower(table_name) IN (${tables})`] : []),
+  ];
+  return (
+    `SELECT table_schema AS s, table_name AS t, column_name AS c FROM ${relation}` +
+    ` WHERE ${where.length ? where.join(' OR ') : '1 = 0'}`
+  );
+}
+
+export function catalogRows(rows: readonly Record<string, unknown>[]): CatalogRow[] {
+  return rows.map((r) => ({ schema: String(r.s), table: String(r.t), column: String(r.c) }));
+}
+
+/** Each request's description from the catalog rows (names compare exactly, as the connectors quote them). */
+export function describeFromRows(
+  requests: readonly DescribeRequest[],
+  rows: readonly CatalogRow[],
+): Map<string, TableDescription> {
+  const columns = new Map<string, string[]>();
+  // A bare table name resolves in the first schema that has it (the connection's search path is not known).
+  const byName = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = `${row.schema}.${row.table}`;
+    const list = columns.get(key) ?? [];
+    if (!list.length) columns.set(key, list);
+    list.push(row.column);
+    if (!byName.has(row.table)) byName.set(row.table, list);
+  }
+  const tables = [...new Map(rows.map((r) => [`${r.schema}.${r.table}`, r])).values()];
+  const out = new Map<string, TableDescription>();
+  for (const req of requests) {
+    const [schema, table] = schemaAndTable(req.table);
+    const found = schema === undefined ? byName.get(table) : columns.get(`${schema}.${table}`);
+    out.set(
+      tableKey(req.table),
+      found ? { columns: found } : { missing: true, suggestions: closestTables(req.table, tables) },
+    );
+  }
+  return out;
+}
+
+/** `SELECT cols FROM t WHERE (where) AND 1 = 0`: parsed, planned and checked for privileges, reads no row. */
+export function probeSql(dialect: SqlDialect, req: DescribeRequest): string {
+  const columns = req.columns?.length
+    ? [...new Set(req.columns)].map((c) => dialect.quote(c)).join(', ')
+    : '1';
+  const where = req.where ? `(${req.where}) AND ` : '';
+  return `SELECT ${columns} FROM ${qualifiedName(dialect, req.table)} WHERE ${where}1 = 0`;
+}
+
+/** Whether every column a request names is among `columns` (case-insensitively: `where` words are folded). */
+export function missingColumns(req: DescribeRequest, columns: readonly string[]): string[] {
+  const have = new Set(columns.map((c) => c.toLowerCase()));
+  return [...new Set(req.columns ?? [])].filter((c) => !have.has(c.toLowerCase()));
+}
+
+export interface SqlDescribeParts {
+  dialect: SqlDialect;
+  run: (sql: string, signal: AbortSignal) => Promise<Record<string, unknown>[]>;
+  /** The catalog relation, e.g. `information_schema.columns`. */
+  relation?: string;
+  secrets?: readonly string[];
+}
+
+/**
+ * `describe` over a SQL connection: one catalog query, then a probe per table found with all its columns,
+ * both through the connector's read-only `run` (its statement timeout applies).
+ */
+export function sqlDescribe(parts: SqlDescribeParts) {
+  return async (
+    requests: DescribeRequest[],
+    { signal }: { signal: AbortSignal },
+  ): Promise<Map<string, TableDescription>> => {
+    const rows = catalogRows(await parts.run(catalogSql(requests, parts.relation), signal));
+    const out = describeFromRows(requests, rows);
+    for (const req of requests) {
+      const found = out.get(tableKey(req.table));
+      if (!found || 'missing' in found || missingColumns(req, found.columns).length) continue;
+      try {
+        await parts.run(probeSql(parts.dialect, req), signal);
+      } catch (err) {
+        signal.throwIfAborted();
+        const first = errorMessage(err).split('\n', 1)[0] ?? 'refused';
+        out.set(tableKey(req.table), { ...found, unreadable: redact(first, parts.secrets) });
+      }
+    }
+    return out;
+  };
+}

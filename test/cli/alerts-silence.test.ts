@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { engines, removeTempDirs } from '../state/engines';
+
+// The built entry point, as in cli.test.ts: `npm run build` first.
+const CLI = join(__dirname, '../../dist/src/cli/main.js');
+const QUICKSTART = join(__dirname, '../../examples/quickstart');
+
+afterAll(removeTempDirs);
+
+/** A private copy of the quickstart: `shop.orders` drifts, so each run reports one finding. */
+function quickstartCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'guardrail-silence-'));
+  cpSync(QUICKSTART, dir, { recursive: true, filter: (src) => !src.includes('.guardrail') });
+  return join(dir, 'guardrail.yaml');
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, USER: 'ci-user', GUARDRAIL_LOG_LEVEL: 'warn', ...env },
+  });
+}
+
+const findingsOf = (stdout: string) =>
+  (JSON.parse(stdout) as { checks: { findings: Record<string, unknown>[] }[] }).checks[0]!.findings;
+
+describe.each(engines)('guardrail alerts and silence on the %s store', (_engine, newUrl) => {
+  it('silences a firing alert, lists it with by/why/until, and announces it again once expired', async () => {
+    const config = quickstartCopy();
+    const env = { GUARDRAIL_STATE_URL: await newUrl() };
+    const run = () => cli(['run', '--config', config, '--format', 'json'], env);
+    expect(findingsOf(run().stdout).map((f) => f.state)).toEqual(['new']);
+
+    const add = cli(
+      ['silence', 'add', '--config', config, '--check', 'shop-consistency', '--key', 'shop.*'].concat([
+        '--for',
+        '4h',
+        '--reason',
+        'backfill running, INC-42',
+        '--by',
+        'alice',
+      ]),
+      env,
+    );
+    const id =
+      /^silence ([0-9a-f]{8}) added: check=shop-consistency key=shop\.\* until .+ UTC, by alice: backfill running, INC-42\n$/.exec(
+        add.stdout,
+      )?.[1];
+    const silenced = run();
+    const listed = cli([
+      'alerts',
+      '--config',
+      config,
+      '--state',
+      'silenced',
+      '--state',
+      env.GUARDRAIL_STATE_URL,
+    ]);
+    const json = cli(['alerts', '--config', config, '--format', 'json'], env);
+    const silences = cli(['silence', 'list', '--config', config], env);
+
+    expect([add.status, id]).toEqual([0, expect.any(String)]);
+    expect(silenced.status).toBe(0);
+    expect(findingsOf(silenced.stdout)).toEqual([
+      expect.objectContaining({
+        key: 'shop.orders',
+        state: 'silenced',
+        silencedBy: 'alice',
+        silenceReason: 'backfill running, INC-42',
+        silencedUntil: expect.any(String),
+      }),
+    ]);
+    expect(JSON.parse(silenced.stdout).notifications).toEqual({
+      sent: 0,
+      failed: 0,
+      pending: 0,
+      suppressed: 1,
+    });
+    expect(listed.stdout).toMatch(/^CHECK +KEY +SEVERITY +STATUS +SINCE +LAST NOTIFIED +TITLE\n/);
+    expect(listed.stdout).toMatch(
+      /\nshop-consistency +shop\.orders +critical +silenced +\d{4}-.+ UTC +\d{4}-.+ UTC +shop\.orders: /,
+    );
+    expect(listed.stdout).toMatch(
+      /\n {2}↳ silenced by alice until \d{4}-\d\d-\d\d \d\d:\d\d UTC: backfill running, INC-42\n$/,
+    );
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        check: 'shop-consistency',
+        key: 'shop.orders',
+        status: 'silenced',
+        silencedBy: 'alice',
+      }),
+    ]);
+    expect(silences.stdout).toContain(`${id}  check=shop-consistency key=shop.*`);
+
+    const expire = cli(['silence', 'expire', id!, '--config', config], env);
+    const again = cli(['run', '--config', config], env);
+    const firing = cli(['alerts', '--config', config, '--format', 'json'], env);
+    const none = cli(['silence', 'list', '--config', config], env);
+    const all = cli(['silence', 'list', '--all', '--config', config], env);
+
+    expect([expire.status, expire.stdout]).toEqual([
+      0,
+      `silence ${id} expired: the next run announces its alerts again if they still fire\n`,
+    ]);
+    expect(again.stdout).toContain('🟠 STILL FIRING CRITICAL shop.orders');
+    expect(again.stdout).toMatch(/\n {6}was silenced by alice until .+ UTC: backfill running, INC-42\n/);
+    expect(again.stdout).toContain('Notifications: 1 sent');
+    expect(JSON.parse(firing.stdout).map((a: { status: string }) => a.status)).toEqual(['firing']);
+    expect(none.stdout).toBe('No active silences.\n');
+    expect(all.stdout).toContain(`${id}  check=shop-consistency key=shop.*`);
+    expect(all.stdout).toContain('expired by hand');
+  });
+});
+
+describe('guardrail alerts and silence: usage errors (exit 2)', () => {
+  it('lists the config check ids for an unknown one, and refuses a bad --until, --for or --state', () => {
+    const config = quickstartCopy();
+    const add = (...extra: string[]) =>
+      cli(['silence', 'add', '--config', config, '--reason', 'r', ...extra]);
+
+    const unknown = add('--check', 'nope', '--for', '1h');
+    const past = add('--check', 'shop-consistency', '--until', '2020-01-01');
+    const notDate = add('--check', 'shop-consistency', '--until', 'tomorrow');
+    const both = add('--check', 'shop-consistency', '--until', '2099-01-01', '--for', '1h');
+    const badFor = add('--check', 'shop-consistency', '--for', '4 hours');
+    const noReason = cli([
+      'silence',
+      'add',
+      '--config',
+      config,
+      '--check',
+      'shop-consistency',
+      '--for',
+      '1h',
+    ]);
+    const alerts = cli(['alerts', '--config', config, '--check', 'nope']);
+    const filter = cli(['alerts', '--config', config, '--state', 'burning']);
+    const expire = cli(['silence', 'expire', 'deadbeef', '--config', config]);
+
+    expect([unknown.status, unknown.stderr]).toEqual([
+      2,
+      "guardrail: unknown check id: nope; the config's checks: shop-consistency, guardrail-agent\n",
+    ]);
+    expect([past.status, past.stderr]).toEqual([2, 'guardrail: --until 2020-01-01 is in the past\n']);
+    expect([notDate.status, notDate.stderr]).toEqual([
+      2,
+      "guardrail: --until: 'tomorrow' is not a date; expected YYYY-MM-DD or an ISO date-time\n",
+    ]);
+    expect([both.status, badFor.status, noReason.status]).toEqual([2, 2, 2]);
+    expect(both.stderr).toContain('exactly one of --until TIME or --for DURATION');
+    expect(noReason.stderr).toContain("required option '--reason <text>' not specified");
+    expect([alerts.status, alerts.stderr]).toEqual([
+      2,
+      "guardrail: unknown check id: nope; the config's checks: shop-consistency, guardrail-agent\n",
+    ]);
+    expect([filter.status, filter.stderr]).toEqual([
+      2,
+      'guardrail: --state must be one of firing, pending, silenced, all (or a state store URL)\n',
+    ]);
+    expect([expire.status, expire.stderr]).toEqual([
+      2,
+      'guardrail: no silence with id deadbeef (guardrail silence list --all shows them)\n',
+    ]);
+  });
+
+  it('says so when nothing fires, and defaults --by to $USER', () => {
+    const config = quickstartCopy();
+
+    const empty = cli(['alerts', '--config', config]);
+    const add = cli([
+      'silence',
+      'add',
+      '--config',
+      config,
+      '--check',
+      'shop-consistency',
+      '--until',
+      '2099-01-01',
+      '--reason',
+      'r',
+    ]);
+
+    expect([empty.status, empty.stdout]).toEqual([0, 'No firing alerts.\n']);
+    expect(add.stdout).toContain('until 2099-01-01 23:59 UTC, by ci-user: r');
+  });
+});
