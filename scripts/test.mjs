@@ -34,7 +34,7 @@ if (missing.length) {
   );
   process.exit(1);
 }
-run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+run('npm', ['run', 'build', '--silent']);
 
 // jest's own summary, plus one plain closing line that any CI reader understands.
 mkdirSync('.tmp', { recursive: true });
