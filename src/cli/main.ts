@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
 import { UsageError } from '../core/errors';
@@ -23,9 +25,22 @@ function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
   };
 }
 
+/**
+ * The version in the nearest package.json above this file: the repo's in a build (dist/src/cli) and under jest
+ * (src/cli), /app/package.json in the image. Read, not imported, so that `--version` loads nothing else.
+ */
+export function packageVersion(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('guardrail')
     .description('Observability and cost-guard agent for data platform teams')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .showHelpAfterError();
   globalOptions(program.command('run'))

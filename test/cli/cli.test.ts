@@ -122,6 +122,14 @@ describe('guardrail CLI (built entry point)', () => {
     ]);
   });
 
+  it('--version prints the version in package.json and exits 0', () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+
+    const result = cli(['--version']);
+
+    expect([result.status, result.stdout]).toEqual([0, `${version}\n`]);
+  });
+
   it('validate prints a summary; checks lists kinds; schema is JSON Schema', () => {
     const config = quickstartCopy();
 
