@@ -7,11 +7,19 @@ import { UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
 
-function globalOptions(cmd: Command): Command {
+/** Where containers mount the config (the image also sets `GUARDRAIL_CONFIG` to it). */
+export const CONTAINER_CONFIG = '/etc/guardrail/guardrail.yaml';
+
+/** `./guardrail.yaml`; when there is none, the container path if a file is there. */
+function defaultConfigPath(): string {
+  return !existsSync('guardrail.yaml') && existsSync(CONTAINER_CONFIG)
+    ? CONTAINER_CONFIG
+    : './guardrail.yaml';
+}
+
+function globalOptions(cmd: Command, defaultConfig: string): Command {
   return cmd
-    .addOption(
-      new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default('./guardrail.yaml'),
-    )
+    .addOption(new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default(defaultConfig))
     .addOption(
       new Option('--state <url>', 'state store URL (overrides state.url)').env('GUARDRAIL_STATE_URL'),
     );
@@ -43,29 +51,30 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .showHelpAfterError();
-  globalOptions(program.command('run'))
+  const config = defaultConfigPath();
+  globalOptions(program.command('run'), config)
     .description('run the enabled checks once, route alerts, persist state, exit')
     .option('--check <id...>', 'run only these checks (repeatable)')
     .option('--dry-run', 'render every alert that would be sent, send nothing, change no state')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--fail-on-findings', 'exit 1 when any finding is firing')
     .action(lazy(() => import('./run.js'), 'runCommand'));
-  globalOptions(program.command('serve'))
+  globalOptions(program.command('serve'), config)
     .description('schedule each check by its cron; serve /metrics, /healthz, /readyz')
     .action(lazy(() => import('./serve.js'), 'serveCommand'));
-  globalOptions(program.command('validate'))
+  globalOptions(program.command('validate'), config)
     .description('validate the config and print a summary')
     .action(lazy(() => import('./info.js'), 'validateCommand'));
-  globalOptions(program.command('checks'))
+  globalOptions(program.command('checks'), config)
     .description('list the check kinds and their config keys')
     .action(lazy(() => import('./info.js'), 'checksCommand'));
-  globalOptions(program.command('iam-policy'))
+  globalOptions(program.command('iam-policy'), config)
     .description('print the least-privilege IAM policy the enabled checks need')
     .action(lazy(() => import('./info.js'), 'iamPolicyCommand'));
-  globalOptions(program.command('schema'))
+  globalOptions(program.command('schema'), config)
     .description("print the config's JSON Schema")
     .action(lazy(() => import('./info.js'), 'schemaCommand'));
-  globalOptions(program.command('dashboards'))
+  globalOptions(program.command('dashboards'), config)
     .description('write the Grafana dashboards and provisioning YAML')
     .option('--out <dir>', 'output folder', 'dashboards')
     .option('--check', 'write nothing; exit 1 when the files on disk differ')

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { PRODUCTION_SECRETS } from '../config/config-files';
+import { dockerfileCommand } from './dockerfile';
 
 // The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -188,7 +189,7 @@ describe('guardrail CLI (built entry point)', () => {
 
     const health = await get(port, '/healthz');
     const metrics = await get(port, '/metrics');
-    const healthcheck = spawnSync('sh', ['-c', dockerfile().healthcheck], {
+    const healthcheck = spawnSync('sh', ['-c', dockerfileCommand().healthcheck], {
       env: { PATH: process.env.PATH, GUARDRAIL_PORT: String(port) },
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -202,25 +203,27 @@ describe('guardrail CLI (built entry point)', () => {
   });
 });
 
-/** The image's command path: ENTRYPOINT + CMD and the HEALTHCHECK command, as the Dockerfile states them. */
-function dockerfile(): { entrypoint: string[]; cmd: string[]; healthcheck: string } {
-  const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8').replace(/\\\n\s*/g, '');
-  const json = (name: string) =>
-    JSON.parse(new RegExp(`^${name} (\\[.*\\])$`, 'm').exec(text)![1]!) as string[];
-  const healthcheck = /^HEALTHCHECK .*? CMD (.*)$/m.exec(text)![1]!;
-  return { entrypoint: json('ENTRYPOINT'), cmd: json('CMD'), healthcheck };
-}
-
 describe('Dockerfile', () => {
-  it('runs the built CLI entry point with `serve` by default, as a non-root user', () => {
-    const { entrypoint, cmd } = dockerfile();
-    const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
+  it('runs the built CLI entry point under tini with `serve` by default, as uid 10001, config and state set', () => {
+    const { entrypoint, cmd, text } = dockerfileCommand();
 
-    expect(entrypoint).toEqual(['node', 'dist/src/cli/main.js']);
-    expect(join(__dirname, '../..', entrypoint[1]!)).toBe(CLI);
+    expect(entrypoint).toEqual(['tini', '--', 'node', 'dist/src/cli/main.js']);
+    expect(join(__dirname, '../..', entrypoint[3]!)).toBe(CLI);
     expect(cmd).toEqual(['serve']);
-    expect(text).toMatch(/^USER guardrail$/m);
+    expect(text).toMatch(/^USER 10001:10001$/m);
+    expect(text).toMatch(/GUARDRAIL_CONFIG=\/etc\/guardrail\/guardrail.yaml/);
+    expect(text).toMatch(/GUARDRAIL_STATE_DIR=\/var\/lib\/guardrail/);
+    expect(text).toMatch(/^VOLUME \["\/var\/lib\/guardrail"\]$/m);
+    expect(text).toMatch(/npm ci /);
     expect(text).toMatch(/npm prune --omit=dev/);
+  });
+
+  it('.dockerignore keeps local state, builds, dependencies, git and tests out of the build context', () => {
+    const ignored = readFileSync(join(__dirname, '../../.dockerignore'), 'utf8').split('\n');
+
+    expect(ignored).toEqual(
+      expect.arrayContaining(['**/.guardrail', '**/*.db', 'node_modules', 'dist', '.git', 'test']),
+    );
   });
 });
 
