@@ -22,7 +22,8 @@ RUN npm run build \
 # system: nothing is written outside the state volume and /tmp.
 FROM node:22-bookworm-slim
 # tini as PID 1 forwards SIGTERM to the agent (which then stops cleanly) and reaps children.
-RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends tini \
+  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # The config is read from /etc/guardrail (as shipped: the quickstart; mount yours over it); a relative SQLite
 # state path, the default included, lands in the state volume.
 ENV NODE_ENV=production \

@@ -10,8 +10,8 @@ const FILES = readdirSync(DIR)
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => join(DIR, f));
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- the manifests' shapes are checked against the schemas first */
 type K8sObject = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
-/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are checked against the schemas first */
 const objects: K8sObject[] = FILES.flatMap((file) =>
   parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as K8sObject),
 );
