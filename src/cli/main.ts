@@ -11,10 +11,8 @@ import { EXIT } from './options';
 export const CONTAINER_CONFIG = '/etc/guardrail/guardrail.yaml';
 
 /** `./guardrail.yaml`; when there is none, the container path if a file is there. */
-function defaultConfigPath(): string {
-  return !existsSync('guardrail.yaml') && existsSync(CONTAINER_CONFIG)
-    ? CONTAINER_CONFIG
-    : './guardrail.yaml';
+export function defaultConfigPath(exists: (path: string) => boolean = existsSync): string {
+  return !exists('guardrail.yaml') && exists(CONTAINER_CONFIG) ? CONTAINER_CONFIG : './guardrail.yaml';
 }
 
 function globalOptions(cmd: Command, defaultConfig: string): Command {

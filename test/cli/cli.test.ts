@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { PRODUCTION_SECRETS } from '../config/config-files';
+import { CONTAINER_CONFIG, defaultConfigPath } from '../../src/cli/main';
 import { dockerfileCommand } from './dockerfile';
 
 // The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
@@ -200,6 +201,20 @@ describe('guardrail CLI (built entry point)', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('guardrail_outbox_pending');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('the default config path', () => {
+  it.each([
+    { here: true, container: true, expected: './guardrail.yaml' },
+    { here: true, container: false, expected: './guardrail.yaml' },
+    { here: false, container: true, expected: '/etc/guardrail/guardrail.yaml' },
+    { here: false, container: false, expected: './guardrail.yaml' },
+  ])('./guardrail.yaml $here, the container file $container: $expected', ({ here, container, expected }) => {
+    const exists = (path: string) =>
+      path === 'guardrail.yaml' ? here : path === CONTAINER_CONFIG && container;
+
+    expect(defaultConfigPath(exists)).toBe(expected);
   });
 });
 
