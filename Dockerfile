@@ -1,27 +1,51 @@
 # syntax=docker/dockerfile:1
-# Build: compiles TypeScript and the native state-store driver with the full toolchain.
+# Build: installs the locked tree, compiles TypeScript and the native state-store driver with the full toolchain.
 FROM node:22-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY checks ./checks
 COPY alerts ./alerts
-RUN npm run build && npm prune --omit=dev
+# Then only what runs: production dependencies; not the musl DuckDB binding (71 MB), which npm installs beside the
+# glibc one because it ignores the lock file's `libc` field; of better-sqlite3 only its compiled addon (its
+# sources and object files are 27 MB).
+RUN npm run build \
+  && npm prune --omit=dev --no-audit --no-fund \
+  && rm -rf node_modules/@duckdb/node-bindings-linux-*-musl \
+  && cd node_modules/better-sqlite3 \
+  && mv build/Release/better_sqlite3.node . && rm -rf build deps src \
+  && mkdir -p build/Release && mv better_sqlite3.node build/Release/
 
-# Runtime: production dependencies and compiled code only, as an unprivileged user.
+# Runtime: production dependencies and compiled code only, as an unprivileged user, on a read-only root file
+# system: nothing is written outside the state volume and /tmp.
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production
+# tini as PID 1 forwards SIGTERM to the agent (which then stops cleanly) and reaps children.
+RUN apt-get update && apt-get install -y --no-install-recommends tini \
+  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+# The config is read from /etc/guardrail (as shipped: the quickstart; mount yours over it); a relative SQLite
+# state path, the default included, lands in the state volume.
+ENV NODE_ENV=production \
+  GUARDRAIL_CONFIG=/etc/guardrail/guardrail.yaml \
+  GUARDRAIL_STATE_DIR=/var/lib/guardrail
+RUN groupadd --system --gid 10001 guardrail \
+  && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/guardrail --no-create-home guardrail \
+  && mkdir -p /var/lib/guardrail && chown 10001:10001 /var/lib/guardrail
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY --from=build /app/package.json ./package.json
-COPY examples ./examples
-RUN useradd --system --uid 10001 --home /app guardrail && mkdir -p /app/.guardrail && chown guardrail /app/.guardrail
-USER guardrail
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/checks ./dist/checks
+COPY --from=build /app/dist/alerts ./dist/alerts
+COPY package.json ./
+COPY examples/quickstart/guardrail.yaml /etc/guardrail/guardrail.yaml
+COPY examples/quickstart/data /etc/guardrail/data
+COPY examples/quickstart/tables /etc/guardrail/tables
+VOLUME ["/var/lib/guardrail"]
+# Numeric, so that Kubernetes' runAsNonRoot can verify it.
+USER 10001:10001
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.GUARDRAIL_PORT||9464)+'/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["tini", "--", "node", "dist/src/cli/main.js"]
 CMD ["serve"]

@@ -21,8 +21,8 @@ const pgBin = () =>
     readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));
 
 if (!existsSync('node_modules/.package-lock.json')) {
-  console.error('node_modules is missing: running npm install first');
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  console.error('node_modules is missing: running npm ci first');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 const missing = [];
 if (!pgBin()) missing.push('postgresql');
@@ -34,7 +34,7 @@ if (missing.length) {
   );
   process.exit(1);
 }
-run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+run('npm', ['run', 'build', '--silent']);
 
 // jest's own summary, plus one plain closing line that any CI reader understands.
 mkdirSync('.tmp', { recursive: true });

@@ -1,12 +1,22 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
 import { UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
 
+/** Where containers mount the config (the image also sets `GUARDRAIL_CONFIG` to it). */
+export const CONTAINER_CONFIG = '/etc/guardrail/guardrail.yaml';
+
+/** `./guardrail.yaml`; when there is none, the container path if a file is there. */
+export function defaultConfigPath(exists: (path: string) => boolean = existsSync): string {
+  return !exists('guardrail.yaml') && exists(CONTAINER_CONFIG) ? CONTAINER_CONFIG : './guardrail.yaml';
+}
+
 const configOption = () =>
-  new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default('./guardrail.yaml');
+  new Option('--config <file>', 'config file').env('GUARDRAIL_CONFIG').default(defaultConfigPath());
 const formatOption = () =>
   new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 /** For repeatable options: `--label a=b --label c=d`. */
@@ -28,9 +38,22 @@ function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
   };
 }
 
+/**
+ * The version in the nearest package.json above this file: the repo's in a build (dist/src/cli) and under jest
+ * (src/cli), /app/package.json in the image. Read, not imported, so that `--version` loads nothing else.
+ */
+export function packageVersion(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('guardrail')
     .description('Observability and cost-guard agent for data platform teams')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .showHelpAfterError();
   globalOptions(program.command('run'))

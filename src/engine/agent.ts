@@ -22,6 +22,8 @@ export interface AgentOptions {
   out: (text: string) => void;
   /** Overrides `state.url` (`--state`). */
   stateUrl?: string;
+  /** Where a relative sqlite path lands (`GUARDRAIL_STATE_DIR`). @default the config file's folder */
+  stateDir?: string;
   /** Progress lines on stderr (TTY only). */
   progress?: boolean;
   concurrency?: number;
@@ -62,7 +64,10 @@ export class Agent {
   }
 
   async open(): Promise<void> {
-    this.store ??= await openStateStore(this.options.stateUrl ?? this.config.state.url, this.config.dir);
+    this.store ??= await openStateStore(
+      this.options.stateUrl ?? this.config.state.url,
+      this.options.stateDir ?? this.config.dir,
+    );
     this.connections ??= createConnectionProvider(this.config.connections, {
       configDir: this.config.dir,
       gcp: this.config.gcp,

@@ -17,24 +17,48 @@ export function redactUrl(url: string): string {
  * A relative sqlite path is resolved against `baseDir` (the config file's folder).
  */
 export async function openStateStore(url: string, baseDir: string): Promise<StateStore> {
-  const store = createStore(url, baseDir);
+  const file = sqliteFile(url, baseDir);
+  let store: StateStore | undefined;
   try {
+    store = file === undefined ? createStore(url) : new SqliteStateStore(file);
     await store.migrate();
   } catch (error) {
-    await store.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    if (file !== undefined && cannotWrite(error)) throw notWritable(file, error);
     const reason = errorMessage(error);
     throw new Error(`Cannot open the state store ${redactUrl(url)}: ${reason}`, { cause: error });
   }
   return store;
 }
 
-function createStore(url: string, baseDir: string): StateStore {
-  if (url.startsWith('sqlite://')) {
-    const path = url.slice('sqlite://'.length);
-    if (path === '')
-      throw new Error(`State store URL ${url} names no file; accepted forms: ${ACCEPTED_FORMS}`);
-    return new SqliteStateStore(path === ':memory:' || isAbsolute(path) ? path : resolve(baseDir, path));
-  }
+/** The file a sqlite URL names (relative paths against `baseDir`), or undefined for other schemes. */
+function sqliteFile(url: string, baseDir: string): string | undefined {
+  if (!url.startsWith('sqlite://')) return undefined;
+  const path = url.slice('sqlite://'.length);
+  if (path === '') throw new Error(`State store URL ${url} names no file; accepted forms: ${ACCEPTED_FORMS}`);
+  return path === ':memory:' || isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function createStore(url: string): StateStore {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return new PostgresStateStore(url);
   throw new Error(`Unsupported state store URL ${redactUrl(url)}; accepted forms: ${ACCEPTED_FORMS}`);
+}
+
+/** Errors of a file or folder this process may not write: permissions, a read-only file system or database. */
+const NOT_WRITABLE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']);
+
+function cannotWrite(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && [...NOT_WRITABLE_CODES].some((c) => code.startsWith(c));
+}
+
+/** Names the path and every way to move the state, instead of a bare EACCES. */
+function notWritable(file: string, error: unknown): Error {
+  return new Error(
+    `Cannot write the state store ${file} (${errorMessage(error)}). Point it somewhere writable: ` +
+      `--state sqlite:///ABSOLUTE/PATH or env GUARDRAIL_STATE_URL (or postgres://... for shared state), ` +
+      `or env GUARDRAIL_STATE_DIR, the folder a relative sqlite path resolves against; in the container image ` +
+      `mount a writable volume at /var/lib/guardrail.`,
+    { cause: error },
+  );
 }

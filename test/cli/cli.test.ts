@@ -3,6 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { CONTAINER_CONFIG, defaultConfigPath } from '../../src/cli/main';
+import { dockerfileCommand } from './dockerfile';
 
 // The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -121,6 +123,14 @@ describe('guardrail CLI (built entry point)', () => {
     ]);
   });
 
+  it('--version prints the version in package.json and exits 0', () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+
+    const result = cli(['--version']);
+
+    expect([result.status, result.stdout]).toEqual([0, `${version}\n`]);
+  });
+
   it('validate prints a summary; checks lists kinds; schema is JSON Schema', () => {
     const config = quickstartCopy();
 
@@ -169,7 +179,7 @@ describe('guardrail CLI (built entry point)', () => {
 
     const health = await get(port, '/healthz');
     const metrics = await get(port, '/metrics');
-    const healthcheck = spawnSync('sh', ['-c', dockerfile().healthcheck], {
+    const healthcheck = spawnSync('sh', ['-c', dockerfileCommand().healthcheck], {
       env: { PATH: process.env.PATH, GUARDRAIL_PORT: String(port) },
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -183,25 +193,41 @@ describe('guardrail CLI (built entry point)', () => {
   });
 });
 
-/** The image's command path: ENTRYPOINT + CMD and the HEALTHCHECK command, as the Dockerfile states them. */
-function dockerfile(): { entrypoint: string[]; cmd: string[]; healthcheck: string } {
-  const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8').replace(/\\\n\s*/g, '');
-  const json = (name: string) =>
-    JSON.parse(new RegExp(`^${name} (\\[.*\\])$`, 'm').exec(text)![1]!) as string[];
-  const healthcheck = /^HEALTHCHECK .*? CMD (.*)$/m.exec(text)![1]!;
-  return { entrypoint: json('ENTRYPOINT'), cmd: json('CMD'), healthcheck };
-}
+describe('the default config path', () => {
+  it.each([
+    { here: true, container: true, expected: './guardrail.yaml' },
+    { here: true, container: false, expected: './guardrail.yaml' },
+    { here: false, container: true, expected: '/etc/guardrail/guardrail.yaml' },
+    { here: false, container: false, expected: './guardrail.yaml' },
+  ])('./guardrail.yaml $here, the container file $container: $expected', ({ here, container, expected }) => {
+    const exists = (path: string) =>
+      path === 'guardrail.yaml' ? here : path === CONTAINER_CONFIG && container;
+
+    expect(defaultConfigPath(exists)).toBe(expected);
+  });
+});
 
 describe('Dockerfile', () => {
-  it('runs the built CLI entry point with `serve` by default, as a non-root user', () => {
-    const { entrypoint, cmd } = dockerfile();
-    const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8');
+  it('runs the built CLI entry point under tini with `serve` by default, as uid 10001, config and state set', () => {
+    const { entrypoint, cmd, text } = dockerfileCommand();
 
-    expect(entrypoint).toEqual(['node', 'dist/src/cli/main.js']);
-    expect(join(__dirname, '../..', entrypoint[1]!)).toBe(CLI);
+    expect(entrypoint).toEqual(['tini', '--', 'node', 'dist/src/cli/main.js']);
+    expect(join(__dirname, '../..', entrypoint[3]!)).toBe(CLI);
     expect(cmd).toEqual(['serve']);
-    expect(text).toMatch(/^USER guardrail$/m);
+    expect(text).toMatch(/^USER 10001:10001$/m);
+    expect(text).toMatch(/GUARDRAIL_CONFIG=\/etc\/guardrail\/guardrail.yaml/);
+    expect(text).toMatch(/GUARDRAIL_STATE_DIR=\/var\/lib\/guardrail/);
+    expect(text).toMatch(/^VOLUME \["\/var\/lib\/guardrail"\]$/m);
+    expect(text).toMatch(/npm ci /);
     expect(text).toMatch(/npm prune --omit=dev/);
+  });
+
+  it('.dockerignore keeps local state, builds, dependencies, git and tests out of the build context', () => {
+    const ignored = readFileSync(join(__dirname, '../../.dockerignore'), 'utf8').split('\n');
+
+    expect(ignored).toEqual(
+      expect.arrayContaining(['**/.guardrail', '**/*.db', 'node_modules', 'dist', '.git', 'test']),
+    );
   });
 });
 

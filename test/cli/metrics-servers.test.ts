@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  removeDir,
+  startServer,
+  waitUntilReady,
+  type ServerProcess,
+} from '../harness/server-process';
+import { describeWithTools, PROMETHEUS, PUSHGATEWAY } from '../harness/tools';
+import { exitWithin, get, quickstartCopy, startServe, waitFor } from './serve-process';
+
+// The metrics reach the real servers (Debian's prometheus and prometheus-pushgateway), on loopback ports.
+const CLI = join(__dirname, '../../dist/src/cli/main.js');
+
+async function ok(port: number, path: string): Promise<void> {
+  const { status } = await get(port, path);
+  if (status !== 200) throw new Error(`${path} answered ${status}`);
+}
+
+describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers', () => {
+  const servers: ServerProcess[] = [];
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop('SIGTERM')));
+    dirs.forEach(removeDir);
+  });
+
+  it('`run` with metrics.pushgateway pushes its metrics to a Pushgateway, under job="guardrail"', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'guardrail-pushgateway-'));
+    dirs.push(dir);
+    const gateway = startServer('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], dir);
+    servers.push(gateway);
+    await waitUntilReady(gateway, 'pushgateway', () => ok(port, '/-/ready'), 20_000);
+    const config = quickstartCopy({ append: `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n` });
+
+    const run = spawnSync(process.execPath, [CLI, 'run', '--config', config], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'warn' },
+    });
+    const pushed = (await get(port, '/metrics')).body;
+
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(pushed).toMatch(
+      /^guardrail_check_runs_total\{check="shop-consistency",instance="",job="guardrail",kind="row-count-consistency",status="firing"\} 1$/m,
+    );
+    expect(pushed).toMatch(
+      /^guardrail_last_success_timestamp_seconds\{check="shop-consistency",.*job="guardrail".*\} \d/m,
+    );
+    expect(pushed).toMatch(/^guardrail_notifications_total\{channel="console",.*outcome="sent"\} 1$/m);
+  });
+
+  it('Prometheus scrapes `serve` until guardrail_check_runs_total is in its API', async () => {
+    const serve = await startServe(quickstartCopy({ append: 'server: { port: 0 }\n' }));
+    servers.push({
+      child: serve.child,
+      output: serve.stdout,
+      stop: async () => void serve.child.kill('SIGKILL'),
+    });
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'guardrail-prometheus-'));
+    dirs.push(dir);
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global: { scrape_interval: 1s }\n` +
+        `scrape_configs:\n  - job_name: guardrail\n    static_configs: [{ targets: ['127.0.0.1:${serve.port}'] }]\n`,
+    );
+    const prometheus = startServer(
+      'prometheus',
+      ['--config.file=prometheus.yml', '--storage.tsdb.path=data', `--web.listen-address=127.0.0.1:${port}`],
+      dir,
+    );
+    servers.push(prometheus);
+    await waitUntilReady(prometheus, 'prometheus', () => ok(port, '/-/ready'), 30_000);
+
+    const series = await waitFor(
+      async () => {
+        const answer = await get(port, '/api/v1/query?query=guardrail_check_runs_total');
+        const result = (JSON.parse(answer.body) as { data: { result: { metric: Record<string, string> }[] } })
+          .data.result;
+        return result.length ? result : undefined;
+      },
+      30_000,
+      'guardrail_check_runs_total in Prometheus',
+    );
+    serve.child.kill('SIGTERM');
+
+    expect(series.map((s) => s.metric)).toEqual([
+      {
+        __name__: 'guardrail_check_runs_total',
+        check: 'shop-consistency',
+        instance: `127.0.0.1:${serve.port}`,
+        job: 'guardrail',
+        kind: 'row-count-consistency',
+        status: 'firing',
+      },
+    ]);
+    expect(await exitWithin(serve, 10_000)).toBe(0);
+  });
+});
