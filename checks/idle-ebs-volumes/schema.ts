@@ -6,5 +6,7 @@ export const IdleEbsVolumesConfig = z.strictObject({
   minIdleDays: z.number().min(0).default(0),
   /** @default 'warning' */
   severity: SeveritySchema.default('warning'),
+  /** Also report gp2 volumes, attached or not, with the monthly saving of gp3 at the same performance. @default true */
+  gp2: z.boolean().default(true),
 });
 export type IdleEbsVolumesConfig = z.infer<typeof IdleEbsVolumesConfig>;

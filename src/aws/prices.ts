@@ -96,3 +96,38 @@ export function ebsMonthlyCost(v: EbsVolumeSpec): MonthlyCost {
 export function roundCents(usd: number): number {
   return Math.round(usd * 100) / 100;
 }
+
+/**
+ * gp2 baseline performance: 3 IOPS per GiB, at least 100 and at most 16,000; throughput follows the IOPS at
+ * 256 KiB per I/O (0.75 MiB/s per GiB) up to 250 MiB/s (reached at 334 GiB).
+ * @see https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp2-performance
+ */
+export const GP2_IOPS_PER_GIB = 3;
+export const GP2_MIN_IOPS = 100;
+export const GP2_MAX_IOPS = 16_000;
+export const GP2_THROUGHPUT_MIBPS_PER_GIB = 0.75;
+export const GP2_MAX_THROUGHPUT_MIBPS = 250;
+
+/** The gp3 volume that matches a gp2 volume's size and baseline performance. */
+export function gp3Equivalent(sizeGiB: number): { iops: number; throughputMiBps: number } {
+  const gp2Iops = Math.min(GP2_MAX_IOPS, Math.max(GP2_MIN_IOPS, GP2_IOPS_PER_GIB * sizeGiB));
+  const gp2Throughput = Math.min(GP2_MAX_THROUGHPUT_MIBPS, GP2_THROUGHPUT_MIBPS_PER_GIB * sizeGiB);
+  return {
+    iops: Math.max(GP3_BASELINE_IOPS, gp2Iops),
+    throughputMiBps: Math.max(GP3_BASELINE_THROUGHPUT_MIBPS, Math.ceil(gp2Throughput)),
+  };
+}
+
+export type Gp3Saving =
+  | { gp2Usd: number; gp3Usd: number; savingUsd: number; iops: number; throughputMiBps: number }
+  | { unpriced: string };
+
+/** Monthly list-price saving of moving a gp2 volume to gp3 at the same size and baseline performance. */
+export function gp3MonthlySaving(region: string, sizeGiB: number): Gp3Saving {
+  const gp2 = ebsMonthlyCost({ region, volumeType: 'gp2', sizeGiB });
+  if ('unpriced' in gp2) return gp2;
+  const target = gp3Equivalent(sizeGiB);
+  const gp3 = ebsMonthlyCost({ region, volumeType: 'gp3', sizeGiB, ...target });
+  if ('unpriced' in gp3) return gp3;
+  return { gp2Usd: gp2.usd, gp3Usd: gp3.usd, savingUsd: roundCents(gp2.usd - gp3.usd), ...target };
+}
