@@ -131,3 +131,64 @@ export function gp3MonthlySaving(region: string, sizeGiB: number): Gp3Saving {
   if ('unpriced' in gp3) return gp3;
   return { gp2Usd: gp2.usd, gp3Usd: gp3.usd, savingUsd: roundCents(gp2.usd - gp3.usd), ...target };
 }
+
+/** S3 bills a GB as 2^30 bytes. */
+export const BYTES_PER_GB = 1024 ** 3;
+
+/**
+ * S3 list prices, checked 2026-12. The AWS S3 pricing page (https://aws.amazon.com/s3/pricing/) renders client-side;
+ * these are what public sources agree on: S3 Standard and the Intelligent-Tiering Frequent Access tier $0.023/GB-month
+ * (first 50 TB per account and region; lower above), the Infrequent Access tier (objects not read for 30 days)
+ * $0.0125/GB-month, monitoring and automation $0.0025 per 1,000 objects a month (objects of 128 KB and more).
+ * Sources: leanopstech.com "S3 Intelligent-Tiering vs Standard: hidden costs" (2026), cloudroutehq.com "S3
+ * Intelligent-Tiering cost guide" (2026). No source agreed for other regions, so they get no number.
+ */
+export const S3_PRICES_CHECKED = '2026-12';
+
+export interface S3Rate {
+  /** S3 Standard (and the Intelligent-Tiering Frequent Access tier), $/GB-month, first 50 TB. */
+  standardGbMonth: number;
+  /** Intelligent-Tiering Infrequent Access tier, $/GB-month. */
+  infrequentGbMonth: number;
+  /** Intelligent-Tiering monitoring and automation, $ per 1,000 objects a month. */
+  monitoringPer1000Objects: number;
+}
+
+export const S3_US_EAST_1: S3Rate = {
+  standardGbMonth: 0.023,
+  infrequentGbMonth: 0.0125,
+  monitoringPer1000Objects: 0.0025,
+};
+
+const S3_PRICES: Record<string, S3Rate> = { 'us-east-1': S3_US_EAST_1 };
+
+export function s3Rate(region: string): S3Rate | Unpriced {
+  return S3_PRICES[region] ?? { unpriced: `no S3 list price for ${region} in the price table` };
+}
+
+/** Monthly S3 Standard list price of `bytes`, at the first-50-TB rate. */
+export function s3StandardMonthlyCost(region: string, bytes: number): MonthlyCost {
+  const rate = s3Rate(region);
+  if ('unpriced' in rate) return rate;
+  return { usd: roundCents((bytes / BYTES_PER_GB) * rate.standardGbMonth) };
+}
+
+/**
+ * What moving `bytes` of S3 Standard in `objects` objects to Intelligent-Tiering saves a month, when
+ * `infrequentShare` of the bytes is not read for 30 days (and so moves to the Infrequent Access tier). The
+ * monitoring fee is charged for every object: CloudWatch has no size distribution, so objects under 128 KB (which
+ * pay none) are counted too, and the saving is never overstated by them.
+ */
+export function intelligentTieringSaving(
+  region: string,
+  bytes: number,
+  objects: number,
+  infrequentShare: number,
+): MonthlyCost {
+  const rate = s3Rate(region);
+  if ('unpriced' in rate) return rate;
+  const gb = bytes / BYTES_PER_GB;
+  const storage = gb * infrequentShare * (rate.standardGbMonth - rate.infrequentGbMonth);
+  const monitoring = (objects / 1000) * rate.monitoringPer1000Objects;
+  return { usd: roundCents(storage - monitoring) };
+}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getMetricData } from './cloudwatch';
 import { describeAddresses, describeRegions, describeVolumes, prerender, type RenderedRegion } from './ec2';
 import { listFunctions, listTags } from './lambda';
+import { s3Action, s3Answer, s3Error } from './s3';
 import { json, type Reply } from './reply';
 import { assumeRole, getCallerIdentity } from './sts';
 import {
@@ -37,6 +38,8 @@ export interface FakeAwsOptions {
   callerAccountId: string;
   /** Results per GetMetricData page (forces NextToken). */
   metricPageSize?: number;
+  /** Items per S3 listing page (ListBuckets, ListMultipartUploads, ListParts), to force continuation. */
+  s3PageSize?: number;
   /** The estate never changes while the server runs, so EC2 item XML is rendered once, up front (benchmarks). */
   frozen?: boolean;
 }
@@ -46,6 +49,7 @@ const IAM_PREFIX: Record<string, string> = {
   sts: 'sts',
   monitoring: 'cloudwatch',
   lambda: 'lambda',
+  s3: 's3',
 };
 
 /** A loopback AWS: one port for EC2, STS, CloudWatch and Lambda, told apart by the SigV4 credential scope. */
@@ -96,7 +100,8 @@ function handle(
   const accountId = account?.id ?? options.callerAccountId;
   const url = new URL(req.url ?? '/', 'http://x');
   const form = new URLSearchParams(body);
-  const operation = operationOf(service, req, url, form);
+  const operation =
+    service === 's3' ? s3Action(req.method ?? 'GET', url) : operationOf(service, req, url, form);
   const action = `${IAM_PREFIX[service] ?? service}:${operation}`;
   calls.push({ action, accountId, region, accessKeyId });
 
@@ -109,6 +114,15 @@ function handle(
     return failure(service, 'deny');
   }
   if (faults.hang.has(`${accountId}/${region}`)) return HANG;
+  if (service === 's3') {
+    return s3Answer(
+      options.accounts.find((a) => a.id === accountId),
+      region,
+      action,
+      url,
+      options.s3PageSize,
+    );
+  }
   const data = options.accounts.find((a) => a.id === accountId)?.regions[region] ?? emptyRegion();
   const reply = answer(options, accountId, region, action, data, form, body, url, rendered);
   return faults.repeatToken.has(action) ? withRepeatedToken(action, reply) : reply;
@@ -184,6 +198,10 @@ function failure(service: string, kind: 'throttle' | 'deny'): Reply {
   const xml = { 'content-type': 'text/xml' };
   const deny = 'You are not authorized to perform this operation.';
   switch (service) {
+    case 's3':
+      return kind === 'throttle'
+        ? s3Error(503, 'SlowDown', 'Please reduce your request rate.')
+        : s3Error(403, 'AccessDenied', 'Access Denied');
     case 'ec2':
       return kind === 'throttle'
         ? { status: 503, headers: xml, body: ec2Error('RequestLimitExceeded', 'Request limit exceeded.') }

@@ -29,10 +29,37 @@ export interface FakeFunction {
   maxDurationMs?: number;
 }
 
+export interface FakeUpload {
+  key: string;
+  uploadId: string;
+  initiated: string;
+  /** Size of each uploaded part, in bytes. */
+  parts: number[];
+}
+
+export interface FakeBucket {
+  name: string;
+  tags?: Record<string, string>;
+  /** `transition`: an enabled rule moving objects; `abort-only`: only AbortIncompleteMultipartUpload. */
+  lifecycle?: 'transition' | 'abort-only';
+  intelligentTiering?: boolean;
+  uploads?: FakeUpload[];
+  /** CloudWatch `BucketSizeBytes` (StandardStorage); undefined = no datapoint. */
+  standardBytes?: number;
+  /** CloudWatch `NumberOfObjects` (AllStorageTypes). */
+  objects?: number;
+  /** Its bucket policy denies Guardrail: every call on it is AccessDenied. */
+  denied?: boolean;
+  /** ListBuckets leaves `BucketRegion` out (older endpoints), so the client needs GetBucketLocation. */
+  hideRegion?: boolean;
+}
+
 export interface FakeRegion {
   volumes: FakeVolume[];
   addresses: FakeAddress[];
   functions: FakeFunction[];
+  /** Buckets located in this region (ListBuckets lists those of every region of the account). */
+  buckets?: FakeBucket[];
 }
 
 export interface FakeAccount {
