@@ -1,6 +1,6 @@
-import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
+import type { AwsClientConfig } from '../../src/aws/clients';
 import { PageTokens } from '../../src/aws/pages';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Client } from '../../src/aws/s3';
 
 /** ListBuckets' largest page. @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html */
 export const LIST_BUCKETS_PAGE_SIZE = 10_000;
@@ -8,12 +8,6 @@ export const LIST_BUCKETS_PAGE_SIZE = 10_000;
 export interface Bucket {
   name: string;
   region: string;
-}
-
-/** An S3 client; with an endpoint override (tests, emulators) path-style, as those serve no bucket host names. */
-export async function s3Client(client: AwsClientConfig): Promise<S3Client> {
-  const { S3Client } = await import('@aws-sdk/client-s3');
-  return withoutSdkLogging(new S3Client({ ...client, forcePathStyle: client.endpoint !== undefined }));
 }
 
 /**

@@ -44,7 +44,7 @@ export async function checksCommand(): Promise<void> {
 }
 
 /** Least privilege: the union of the enabled checks' declared actions, one statement. */
-export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
+export async function iamPolicyCommand(flags: GlobalOptions & { cleanup?: boolean }): Promise<void> {
   const config = loadConfig(flags.config);
   const actions = new Set<string>();
   for (const check of config.checks.filter((c) => c.enabled)) {
@@ -72,6 +72,10 @@ export async function iamPolicyCommand(flags: GlobalOptions): Promise<void> {
       Action: ['sts:AssumeRole'],
       Resource: roles,
     });
+  }
+  if (flags.cleanup) {
+    const { cleanupStatements } = await import('../engine/cleanup/permissions.js');
+    statements.push(...cleanupStatements(new Set(config.checks.filter((c) => c.enabled).map((c) => c.kind))));
   }
   const policy = { Version: '2012-10-17', Statement: statements };
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);

@@ -68,6 +68,7 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./info.js'), 'checksCommand'));
   globalOptions(program.command('iam-policy'), config)
     .description('print the least-privilege IAM policy the enabled checks need')
+    .option('--cleanup', 'add the scoped permissions of `guardrail cleanup apply`')
     .action(lazy(() => import('./info.js'), 'iamPolicyCommand'));
   globalOptions(program.command('schema'), config)
     .description("print the config's JSON Schema")
@@ -77,6 +78,22 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output folder', 'dashboards')
     .option('--check', 'write nothing; exit 1 when the files on disk differ')
     .action(lazy(() => import('./dashboards.js'), 'dashboardsCommand'));
+  const cleanup = program
+    .command('cleanup')
+    .description('plan, then apply, the removal of what a check found');
+  globalOptions(cleanup.command('plan'), config)
+    .description('run a check now and write which resources a cleanup would touch, and how')
+    .requiredOption('--check <id>', 'the check whose findings to plan for')
+    .option('--out <file>', 'write the plan here (default: stdout)')
+    .option('--mark', 'tag each resource guardrail:cleanup-after=DATE; apply waits for that date')
+    .option('--notify', "send the plan's summary to the channel the check's alerts are routed to")
+    .action(lazy(() => import('./cleanup.js'), 'cleanupPlanCommand'));
+  globalOptions(cleanup.command('apply'), config)
+    .description('apply a plan: only its resources, each re-checked right before acting')
+    .argument('<plan>', 'the plan file')
+    .option('--dry-run', 'show what it would do now, change nothing')
+    .option('--continue-on-error', 'go on with the next resource after an unexpected error')
+    .action(lazy(() => import('./cleanup.js'), 'cleanupApplyCommand'));
   return program;
 }
 

@@ -63,6 +63,19 @@ const lifecycle = (isEvent: string) => `
   CREATE INDEX guardrail_alert_state_seen ON guardrail_alert_state (lifecycle, last_seen_at);
   CREATE INDEX guardrail_alert_state_resolved ON guardrail_alert_state (status, resolved_at);`;
 
+/** What `guardrail cleanup apply` did to each resource of a plan (issue 14): a second apply skips what is done. */
+const cleanupResults = (ts: string, real: string) => `
+  CREATE TABLE guardrail_cleanup_result (
+    plan_id TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    monthly_saving_usd ${real} NOT NULL,
+    applied_at ${ts} NOT NULL,
+    PRIMARY KEY (plan_id, resource_id)
+  );`;
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -81,6 +94,14 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: {
       sqlite: lifecycle(`json_extract(finding, '$.lifecycle') = 'event'`),
       postgres: lifecycle(`finding->>'lifecycle' = 'event'`),
+    },
+  },
+  {
+    version: 4,
+    description: 'cleanup results: what each cleanup-plan apply did per resource',
+    sql: {
+      sqlite: cleanupResults('TEXT', 'REAL'),
+      postgres: cleanupResults('TIMESTAMPTZ', 'DOUBLE PRECISION'),
     },
   },
 ];

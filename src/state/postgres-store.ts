@@ -2,11 +2,19 @@ import { Pool, type PoolClient } from 'pg';
 import { settledWithin } from '../core/limit';
 import { migratePostgres } from './migrations';
 import { ALERT_LOCK_SPACE, readAlertStates, writeAlerts } from './postgres-alerts';
-import { toOutboxRecord, uniqueKeys, withoutNul, type OutboxRow } from './rows';
+import {
+  cleanupRecord,
+  toOutboxRecord,
+  uniqueKeys,
+  withoutNul,
+  type CleanupRow,
+  type OutboxRow,
+} from './rows';
 import {
   STORE_CLOCK,
   type AlertDecision,
   type AlertState,
+  type CleanupRecord,
   type OutboxRecord,
   type StateStore,
   type StoreTime,
@@ -157,6 +165,25 @@ export class PostgresStateStore implements StateStore {
       "UPDATE guardrail_outbox SET status = 'dropped', last_error = $1 WHERE id = $2 AND status = 'pending'",
       [withoutNul(error), id],
     );
+  }
+
+  async recordCleanup(r: CleanupRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO guardrail_cleanup_result
+         (plan_id, resource_id, action, outcome, detail, monthly_saving_usd, applied_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (plan_id, resource_id) DO UPDATE SET action = excluded.action, outcome = excluded.outcome,
+         detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at`,
+      [r.planId, r.resourceId, r.action, r.outcome, r.detail, r.monthlySavingUsd, r.appliedAt],
+    );
+  }
+
+  async cleanupRecords(planId: string): Promise<CleanupRecord[]> {
+    const { rows } = await this.pool.query<CleanupRow>(
+      'SELECT * FROM guardrail_cleanup_result WHERE plan_id = $1 ORDER BY resource_id',
+      [planId],
+    );
+    return rows.map(cleanupRecord);
   }
 
   async getWatermark(checkId: string, name: string): Promise<string | undefined> {

@@ -47,6 +47,19 @@ export interface AlertDecision {
   outbox: OutboxRecord[];
 }
 
+/** One resource's outcome in `guardrail cleanup apply`. */
+export interface CleanupRecord {
+  planId: string;
+  /** Volume id, allocation id, or `bucket/key/uploadId`. */
+  resourceId: string;
+  action: string;
+  /** `done` is never redone; `skipped` and `failed` are looked at again by a later apply. */
+  outcome: 'done' | 'skipped' | 'failed';
+  detail: string;
+  monthlySavingUsd: number;
+  appliedAt: string;
+}
+
 export interface StateStore {
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;
@@ -117,6 +130,10 @@ export interface StateStore {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up early (only when `holder` has it). */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Records (or replaces) the outcome of one plan resource. */
+  recordCleanup(record: CleanupRecord): Promise<void>;
+  /** The outcomes recorded for a plan, by resource id. */
+  cleanupRecords(planId: string): Promise<CleanupRecord[]>;
   /** A cheap round trip (SELECT 1) proving the store answers; rejects within the store's timeouts. */
   ping(): Promise<void>;
 }

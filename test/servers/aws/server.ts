@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getMetricData } from './cloudwatch';
+import { ec2Cleanup } from './ec2-cleanup';
 import { describeAddresses, describeRegions, describeVolumes, prerender, type RenderedRegion } from './ec2';
 import { listFunctions, listTags } from './lambda';
 import { s3Action, s3Answer, s3Error } from './s3';
@@ -124,7 +125,7 @@ function handle(
     );
   }
   const data = options.accounts.find((a) => a.id === accountId)?.regions[region] ?? emptyRegion();
-  const reply = answer(options, accountId, region, action, data, form, body, url, rendered);
+  const reply = answer(options, accountId, region, action, data, form, body, url, rendered, faults);
   return faults.repeatToken.has(action) ? withRepeatedToken(action, reply) : reply;
 }
 
@@ -156,6 +157,7 @@ function answer(
   body: string,
   url: URL,
   rendered: Map<FakeRegion, RenderedRegion>,
+  faults: Faults,
 ): Reply {
   switch (action) {
     case 'sts:AssumeRole':
@@ -165,7 +167,7 @@ function answer(
     case 'ec2:DescribeVolumes':
       return describeVolumes(region, data, form, rendered.get(data));
     case 'ec2:DescribeAddresses':
-      return describeAddresses(data, rendered.get(data));
+      return describeAddresses(data, rendered.get(data), form);
     case 'ec2:DescribeRegions':
       return describeRegions(Object.keys(options.accounts.find((a) => a.id === accountId)?.regions ?? {}));
     case 'cloudwatch:GetMetricData':
@@ -175,7 +177,10 @@ function answer(
     case 'lambda:ListTags':
       return listTags(data, decodeURIComponent(url.pathname.replace('/2017-03-31/tags/', '')));
     default:
-      return json(400, { message: `fake AWS does not implement ${action}` });
+      return (
+        ec2Cleanup(action, data, form, faults) ??
+        json(400, { message: `fake AWS does not implement ${action}` })
+      );
   }
 }
 

@@ -54,7 +54,17 @@ export interface FakeBucket {
   hideRegion?: boolean;
 }
 
+export interface FakeSnapshot {
+  id: string;
+  volumeId: string;
+  state: 'pending' | 'completed' | 'error';
+  tags?: Record<string, string>;
+  /** Ends in `error` instead of `completed` (`faults.failSnapshot`). */
+  fails?: boolean;
+}
+
 export interface FakeRegion {
+  snapshots?: FakeSnapshot[];
   volumes: FakeVolume[];
   addresses: FakeAddress[];
   functions: FakeFunction[];
@@ -82,6 +92,8 @@ export interface Faults {
   repeatToken: Set<string>;
   /** `account/region`s whose calls are never answered. */
   hang: Set<string>;
+  /** Volume ids whose snapshots end in state `error`. */
+  failSnapshot: Set<string>;
 }
 
 export function emptyRegion(): FakeRegion {
@@ -89,7 +101,14 @@ export function emptyRegion(): FakeRegion {
 }
 
 export function newFaults(): Faults {
-  return { deny: new Set(), throttle: new Map(), latencyMs: 0, repeatToken: new Set(), hang: new Set() };
+  return {
+    deny: new Set(),
+    throttle: new Map(),
+    latencyMs: 0,
+    repeatToken: new Set(),
+    hang: new Set(),
+    failSnapshot: new Set(),
+  };
 }
 
 /** Access key the server hands out for an account's assumed role; it names the account on later calls. */
