@@ -4,6 +4,7 @@ import { createLogger } from '../core/log';
 import { UsageError } from '../core/errors';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
+import { pushMetrics } from '../engine/push';
 import { applyPlan } from '../engine/cleanup/apply';
 import { markPlan } from '../engine/cleanup/mark';
 import { buildPlan, CleanupPlan, describePlan } from '../engine/cleanup/plan';
@@ -89,8 +90,9 @@ export function readPlan(file: string): CleanupPlan {
 export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Promise<void> {
   const plan = readPlan(file);
   const config = loadConfig(flags.config);
+  const log = createLogger();
   const agent = new Agent(config, {
-    log: createLogger(),
+    log,
     out: (t) => process.stderr.write(`${t}\n`),
     ...stateUrlFlag(flags),
   });
@@ -111,6 +113,10 @@ export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Prom
         `${report.stopped ? ' (stopped at the first error; --continue-on-error goes on)' : ''}; ` +
         `$${report.savedMonthlyUsd.toFixed(2)}/month saved at list price\n`,
     );
+    if (config.metrics.pushgateway && !flags.dryRun) {
+      agent.metrics.recordCleanupSavings(await (await agent.stateStore()).cleanupSavings());
+      await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
+    }
     process.exitCode = failed > 0 ? EXIT.checkFailed : EXIT.ok;
   } finally {
     await agent.close();

@@ -92,6 +92,7 @@ export class Agent {
     });
     for (const r of results) this.metrics.recordRun(r);
     await this.countBytesBilled();
+    this.metrics.recordCleanupSavings(await store.cleanupSavings());
 
     // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
     // read the same alert states and deliver the same outbox rows side by side.

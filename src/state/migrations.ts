@@ -67,6 +67,7 @@ const lifecycle = (isEvent: string) => `
 const cleanupResults = (ts: string, real: string) => `
   CREATE TABLE guardrail_cleanup_result (
     plan_id TEXT NOT NULL,
+    check_id TEXT NOT NULL,
     resource_id TEXT NOT NULL,
     action TEXT NOT NULL,
     outcome TEXT NOT NULL,

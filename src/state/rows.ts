@@ -143,6 +143,7 @@ export function uniqueKeys(keys: string[]): string[] {
 
 export interface CleanupRow {
   plan_id: string;
+  check_id: string;
   resource_id: string;
   action: string;
   outcome: CleanupRecord['outcome'];
@@ -154,6 +155,7 @@ export interface CleanupRow {
 export function cleanupRecord(row: CleanupRow): CleanupRecord {
   return {
     planId: row.plan_id,
+    checkId: row.check_id,
     resourceId: row.resource_id,
     action: row.action,
     outcome: row.outcome,

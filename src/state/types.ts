@@ -50,6 +50,8 @@ export interface AlertDecision {
 /** One resource's outcome in `guardrail cleanup apply`. */
 export interface CleanupRecord {
   planId: string;
+  /** The check the plan was made from. */
+  checkId: string;
   /** Volume id, allocation id, or `bucket/key/uploadId`. */
   resourceId: string;
   action: string;
@@ -134,6 +136,8 @@ export interface StateStore {
   recordCleanup(record: CleanupRecord): Promise<void>;
   /** The outcomes recorded for a plan, by resource id. */
   cleanupRecords(planId: string): Promise<CleanupRecord[]>;
+  /** $/month saved by every resource cleaned up so far, per check and action (the dashboards' figure). */
+  cleanupSavings(): Promise<{ checkId: string; action: string; monthlySavingUsd: number }[]>;
   /** A cheap round trip (SELECT 1) proving the store answers; rejects within the store's timeouts. */
   ping(): Promise<void>;
 }

@@ -79,6 +79,7 @@ export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promi
     if (result.outcome === 'done' || result.outcome === 'skipped' || result.outcome === 'failed') {
       await options.store.recordCleanup({
         planId: plan.id,
+        checkId: plan.checkId,
         resourceId: action.resourceId,
         action: action.type,
         outcome: result.outcome,

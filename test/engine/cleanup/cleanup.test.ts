@@ -124,6 +124,9 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
       ['vol-b', 'completed', { 'guardrail:cleanup-plan': p.id, 'guardrail:source-volume': 'vol-b' }],
     ]);
     expect(second.results.map((r) => r.outcome)).toEqual(['already-done', 'already-done']);
+    expect(await store.cleanupSavings()).toEqual([
+      { checkId: 'c', action: 'snapshot-and-delete-volume', monthlySavingUsd: 12 },
+    ]);
     expect(mutations()).toHaveLength(before);
     expect(
       (await store.cleanupRecords(p.id)).map((r) => [r.resourceId, r.outcome, r.monthlySavingUsd]),
