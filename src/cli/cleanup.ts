@@ -5,7 +5,8 @@ import { UsageError } from '../core/errors';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
 import { pushMetrics } from '../engine/push';
-import { applyPlan } from '../engine/cleanup/apply';
+import { applyPlan, DEFAULT_SNAPSHOT_WAIT } from '../engine/cleanup/apply';
+import { parseDuration } from '../core/duration';
 import { markPlan } from '../engine/cleanup/mark';
 import { buildPlan, CleanupPlan, describePlan } from '../engine/cleanup/plan';
 import { stateUrlFlag } from './flags';
@@ -39,7 +40,8 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
     if (flags.out) writeFileSync(flags.out, text);
     else process.stdout.write(text);
     const lines = describePlan(plan);
-    process.stderr.write(`${lines.join('\n')}\n`);
+    // With --out, stdout is free for people; without, it carries the plan only.
+    (flags.out ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
     if (flags.mark) {
       const tagged = await markPlan(plan, agent.awsProvider, signal);
       process.stderr.write(`marked ${tagged} resource(s) guardrail:cleanup-after\n`);
@@ -71,6 +73,7 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
 interface ApplyFlags extends GlobalOptions {
   dryRun?: boolean;
   continueOnError?: boolean;
+  snapshotPoll: string;
 }
 
 export function readPlan(file: string): CleanupPlan {
@@ -89,6 +92,9 @@ export function readPlan(file: string): CleanupPlan {
 /** `guardrail cleanup apply plan.json`: acts on the plan's resources only, each re-checked first. */
 export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Promise<void> {
   const plan = readPlan(file);
+  const intervalMs = parseDuration(flags.snapshotPoll);
+  if (intervalMs === undefined)
+    throw new UsageError(`--snapshot-poll must be a duration such as 15s, not ${flags.snapshotPoll}`);
   const config = loadConfig(flags.config);
   const log = createLogger();
   const agent = new Agent(config, {
@@ -104,14 +110,17 @@ export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Prom
       signal: new AbortController().signal,
       dryRun: !!flags.dryRun,
       continueOnError: !!flags.continueOnError,
+      snapshotWait: { ...DEFAULT_SNAPSHOT_WAIT, intervalMs },
       out: (line) => process.stdout.write(`${line}\n`),
     });
-    const failed = report.results.filter((r) => r.outcome === 'failed').length;
+    const count = (outcome: string) => report.results.filter((r) => r.outcome === outcome).length;
+    const failed = count('failed');
     process.stdout.write(
-      `${flags.dryRun ? 'dry run: ' : ''}${report.results.filter((r) => r.outcome === 'done').length} done, ` +
-        `${report.results.filter((r) => r.outcome === 'skipped').length} skipped, ${failed} failed` +
-        `${report.stopped ? ' (stopped at the first error; --continue-on-error goes on)' : ''}; ` +
-        `$${report.savedMonthlyUsd.toFixed(2)}/month saved at list price\n`,
+      flags.dryRun
+        ? `dry run: ${count('would-do')} would be done, ${count('skipped')} skipped, ${failed} failed\n`
+        : `${count('done')} done, ${count('skipped')} skipped, ${failed} failed` +
+            `${report.stopped ? ' (stopped at the first error; --continue-on-error goes on)' : ''}; ` +
+            `$${report.savedMonthlyUsd.toFixed(2)}/month saved at list price\n`,
     );
     if (config.metrics.pushgateway && !flags.dryRun) {
       agent.metrics.recordCleanupSavings(await (await agent.stateStore()).cleanupSavings());

@@ -93,6 +93,11 @@ export function buildProgram(): Command {
     .argument('<plan>', 'the plan file')
     .option('--dry-run', 'show what it would do now, change nothing')
     .option('--continue-on-error', 'go on with the next resource after an unexpected error')
+    .option(
+      '--snapshot-poll <duration>',
+      'how often to check a snapshot before deleting its volume (40 checks at most)',
+      '15s',
+    )
     .action(lazy(() => import('./cleanup.js'), 'cleanupApplyCommand'));
   return program;
 }
