@@ -6,6 +6,7 @@ import { lambdaErrors } from './lambda-errors';
 import { lockWaits } from './lock-waits';
 import { longRunningQueries } from './long-running-queries';
 import { rowCountConsistency } from './row-count-consistency';
+import { s3StorageWaste } from './s3-storage-waste';
 
 /**
  * Every check kind, sorted by kind. Adding a kind = its folder under checks/ + one line here
@@ -19,6 +20,7 @@ export const CHECKS: readonly AnyCheckDefinition[] = [
   lockWaits,
   longRunningQueries,
   rowCountConsistency,
+  s3StorageWaste,
 ];
 
 export function findCheck(kind: string): AnyCheckDefinition | undefined {

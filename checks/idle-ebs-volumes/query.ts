@@ -7,6 +7,8 @@ export const DESCRIBE_VOLUMES_PAGE_SIZE = 500;
 
 export interface IdleVolume {
   volumeId: string;
+  /** `available` (attached to nothing), `in-use`, ... */
+  state: string;
   volumeType: string;
   sizeGiB: number;
   iops?: number;
@@ -16,8 +18,18 @@ export interface IdleVolume {
   tags: Record<string, string>;
 }
 
-/** Volumes in state `available` (attached to nothing), minus those tagged guardrail:ignore=true. */
-export async function listIdleVolumes(client: AwsClientConfig, signal: AbortSignal): Promise<IdleVolume[]> {
+/**
+ * Volumes minus those tagged guardrail:ignore=true: only those in state `available` (attached to nothing) with
+ * `onlyAvailable`, else every volume. One unfiltered listing, not a second one filtered on `volume-type=gp2`:
+ * it takes ceil(all / 500) pages against ceil(available / 500) + ceil(gp2 / 500), so it is never more pages
+ * for a region under 500 volumes (1 against 2, and the gp2 call runs even when there is none), and it is more
+ * only where a region holds over 500 attached volumes that are not gp2.
+ */
+export async function listVolumes(
+  client: AwsClientConfig,
+  signal: AbortSignal,
+  onlyAvailable = true,
+): Promise<IdleVolume[]> {
   const { EC2Client, DescribeVolumesCommand } = await import('@aws-sdk/client-ec2');
   const ec2 = withoutSdkLogging(new EC2Client(client));
   const volumes: IdleVolume[] = [];
@@ -27,16 +39,17 @@ export async function listIdleVolumes(client: AwsClientConfig, signal: AbortSign
     do {
       const page = await ec2.send(
         new DescribeVolumesCommand({
-          Filters: [{ Name: 'status', Values: ['available'] }],
+          Filters: onlyAvailable ? [{ Name: 'status', Values: ['available'] }] : undefined,
           MaxResults: DESCRIBE_VOLUMES_PAGE_SIZE,
           NextToken: nextToken,
         }),
         { abortSignal: signal },
       );
       for (const v of page.Volumes ?? []) {
-        if (!v.VolumeId || v.State !== 'available' || isIgnored(v.Tags)) continue;
+        if (!v.VolumeId || (onlyAvailable && v.State !== 'available') || isIgnored(v.Tags)) continue;
         volumes.push({
           volumeId: v.VolumeId,
+          state: v.State ?? 'unknown',
           volumeType: v.VolumeType ?? 'unknown',
           sizeGiB: v.Size ?? 0,
           iops: v.Iops,

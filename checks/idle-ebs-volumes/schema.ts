@@ -10,5 +10,10 @@ export const IdleEbsVolumesConfig = z.strictObject({
     .describe('report a volume once seen unattached this many days in a row'),
   /** @default 'warning' */
   severity: SeveritySchema.default('warning').describe('severity of the findings'),
+  /** Also report gp2 volumes, attached or not, with the monthly saving of gp3 at the same performance. @default true */
+  gp2: z
+    .boolean()
+    .default(true)
+    .describe('also report gp2 volumes (attached or not) with the monthly saving of gp3'),
 });
 export type IdleEbsVolumesConfig = z.infer<typeof IdleEbsVolumesConfig>;

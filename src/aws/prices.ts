@@ -96,3 +96,99 @@ export function ebsMonthlyCost(v: EbsVolumeSpec): MonthlyCost {
 export function roundCents(usd: number): number {
   return Math.round(usd * 100) / 100;
 }
+
+/**
+ * gp2 baseline performance: 3 IOPS per GiB, at least 100 and at most 16,000; throughput follows the IOPS at
+ * 256 KiB per I/O (0.75 MiB/s per GiB) up to 250 MiB/s (reached at 334 GiB).
+ * @see https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html#gp2-performance
+ */
+export const GP2_IOPS_PER_GIB = 3;
+export const GP2_MIN_IOPS = 100;
+export const GP2_MAX_IOPS = 16_000;
+export const GP2_THROUGHPUT_MIBPS_PER_GIB = 0.75;
+export const GP2_MAX_THROUGHPUT_MIBPS = 250;
+
+/** The gp3 volume that matches a gp2 volume's size and baseline performance. */
+export function gp3Equivalent(sizeGiB: number): { iops: number; throughputMiBps: number } {
+  const gp2Iops = Math.min(GP2_MAX_IOPS, Math.max(GP2_MIN_IOPS, GP2_IOPS_PER_GIB * sizeGiB));
+  const gp2Throughput = Math.min(GP2_MAX_THROUGHPUT_MIBPS, GP2_THROUGHPUT_MIBPS_PER_GIB * sizeGiB);
+  return {
+    iops: Math.max(GP3_BASELINE_IOPS, gp2Iops),
+    throughputMiBps: Math.max(GP3_BASELINE_THROUGHPUT_MIBPS, Math.ceil(gp2Throughput)),
+  };
+}
+
+export type Gp3Saving =
+  | { gp2Usd: number; gp3Usd: number; savingUsd: number; iops: number; throughputMiBps: number }
+  | { unpriced: string };
+
+/** Monthly list-price saving of moving a gp2 volume to gp3 at the same size and baseline performance. */
+export function gp3MonthlySaving(region: string, sizeGiB: number): Gp3Saving {
+  const gp2 = ebsMonthlyCost({ region, volumeType: 'gp2', sizeGiB });
+  if ('unpriced' in gp2) return gp2;
+  const target = gp3Equivalent(sizeGiB);
+  const gp3 = ebsMonthlyCost({ region, volumeType: 'gp3', sizeGiB, ...target });
+  if ('unpriced' in gp3) return gp3;
+  return { gp2Usd: gp2.usd, gp3Usd: gp3.usd, savingUsd: roundCents(gp2.usd - gp3.usd), ...target };
+}
+
+/** S3 bills a GB as 2^30 bytes. */
+export const BYTES_PER_GB = 1024 ** 3;
+
+/**
+ * S3 list prices, checked 2026-12. The AWS S3 pricing page (https://aws.amazon.com/s3/pricing/) renders client-side;
+ * these are what public sources agree on: S3 Standard and the Intelligent-Tiering Frequent Access tier $0.023/GB-month
+ * (first 50 TB per account and region; lower above), the Infrequent Access tier (objects not read for 30 days)
+ * $0.0125/GB-month, monitoring and automation $0.0025 per 1,000 objects a month (objects of 128 KB and more).
+ * Sources: leanopstech.com "S3 Intelligent-Tiering vs Standard: hidden costs" (2026), cloudroutehq.com "S3
+ * Intelligent-Tiering cost guide" (2026). No source agreed for other regions, so they get no number.
+ */
+export const S3_PRICES_CHECKED = '2026-12';
+
+export interface S3Rate {
+  /** S3 Standard (and the Intelligent-Tiering Frequent Access tier), $/GB-month, first 50 TB. */
+  standardGbMonth: number;
+  /** Intelligent-Tiering Infrequent Access tier, $/GB-month. */
+  infrequentGbMonth: number;
+  /** Intelligent-Tiering monitoring and automation, $ per 1,000 objects a month. */
+  monitoringPer1000Objects: number;
+}
+
+export const S3_US_EAST_1: S3Rate = {
+  standardGbMonth: 0.023,
+  infrequentGbMonth: 0.0125,
+  monitoringPer1000Objects: 0.0025,
+};
+
+const S3_PRICES: Record<string, S3Rate> = { 'us-east-1': S3_US_EAST_1 };
+
+export function s3Rate(region: string): S3Rate | Unpriced {
+  return S3_PRICES[region] ?? { unpriced: `no S3 list price for ${region} in the price table` };
+}
+
+/** Monthly S3 Standard list price of `bytes`, at the first-50-TB rate. */
+export function s3StandardMonthlyCost(region: string, bytes: number): MonthlyCost {
+  const rate = s3Rate(region);
+  if ('unpriced' in rate) return rate;
+  return { usd: roundCents((bytes / BYTES_PER_GB) * rate.standardGbMonth) };
+}
+
+/**
+ * What moving `bytes` of S3 Standard in `objects` objects to Intelligent-Tiering saves a month, when
+ * `infrequentShare` of the bytes is not read for 30 days (and so moves to the Infrequent Access tier). The
+ * monitoring fee is charged for every object: CloudWatch has no size distribution, so objects under 128 KB (which
+ * pay none) are counted too, and the saving is never overstated by them.
+ */
+export function intelligentTieringSaving(
+  region: string,
+  bytes: number,
+  objects: number,
+  infrequentShare: number,
+): MonthlyCost {
+  const rate = s3Rate(region);
+  if ('unpriced' in rate) return rate;
+  const gb = bytes / BYTES_PER_GB;
+  const storage = gb * infrequentShare * (rate.standardGbMonth - rate.infrequentGbMonth);
+  const monitoring = (objects / 1000) * rate.monitoringPer1000Objects;
+  return { usd: roundCents(storage - monitoring) };
+}

@@ -7,6 +7,8 @@ import type { GlobalOptions } from './options';
 export interface IamPolicyOptions extends GlobalOptions {
   /** `runner`: the identity Guardrail runs as; `member`: each `aws.accounts` role. */
   role?: 'runner' | 'member';
+  /** Adds the scoped write permissions of `guardrail cleanup apply` where the resources live. */
+  cleanup?: boolean;
 }
 
 /**
@@ -32,5 +34,11 @@ export async function iamPolicyCommand(flags: IamPolicyOptions): Promise<void> {
   for (const note of policies.notes[flags.role ?? 'runner'])
     log.warn({ note }, 'iam-policy: fill in a placeholder');
   const policy = flags.role === 'member' ? policies.member : policies.runner;
+  // Cleanup acts where the resources are: in each member account with aws.accounts, else as the runner.
+  if (flags.cleanup && policy && (flags.role === 'member' || !policies.member)) {
+    const { cleanupStatements } = await import('../engine/cleanup/permissions.js');
+    const kinds = new Set(config.checks.filter((c) => c.enabled).map((c) => c.kind));
+    (policy as { Statement: unknown[] }).Statement.push(...cleanupStatements(kinds));
+  }
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
 }

@@ -84,6 +84,7 @@ export function buildProgram(): Command {
         'with aws.accounts: the runner identity, or the member accounts’ role',
       ).choices(['runner', 'member']),
     )
+    .option('--cleanup', 'add the scoped permissions of `guardrail cleanup apply`')
     .action(lazy(() => import('./iam-policy.js'), 'iamPolicyCommand'));
   globalOptions(program.command('schema'))
     .description("print the config's JSON Schema")
@@ -126,6 +127,27 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output folder', 'dashboards')
     .option('--check', 'write nothing; exit 1 when the files on disk differ')
     .action(lazy(() => import('./dashboards.js'), 'dashboardsCommand'));
+  const cleanup = program
+    .command('cleanup')
+    .description('plan, then apply, the removal of what a check found');
+  globalOptions(cleanup.command('plan'))
+    .description('run a check now and write which resources a cleanup would touch, and how')
+    .requiredOption('--check <id>', 'the check whose findings to plan for')
+    .option('--out <file>', 'write the plan here (default: stdout)')
+    .option('--mark', 'tag each resource guardrail:cleanup-after=DATE; apply waits for that date')
+    .option('--notify', "send the plan's summary to the channel the check's alerts are routed to")
+    .action(lazy(() => import('./cleanup.js'), 'cleanupPlanCommand'));
+  globalOptions(cleanup.command('apply'))
+    .description('apply a plan: only its resources, each re-checked right before acting')
+    .argument('<plan>', 'the plan file')
+    .option('--dry-run', 'show what it would do now, change nothing')
+    .option('--continue-on-error', 'go on with the next resource after an unexpected error')
+    .option(
+      '--snapshot-poll <duration>',
+      'how often to check a snapshot before deleting its volume (40 checks at most)',
+      '15s',
+    )
+    .action(lazy(() => import('./cleanup.js'), 'cleanupApplyCommand'));
   return program;
 }
 

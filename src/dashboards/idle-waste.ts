@@ -6,13 +6,16 @@ export const IDLE_WASTE_UID = 'guardrail-idle-waste';
 
 const SEL = 'check=~"$check", account=~"$account", region=~"$region", resource_type=~"$resource_type"';
 const USD = 'currencyUSD';
+/** The S3, gp2 and cleanup series have no resource_type label. */
+const PLACE = 'check=~"$check", account=~"$account", region=~"$region"';
 
 export function idleWasteDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: IDLE_WASTE_UID,
     title: 'Guardrail / Idle-resource waste',
     description:
-      'What unattached EBS volumes and unassociated Elastic IPs cost per month, by account, region and type.',
+      'What unattached EBS volumes, unassociated Elastic IPs and wasted S3 storage cost per month, what gp2 to gp3 ' +
+      'would save, and what applied cleanup plans saved.',
     tags: ['cost', 'aws'],
     from: 'now-7d',
   })
@@ -43,6 +46,81 @@ export function idleWasteDashboard(): Record<string, unknown> {
         thresholds: steps([1, 'orange']),
         width: 8,
       }),
+    )
+    .withPanel(
+      statPanel(
+        'S3 waste',
+        promQuery(
+          `(sum(guardrail_s3_incomplete_upload_monthly_cost_usd{${PLACE}}) or vector(0)) + (sum(guardrail_s3_tiering_monthly_savings_usd{${PLACE}}) or vector(0)) or vector(0)`,
+        ),
+        {
+          unit: USD,
+          description:
+            'Incomplete multipart uploads plus the estimated Intelligent-Tiering saving of untiered Standard storage.',
+          thresholds: steps([100, 'orange'], [1000, 'red']),
+          width: 6,
+        },
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'gp2 → gp3 saving',
+        promQuery(`sum(guardrail_gp2_monthly_savings_usd{${PLACE}}) or vector(0)`),
+        {
+          unit: USD,
+          description:
+            'What moving every gp2 volume to gp3 at the same baseline performance would save per month.',
+          thresholds: steps([50, 'orange']),
+          width: 6,
+        },
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Saved by cleanups',
+        promQuery(`sum(guardrail_cleanup_saved_monthly_usd{check=~"$check"}) or vector(0)`),
+        {
+          unit: USD,
+          description:
+            'List-price $/month of the resources that guardrail cleanup apply removed (all plans).',
+          thresholds: steps([0, 'green']),
+          width: 6,
+        },
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'S3 incomplete uploads',
+        promQuery(`sum(guardrail_s3_incomplete_upload_bytes{${PLACE}}) or vector(0)`),
+        {
+          unit: 'bytes',
+          description: 'Bytes held by multipart uploads never completed, older than the check’s minAgeDays.',
+          thresholds: steps([1, 'orange']),
+          width: 6,
+        },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Waste $/month by kind',
+        [
+          promQuery(`sum(guardrail_idle_monthly_cost_usd{${SEL}})`, 'idle EBS/EIP'),
+          promQuery(
+            `sum(guardrail_s3_incomplete_upload_monthly_cost_usd{${PLACE}})`,
+            'S3 incomplete uploads',
+          ),
+          promQuery(`sum(guardrail_s3_tiering_monthly_savings_usd{${PLACE}})`, 'S3 untiered (IT saving)'),
+          promQuery(`sum(guardrail_gp2_monthly_savings_usd{${PLACE}})`, 'gp2 → gp3 saving'),
+        ],
+        { unit: USD, stacked: true },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Saved by applied cleanup plans',
+        [promQuery(`sum by (action) (guardrail_cleanup_saved_monthly_usd{check=~"$check"})`, '{{action}}')],
+        { unit: USD, stacked: true },
+      ),
     )
     .withPanel(
       timeseriesPanel(

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { findChannel } from '../../alerts/channels/registry';
 import { alertStage } from '../../alerts/stage';
-import type { Channel } from '../../alerts/types';
+import type { Channel, NotificationItem } from '../../alerts/types';
+import { matches } from '../../alerts/match';
+import type { CheckRunResult } from '../core/types';
 import { createAwsProvider } from '../aws/provider';
 import type { AwsProvider } from '../aws/types';
 import type { GuardrailConfig, CheckConfig } from '../config/load';
@@ -89,6 +91,7 @@ export class Agent {
       context: (check, signal) => this.context(check, signal, started),
     });
     await this.countBytesBilled();
+    this.metrics.recordCleanupSavings(await store.cleanupSavings());
 
     // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
     // read the same alert states and deliver the same outbox rows side by side.
@@ -190,6 +193,50 @@ export class Agent {
       },
       progress: this.options.progress ? progressPrinter(check.id) : () => undefined,
     };
+  }
+
+  /** Runs the selected checks without alerting and returns what they report now (cleanup plans). */
+  async observe(checkIds: string[], signal?: AbortSignal): Promise<CheckRunResult[]> {
+    await this.open();
+    const started = new Date();
+    return runChecks(this.select(checkIds), {
+      concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
+      log: this.options.log,
+      ...(signal ? { signal } : {}),
+      context: (check, s) => this.context(check, s, started),
+    });
+  }
+
+  /** The AWS clients of the config (cleanup apply acts through them). */
+  get awsProvider(): AwsProvider {
+    return this.aws;
+  }
+
+  /**
+   * Sends one message about a check straight to the channel its routes pick (cleanup plan summaries); resolves
+   * the channel name, or undefined when no route matches.
+   */
+  async announce(
+    check: { id: string; kind: string },
+    item: NotificationItem,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const finding = { key: item.key, severity: item.severity, title: item.title, labels: item.labels ?? {} };
+    const route = this.config.alerts.routes.find((r) => matches(r.match, check, finding));
+    const channel = route ? this.channels.get(route.channel) : undefined;
+    if (!channel) return undefined;
+    await channel.send(
+      {
+        id: `${check.id}-${item.key}`,
+        channel: channel.name,
+        checkId: check.id,
+        checkKind: check.kind,
+        createdAt: new Date().toISOString(),
+        items: [item],
+      },
+      { signal },
+    );
+    return channel.name;
   }
 
   /** The open state store (opens it first): `serve` pings it for readiness and takes its leases. */

@@ -75,6 +75,22 @@ export class Metrics {
     }
   }
 
+  /** $/month saved by applied cleanup plans, from the state store (every process that reads it agrees). */
+  private readonly cleanupSaved = new Gauge({
+    name: `${PREFIX}cleanup_saved_monthly_usd`,
+    help: 'List-price $/month saved by the resources that guardrail cleanup apply removed, per check and action.',
+    labelNames: ['check', 'action'],
+    registers: [this.registry],
+  });
+
+  recordCleanupSavings(
+    savings: readonly { checkId: string; action: string; monthlySavingUsd: number }[],
+  ): void {
+    this.cleanupSaved.reset();
+    for (const s of savings)
+      this.cleanupSaved.set({ check: s.checkId, action: s.action }, s.monthlySavingUsd);
+  }
+
   recordRun(result: CheckRunResult): void {
     const labels = { check: result.id, kind: result.kind };
     this.runs.inc({ ...labels, status: result.status });

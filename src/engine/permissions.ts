@@ -21,6 +21,14 @@ export const UNKNOWN_REGION = '${AWS::Region}';
  */
 const SCOPED_ACTIONS: Record<string, (account: string) => string> = {
   'lambda:ListTags': (account) => `arn:aws:lambda:*:${account}:function:*`,
+  // S3 ARNs carry no account or region: the member role's own account bounds what it can read.
+  // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html (checked 2026-12)
+  's3:GetBucketLocation': () => 'arn:aws:s3:::*',
+  's3:GetBucketTagging': () => 'arn:aws:s3:::*',
+  's3:GetIntelligentTieringConfiguration': () => 'arn:aws:s3:::*',
+  's3:GetLifecycleConfiguration': () => 'arn:aws:s3:::*',
+  's3:ListBucketMultipartUploads': () => 'arn:aws:s3:::*',
+  's3:ListMultipartUploadParts': () => 'arn:aws:s3:::*/*',
 };
 
 export interface PolicyStatement {

@@ -83,6 +83,20 @@ const silences = (ts: string, json: string) => `
   CREATE INDEX guardrail_silence_ends ON guardrail_silence (ends_at);
   ALTER TABLE guardrail_alert_state ADD COLUMN silence ${json};`;
 
+/** What `guardrail cleanup apply` did to each resource of a plan (issue 14): a second apply skips what is done. */
+const cleanupResults = (ts: string, real: string) => `
+  CREATE TABLE guardrail_cleanup_result (
+    plan_id TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    monthly_saving_usd ${real} NOT NULL,
+    applied_at ${ts} NOT NULL,
+    PRIMARY KEY (plan_id, resource_id)
+  );`;
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -112,6 +126,14 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     description: 'silences kept in the store (guardrail silence), the silence on an alert state',
     sql: { sqlite: silences('TEXT', 'TEXT'), postgres: silences('TIMESTAMPTZ', 'JSONB') },
+  },
+  {
+    version: 6,
+    description: 'cleanup results: what each cleanup-plan apply did per resource',
+    sql: {
+      sqlite: cleanupResults('TEXT', 'REAL'),
+      postgres: cleanupResults('TIMESTAMPTZ', 'DOUBLE PRECISION'),
+    },
   },
 ];
 

@@ -3,11 +3,13 @@ import { settledWithin } from '../core/limit';
 import { migratePostgres } from './migrations';
 import { ALERT_LOCK_SPACE, readAlertStates, writeAlerts } from './postgres-alerts';
 import {
+  cleanupRecord,
   toAlertState,
   toOutboxRecord,
   uniqueKeys,
   withoutNul,
   type AlertStateRow,
+  type CleanupRow,
   type OutboxRow,
 } from './rows';
 import { SILENCE_COLUMNS, silenceValues, toStoredSilence, type SilenceRow } from './silence-rows';
@@ -15,6 +17,7 @@ import {
   STORE_CLOCK,
   type AlertDecision,
   type AlertState,
+  type CleanupRecord,
   type OutboxRecord,
   type StateStore,
   type StoreTime,
@@ -170,6 +173,32 @@ export class PostgresStateStore implements StateStore {
       "UPDATE guardrail_outbox SET status = 'dropped', last_error = $1 WHERE id = $2 AND status = 'pending'",
       [withoutNul(error), id],
     );
+  }
+
+  async recordCleanup(r: CleanupRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO guardrail_cleanup_result
+         (plan_id, check_id, resource_id, action, outcome, detail, monthly_saving_usd, applied_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (plan_id, resource_id) DO UPDATE SET action = excluded.action, outcome = excluded.outcome,
+         detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at`,
+      [r.planId, r.checkId, r.resourceId, r.action, r.outcome, r.detail, r.monthlySavingUsd, r.appliedAt],
+    );
+  }
+
+  async cleanupSavings(): Promise<{ checkId: string; action: string; monthlySavingUsd: number }[]> {
+    const { rows } = await this.pool.query<{ check_id: string; action: string; usd: number }>(
+      `SELECT check_id, action, SUM(monthly_saving_usd) AS usd FROM guardrail_cleanup_result WHERE outcome = 'done' GROUP BY check_id, action ORDER BY check_id, action`,
+    );
+    return rows.map((r) => ({ checkId: r.check_id, action: r.action, monthlySavingUsd: Number(r.usd) }));
+  }
+
+  async cleanupRecords(planId: string): Promise<CleanupRecord[]> {
+    const { rows } = await this.pool.query<CleanupRow>(
+      'SELECT * FROM guardrail_cleanup_result WHERE plan_id = $1 ORDER BY resource_id',
+      [planId],
+    );
+    return rows.map(cleanupRecord);
   }
 
   async getWatermark(checkId: string, name: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import type { Finding } from '../core/types';
 import type { Severity } from '../core/severity';
-import type { AlertState, OutboxRecord, OutboxStatus, SilenceNote } from './types';
+import type { AlertState, CleanupRecord, OutboxRecord, OutboxStatus, SilenceNote } from './types';
 
 /** A timestamp as a driver returns it: ISO text from SQLite, a Date from `pg`. */
 type Timestamp = string | Date;
@@ -146,4 +146,28 @@ export function toJson(value: unknown): string {
 
 export function uniqueKeys(keys: string[]): string[] {
   return [...new Set(keys)];
+}
+
+export interface CleanupRow {
+  plan_id: string;
+  check_id: string;
+  resource_id: string;
+  action: string;
+  outcome: CleanupRecord['outcome'];
+  detail: string;
+  monthly_saving_usd: number;
+  applied_at: Timestamp;
+}
+
+export function cleanupRecord(row: CleanupRow): CleanupRecord {
+  return {
+    planId: row.plan_id,
+    checkId: row.check_id,
+    resourceId: row.resource_id,
+    action: row.action,
+    outcome: row.outcome,
+    detail: row.detail,
+    monthlySavingUsd: Number(row.monthly_saving_usd),
+    appliedAt: iso(row.applied_at),
+  };
 }

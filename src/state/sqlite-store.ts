@@ -7,6 +7,7 @@ import {
   ALERT_STATE_UPDATE,
   OUTBOX_COLUMNS,
   alertStateValues,
+  cleanupRecord,
   iso,
   outboxValues,
   toAlertState,
@@ -14,6 +15,7 @@ import {
   uniqueKeys,
   withoutNul,
   type AlertStateRow,
+  type CleanupRow,
   type OutboxRow,
 } from './rows';
 import { SILENCE_COLUMNS, silenceValues, toStoredSilence, type SilenceRow } from './silence-rows';
@@ -21,6 +23,7 @@ import {
   STORE_CLOCK,
   type AlertDecision,
   type AlertState,
+  type CleanupRecord,
   type OutboxRecord,
   type StateStore,
   type StoreTime,
@@ -174,6 +177,34 @@ export class SqliteStateStore implements StateStore {
       withoutNul(error),
       id,
     );
+  }
+
+  async recordCleanup(r: CleanupRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO guardrail_cleanup_result
+           (plan_id, check_id, resource_id, action, outcome, detail, monthly_saving_usd, applied_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (plan_id, resource_id) DO UPDATE SET action = excluded.action, outcome = excluded.outcome,
+           detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at`,
+      )
+      .run(r.planId, r.checkId, r.resourceId, r.action, r.outcome, r.detail, r.monthlySavingUsd, r.appliedAt);
+  }
+
+  async cleanupSavings(): Promise<{ checkId: string; action: string; monthlySavingUsd: number }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT check_id, action, SUM(monthly_saving_usd) AS usd FROM guardrail_cleanup_result WHERE outcome = 'done' GROUP BY check_id, action ORDER BY check_id, action`,
+      )
+      .all() as { check_id: string; action: string; usd: number }[];
+    return rows.map((r) => ({ checkId: r.check_id, action: r.action, monthlySavingUsd: Number(r.usd) }));
+  }
+
+  async cleanupRecords(planId: string): Promise<CleanupRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM guardrail_cleanup_result WHERE plan_id = ? ORDER BY resource_id')
+      .all(planId) as CleanupRow[];
+    return rows.map(cleanupRecord);
   }
 
   async getWatermark(checkId: string, name: string): Promise<string | undefined> {

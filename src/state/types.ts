@@ -79,6 +79,21 @@ export interface AlertDecision {
   outbox: OutboxRecord[];
 }
 
+/** One resource's outcome in `guardrail cleanup apply`. */
+export interface CleanupRecord {
+  planId: string;
+  /** The check the plan was made from. */
+  checkId: string;
+  /** Volume id, allocation id, or `bucket/key/uploadId`. */
+  resourceId: string;
+  action: string;
+  /** `done` is never redone; `skipped` and `failed` are looked at again by a later apply. */
+  outcome: 'done' | 'skipped' | 'failed';
+  detail: string;
+  monthlySavingUsd: number;
+  appliedAt: string;
+}
+
 export interface StateStore {
   /** Applies pending schema migrations; safe to call on every start. */
   migrate(): Promise<void>;
@@ -162,6 +177,12 @@ export interface StateStore {
   /** Ends an active silence at `now`; resolves false when no active silence has this id. */
   expireSilence(id: string, now: Date): Promise<boolean>;
 
+  /** Records (or replaces) the outcome of one plan resource. */
+  recordCleanup(record: CleanupRecord): Promise<void>;
+  /** The outcomes recorded for a plan, by resource id. */
+  cleanupRecords(planId: string): Promise<CleanupRecord[]>;
+  /** $/month saved by every resource cleaned up so far, per check and action (the dashboards' figure). */
+  cleanupSavings(): Promise<{ checkId: string; action: string; monthlySavingUsd: number }[]>;
   /** A cheap round trip (SELECT 1) proving the store answers; rejects within the store's timeouts. */
   ping(): Promise<void>;
 }

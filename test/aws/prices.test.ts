@@ -1,4 +1,5 @@
 import {
+  gp3MonthlySaving,
   ebsMonthlyCost,
   ELASTIC_IP_MONTHLY_USD,
   type EbsVolumeSpec,
@@ -50,5 +51,42 @@ describe('ebsMonthlyCost', () => {
 describe('ELASTIC_IP_MONTHLY_USD', () => {
   it('is $0.005 per hour over a 730-hour month', () => {
     expect(ELASTIC_IP_MONTHLY_USD).toBeCloseTo(3.65, 10);
+  });
+});
+
+describe('gp3MonthlySaving', () => {
+  it.each([
+    // size, gp3 IOPS, gp3 MiB/s, gp2 $, gp3 $, saving $
+    [100, 3000, 125, 10, 8, 2],
+    [1, 3000, 125, 0.1, 0.08, 0.02],
+    [200, 3000, 150, 20, 17, 3],
+    [1000, 3000, 250, 100, 85, 15],
+    [2000, 6000, 250, 200, 180, 20],
+    [16384, 16000, 250, 1638.4, 1380.72, 257.68],
+  ])(
+    'prices a %i GiB gp2 volume against gp3 at its baseline (%i IOPS, %i MiB/s) in us-east-1',
+    (size, iops, throughput, gp2, gp3, saving) => {
+      expect(gp3MonthlySaving('us-east-1', size)).toEqual({
+        gp2Usd: gp2,
+        gp3Usd: gp3,
+        savingUsd: saving,
+        iops,
+        throughputMiBps: throughput,
+      });
+    },
+  );
+
+  it('gives no number where gp3 throughput above the baseline has no price (Seoul, 500 GiB)', () => {
+    expect(gp3MonthlySaving('ap-northeast-2', 500)).toEqual({
+      unpriced: 'gp3 IOPS/throughput above the baseline have no list price for ap-northeast-2 in the table',
+    });
+  });
+
+  it('prices a small Seoul volume, which needs no gp3 extras', () => {
+    expect(gp3MonthlySaving('ap-northeast-2', 100)).toMatchObject({
+      gp2Usd: 11.4,
+      gp3Usd: 9.12,
+      savingUsd: 2.28,
+    });
   });
 });

@@ -4,6 +4,7 @@ import { idleEbsVolumes } from '../../checks/idle-ebs-volumes';
 import { idleElasticIps } from '../../checks/idle-elastic-ips';
 import { lambdaErrors } from '../../checks/lambda-errors';
 import { CHECKS } from '../../checks/registry';
+import { s3StorageWaste } from '../../checks/s3-storage-waste';
 import { providerPermissions } from '../../src/aws/provider';
 import { connectionActions } from '../../src/connectors/permissions';
 import reference from '../cli/fixtures/aws-service-authorization.json';
@@ -25,18 +26,32 @@ const region = {
     { name: 'f', timeoutSeconds: 3, invocations: 10, errors: 10, throttles: 1, maxDurationMs: 3000 },
   ],
 };
+// Buckets live in one region (names are global); their region is resolved with GetBucketLocation.
+const east = {
+  ...region,
+  buckets: [
+    {
+      name: 'b',
+      hideRegion: true,
+      standardBytes: 2 ** 40,
+      objects: 10,
+      uploads: [{ key: 'k', uploadId: 'u', initiated: '2020-01-01T00:00:00.000Z', parts: [1] }],
+    },
+  ],
+};
 
 describe.each<[string, AnyCheckDefinition]>([
   ['idle-ebs-volumes', idleEbsVolumes],
   ['idle-elastic-ips', idleElasticIps],
   ['lambda-errors', lambdaErrors],
+  ['s3-storage-waste', s3StorageWaste],
 ])('%s', (kind, check) => {
   beforeAll(() => useFakeCredentials());
 
   it('calls only the IAM actions it declares (plus the provider’s own)', async () => {
     const server = await startFakeAws({
       callerAccountId: CALLER_ACCOUNT,
-      accounts: [{ id: PROD, roleArn: ROLE, regions: { 'us-east-1': region, 'eu-west-1': region } }],
+      accounts: [{ id: PROD, roleArn: ROLE, regions: { 'us-east-1': east, 'eu-west-1': region } }],
     });
     const store = await memoryStore();
     const aws = { regions: 'all' as const, accounts: [{ id: PROD, roleArn: ROLE }] };

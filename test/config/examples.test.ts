@@ -24,6 +24,7 @@ describe('example configs', () => {
       'idle-eip:idle-elastic-ips',
       'lambda:lambda-errors',
       'payments-consistency:row-count-consistency',
+      's3-waste:s3-storage-waste',
     ]);
     expect(config.channels.map((c) => c.name)).toEqual(['data-eng', 'finops', 'console']);
   });

@@ -16,6 +16,8 @@ const CONTRACT_METRICS = [
   'guardrail_bigquery_query_cost_usd_total',
   'guardrail_self_bytes_billed_total',
 ];
+/** Metrics the engine exports itself besides the contract's (src/engine/metrics.ts). */
+const ENGINE_METRICS = ['guardrail_cleanup_saved_monthly_usd'];
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'].map((s) => `guardrail_check_duration_seconds${s}`);
 
 /** Measurement names as the check kinds declare them; each becomes `guardrail_<name>`. */
@@ -24,7 +26,12 @@ function measurementNames(): string[] {
   return [...new Set(names)].sort();
 }
 
-const EXPORTED = new Set([...CONTRACT_METRICS, ...HISTOGRAM_SERIES, ...measurementNames()]);
+const EXPORTED = new Set([
+  ...CONTRACT_METRICS,
+  ...ENGINE_METRICS,
+  ...HISTOGRAM_SERIES,
+  ...measurementNames(),
+]);
 
 /** PromQL functions, aggregations and keywords the dashboards may use. */
 const PROMQL_WORDS = new Set(

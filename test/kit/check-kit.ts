@@ -30,7 +30,7 @@ export function readmeExamples(def: AnyCheckDefinition): unknown[] {
 export function testCheck(def: AnyCheckDefinition): void {
   describe(`check ${def.kind}`, () => {
     it('has complete metadata: kebab-case kind, one-line description, permissions list', () => {
-      expect(def.kind).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
+      expect(def.kind).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       expect(def.description.length).toBeGreaterThan(10);
       expect(def.description).not.toContain('\n');
       expect(Array.isArray(def.permissions)).toBe(true);

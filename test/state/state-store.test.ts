@@ -243,6 +243,34 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     expect((await store.pendingOutbox(new Date(recent), 10)).map((m) => m.id)).toEqual(['old-pending']);
   });
 
+  it('records cleanup results per plan and resource, the last one winning, and sums what is done', async () => {
+    const record = (resourceId: string, outcome: 'done' | 'skipped' | 'failed', usd: number) => ({
+      planId: 'plan-1',
+      checkId: 'idle-ebs',
+      resourceId,
+      action: 'snapshot-and-delete-volume',
+      outcome,
+      detail: outcome,
+      monthlySavingUsd: usd,
+      appliedAt: '2026-11-20T12:00:00.000Z',
+    });
+    await store.recordCleanup(record('vol-a', 'failed', 0));
+    await store.recordCleanup(record('vol-a', 'done', 8.5));
+    await store.recordCleanup(record('vol-b', 'skipped', 0));
+
+    const records = await store.cleanupRecords('plan-1');
+    const savings = await store.cleanupSavings();
+
+    expect(records.map((r) => [r.resourceId, r.outcome, r.monthlySavingUsd, r.appliedAt])).toEqual([
+      ['vol-a', 'done', 8.5, '2026-11-20T12:00:00.000Z'],
+      ['vol-b', 'skipped', 0, '2026-11-20T12:00:00.000Z'],
+    ]);
+    expect(savings).toEqual([
+      { checkId: 'idle-ebs', action: 'snapshot-and-delete-volume', monthlySavingUsd: 8.5 },
+    ]);
+    expect(await store.cleanupRecords('plan-other')).toEqual([]);
+  });
+
   it('keeps a watermark per check and name', async () => {
     await store.setWatermark('jobs', 'lastJobAt', '2025-01-01');
     await store.setWatermark('jobs', 'lastJobAt', '2025-01-02');

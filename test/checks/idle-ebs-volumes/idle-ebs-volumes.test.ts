@@ -47,6 +47,32 @@ function estate(): FakeAccount[] {
   ];
 }
 
+function gp2Estate(): FakeAccount[] {
+  const gp2 = (id: string, sizeGiB: number, extra: Partial<FakeVolume> = {}): FakeVolume =>
+    volume(id, { type: 'gp2', sizeGiB, state: 'in-use', ...extra });
+  return [
+    {
+      id: CALLER_ACCOUNT,
+      regions: {
+        'us-east-1': {
+          ...emptyRegion(),
+          volumes: [
+            gp2('vol-boot', 100),
+            gp2('vol-big', 1000, { state: 'available' }),
+            gp2('vol-new', 50, { state: 'creating' }),
+            gp2('vol-dr', 500, { tags: { 'guardrail:ignore': 'true' } }),
+            volume('vol-gp3', { state: 'in-use' }),
+          ],
+        },
+        'ap-northeast-2': {
+          ...emptyRegion(),
+          volumes: [gp2('vol-seoul-small', 100), gp2('vol-seoul-big', 500)],
+        },
+      },
+    },
+  ];
+}
+
 describe('idle-ebs-volumes through the real EC2 client', () => {
   let server: FakeAwsServer;
   let store: StateStore;
@@ -80,6 +106,60 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
     expect(byKey.get('vol-many0')?.summary).toContain('no list price for gp2 in eu-west-1');
     const pages = server.calls.filter((c) => c.action === 'ec2:DescribeVolumes' && c.region === 'eu-west-1');
     expect(pages).toHaveLength(2);
+  });
+
+  it('reports gp2 volumes, attached or not, with the saving of gp3 at their baseline, under their own key', async () => {
+    const gp2 = await startFakeAws({ accounts: gp2Estate(), callerAccountId: CALLER_ACCOUNT });
+
+    const result = await runCheck(idleEbsVolumes, {
+      server: gp2,
+      store,
+      aws: { regions: ['us-east-1', 'ap-northeast-2'] },
+    });
+    await gp2.close();
+
+    expect(
+      result.findings
+        .filter((f) => f.key.startsWith('gp2:'))
+        .map((f) => [f.key, f.severity, f.metrics?.monthlySavingUsd]),
+    ).toEqual([
+      ['gp2:vol-boot', 'info', 2],
+      ['gp2:vol-big', 'info', 15],
+      ['gp2:vol-seoul-small', 'info', 2.28],
+      ['gp2:vol-seoul-big', 'info', undefined],
+    ]);
+    expect(result.findings.map((f) => f.key).filter((k) => !k.startsWith('gp2:'))).toEqual(['vol-big']);
+    expect(result.findings.find((f) => f.key === 'gp2:vol-seoul-big')?.summary).toContain(
+      'no list price for ap-northeast-2',
+    );
+    expect(result.measurements.filter((m) => m.name === 'gp2_monthly_savings_usd')).toEqual([
+      {
+        name: 'gp2_monthly_savings_usd',
+        value: 17,
+        labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-east-1' },
+      },
+      {
+        name: 'gp2_monthly_savings_usd',
+        value: 2.28,
+        labels: { check: 'test', account: CALLER_ACCOUNT, region: 'ap-northeast-2' },
+      },
+    ]);
+    expect(gp2.calls.filter((c) => c.action === 'ec2:DescribeVolumes')).toHaveLength(2);
+  });
+
+  it('reports no gp2 volume with gp2: false, and lists only unattached volumes', async () => {
+    const gp2 = await startFakeAws({ accounts: gp2Estate(), callerAccountId: CALLER_ACCOUNT });
+
+    const result = await runCheck(idleEbsVolumes, {
+      server: gp2,
+      store,
+      aws: { regions: ['us-east-1'] },
+      config: { gp2: false },
+    });
+    await gp2.close();
+
+    expect(result.findings.map((f) => f.key)).toEqual(['vol-big']);
+    expect(result.measurements.filter((m) => m.name.startsWith('gp2_'))).toEqual([]);
   });
 
   it('emits the waste gauges per region, zero for a clean one', async () => {

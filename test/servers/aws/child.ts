@@ -11,7 +11,8 @@ function send(message: unknown): void {
 }
 
 process.once('message', (start: ChildStart) => {
-  void startFakeAws({ ...start.options, frozen: true }).then((server) => {
+  // Frozen unless told otherwise (an estate that cleanup tests change cannot be rendered up front).
+  void startFakeAws({ frozen: true, ...start.options }).then((server) => {
     server.faults.latencyMs = start.latencyMs;
     process.on('message', (message: string) => {
       if (message === 'calls') send({ calls: server.calls });

@@ -1,4 +1,4 @@
-import type { FakeFunction, FakeRegion } from './world';
+import type { FakeBucket, FakeFunction, FakeRegion } from './world';
 import { json, type Reply } from './reply';
 
 /** @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html */
@@ -20,6 +20,27 @@ const STAT_OF: Record<string, (f: FakeFunction) => number | undefined> = {
   'Duration/Maximum': (f) => f.maxDurationMs,
 };
 
+const S3_STAT_OF: Record<string, (b: FakeBucket) => number | undefined> = {
+  'BucketSizeBytes/StandardStorage': (b) => b.standardBytes,
+  'NumberOfObjects/AllStorageTypes': (b) => b.objects,
+};
+
+/** A daily S3 storage metric: one datapoint per bucket, or none. */
+function s3Result(data: FakeRegion, q: MetricQuery, start: number) {
+  const dims = new Map((q.MetricStat?.Metric.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+  const bucket = data.buckets?.find((b) => b.name === dims.get('BucketName'));
+  const value = bucket
+    ? S3_STAT_OF[`${q.MetricStat?.Metric.MetricName}/${dims.get('StorageType')}`]?.(bucket)
+    : undefined;
+  return {
+    Id: q.Id,
+    Label: q.MetricStat?.Metric.MetricName ?? q.Id,
+    Timestamps: value === undefined ? [] : [start],
+    Values: value === undefined ? [] : [value],
+    StatusCode: 'Complete',
+  };
+}
+
 /** GetMetricData in AWS JSON 1.0 (what @aws-sdk/client-cloudwatch ≥ 3.949 speaks); `pageSize` forces NextToken. */
 export function getMetricData(data: FakeRegion, body: string, pageSize = Infinity): Reply {
   const input = JSON.parse(body) as {
@@ -38,6 +59,7 @@ export function getMetricData(data: FakeRegion, body: string, pageSize = Infinit
   }
   const results = input.MetricDataQueries.map((q) => {
     const stat = q.MetricStat;
+    if (stat?.Metric.Namespace === 'AWS/S3') return s3Result(data, q, input.StartTime);
     const name = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
     const fn = data.functions.find((f) => f.name === name);
     const value = stat && fn ? STAT_OF[`${stat.Metric.MetricName}/${stat.Stat}`]?.(fn) : undefined;

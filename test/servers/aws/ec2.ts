@@ -1,5 +1,5 @@
 import type { FakeAddress, FakeRegion, FakeVolume } from './world';
-import { el, tagSet } from './xml';
+import { ec2Error, el, tagSet } from './xml';
 import type { Reply } from './reply';
 
 const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -60,7 +60,18 @@ export function describeVolumes(
   rendered?: RenderedRegion,
 ): Reply {
   const status = filters(params).get('status');
-  const matching = data.volumes.flatMap((v, i) => (!status || status.includes(v.state) ? [i] : []));
+  const ids = [...params].filter(([k]) => /^VolumeId\.\d+$/.test(k)).map(([, v]) => v);
+  const missing = ids.find((id) => !data.volumes.some((v) => v.id === id));
+  if (missing) {
+    return {
+      status: 400,
+      headers: { 'content-type': 'text/xml' },
+      body: ec2Error('InvalidVolume.NotFound', `The volume '${missing}' does not exist.`),
+    };
+  }
+  const matching = data.volumes.flatMap((v, i) =>
+    (!status || status.includes(v.state)) && (ids.length === 0 || ids.includes(v.id)) ? [i] : [],
+  );
   const max = Number(params.get('MaxResults') ?? 1000);
   const start = Number(params.get('NextToken') ?? 0);
   const page = matching.slice(start, start + max);
@@ -69,8 +80,24 @@ export function describeVolumes(
   return envelope('DescribeVolumes', `<volumeSet>${items.join('')}</volumeSet>${el('nextToken', next)}`);
 }
 
-export function describeAddresses(data: FakeRegion, rendered?: RenderedRegion): Reply {
-  const items = rendered?.addresses ?? data.addresses.map(addressItem);
+export function describeAddresses(
+  data: FakeRegion,
+  rendered?: RenderedRegion,
+  params?: URLSearchParams,
+): Reply {
+  const ids = [...(params ?? [])].filter(([k]) => /^AllocationId\.\d+$/.test(k)).map(([, v]) => v);
+  const missing = ids.find((id) => !data.addresses.some((a) => a.allocationId === id));
+  if (missing) {
+    return {
+      status: 400,
+      headers: { 'content-type': 'text/xml' },
+      body: ec2Error('InvalidAllocationID.NotFound', `The allocation ID '${missing}' does not exist`),
+    };
+  }
+  const items =
+    ids.length > 0
+      ? data.addresses.filter((a) => ids.includes(a.allocationId)).map(addressItem)
+      : (rendered?.addresses ?? data.addresses.map(addressItem));
   return envelope('DescribeAddresses', `<addressesSet>${items.join('')}</addressesSet>`);
 }
 

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getMetricData } from './cloudwatch';
+import { ec2Cleanup } from './ec2-cleanup';
 import { describeAddresses, describeRegions, describeVolumes, prerender, type RenderedRegion } from './ec2';
 import { listFunctions, listTags } from './lambda';
+import { s3Action, s3Answer, s3Error } from './s3';
 import { json, type Reply } from './reply';
 import { assumeRole, getCallerIdentity } from './sts';
 import {
@@ -37,6 +39,8 @@ export interface FakeAwsOptions {
   callerAccountId: string;
   /** Results per GetMetricData page (forces NextToken). */
   metricPageSize?: number;
+  /** Items per S3 listing page (ListBuckets, ListMultipartUploads, ListParts), to force continuation. */
+  s3PageSize?: number;
   /** The estate never changes while the server runs, so EC2 item XML is rendered once, up front (benchmarks). */
   frozen?: boolean;
 }
@@ -46,6 +50,7 @@ const IAM_PREFIX: Record<string, string> = {
   sts: 'sts',
   monitoring: 'cloudwatch',
   lambda: 'lambda',
+  s3: 's3',
 };
 
 /** A loopback AWS: one port for EC2, STS, CloudWatch and Lambda, told apart by the SigV4 credential scope. */
@@ -96,7 +101,8 @@ function handle(
   const accountId = account?.id ?? options.callerAccountId;
   const url = new URL(req.url ?? '/', 'http://x');
   const form = new URLSearchParams(body);
-  const operation = operationOf(service, req, url, form);
+  const operation =
+    service === 's3' ? s3Action(req.method ?? 'GET', url) : operationOf(service, req, url, form);
   const action = `${IAM_PREFIX[service] ?? service}:${operation}`;
   calls.push({ action, accountId, region, accessKeyId });
 
@@ -109,8 +115,17 @@ function handle(
     return failure(service, 'deny');
   }
   if (faults.hang.has(`${accountId}/${region}`)) return HANG;
+  if (service === 's3') {
+    return s3Answer(
+      options.accounts.find((a) => a.id === accountId),
+      region,
+      action,
+      url,
+      options.s3PageSize,
+    );
+  }
   const data = options.accounts.find((a) => a.id === accountId)?.regions[region] ?? emptyRegion();
-  const reply = answer(options, accountId, region, action, data, form, body, url, rendered);
+  const reply = answer(options, accountId, region, action, data, form, body, url, rendered, faults);
   return faults.repeatToken.has(action) ? withRepeatedToken(action, reply) : reply;
 }
 
@@ -142,6 +157,7 @@ function answer(
   body: string,
   url: URL,
   rendered: Map<FakeRegion, RenderedRegion>,
+  faults: Faults,
 ): Reply {
   switch (action) {
     case 'sts:AssumeRole':
@@ -151,7 +167,7 @@ function answer(
     case 'ec2:DescribeVolumes':
       return describeVolumes(region, data, form, rendered.get(data));
     case 'ec2:DescribeAddresses':
-      return describeAddresses(data, rendered.get(data));
+      return describeAddresses(data, rendered.get(data), form);
     case 'ec2:DescribeRegions':
       return describeRegions(Object.keys(options.accounts.find((a) => a.id === accountId)?.regions ?? {}));
     case 'cloudwatch:GetMetricData':
@@ -161,7 +177,10 @@ function answer(
     case 'lambda:ListTags':
       return listTags(data, decodeURIComponent(url.pathname.replace('/2017-03-31/tags/', '')));
     default:
-      return json(400, { message: `fake AWS does not implement ${action}` });
+      return (
+        ec2Cleanup(action, data, form, faults) ??
+        json(400, { message: `fake AWS does not implement ${action}` })
+      );
   }
 }
 
@@ -184,6 +203,10 @@ function failure(service: string, kind: 'throttle' | 'deny'): Reply {
   const xml = { 'content-type': 'text/xml' };
   const deny = 'You are not authorized to perform this operation.';
   switch (service) {
+    case 's3':
+      return kind === 'throttle'
+        ? s3Error(503, 'SlowDown', 'Please reduce your request rate.')
+        : s3Error(403, 'AccessDenied', 'Access Denied');
     case 'ec2':
       return kind === 'throttle'
         ? { status: 503, headers: xml, body: ec2Error('RequestLimitExceeded', 'Request limit exceeded.') }

@@ -29,10 +29,47 @@ export interface FakeFunction {
   maxDurationMs?: number;
 }
 
+export interface FakeUpload {
+  key: string;
+  uploadId: string;
+  initiated: string;
+  /** Size of each uploaded part, in bytes. */
+  parts: number[];
+}
+
+export interface FakeBucket {
+  name: string;
+  tags?: Record<string, string>;
+  /** `transition`: an enabled rule moving objects; `abort-only`: only AbortIncompleteMultipartUpload. */
+  lifecycle?: 'transition' | 'abort-only';
+  intelligentTiering?: boolean;
+  uploads?: FakeUpload[];
+  /** CloudWatch `BucketSizeBytes` (StandardStorage); undefined = no datapoint. */
+  standardBytes?: number;
+  /** CloudWatch `NumberOfObjects` (AllStorageTypes). */
+  objects?: number;
+  /** Its bucket policy denies Guardrail: every call on it is AccessDenied. */
+  denied?: boolean;
+  /** ListBuckets leaves `BucketRegion` out (older endpoints), so the client needs GetBucketLocation. */
+  hideRegion?: boolean;
+}
+
+export interface FakeSnapshot {
+  id: string;
+  volumeId: string;
+  state: 'pending' | 'completed' | 'error';
+  tags?: Record<string, string>;
+  /** Ends in `error` instead of `completed` (`faults.failSnapshot`). */
+  fails?: boolean;
+}
+
 export interface FakeRegion {
+  snapshots?: FakeSnapshot[];
   volumes: FakeVolume[];
   addresses: FakeAddress[];
   functions: FakeFunction[];
+  /** Buckets located in this region (ListBuckets lists those of every region of the account). */
+  buckets?: FakeBucket[];
 }
 
 export interface FakeAccount {
@@ -55,6 +92,8 @@ export interface Faults {
   repeatToken: Set<string>;
   /** `account/region`s whose calls are never answered. */
   hang: Set<string>;
+  /** Volume ids whose snapshots end in state `error`. */
+  failSnapshot: Set<string>;
 }
 
 export function emptyRegion(): FakeRegion {
@@ -62,7 +101,14 @@ export function emptyRegion(): FakeRegion {
 }
 
 export function newFaults(): Faults {
-  return { deny: new Set(), throttle: new Map(), latencyMs: 0, repeatToken: new Set(), hang: new Set() };
+  return {
+    deny: new Set(),
+    throttle: new Map(),
+    latencyMs: 0,
+    repeatToken: new Set(),
+    hang: new Set(),
+    failSnapshot: new Set(),
+  };
 }
 
 /** Access key the server hands out for an account's assumed role; it names the account on later calls. */

@@ -1,0 +1,190 @@
+import { UsageError } from '../../core/errors';
+import { describeAwsError } from '../../aws/clients';
+import type { AwsProvider } from '../../aws/types';
+import { IGNORE_TAG_KEY } from '../../aws/tags';
+import {
+  createSnapshot,
+  deleteVolume,
+  describeAddress,
+  describeVolume,
+  releaseAddress,
+  tagResources,
+  waitForSnapshot,
+  type SnapshotWait,
+} from '../../aws/cleanup/ec2';
+import { abortUpload, bucketIgnored, uploadExists } from '../../aws/cleanup/s3';
+import type { StateStore } from '../../state/types';
+import { CLEANUP_AFTER_TAG, PLAN_TAG, SOURCE_VOLUME_TAG, type CleanupAction, type CleanupPlan } from './plan';
+
+/** Snapshot polling: every 15 s, up to 40 times (10 minutes), then the volume is kept and the action fails. */
+export const DEFAULT_SNAPSHOT_WAIT: SnapshotWait = { intervalMs: 15_000, attempts: 40 };
+
+export interface ApplyOptions {
+  aws: AwsProvider;
+  store: StateStore;
+  now: Date;
+  signal: AbortSignal;
+  dryRun?: boolean;
+  continueOnError?: boolean;
+  snapshotWait?: SnapshotWait;
+  /** Prints each result as it happens. */
+  out?: (line: string) => void;
+}
+
+export type ApplyOutcome = 'done' | 'skipped' | 'failed' | 'would-do' | 'already-done';
+
+export interface ApplyResult {
+  resourceId: string;
+  action: CleanupAction['type'];
+  outcome: ApplyOutcome;
+  detail: string;
+  monthlySavingUsd: number;
+}
+
+export interface ApplyReport {
+  planId: string;
+  results: ApplyResult[];
+  /** True when it stopped at an unexpected error (without --continue-on-error). */
+  stopped: boolean;
+  /** $/month saved by what this apply did. */
+  savedMonthlyUsd: number;
+}
+
+/** Why an action must not run now; undefined = go. */
+type Verdict = string | undefined;
+
+/**
+ * Applies a plan: only its resources, each re-read right before acting (still idle, not ignored, unchanged, due);
+ * what is done is recorded and never done again, so a second apply of the same plan changes nothing.
+ */
+export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promise<ApplyReport> {
+  if (options.now.getTime() > Date.parse(plan.expiresAt)) {
+    throw new UsageError(
+      `plan ${plan.id} expired at ${plan.expiresAt}; write a new plan (guardrail cleanup plan)`,
+    );
+  }
+  const done = new Set(
+    (await options.store.cleanupRecords(plan.id))
+      .filter((r) => r.outcome === 'done')
+      .map((r) => r.resourceId),
+  );
+  const results: ApplyResult[] = [];
+  let stopped = false;
+  for (const action of plan.actions) {
+    const result = done.has(action.resourceId)
+      ? outcome(action, 'already-done', 'done by an earlier apply of this plan')
+      : await applyOne(plan, action, options);
+    results.push(result);
+    options.out?.(`${result.outcome.padEnd(12)} ${action.type} ${action.resourceId}: ${result.detail}`);
+    if (result.outcome === 'done' || result.outcome === 'skipped' || result.outcome === 'failed') {
+      await options.store.recordCleanup({
+        planId: plan.id,
+        checkId: plan.checkId,
+        resourceId: action.resourceId,
+        action: action.type,
+        outcome: result.outcome,
+        detail: result.detail,
+        monthlySavingUsd: result.monthlySavingUsd,
+        appliedAt: new Date().toISOString(),
+      });
+    }
+    if (result.outcome === 'failed' && !options.continueOnError) {
+      stopped = true;
+      break;
+    }
+  }
+  const savedMonthlyUsd = results
+    .filter((r) => r.outcome === 'done')
+    .reduce((sum, r) => sum + r.monthlySavingUsd, 0);
+  return { planId: plan.id, results, stopped, savedMonthlyUsd: Math.round(savedMonthlyUsd * 100) / 100 };
+}
+
+function outcome(action: CleanupAction, o: ApplyOutcome, detail: string): ApplyResult {
+  const saved = o === 'done' ? (action.monthlySavingUsd ?? 0) : 0;
+  return { resourceId: action.resourceId, action: action.type, outcome: o, detail, monthlySavingUsd: saved };
+}
+
+async function applyOne(
+  plan: CleanupPlan,
+  action: CleanupAction,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  if (action.cleanupAfter && options.now.toISOString().slice(0, 10) < action.cleanupAfter) {
+    return outcome(action, 'skipped', `marked for cleanup after ${action.cleanupAfter}; not due yet`);
+  }
+  const client = options.aws.clientConfig({ accountId: action.accountId, region: action.region });
+  const { signal } = options;
+  try {
+    switch (action.type) {
+      case 'snapshot-and-delete-volume': {
+        const volume = await describeVolume(client, action.resourceId, signal);
+        const why: Verdict = !volume
+          ? 'no longer exists'
+          : volume.attached || volume.state !== 'available'
+            ? `is ${volume.state} now (attached since the plan)`
+            : volume.tags[IGNORE_TAG_KEY]?.toLowerCase() === 'true'
+              ? `is tagged ${IGNORE_TAG_KEY}=true now`
+              : volume.sizeGiB !== action.expect.sizeGiB || volume.volumeType !== action.expect.volumeType
+                ? `changed since the plan (${volume.volumeType}, ${volume.sizeGiB} GiB)`
+                : markChanged(action, volume.tags);
+        if (why) return outcome(action, 'skipped', `volume ${why}`);
+        if (options.dryRun)
+          return outcome(action, 'would-do', 'would snapshot, wait for it, then delete the volume');
+        // The plan tag is what lets `ec2:DeleteVolume` through the policy's aws:ResourceTag condition.
+        await tagResources(client, [action.resourceId], { [PLAN_TAG]: plan.id }, signal);
+        const snapshotId = await createSnapshot(
+          client,
+          action.resourceId,
+          { [PLAN_TAG]: plan.id, [SOURCE_VOLUME_TAG]: action.resourceId },
+          signal,
+        );
+        try {
+          await waitForSnapshot(client, snapshotId, options.snapshotWait ?? DEFAULT_SNAPSHOT_WAIT, signal);
+        } catch (error) {
+          return outcome(action, 'failed', `${describeAwsError(error)}; the volume was kept`);
+        }
+        await deleteVolume(client, action.resourceId, signal);
+        return outcome(action, 'done', `snapshot ${snapshotId} completed, volume deleted`);
+      }
+      case 'release-address': {
+        const address = await describeAddress(client, action.resourceId, signal);
+        const why: Verdict = !address
+          ? 'no longer exists'
+          : address.associated
+            ? 'is associated now'
+            : address.tags[IGNORE_TAG_KEY]?.toLowerCase() === 'true'
+              ? `is tagged ${IGNORE_TAG_KEY}=true now`
+              : markChanged(action, address.tags);
+        if (why) return outcome(action, 'skipped', `address ${why}`);
+        if (options.dryRun) return outcome(action, 'would-do', 'would release the address');
+        await releaseAddress(client, action.resourceId, signal);
+        return outcome(action, 'done', 'address released');
+      }
+      case 'abort-upload': {
+        const { bucket = '', key = '', uploadId = '' } = action.expect;
+        const ref = { bucket, key, uploadId };
+        if (!(await uploadExists(client, ref, signal))) {
+          return outcome(action, 'skipped', 'upload no longer exists');
+        }
+        if (await bucketIgnored(client, bucket, signal)) {
+          return outcome(action, 'skipped', `bucket is tagged ${IGNORE_TAG_KEY}=true now`);
+        }
+        if (options.dryRun) return outcome(action, 'would-do', 'would abort the upload');
+        await abortUpload(client, ref, signal);
+        return outcome(action, 'done', 'upload aborted');
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return outcome(action, 'failed', describeAwsError(error));
+  }
+}
+
+/** With a mark, the resource must still carry exactly the tag the plan wrote. */
+function markChanged(action: CleanupAction, tags: Record<string, string>): Verdict {
+  if (!action.cleanupAfter) return undefined;
+  const tag = tags[CLEANUP_AFTER_TAG];
+  return tag === action.cleanupAfter
+    ? undefined
+    : `${CLEANUP_AFTER_TAG} is ${tag ?? 'gone'} (plan wrote ${action.cleanupAfter})`;
+}

@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeAwsProcess, type FakeAwsProcess } from '../servers/aws/process';
+import { emptyRegion } from '../servers/aws/world';
+
+const CLI = join(__dirname, '../../dist/src/cli/main.js');
+const ACCOUNT = '111111111111';
+
+/** The fake AWS runs in its own process, so the CLI can be run synchronously against it. */
+describe('guardrail cleanup (built entry point) against the fake AWS', () => {
+  let aws: FakeAwsProcess;
+  let dir: string;
+  let config: string;
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args, '--config', config], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        GUARDRAIL_LOG_LEVEL: 'warn',
+        AWS_ACCESS_KEY_ID: 'AKIDSTATICFAKE',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      },
+    });
+
+  beforeAll(async () => {
+    aws = await startFakeAwsProcess({
+      frozen: false,
+      callerAccountId: ACCOUNT,
+      accounts: [
+        {
+          id: ACCOUNT,
+          regions: {
+            'us-east-1': {
+              ...emptyRegion(),
+              volumes: [
+                { id: 'vol-a', sizeGiB: 100, type: 'gp3', state: 'available' },
+                { id: 'vol-b', sizeGiB: 10, type: 'gp2', state: 'available' },
+              ],
+            },
+          },
+        },
+      ],
+    });
+    dir = mkdtempSync(join(tmpdir(), 'guardrail-cleanup-'));
+    config = join(dir, 'guardrail.yaml');
+    writeFileSync(
+      config,
+      [
+        'state: { url: "sqlite://state.db" }',
+        `aws: { region: us-east-1, endpoint: "${aws.url}", maxAttempts: 1 }`,
+        'checks:',
+        '  - { id: idle-ebs, kind: idle-ebs-volumes, gp2: false }',
+        'alerts:',
+        '  channels: { console: { type: console } }',
+        '  routes: [ { channel: console } ]',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => aws.close());
+
+  it('writes a plan, announces it, applies it once, and refuses it once expired', () => {
+    const planFile = join(dir, 'plan.json');
+
+    const planned = cli(['cleanup', 'plan', '--check', 'idle-ebs', '--out', planFile, '--notify']);
+    const dry = cli(['cleanup', 'apply', planFile, '--dry-run']);
+    const applied = cli(['cleanup', 'apply', planFile, '--snapshot-poll', '10ms']);
+    const again = cli(['cleanup', 'apply', planFile]);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { expiresAt: string; actions: unknown[] };
+    writeFileSync(planFile, JSON.stringify({ ...plan, expiresAt: '2020-01-01T00:00:00.000Z' }));
+    const expired = cli(['cleanup', 'apply', planFile]);
+
+    expect([planned.status, planned.stderr]).toEqual([0, expect.stringContaining('summary sent to console')]);
+    expect(planned.stdout).toContain('Cleanup plan plan-');
+    expect(plan.actions).toHaveLength(2);
+    expect([dry.status, dry.stdout]).toEqual([
+      0,
+      expect.stringContaining('dry run: 2 would be done, 0 skipped, 0 failed'),
+    ]);
+    expect([applied.status, applied.stdout]).toEqual([
+      0,
+      expect.stringContaining('2 done, 0 skipped, 0 failed; $9.00/month saved at list price'),
+    ]);
+    expect(again.stdout).toContain('already-done');
+    expect(again.stdout).toContain('0 done, 0 skipped, 0 failed; $0.00/month saved');
+    expect([expired.status, expired.stderr]).toEqual([2, expect.stringContaining('expired at 2020-01-01')]);
+  });
+
+  it('iam-policy --cleanup adds the scoped delete', () => {
+    const policy = JSON.parse(cli(['iam-policy', '--cleanup']).stdout) as { Statement: { Sid: string }[] };
+
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      'GuardrailReadOnly',
+      'GuardrailCleanupTags',
+      'GuardrailCleanupSnapshots',
+      'GuardrailCleanupDeletePlannedVolumes',
+    ]);
+  });
+});
