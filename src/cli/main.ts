@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -115,7 +114,8 @@ function formatIssueLine(issue: ConfigError['issues'][number]): string {
   return new ConfigError([issue]).message;
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and exits with its code: what the `guardrail` binary does. */
+export function runCli(): void {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
