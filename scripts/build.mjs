@@ -3,7 +3,7 @@
 // main.js is the small CommonJS binary that turns on the compile cache and then imports guardrail.mjs.
 // Type checking is separate (`npm run typecheck`).
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const OUT = 'dist/src/cli';
 
@@ -31,6 +31,55 @@ const BANNER = [
   'const __dirname = __guardrailDirname(__filename);',
 ].join('\n');
 
+/**
+ * src/aws/sdk/*.ts re-export from a client's index, which also builds the aggregated client (`EC2`, every
+ * command, a call esbuild must keep). In the bundle each name comes from its own module instead.
+ */
+const sdkDeepImports = {
+  name: 'aws-sdk-deep-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]aws[\\/]sdk[\\/][\w-]+\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source.replace(
+        /export \{([^}]*)\} from '(@aws-sdk\/client-[\w-]+)';/g,
+        (_all, names, pkg) =>
+          names
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean)
+            .map(
+              (n) =>
+                `export { ${n} } from '${pkg}/dist-es/${n.endsWith('Command') ? 'commands/' : ''}${n}.js';`,
+            )
+            .join('\n'),
+      );
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * A client's schemas module declares every shape of the service (EC2's is 800 KB) as arrays whose objects
+ * have computed keys, which esbuild cannot prove free of side effects, so it keeps them all. Each declaration
+ * becomes a call marked pure, so that only the shapes of the commands sent stay.
+ */
+const pureSdkSchemas = {
+  name: 'pure-aws-sdk-schemas',
+  setup(b) {
+    b.onLoad(
+      { filter: /@aws-sdk[\\/]client-[\w-]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, 'utf8').replace(
+          /^(export )?var ([\w$]+) = (\[(?:.*\]|[\s\S]*?\n\]));$/gm,
+          (_all, exported, name, value) =>
+            `${exported ?? ''}var ${name} = /* @__PURE__ */ __shape(() => ${value});`,
+        );
+        return { contents: `const __shape = (f) => f();\n${source}`, loader: 'js' };
+      },
+    );
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -51,6 +100,7 @@ const cli = await build({
   mainFields: ['module', 'main'],
   external: EXTERNAL,
   banner: { js: BANNER },
+  plugins: [sdkDeepImports, pureSdkSchemas],
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,

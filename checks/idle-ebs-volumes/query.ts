@@ -18,7 +18,7 @@ export interface IdleVolume {
 
 /** Volumes in state `available` (attached to nothing), minus those tagged guardrail:ignore=true. */
 export async function listIdleVolumes(client: AwsClientConfig, signal: AbortSignal): Promise<IdleVolume[]> {
-  const { EC2Client, DescribeVolumesCommand } = await import('@aws-sdk/client-ec2');
+  const { EC2Client, DescribeVolumesCommand } = await import('../../src/aws/sdk/ec2.js');
   const ec2 = withoutSdkLogging(new EC2Client(client));
   const volumes: IdleVolume[] = [];
   try {

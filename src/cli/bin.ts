@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageVersion } from './version';
 
 /**
  * Where compiled code is cached between runs: `NODE_COMPILE_CACHE` when set, else under the temporary folder,
@@ -15,7 +16,12 @@ export function compileCacheDir(env = process.env): string {
   return env.NODE_COMPILE_CACHE || join(tmpdir(), 'guardrail-compile-cache');
 }
 
-if (require.main === module) {
+/** `guardrail --version` alone is answered here, before the CLI (commander, the config schema) loads. */
+const VERSION_ONLY = new Set(['--version', '-V']);
+
+if (require.main === module && process.argv.length === 3 && VERSION_ONLY.has(process.argv[2] ?? '')) {
+  process.stdout.write(`${packageVersion()}\n`);
+} else if (require.main === module) {
   enableCompileCache(compileCacheDir());
   // A variable, so that neither tsc nor esbuild resolves it: the bundle is built beside this file; a plain
   // `tsc` build (the bench's unbundled baseline) has main.js instead.

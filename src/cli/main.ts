@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
 import { UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
+import { packageVersion } from './version';
 
 /** Where containers mount the config (the image also sets `GUARDRAIL_CONFIG` to it). */
 export const CONTAINER_CONFIG = '/etc/guardrail/guardrail.yaml';
@@ -28,18 +28,6 @@ function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
     const command = (await load())[name] as unknown as (...a: unknown[]) => Promise<void>;
     await command(...args);
   };
-}
-
-/**
- * The version in the nearest package.json above this file: the repo's in a build (dist/src/cli) and under jest
- * (src/cli), /app/package.json in the image. Read, not imported, so that `--version` loads nothing else.
- */
-export function packageVersion(from = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    if (dirname(dir) === dir) return 'unknown';
-  }
 }
 
 export function buildProgram(): Command {
