@@ -32,14 +32,17 @@ export function estate(regions: number, volumes: number, addresses: number): Rec
   );
 }
 
-/** A config running both idle checks over the fake AWS's regions, state in memory, alerts to the console. */
+/**
+ * A config running both idle checks over the fake AWS's regions, alerts to the console, state in a SQLite file
+ * beside it as deployed (an in-memory database would count every alert state in the process's RSS).
+ */
 export function idleConfig(url: string, regions: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'guardrail-idle-'));
   const file = join(dir, 'guardrail.yaml');
   writeFileSync(
     file,
     [
-      "state: { url: 'sqlite://:memory:' }",
+      `state: { url: 'sqlite://${join(dir, 'state.db')}' }`,
       `aws: { region: ${regions[0]}, regions: [${regions.join(', ')}], endpoint: '${url}' }`,
       'checks:',
       '  - { id: idle-ebs, kind: idle-ebs-volumes }',

@@ -137,13 +137,15 @@ async function naiveSweep(sourceUrl: string, targetUrl: string): Promise<Figures
  * against this one.
  */
 async function fairNaiveSweep(sourceUrl: string, targetUrl: string): Promise<Figures> {
-  const side = async (query: (sql: string) => Promise<unknown>): Promise<void> => {
+  // Each connection is one worker: it sends its next query only when its last one is answered.
+  const side = async (queries: Array<(sql: string) => Promise<unknown>>): Promise<void> => {
     let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let i = next++; i < TABLES; i = next++)
-        await query(`SELECT count(*) AS n FROM bench.${tableName(i)}`);
-    };
-    await Promise.all(Array.from({ length: CONNECTIONS_PER_SIDE }, worker));
+    await Promise.all(
+      queries.map(async (query) => {
+        for (let i = next++; i < TABLES; i = next++)
+          await query(`SELECT count(*) AS n FROM bench.${tableName(i)}`);
+      }),
+    );
   };
   const { seconds, startRssMb, peakRssMb } = await measured(async () => {
     const mys = await Promise.all(
@@ -154,11 +156,9 @@ async function fairNaiveSweep(sourceUrl: string, targetUrl: string): Promise<Fig
       () => new Client({ connectionString: targetUrl }),
     );
     await Promise.all(pgs.map((c) => c.connect()));
-    let m = 0;
-    let p = 0;
     await Promise.all([
-      side((sql) => mys[m++ % CONNECTIONS_PER_SIDE]!.query(sql)),
-      side((sql) => pgs[p++ % CONNECTIONS_PER_SIDE]!.query(sql)),
+      side(mys.map((c) => (sql: string) => c.query(sql))),
+      side(pgs.map((c) => (sql: string) => c.query(sql))),
     ]);
     await Promise.all([...mys.map((c) => c.end()), ...pgs.map((c) => c.end())]);
   });
