@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
-# Build: installs the locked tree, compiles TypeScript and the native state-store driver with the full toolchain.
+# Build: installs the locked tree, bundles the CLI (esbuild) and compiles the native state-store driver with the
+# full toolchain.
 FROM node:22-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 COPY checks ./checks
 COPY alerts ./alerts
@@ -18,7 +20,7 @@ RUN npm run build \
   && mv build/Release/better_sqlite3.node . && rm -rf build deps src \
   && mkdir -p build/Release && mv better_sqlite3.node build/Release/
 
-# Runtime: production dependencies and compiled code only, as an unprivileged user, on a read-only root file
+# Runtime: production dependencies and the bundled CLI only, as an unprivileged user, on a read-only root file
 # system: nothing is written outside the state volume and /tmp.
 FROM node:22-bookworm-slim
 # tini as PID 1 forwards SIGTERM to the agent (which then stops cleanly) and reaps children.
@@ -34,9 +36,8 @@ RUN groupadd --system --gid 10001 guardrail \
   && mkdir -p /var/lib/guardrail && chown 10001:10001 /var/lib/guardrail
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
+# The bundle: the CLI and its lazily loaded chunks; node_modules serves the native and external drivers.
 COPY --from=build /app/dist/src ./dist/src
-COPY --from=build /app/dist/checks ./dist/checks
-COPY --from=build /app/dist/alerts ./dist/alerts
 COPY package.json ./
 COPY examples/quickstart/guardrail.yaml /etc/guardrail/guardrail.yaml
 COPY examples/quickstart/data /etc/guardrail/data

@@ -1,48 +1,81 @@
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRODUCTION_SECRETS } from '../test/config/config-files';
+import {
+  BUNDLE,
+  buildUnbundled,
+  describe,
+  load,
+  measure,
+  median,
+  ratio,
+  ROOT,
+  RUNS,
+  UNBUNDLED,
+  type Command,
+} from './process-kit';
 
-const RUNS = 5;
-const ROOT = join(__dirname, '..');
-const CLI = join(ROOT, 'dist/src/cli/main.js');
 const PRODUCTION = join(ROOT, 'examples/production/guardrail.yaml');
-const HEAVY = /node_modules\/(@aws-sdk|@google-cloud|@duckdb|mysql2|pg|better-sqlite3|axios|prom-client)\//;
+const QUICKSTART = join(ROOT, 'examples/quickstart');
 const ENV = { ...process.env, ...PRODUCTION_SECRETS };
+/** Today's build before the bundle had no compile cache. */
+const NO_CACHE = { ...ENV, NODE_DISABLE_COMPILE_CACHE: '1' };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+function quickstart(cli: string[], env: NodeJS.ProcessEnv): Command {
+  const state = join(mkdtempSync(join(tmpdir(), 'guardrail-bench-state-')), 'state.db');
+  const args = [...cli, 'run', '--config', 'guardrail.yaml', '--state', `sqlite://${state}`];
+  return { label: 'quickstart', args, env, cwd: QUICKSTART };
 }
 
-function time(args: string[]): number {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { env: ENV, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-/** `guardrail validate` on the production example (target ≤ 0.5 s) against a bare `node` start, same run. */
+/**
+ * Whole-process start-up, each command in turn with a bare `node -e 0` (min / median wall of RUNS runs, peak RSS
+ * from the OS): the bundle against the same sources unbundled, with and without the compile cache.
+ */
 export async function main(): Promise<void> {
-  const bare = median(Array.from({ length: RUNS }, () => time(['-e', ''])));
-  const validate = median(
-    Array.from({ length: RUNS }, () => time([CLI, 'validate', '--config', PRODUCTION])),
-  );
-  const probe = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require(${JSON.stringify(CLI)}).main(['validate','--config',${JSON.stringify(PRODUCTION)}])` +
-        `.then(() => process.stderr.write(JSON.stringify(Object.keys(require.cache))))`,
-    ],
-    { env: ENV, encoding: 'utf8' },
-  );
-  const modules = JSON.parse(probe.stderr.slice(probe.stderr.lastIndexOf('['))) as string[];
-  const heavy = modules.filter((m) => HEAVY.test(m));
-  console.log(
-    `start-up (median of ${RUNS}): guardrail validate on the production example ${validate.toFixed(0)} ms`,
-  );
-  console.log(`  bare node start ${bare.toFixed(0)} ms; target ≤ 500 ms`);
-  console.log(
-    `  modules loaded: ${modules.length}; database drivers, cloud SDKs, HTTP client: ${heavy.length}`,
-  );
+  buildUnbundled();
+  const bare: Command = { label: 'bare node', args: ['-e', '0'], env: ENV };
+  const validate = ['validate', '--config', PRODUCTION];
+  const rows: Array<{ label: string; goal: string; command: Command }> = [
+    { label: 'bare `node -e 0`', goal: '', command: bare },
+    { label: '--version, bundle', goal: '≤ 1.3× bare', command: { label: 'v', args: [BUNDLE, '--version'] } },
+    {
+      label: '--version, unbundled',
+      goal: '',
+      command: { label: 'v0', args: [...UNBUNDLED, '--version'], env: NO_CACHE },
+    },
+    {
+      label: 'validate, bundle',
+      goal: '≤ 2× bare, ≤ 60 MB',
+      command: { label: 'val', args: [BUNDLE, ...validate] },
+    },
+    {
+      label: 'validate, bundle, no compile cache',
+      goal: '',
+      command: { label: 'valnc', args: [BUNDLE, ...validate], env: NO_CACHE },
+    },
+    {
+      label: 'validate, unbundled',
+      goal: '',
+      command: { label: 'val0', args: [...UNBUNDLED, ...validate], env: NO_CACHE },
+    },
+    { label: 'quickstart run, bundle', goal: '≤ bare + 0.5 s', command: quickstart([BUNDLE], ENV) },
+    { label: 'quickstart run, unbundled', goal: '', command: quickstart(UNBUNDLED, NO_CACHE) },
+  ];
+  const figures = measure(rows.map((r) => ({ ...r.command, env: r.command.env ?? ENV })));
+  const base = figures[0]!;
+  console.log(`start-up, whole process, ${RUNS} runs each in turn (load average ${load()} at the end):`);
+  console.log('  command: min / median wall, median peak RSS; median ratio to bare node; goal');
+  rows.forEach((r, i) => {
+    const f = figures[i]!;
+    const over = median(f.wallMs) - median(base.wallMs);
+    const vsBare = i === 0 ? '' : `; ${ratio(f, base).toFixed(2)}× bare, +${(over / 1000).toFixed(3)} s`;
+    console.log(`  ${r.label}: ${describe(f)}${vsBare}${r.goal ? `; goal ${r.goal}` : ''}`);
+  });
 }
+
+if (require.main === module)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

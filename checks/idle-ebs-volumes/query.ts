@@ -30,7 +30,7 @@ export async function listVolumes(
   signal: AbortSignal,
   onlyAvailable = true,
 ): Promise<IdleVolume[]> {
-  const { EC2Client, DescribeVolumesCommand } = await import('@aws-sdk/client-ec2');
+  const { EC2Client, DescribeVolumesCommand } = await import('../../src/aws/sdk/ec2.js');
   const ec2 = withoutSdkLogging(new EC2Client(client));
   const volumes: IdleVolume[] = [];
   try {

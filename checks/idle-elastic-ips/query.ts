@@ -14,7 +14,7 @@ export async function listIdleAddresses(
   client: AwsClientConfig,
   signal: AbortSignal,
 ): Promise<IdleAddress[]> {
-  const { EC2Client, DescribeAddressesCommand } = await import('@aws-sdk/client-ec2');
+  const { EC2Client, DescribeAddressesCommand } = await import('../../src/aws/sdk/ec2.js');
   const ec2 = withoutSdkLogging(new EC2Client(client));
   try {
     // DescribeAddresses has no pagination: one call returns every address of the region.

@@ -22,7 +22,7 @@ export async function listFunctions(
   signal: AbortSignal,
   keep: (name: string) => boolean,
 ): Promise<LambdaFunction[]> {
-  const { LambdaClient, ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
+  const { LambdaClient, ListFunctionsCommand } = await import('../../src/aws/sdk/lambda.js');
   const lambda = withoutSdkLogging(new LambdaClient(client));
   const functions: LambdaFunction[] = [];
   try {
@@ -56,7 +56,7 @@ export async function functionTags(
 ): Promise<Map<string, Record<string, string>>> {
   const tags = new Map<string, Record<string, string>>();
   if (arns.length === 0) return tags;
-  const { LambdaClient, ListTagsCommand } = await import('@aws-sdk/client-lambda');
+  const { LambdaClient, ListTagsCommand } = await import('../../src/aws/sdk/lambda.js');
   const lambda = withoutSdkLogging(new LambdaClient(client));
   try {
     for (const arn of arns) {

@@ -52,7 +52,7 @@ export async function functionStats(
       ReturnData: true,
     })),
   );
-  const { CloudWatchClient, GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+  const { CloudWatchClient, GetMetricDataCommand } = await import('../../src/aws/sdk/cloudwatch.js');
   const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
   try {
     for (let offset = 0; offset < queries.length; offset += MAX_QUERIES_PER_CALL) {

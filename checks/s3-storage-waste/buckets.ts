@@ -15,7 +15,7 @@ export interface Bucket {
  * (older endpoints), GetBucketLocation — whose empty answer means us-east-1 and `EU` eu-west-1.
  */
 export async function listBuckets(client: AwsClientConfig, signal: AbortSignal): Promise<Bucket[]> {
-  const { ListBucketsCommand, GetBucketLocationCommand } = await import('@aws-sdk/client-s3');
+  const { ListBucketsCommand, GetBucketLocationCommand } = await import('../../src/aws/sdk/s3.js');
   const s3 = await s3Client(client);
   try {
     const buckets: Bucket[] = [];

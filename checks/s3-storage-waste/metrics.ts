@@ -49,7 +49,7 @@ export async function bucketStorage(
       ReturnData: true,
     })),
   );
-  const { CloudWatchClient, GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+  const { CloudWatchClient, GetMetricDataCommand } = await import('../../src/aws/sdk/cloudwatch.js');
   const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
   try {
     for (const batch of chunk(queries, MAX_QUERIES_PER_CALL)) {

@@ -32,7 +32,7 @@ export async function bucketSettings(
     GetBucketTaggingCommand,
     GetBucketLifecycleConfigurationCommand,
     ListBucketIntelligentTieringConfigurationsCommand,
-  } = await import('@aws-sdk/client-s3');
+  } = await import('../../src/aws/sdk/s3.js');
   const opts = { abortSignal: signal };
   const tagging = await orAbsent(s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), opts));
   const tags = tagMap(tagging?.TagSet);

@@ -25,7 +25,7 @@ export async function staleUploads(
   maxSized: number,
   signal: AbortSignal,
 ): Promise<StaleUpload[]> {
-  const { ListMultipartUploadsCommand, ListPartsCommand } = await import('@aws-sdk/client-s3');
+  const { ListMultipartUploadsCommand, ListPartsCommand } = await import('../../src/aws/sdk/s3.js');
   const opts = { abortSignal: signal };
   const found: StaleUpload[] = [];
   const tokens = new PageTokens('s3:ListBucketMultipartUploads');

@@ -37,7 +37,7 @@ export function memoizeCredentials(load: CredentialProvider): CredentialProvider
 /** The default chain (env, SSO, profile, container, IMDS), loaded on first use. */
 export function defaultChain(): CredentialProvider {
   return memoizeCredentials(async () => {
-    const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+    const { fromNodeProviderChain } = await import('./sdk/credentials.js');
     return fromNodeProviderChain()();
   });
 }
@@ -49,7 +49,7 @@ export function assumeRole(
   master: CredentialProvider,
 ): CredentialProvider {
   return memoizeCredentials(async () => {
-    const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+    const { fromTemporaryCredentials } = await import('./sdk/credentials.js');
     const provider = fromTemporaryCredentials({
       params: { RoleArn: role.roleArn, ExternalId: role.externalId, RoleSessionName: SESSION_NAME },
       masterCredentials: master,

@@ -88,7 +88,7 @@ async function callerIdentity(
   credentials: CredentialProvider,
   signal: AbortSignal,
 ): Promise<string> {
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { STSClient, GetCallerIdentityCommand } = await import('./sdk/sts.js');
   const sts = withoutSdkLogging(new STSClient({ ...config, credentials }));
   try {
     const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
@@ -101,7 +101,7 @@ async function callerIdentity(
 
 /** DescribeRegions without AllRegions lists the regions enabled for the account (opted-in included). */
 async function enabledRegions(config: AwsClientConfig, signal: AbortSignal): Promise<string[]> {
-  const { EC2Client, DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
+  const { EC2Client, DescribeRegionsCommand } = await import('./sdk/ec2.js');
   const ec2 = withoutSdkLogging(new EC2Client(config));
   try {
     const out = await ec2.send(new DescribeRegionsCommand({}), { abortSignal: signal });

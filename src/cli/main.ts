@@ -1,11 +1,10 @@
-#!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
 import { UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
+import { packageVersion } from './version';
 
 /** Where containers mount the config (the image also sets `GUARDRAIL_CONFIG` to it). */
 export const CONTAINER_CONFIG = '/etc/guardrail/guardrail.yaml';
@@ -36,18 +35,6 @@ function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
     const command = (await load())[name] as unknown as (...a: unknown[]) => Promise<void>;
     await command(...args);
   };
-}
-
-/**
- * The version in the nearest package.json above this file: the repo's in a build (dist/src/cli) and under jest
- * (src/cli), /app/package.json in the image. Read, not imported, so that `--version` loads nothing else.
- */
-export function packageVersion(from = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    if (dirname(dir) === dir) return 'unknown';
-  }
 }
 
 export function buildProgram(): Command {
@@ -197,7 +184,8 @@ function logWarnings(): void {
   });
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and exits with its code: what the `guardrail` binary does. */
+export function runCli(): void {
   logWarnings();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),

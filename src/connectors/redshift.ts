@@ -80,7 +80,7 @@ export async function openRedshift(
   if (!config.workgroup && !config.clusterIdentifier) {
     throw new Error('set workgroup (serverless) or clusterIdentifier (provisioned)');
   }
-  const sdk = await import('@aws-sdk/client-redshift-data');
+  const sdk = await import('../aws/sdk/redshift-data.js');
   // The connection's own region, else the AWS provider's home region (`aws.region`), else the environment's.
   const region = config.region ?? ctx.aws?.homeRegion ?? process.env.AWS_REGION ?? 'us-east-1';
   const statementMs = clientTimeoutMs(config.statementTimeout);

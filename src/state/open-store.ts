@@ -1,6 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import { PostgresStateStore } from './postgres-store';
-import { SqliteStateStore } from './sqlite-store';
 import type { StateStore } from './types';
 import { errorMessage } from '../core/redact';
 
@@ -20,7 +18,7 @@ export async function openStateStore(url: string, baseDir: string): Promise<Stat
   const file = sqliteFile(url, baseDir);
   let store: StateStore | undefined;
   try {
-    store = file === undefined ? createStore(url) : new SqliteStateStore(file);
+    store = file === undefined ? await createStore(url) : await openSqlite(file);
     await store.migrate();
   } catch (error) {
     await store?.close().catch(() => undefined);
@@ -39,8 +37,17 @@ function sqliteFile(url: string, baseDir: string): string | undefined {
   return path === ':memory:' || isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-function createStore(url: string): StateStore {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return new PostgresStateStore(url);
+// Each store loads its driver on first use: a run on SQLite never loads pg, and the reverse.
+async function openSqlite(file: string): Promise<StateStore> {
+  const { SqliteStateStore } = await import('./sqlite-store.js');
+  return new SqliteStateStore(file);
+}
+
+async function createStore(url: string): Promise<StateStore> {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { PostgresStateStore } = await import('./postgres-store.js');
+    return new PostgresStateStore(url);
+  }
   throw new Error(`Unsupported state store URL ${redactUrl(url)}; accepted forms: ${ACCEPTED_FORMS}`);
 }
 

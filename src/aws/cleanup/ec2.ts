@@ -6,9 +6,9 @@ import { tagMap } from '../tags';
 /** EC2 calls that change things, for `guardrail cleanup apply`; each re-reads the resource first. */
 async function withEc2<T>(
   client: AwsClientConfig,
-  work: (ec2: EC2Client, sdk: typeof import('@aws-sdk/client-ec2')) => Promise<T>,
+  work: (ec2: EC2Client, sdk: typeof import('../sdk/ec2-cleanup')) => Promise<T>,
 ): Promise<T> {
-  const sdk = await import('@aws-sdk/client-ec2');
+  const sdk = await import('../sdk/ec2-cleanup.js');
   const ec2 = withoutSdkLogging(new sdk.EC2Client(client));
   try {
     return await work(ec2, sdk);

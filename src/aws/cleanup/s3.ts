@@ -14,7 +14,7 @@ export async function uploadExists(
   u: UploadRef,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const { ListPartsCommand } = await import('@aws-sdk/client-s3');
+  const { ListPartsCommand } = await import('../sdk/s3.js');
   const s3 = await s3Client(client);
   try {
     await s3.send(new ListPartsCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId, MaxParts: 1 }), {
@@ -35,7 +35,7 @@ export async function bucketIgnored(
   bucket: string,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const { GetBucketTaggingCommand } = await import('@aws-sdk/client-s3');
+  const { GetBucketTaggingCommand } = await import('../sdk/s3.js');
   const s3 = await s3Client(client);
   try {
     const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), { abortSignal: signal });
@@ -49,7 +49,7 @@ export async function bucketIgnored(
 }
 
 export async function abortUpload(client: AwsClientConfig, u: UploadRef, signal: AbortSignal): Promise<void> {
-  const { AbortMultipartUploadCommand } = await import('@aws-sdk/client-s3');
+  const { AbortMultipartUploadCommand } = await import('../sdk/s3.js');
   const s3 = await s3Client(client);
   try {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: u.bucket, Key: u.key, UploadId: u.uploadId }), {

@@ -1,0 +1,54 @@
+import { CALLER_ACCOUNT } from '../test/kit/aws';
+import { startFakeAwsProcess } from '../test/servers/aws/process';
+import { AWS_ENV, estate, idleConfig } from './idle-process.bench';
+import { BUNDLE, describe, load, measure, median, RUNS } from './process-kit';
+
+const REGIONS = 4;
+const VOLUMES = 1200;
+const ADDRESSES = 160;
+const SCALES = [1, 4, 16];
+
+/**
+ * Peak RSS of a whole `guardrail run` of both idle checks at 1×, 4× and 16× the estate (all volumes and
+ * addresses idle, the worst case: every one is a finding). Pages are dropped as they are read, so what grows
+ * is the findings and their alerts, not the pages.
+ */
+export async function main(): Promise<void> {
+  console.log(
+    `idle sweep memory, whole process (bundle), ${REGIONS} regions, all idle; ${RUNS} runs per scale ` +
+      `(load average ${load()} at the start)`,
+  );
+  let first: number | undefined;
+  for (const scale of SCALES) {
+    const world = estate(REGIONS, VOLUMES * scale, ADDRESSES * scale);
+    const server = await startFakeAwsProcess({
+      callerAccountId: CALLER_ACCOUNT,
+      accounts: [{ id: CALLER_ACCOUNT, regions: world }],
+    });
+    try {
+      const config = idleConfig(server.url, Object.keys(world));
+      const [figures] = measure([
+        { label: `${scale}×`, args: [BUNDLE, 'run', '--config', config], env: AWS_ENV },
+      ]);
+      const rss = median(figures!.rssMb);
+      first ??= rss;
+      const findings = (VOLUMES + ADDRESSES) * scale;
+      const perFinding =
+        scale === 1
+          ? ''
+          : `; +${(((rss - first) * 1024) / (findings - VOLUMES - ADDRESSES)).toFixed(1)} KB per extra finding`;
+      console.log(
+        `  ${scale}×: ${VOLUMES * scale} volumes + ${ADDRESSES * scale} addresses (${findings} findings): ` +
+          `${describe(figures!)}${perFinding}`,
+      );
+    } finally {
+      await server.close();
+    }
+  }
+}
+
+if (require.main === module)
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,124 @@
+// `npm run build`: bundles the CLI with esbuild into dist/src/cli. guardrail.mjs is the CLI, ESM so that each
+// lazily imported command, check client and SDK lands in its own chunk (chunks/) and loads only when used;
+// main.js is the small CommonJS binary that turns on the compile cache and then imports guardrail.mjs.
+// Type checking is separate (`npm run typecheck`).
+import { build } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const OUT = 'dist/src/cli';
+
+/**
+ * Left to node_modules: native addons (DuckDB, better-sqlite3), drivers with optional native or dynamic
+ * requires (pg's pg-native, mysql2), and the Google client (protobuf descriptors read from disk). Each is
+ * imported lazily by the one connector or store that needs it.
+ */
+const EXTERNAL = [
+  '@duckdb/node-api',
+  'better-sqlite3',
+  'pg',
+  'mysql2',
+  'mysql2/promise',
+  '@google-cloud/bigquery',
+];
+
+// Bundled CommonJS packages call require() for Node built-ins; ESM has no require, so each chunk gets one.
+const BANNER = [
+  "import { createRequire as __guardrailRequire } from 'node:module';",
+  "import { fileURLToPath as __guardrailPath } from 'node:url';",
+  "import { dirname as __guardrailDirname } from 'node:path';",
+  'const require = __guardrailRequire(import.meta.url);',
+  'const __filename = __guardrailPath(import.meta.url);',
+  'const __dirname = __guardrailDirname(__filename);',
+].join('\n');
+
+/**
+ * src/aws/sdk/*.ts re-export from a client's index, which also builds the aggregated client (`EC2`, every
+ * command, a call esbuild must keep). In the bundle each name comes from its own module instead.
+ */
+const sdkDeepImports = {
+  name: 'aws-sdk-deep-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]aws[\\/]sdk[\\/][\w-]+\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source.replace(
+        /export \{([^}]*)\} from '(@aws-sdk\/client-[\w-]+)';/g,
+        (_all, names, pkg) =>
+          names
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean)
+            .map(
+              (n) =>
+                `export { ${n} } from '${pkg}/dist-es/${n.endsWith('Command') ? 'commands/' : ''}${n}.js';`,
+            )
+            .join('\n'),
+      );
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * A client's schemas module declares every shape of the service (EC2's is 800 KB) as arrays whose objects
+ * have computed keys, which esbuild cannot prove free of side effects, so it keeps them all. Each declaration
+ * becomes a call marked pure, so that only the shapes of the commands sent stay.
+ */
+const pureSdkSchemas = {
+  name: 'pure-aws-sdk-schemas',
+  setup(b) {
+    b.onLoad(
+      { filter: /@aws-sdk[\\/]client-[\w-]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, 'utf8').replace(
+          /^(export )?var ([\w$]+) = (\[(?:.*\]|[\s\S]*?\n\]));$/gm,
+          (_all, exported, name, value) =>
+            `${exported ?? ''}var ${name} = /* @__PURE__ */ __shape(() => ${value});`,
+        );
+        return { contents: `const __shape = (f) => f();\n${source}`, loader: 'js' };
+      },
+    );
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const cli = await build({
+  ...common,
+  entryPoints: { guardrail: 'src/cli/main.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // The AWS SDK's ES modules, not its CommonJS build: only the commands Guardrail sends are kept.
+  mainFields: ['module', 'main'],
+  external: EXTERNAL,
+  banner: { js: BANNER },
+  plugins: [sdkDeepImports, pureSdkSchemas],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  metafile: true,
+});
+await build({ ...common, entryPoints: { main: 'src/cli/bin.ts' }, outdir: OUT, format: 'cjs' });
+
+// Which package each chunk holds, for the test that a config without AWS checks loads no AWS client.
+const chunks = Object.fromEntries(
+  Object.entries(cli.metafile.outputs).map(([file, o]) => [
+    file,
+    [
+      ...new Set(
+        Object.keys(o.inputs).map((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(i)?.[1] ?? 'guardrail'),
+      ),
+    ],
+  ]),
+);
+writeFileSync('dist/bundle-packages.json', JSON.stringify(chunks, null, 1));
+const bytes = Object.values(cli.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+const files = Object.keys(cli.metafile.outputs).length;
+console.log(`built ${OUT}: ${files} files, ${(bytes / 2 ** 20).toFixed(1)} MB`);

@@ -1,0 +1,3 @@
+// Only what Guardrail sends, re-exported statically: callers `await import()` this module, so the bundle keeps
+// these exports of the SDK and drops the rest (an `import()` of the SDK package itself keeps every command).
+export { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';

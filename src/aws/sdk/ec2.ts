@@ -1,0 +1,8 @@
+// Only what Guardrail sends, re-exported statically: callers `await import()` this module, so the bundle keeps
+// these exports of the SDK and drops the rest (an `import()` of the SDK package itself keeps every command).
+export {
+  DescribeAddressesCommand,
+  DescribeRegionsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';

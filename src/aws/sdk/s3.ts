@@ -1,0 +1,13 @@
+// Only what Guardrail sends, re-exported statically: callers `await import()` this module, so the bundle keeps
+// these exports of the SDK and drops the rest (an `import()` of the SDK package itself keeps every command).
+export {
+  AbortMultipartUploadCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketTaggingCommand,
+  ListBucketIntelligentTieringConfigurationsCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
