@@ -1,5 +1,5 @@
 import { lambdaErrors } from '../checks/lambda-errors';
-import { MAX_QUERIES_PER_CALL } from '../checks/lambda-errors/metrics';
+import { MAX_QUERIES_PER_CALL } from '../src/aws/metric-data';
 import { CALLER_ACCOUNT } from '../test/kit/aws';
 import { startFakeAws } from '../test/servers/aws/server';
 import { emptyRegion } from '../test/servers/aws/world';

@@ -1,9 +1,6 @@
-import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
-import { PageTokens } from '../../src/aws/pages';
+import type { AwsClientConfig } from '../../src/aws/clients';
+import { getMetricData } from '../../src/aws/metric-data';
 import type { LambdaFunction } from './list';
-
-/** GetMetricData accepts at most 500 queries per call. @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html */
-export const MAX_QUERIES_PER_CALL = 500;
 
 export interface FunctionStats {
   invocations: number;
@@ -52,34 +49,11 @@ export async function functionStats(
       ReturnData: true,
     })),
   );
-  const { CloudWatchClient, GetMetricDataCommand } = await import('../../src/aws/sdk/cloudwatch.js');
-  const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
-  try {
-    for (let offset = 0; offset < queries.length; offset += MAX_QUERIES_PER_CALL) {
-      const batch = queries.slice(offset, offset + MAX_QUERIES_PER_CALL);
-      const tokens = new PageTokens('cloudwatch:GetMetricData');
-      let nextToken: string | undefined;
-      do {
-        const out = await cloudwatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: batch,
-            StartTime: window.start,
-            EndTime: window.end,
-            NextToken: nextToken,
-          }),
-          { abortSignal: signal },
-        );
-        for (const r of out.MetricDataResults ?? []) {
-          const [id, index] = (r.Id ?? '').split('_');
-          const s = stats[Number(index)];
-          if (s) add(s, id as MetricId, r.Values ?? []);
-        }
-        nextToken = tokens.next(out.NextToken);
-      } while (nextToken);
-    }
-  } finally {
-    cloudwatch.destroy();
-  }
+  await getMetricData(client, signal, queries, window, (r) => {
+    const [id, index] = (r.Id ?? '').split('_');
+    const s = stats[Number(index)];
+    if (s) add(s, id as MetricId, r.Values ?? []);
+  });
   return stats;
 }
 

@@ -1,9 +1,5 @@
-import { withoutSdkLogging, type AwsClientConfig } from '../../src/aws/clients';
-import { PageTokens } from '../../src/aws/pages';
-import { chunk } from '../../src/core/limit';
-
-/** GetMetricData accepts at most 500 queries per call. @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html */
-export const MAX_QUERIES_PER_CALL = 500;
+import type { AwsClientConfig } from '../../src/aws/clients';
+import { getMetricData } from '../../src/aws/metric-data';
 /** S3 storage metrics are reported once a day. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/metrics-dimensions.html */
 export const DAY_SECONDS = 86_400;
 /** Look back far enough to find the latest daily datapoint (they arrive up to a day late). */
@@ -49,38 +45,16 @@ export async function bucketStorage(
       ReturnData: true,
     })),
   );
-  const { CloudWatchClient, GetMetricDataCommand } = await import('../../src/aws/sdk/cloudwatch.js');
-  const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
-  try {
-    for (const batch of chunk(queries, MAX_QUERIES_PER_CALL)) {
-      const tokens = new PageTokens('cloudwatch:GetMetricData');
-      let nextToken: string | undefined;
-      do {
-        const out = await cloudwatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: batch,
-            StartTime: new Date(now.getTime() - LOOKBACK_DAYS * DAY_SECONDS * 1000),
-            EndTime: now,
-            // Newest first: the latest datapoint is Values[0].
-            ScanBy: 'TimestampDescending',
-            NextToken: nextToken,
-          }),
-          { abortSignal: signal },
-        );
-        for (const r of out.MetricDataResults ?? []) {
-          const [id, index] = (r.Id ?? '').split('_');
-          const s = storage[Number(index)];
-          const latest = r.Values?.[0];
-          if (!s || latest === undefined) continue;
-          // A later page of the same query holds older datapoints.
-          if (id === 'std') s.standardBytes ??= latest;
-          else s.objects ??= latest;
-        }
-        nextToken = tokens.next(out.NextToken);
-      } while (nextToken);
-    }
-  } finally {
-    cloudwatch.destroy();
-  }
+  const start = new Date(now.getTime() - LOOKBACK_DAYS * DAY_SECONDS * 1000);
+  // Newest first: the latest datapoint is Values[0].
+  await getMetricData(client, signal, queries, { start, end: now, scanBy: 'TimestampDescending' }, (r) => {
+    const [id, index] = (r.Id ?? '').split('_');
+    const s = storage[Number(index)];
+    const latest = r.Values?.[0];
+    if (!s || latest === undefined) return;
+    // A later page of the same query holds older datapoints.
+    if (id === 'std') s.standardBytes ??= latest;
+    else s.objects ??= latest;
+  });
   return storage;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { schedule, type ScheduledTask } from 'node-cron';
 import { loadConfig, type CheckConfig, type GuardrailConfig } from '../config/load';
 import { formatDuration } from '../core/duration';
@@ -11,7 +11,7 @@ import type { StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
 import { addressPort, close, listen, type StuckRun } from './serve-http';
-import { shutdownGraceMs } from './stop';
+import { onStopSignals, shutdownGraceMs } from './stop';
 
 /** After the shutdown grace: how long aborted runs, the HTTP server and the agent each get to close. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -195,23 +195,12 @@ function tickName(slot: Date, cron: string): string {
   return new Date(Math.floor(slot.getTime() / unitMs) * unitMs).toISOString();
 }
 
-/**
- * The first SIGTERM/SIGINT resolves (a graceful stop); a second one exits at once with 128 + the signal's
- * number (143 for SIGTERM, 130 for SIGINT, as a shell reports a process killed by it): the operator asked twice.
- */
+/** Resolves on the first SIGTERM/SIGINT (a graceful stop); a second one exits at once (see onStopSignals). */
 function stopSignals(log: Logger): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) {
-        log.warn({ signal }, 'second signal: exiting now');
-        process.exit(128 + constants.signals[signal]);
-      }
-      received = true;
+    onStopSignals(log, (signal) => {
       log.info({ signal }, 'stopping');
       resolve(signal);
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    });
   });
 }

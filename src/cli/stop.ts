@@ -1,11 +1,10 @@
+import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import { formatDuration, parseDuration } from '../core/duration';
 import { UsageError } from '../core/errors';
 
 /** After the checks are aborted, the alerting stage gets this much more to commit and deliver what it has. */
 export const ALERTING_AFTER_STOP_MS = 5_000;
-/** Shell convention for a process ended by a signal: 128 + its number. */
-const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 export interface GracefulStop {
   /** Aborted when the grace period after the first SIGTERM/SIGINT has passed. */
@@ -35,13 +34,7 @@ export function gracefulStop(log: Logger, graceMs: number): GracefulStop {
   const checks = new AbortController();
   const alerts = new AbortController();
   const timers: NodeJS.Timeout[] = [];
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (received) {
-      log.error({ signal }, 'second signal: exiting at once');
-      process.exit(SIGNAL_EXIT[signal] ?? 1);
-    }
-    received = signal;
+  const offSignals = onStopSignals(log, (signal) => {
     log.warn(
       { signal, grace: formatDuration(graceMs) },
       'stopping: checks in flight get the grace period, then are aborted',
@@ -50,16 +43,36 @@ export function gracefulStop(log: Logger, graceMs: number): GracefulStop {
       setTimeout(() => checks.abort(new Error(`interrupted by ${signal}`)), graceMs),
       setTimeout(() => alerts.abort(new Error(`interrupted by ${signal}`)), graceMs + ALERTING_AFTER_STOP_MS),
     );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  });
   return {
     checks: checks.signal,
     alerts: alerts.signal,
     dispose: () => {
       for (const timer of timers) clearTimeout(timer);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      offSignals();
     },
+  };
+}
+
+/**
+ * Calls `onFirst` on the first SIGTERM/SIGINT; a second one ends the process at once with 128 + the signal's
+ * number (143 for SIGTERM, 130 for SIGINT, as a shell reports it): the operator asked twice. Returns the
+ * function that removes the handlers.
+ */
+export function onStopSignals(log: Logger, onFirst: (signal: NodeJS.Signals) => void): () => void {
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) {
+      log.error({ signal }, 'second signal: exiting at once');
+      process.exit(128 + constants.signals[signal]);
+    }
+    received = true;
+    onFirst(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   };
 }

@@ -12,7 +12,7 @@ import {
   settledWithin,
   untilAborted,
 } from './bounds';
-import { errorMessage, redact } from './errors';
+import { errorMessage, redact, urlSecrets } from './errors';
 import { openMysql } from './mysql';
 import { openPostgres } from './postgres';
 import { openRedshift } from './redshift';
@@ -43,13 +43,7 @@ async function open(name: string, config: ConnectionConfig, ctx: OpenContext): P
 }
 
 function secretsOf(config: ConnectionConfig): string[] {
-  if (config.type !== 'mysql' && config.type !== 'postgres') return [];
-  try {
-    const password = new URL(config.url).password;
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
+  return config.type === 'mysql' || config.type === 'postgres' ? urlSecrets(config.url) : [];
 }
 
 /** One connection's open: pending, or its connector once open. */

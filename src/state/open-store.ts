@@ -1,14 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { StateStore } from './types';
 import { errorMessage } from '../core/redact';
+import { redactUrlSecrets } from '../core/url';
 
 const ACCEPTED_FORMS =
   'sqlite://PATH, sqlite://:memory:, postgres://USER@HOST/DB or postgresql://USER@HOST/DB';
-
-/** Hides the password of a `scheme://user:password@host` URL (up to the last '@'), for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#\s]*@/i, '$1:***@');
-}
 
 /**
  * Opens the state store a URL names and applies pending migrations.
@@ -24,7 +20,7 @@ export async function openStateStore(url: string, baseDir: string): Promise<Stat
     await store?.close().catch(() => undefined);
     if (file !== undefined && cannotWrite(error)) throw notWritable(file, error);
     const reason = errorMessage(error);
-    throw new Error(`Cannot open the state store ${redactUrl(url)}: ${reason}`, { cause: error });
+    throw new Error(`Cannot open the state store ${redactUrlSecrets(url)}: ${reason}`, { cause: error });
   }
   return store;
 }
@@ -48,7 +44,7 @@ async function createStore(url: string): Promise<StateStore> {
     const { PostgresStateStore } = await import('./postgres-store.js');
     return new PostgresStateStore(url);
   }
-  throw new Error(`Unsupported state store URL ${redactUrl(url)}; accepted forms: ${ACCEPTED_FORMS}`);
+  throw new Error(`Unsupported state store URL ${redactUrlSecrets(url)}; accepted forms: ${ACCEPTED_FORMS}`);
 }
 
 /** Errors of a file or folder this process may not write: permissions, a read-only file system or database. */

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStateStore, redactUrl } from '../../src/state/open-store';
+import { redactUrlSecrets as redactUrl } from '../../src/core/url';
+import { openStateStore } from '../../src/state/open-store';
 
 describe('openStateStore', () => {
   let baseDir: string;
