@@ -1,3 +1,4 @@
+import { formatBytes } from '../../src/core/bytes';
 import { scrubSql } from '../../src/core/redact';
 import type { Finding } from '../../src/core/types';
 import type { Severity } from '../../src/core/severity';
@@ -32,17 +33,7 @@ export function severityOf(cost: number, thresholdUsd: number): Severity {
   return cost > thresholdUsd * CRITICAL_MULTIPLE ? 'critical' : 'warning';
 }
 
-/** `2.00 TiB`, `512.00 GiB`: bytes in the largest binary unit that keeps a whole part. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(2)} ${units[unit]}`;
-}
+export { formatBytes };
 
 export function truncate(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../src/core/bytes';
 import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
 import type { Severity } from '../../src/core/severity';
 import { formatUsd } from '../../src/aws/idle';
@@ -9,17 +10,6 @@ const S3_BASIS = PRICE_BASIS.replace(/checked [^)]+/, `checked ${S3_PRICES_CHECK
 
 export function bucketUrl(region: string, bucket: string): string {
   return `https://${region}.console.aws.amazon.com/s3/buckets/${encodeURIComponent(bucket)}?region=${region}`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 function base(target: AwsTarget, bucket: string): Pick<Finding, 'labels' | 'links'> {
@@ -40,7 +30,7 @@ export function uploadsFinding(
 ): Finding {
   const bytes = uploads.reduce((sum, u) => sum + (u.bytes ?? 0), 0);
   const unsized = uploads.filter((u) => u.bytes === undefined).length;
-  const size = `${unsized > 0 ? 'at least ' : ''}${formatBytes(bytes)}`;
+  const size = `${unsized > 0 ? 'at least ' : ''}${formatBytes(bytes, 1)}`;
   const price = 'usd' in cost ? `${formatUsd(cost.usd)}/month` : 'cost unknown';
   return {
     key: `uploads:${bucket}`,
@@ -88,7 +78,7 @@ export function tieringFinding(
   return {
     key: `tiering:${bucket}`,
     severity,
-    title: `s3://${bucket} (${target.region}) keeps ${formatBytes(standardBytes)} in S3 Standard with no lifecycle rule or Intelligent-Tiering — ${price}`,
+    title: `s3://${bucket} (${target.region}) keeps ${formatBytes(standardBytes, 1)} in S3 Standard with no lifecycle rule or Intelligent-Tiering — ${price}`,
     summary:
       ('usd' in saving
         ? `If ${Math.round(infrequentShare * 100)} % of it is not read for 30 days (infrequentShare), Intelligent-Tiering ` +

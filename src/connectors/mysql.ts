@@ -3,7 +3,6 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { MysqlConnection } from './config';
 import type { Connector } from './types';
 import { sqlConnector } from './sql-connector';
-import { sqlDescribe } from './describe';
 import { isSocketError, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import {
@@ -181,7 +180,7 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
   }
   ctx.log.debug({ connection: name }, 'mysql pool open');
 
-  const connector = sqlConnector({
+  return sqlConnector({
     name,
     type: 'mysql',
     dialect: mysqlDialect,
@@ -192,11 +191,4 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
     counter,
     close,
   });
-  // information_schema lists only what the account has some privilege on.
-  const describe = sqlDescribe({
-    dialect: mysqlDialect,
-    run: (sql, signal) => run(sql, [], signal),
-    secrets,
-  });
-  return { ...connector, describe };
 }

@@ -2,7 +2,6 @@ import type { Client, ClientConfig, Pool, PoolClient, QueryConfig } from 'pg';
 import type { PostgresConnection } from './config';
 import type { Connector } from './types';
 import { sqlConnector } from './sql-connector';
-import { sqlDescribe } from './describe';
 import { errorMessage, isSocketError, redact, urlSecrets, type FailureKind } from './errors';
 import { SessionCounter, type OpenContext } from './open-context';
 import {
@@ -202,7 +201,7 @@ export async function openPostgres(
     probe.clear();
   }
 
-  const connector = sqlConnector({
+  return sqlConnector({
     name,
     type: 'postgres',
     dialect: postgresDialect,
@@ -213,11 +212,4 @@ export async function openPostgres(
     counter,
     close,
   });
-  // information_schema lists only what the session's role has some privilege on.
-  const describe = sqlDescribe({
-    dialect: postgresDialect,
-    run: (sql, signal) => run(sql, [], signal),
-    secrets,
-  });
-  return { ...connector, describe };
 }

@@ -1,4 +1,5 @@
 import { batchCount } from './batch-count';
+import { sqlDescribe } from './describe';
 import type { SessionCounter } from './open-context';
 import type { SqlDialect } from './sql-dialect';
 import type { Connector } from './types';
@@ -17,7 +18,10 @@ export interface SqlConnectorParts {
   close(): Promise<void>;
 }
 
-/** A connector over a pooled SQL driver: batched counts and plain queries through one `run`. */
+/**
+ * A connector over a pooled SQL driver: batched counts, plain queries and `describe` (information_schema, which
+ * lists only what the session's account has some privilege on) through one `run`.
+ */
 export function sqlConnector(parts: SqlConnectorParts): Connector {
   return {
     name: parts.name,
@@ -32,6 +36,11 @@ export function sqlConnector(parts: SqlConnectorParts): Connector {
         secrets: parts.secrets,
       }),
     query: (sql, params, { signal }) => parts.run(sql, params, signal),
+    describe: sqlDescribe({
+      dialect: parts.dialect,
+      run: (sql, signal) => parts.run(sql, [], signal),
+      secrets: parts.secrets,
+    }),
     stats: () => parts.counter.snapshot(),
     close: parts.close,
   };
