@@ -8,6 +8,13 @@ export interface ConfigIssue {
   /** The check the problem belongs to, where there is one. */
   checkId?: string;
   message: string;
+  /** Set when the problem is an unset `${VAR}` without a default: its name (iam-policy stands in for secrets). */
+  unsetVariable?: string;
+}
+
+/** What an unset `${VAR}` without a default says, wherever it is found. */
+export function unsetVariableMessage(name: string): string {
+  return `environment variable ${name} is not set (set it, or give a default: \${${name}:-value})`;
 }
 
 export function formatIssue(issue: ConfigIssue): string {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { findCheck, CHECKS } from '../../checks/registry';
 import { findChannel, CHANNELS } from '../../alerts/channels/registry';
 import { AGENT_CHECK_ID, type CheckCommon, type PendingFor } from '../core/types';
-import { ConfigError, formatPath, type ConfigIssue } from './errors';
+import { ConfigError, formatPath, unsetVariableMessage, type ConfigIssue } from './errors';
 import { checkSchema, TopLevel } from './schema';
 import { ConnectionConfig } from '../connectors/config';
 import { ConfigSources, display } from './sources';
@@ -312,7 +312,6 @@ export interface LoadOptions {
 const SECRET_KEYS = new Set(['url', 'webhookUrl', 'password', 'secretArn']);
 /** What an unset secret reads as: a URL (valid wherever one is expected) on a reserved TLD that never resolves. */
 export const UNSET_SECRET = 'https://unset.invalid/';
-const UNSET_VARIABLE = /^environment variable ([A-Za-z_]\w*) is not set/;
 
 /** The name of the unset variable a value stands in for (`secrets: 'placeholder'`), else undefined. */
 export function unsetSecret(value: unknown): string | undefined {
@@ -329,9 +328,7 @@ function readSources(file: string, env: NodeJS.ProcessEnv, options: LoadOptions)
     sources.load(file);
     if (options.secrets !== 'placeholder') return sources;
     // A file with an unset variable is not read at all, nor what it includes: again until none is new.
-    const unset = sources.issues
-      .flatMap((i) => UNSET_VARIABLE.exec(i.message)?.[1] ?? [])
-      .filter((n) => !stood.has(n));
+    const unset = sources.issues.flatMap((i) => i.unsetVariable ?? []).filter((n) => !stood.has(n));
     if (!unset.length) return keepSecretStandIns(sources);
     for (const name of unset) {
       stood.add(name);
@@ -348,8 +345,7 @@ function keepSecretStandIns(sources: ConfigSources): ConfigSources {
     if (typeof node === 'string') {
       const name = node.includes(UNSET_SECRET) ? node.split(UNSET_SECRET)[1]?.match(/^\w+/)?.[0] : undefined;
       if (name && !SECRET_KEYS.has(String(path.at(-1)))) {
-        const message = `environment variable ${name} is not set (set it, or give a default: \${${name}:-value})`;
-        sources.issues.push({ ...sources.locate(path), message });
+        sources.issues.push({ ...sources.locate(path), message: unsetVariableMessage(name) });
       }
     } else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node))

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { ConfigIssue } from './errors';
+import { unsetVariableMessage, type ConfigIssue } from './errors';
 import { interpolate } from './interpolate';
 import { describeYamlError } from './yaml-hints';
 
@@ -49,8 +49,8 @@ export function readYamlFile(path: string, display: string, env: NodeJS.ProcessE
   }
   if (file.issues.length) return file;
   for (const miss of interpolate(doc, env)) {
-    const message = `environment variable ${miss.name} is not set (set it, or give a default: \${${miss.name}:-value})`;
-    file.issues.push(issue(miss.node.range?.[0], message));
+    const message = unsetVariableMessage(miss.name);
+    file.issues.push({ ...issue(miss.node.range?.[0], message), unsetVariable: miss.name });
   }
   try {
     file.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
