@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { AwsProvider } from '../src/aws/types';
-import type { ConnectionProvider } from '../src/connectors/types';
+import type { ConnectionProvider, DescribeRequest } from '../src/connectors/types';
 import type {
   CheckCommon,
   CheckResult,
@@ -60,6 +60,11 @@ export interface CheckDefinition<Config = unknown> {
    * problem names its path inside the check.
    */
   validate?(config: Config & CheckCommon): { path: (string | number)[]; message: string }[];
+  /**
+   * The tables and columns the configuration reads, each located in the check's config, for `validate --online`
+   * (which checks they exist and can be read on their connections). @default none
+   */
+  tablesOf?(config: Config): CheckTable[];
   /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */
   listFiles?: readonly ListFiles[];
 }
@@ -86,4 +91,16 @@ export function defineCheck<S extends z.ZodObject>(
   def: Omit<CheckDefinition<z.infer<S>>, 'configSchema'> & { configSchema: S },
 ): CheckDefinition<z.infer<S>> {
   return def;
+}
+
+/** One table a check reads on one of its connections, with the columns it names and where each is written. */
+export interface CheckTable {
+  connection: string;
+  /** Which of the check's connections (e.g. `source`, `target`), as the messages name it. */
+  side: string;
+  request: DescribeRequest;
+  /** Path inside the check of the table name, e.g. ['tables', 3, 'target']. */
+  at: (string | number)[];
+  /** Each column and the path inside the check that names it. */
+  columns: { name: string; at: (string | number)[] }[];
 }

@@ -5,6 +5,7 @@ import type { Connector, CountResult } from '../../src/connectors/types';
 import { countErrorLine, evaluatePair } from './format';
 import { duplicatePairs, planPairs, type PairPlan } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
+import { tablesOf } from './tables';
 
 /** Connection names the check uses, for the config loader's cross-check. */
 export function connectionsOf(config: RowCountConsistencyConfig): ConnectionRef[] {
@@ -67,6 +68,7 @@ export const rowCountConsistency = defineCheck({
   permissions: [],
   measurements: ROW_COUNT_MEASUREMENTS,
   connectionsOf,
+  tablesOf,
   example: {
     source: 'game1',
     target: 'bq',

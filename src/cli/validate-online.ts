@@ -6,60 +6,13 @@ import { errorMessage } from '../core/redact';
 import { createConnectionProvider } from '../connectors/provider';
 import { editDistance, tableKey } from '../connectors/describe';
 import type { Connector, DescribeRequest, TableDescription } from '../connectors/types';
-import { whereColumns } from '../connectors/where';
-import { planPairs } from '../../checks/row-count-consistency/plan';
-import type { RowCountConsistencyConfig } from '../../checks/row-count-consistency/schema';
+import { findCheck } from '../../checks/registry';
+import type { CheckTable } from '../../checks/types';
 
-type Side = 'source' | 'target';
-
-/** One table a check reads on one connection, with the columns it names and where each was written. */
-interface TableUse {
+/** One table an enabled check reads, with the check it belongs to. */
+interface TableUse extends CheckTable {
   checkId: string;
-  connection: string;
-  side: Side;
-  request: DescribeRequest;
-  /** Path inside the check of the table name, e.g. ['tables', 3, 'target']. */
-  at: (string | number)[];
-  /** Each column and the path inside the check that names it. */
-  columns: { name: string; at: (string | number)[] }[];
 }
-
-/** Tables and columns of a row-count-consistency check: both sides of every pair (list files included). */
-function rowCountTables(checkId: string, config: RowCountConsistencyConfig): TableUse[] {
-  return planPairs(config, config.tables, new Date()).flatMap((plan, i) =>
-    (['source', 'target'] as const).map((side) => {
-      const req = plan[side];
-      const pair = plan.pair;
-      const windowAt = pair.window ? ['tables', i, 'window'] : ['window'];
-      const freshnessAt =
-        pair.freshness && pair.freshness.column ? ['tables', i, 'freshness'] : ['freshness'];
-      const columns = [
-        ...(req.where ? whereColumns(req.where).map((name) => ({ name, at: ['tables', i, 'where'] })) : []),
-        ...(req.window ? [{ name: req.window.column, at: windowAt }] : []),
-        ...(req.maxTimestampColumn && req.maxTimestampColumn !== req.window?.column
-          ? [{ name: req.maxTimestampColumn, at: freshnessAt }]
-          : []),
-      ];
-      return {
-        checkId,
-        connection: config[side],
-        side,
-        request: {
-          table: req.table,
-          columns: columns.map((c) => c.name),
-          ...(req.where ? { where: req.where } : {}),
-        },
-        at: ['tables', i, side],
-        columns,
-      };
-    }),
-  );
-}
-
-/** What each check kind reads, by kind; a kind not listed names no table. */
-const TABLES_OF: Record<string, (checkId: string, config: never) => TableUse[]> = {
-  'row-count-consistency': rowCountTables,
-};
 
 /** Requests for one connection, one per table: columns merged; `where` kept only when every use agrees. */
 function mergeRequests(uses: TableUse[]): DescribeRequest[] {
@@ -119,7 +72,7 @@ export async function checkOnline(
 ): Promise<{ issues: ConfigIssue[]; tables: number }> {
   const uses = config.checks
     .filter((c) => c.enabled)
-    .flatMap((c) => TABLES_OF[c.kind]?.(c.id, c as never) ?? []);
+    .flatMap((c) => (findCheck(c.kind)?.tablesOf?.(c) ?? []).map((t) => ({ ...t, checkId: c.id })));
   const log = createLogger();
   const connections = createConnectionProvider(config.connections, {
     configDir: config.dir,
