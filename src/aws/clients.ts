@@ -6,6 +6,12 @@ export interface AwsClientConfig {
   credentials?: any;
   maxAttempts?: number;
   retryMode?: 'standard' | 'adaptive';
+  /**
+   * HTTP bounds of every request (the SDK's own default waits for ever on an endpoint that never answers).
+   * `throwOnRequestTimeout`: without it, @smithy/node-http-handler only logs a warning when requestTimeout
+   * passes and keeps waiting (seen with the pinned SDK, 2026-12).
+   */
+  requestHandler?: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 }
 
 /** Minimal shape of an SDK error, whatever the protocol that raised it. */

@@ -8,6 +8,10 @@ import type { AwsProvider, AwsTarget } from './types';
 /** How long the list of an account's enabled regions (`regions: all`) is reused. */
 const REGIONS_TTL_MS = 60 * 60_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
+/** A TCP/TLS handshake to an AWS endpoint takes well under a second; this rides out lost packets. */
+const MAX_CONNECTION_TIMEOUT_MS = 10_000;
+/** One AWS API call (a page of at most 1,000 items) answers in seconds; a minute means the endpoint hangs. */
+const MAX_REQUEST_TIMEOUT_MS = 60_000;
 
 interface Account {
   id: string;
@@ -18,11 +22,19 @@ interface Account {
 export function createAwsProvider(config: AwsConfig | undefined, env = process.env): AwsProvider {
   const homeRegion = config?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const master = defaultChain();
+  const targetTimeoutMs = config?.targetTimeout ?? DEFAULT_TARGET_TIMEOUT_MS;
   const base = (region: string): AwsClientConfig => ({
     region,
     ...(config?.endpoint ? { endpoint: config.endpoint } : {}),
     maxAttempts: config?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'adaptive',
+    // Checks are also cut by their timeout and each target by targetTimeout; this bounds every other caller
+    // (cleanup apply, the region listing, assumed roles) and a single request that hangs within a check.
+    requestHandler: {
+      connectionTimeout: Math.min(MAX_CONNECTION_TIMEOUT_MS, targetTimeoutMs),
+      requestTimeout: Math.min(MAX_REQUEST_TIMEOUT_MS, targetTimeoutMs),
+      throwOnRequestTimeout: true,
+    },
   });
   const requireHome = (): string => {
     if (homeRegion) return homeRegion;
@@ -60,7 +72,7 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
   return {
     ...(homeRegion ? { homeRegion } : {}),
     maxConcurrency: config?.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
-    targetTimeoutMs: config?.targetTimeout ?? DEFAULT_TARGET_TIMEOUT_MS,
+    targetTimeoutMs,
     async targets(signal) {
       const perAccount = await Promise.all(
         (await listAccounts(signal)).map(async (account): Promise<AwsTarget[]> => {

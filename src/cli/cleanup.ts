@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/load';
-import { createLogger } from '../core/log';
+import { createLogger, type Logger } from '../core/log';
 import { UsageError } from '../core/errors';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
@@ -11,6 +11,7 @@ import { markPlan } from '../engine/cleanup/mark';
 import { buildPlan, CleanupPlan, describePlan } from '../engine/cleanup/plan';
 import { stateUrlFlag } from './flags';
 import { EXIT, type GlobalOptions } from './options';
+import { onStopSignals } from './stop';
 
 interface PlanFlags extends GlobalOptions {
   check: string;
@@ -24,12 +25,14 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
   const config = loadConfig(flags.config);
   const check = config.checks.find((c) => c.id === flags.check);
   if (!check) throw new UsageError(`unknown check id: ${flags.check}`);
+  const log = createLogger();
   const agent = new Agent(config, {
-    log: createLogger(),
+    log,
     out: (t) => process.stderr.write(`${t}\n`),
     ...stateUrlFlag(flags),
   });
-  const signal = new AbortController().signal;
+  const stop = stopOnSignals(log);
+  const { signal } = stop;
   try {
     const [result] = await agent.observe([check.id], signal);
     if (!result || result.status === 'error') {
@@ -66,6 +69,7 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
       );
     }
   } finally {
+    stop.dispose();
     await agent.close();
   }
 }
@@ -102,12 +106,13 @@ export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Prom
     out: (t) => process.stderr.write(`${t}\n`),
     ...stateUrlFlag(flags),
   });
+  const stop = stopOnSignals(log);
   try {
     const report = await applyPlan(plan, {
       aws: agent.awsProvider,
       store: await agent.stateStore(),
       now: new Date(),
-      signal: new AbortController().signal,
+      signal: stop.signal,
       dryRun: !!flags.dryRun,
       continueOnError: !!flags.continueOnError,
       snapshotWait: { ...DEFAULT_SNAPSHOT_WAIT, intervalMs },
@@ -128,6 +133,24 @@ export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Prom
     }
     process.exitCode = failed > 0 ? EXIT.checkFailed : EXIT.ok;
   } finally {
+    stop.dispose();
     await agent.close();
   }
+}
+
+/**
+ * The first SIGTERM/SIGINT aborts the AWS call in progress: the resource it was on is left as it is (a volume
+ * is deleted only after its snapshot completed) and the rest for a later apply, which skips what is done. A
+ * second signal exits at once.
+ */
+function stopOnSignals(log: Logger): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const dispose = onStopSignals(log, (signal) => {
+    log.warn(
+      { signal },
+      'stopping: the resource in progress is abandoned; apply the plan again for the rest',
+    );
+    controller.abort(new Error(`interrupted by ${signal}`));
+  });
+  return { signal: controller.signal, dispose };
 }

@@ -90,6 +90,8 @@ export async function openRedshift(
     requestHandler: {
       connectionTimeout: connectTimeoutMs(config.statementTimeout),
       requestTimeout: statementMs,
+      // Without it the handler only warns when requestTimeout passes (see AwsClientConfig.requestHandler).
+      throwOnRequestTimeout: true,
     },
   });
   const counter = new SessionCounter();
