@@ -14,6 +14,25 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts', 'checks/**/*.ts', 'alerts/**/*.ts'],
+    ignores: ['src/core/zod.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod',
+              message:
+                "Import * as z from src/core/zod, which sets zod's options before any schema is built.",
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

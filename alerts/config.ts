@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../src/core/zod';
 import { duration, SeveritySchema, timeout } from '../src/core/fields';
 
 /** What a route or silence selects: any of check id, kind, severity, a key glob and labels. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FindingLink } from '../src/core/types';
 import type { Severity } from '../src/core/severity';
 import type { SilenceNote } from '../src/state/types';

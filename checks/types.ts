@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AwsProvider } from '../src/aws/types';
 import type { ConnectionProvider, DescribeRequest } from '../src/connectors/types';
 import type {

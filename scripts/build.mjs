@@ -80,6 +80,39 @@ const pureSdkSchemas = {
   },
 };
 
+/**
+ * commander and node-cron import `child_process` (and node-cron `crypto`) at the top for paths a run rarely takes
+ * (executable subcommands, forked background tasks, task ids); our own modules import `crypto` for a hash or an
+ * id made late in a run. Loading either built-in pulls in net, dgram, streams and WebCrypto: about 10 ms and
+ * 3 MB before the first line of `guardrail validate` runs. From these importers, each function of the built-in is
+ * a stand-in that loads it on first call. A name the built-in does not export as a function fails the build.
+ */
+const LAZY_BUILTINS = ['child_process', 'crypto'];
+const LAZY_IMPORTERS = /[\\/](node_modules[\\/](commander|node-cron)|src|checks|alerts)[\\/]/;
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      LAZY_IMPORTERS.test(args.importer) && !args.importer.includes('@aws-sdk')
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const real = await import(`node:${args.path}`);
+      const names = Object.keys(real).filter((n) => n !== 'default' && typeof real[n] === 'function');
+      const lines = [
+        `let loaded;`,
+        `const load = () => (loaded ??= require('node:${args.path}'));`,
+        `function lazy(name) { return function (...a) { return new.target ? new (load()[name])(...a) : load()[name](...a); }; }`,
+        ...names.map((n) => `export const ${n} = lazy(${JSON.stringify(n)});`),
+        `export default new Proxy({}, { get: (_, key) => load()[key] });`,
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -100,7 +133,7 @@ const cli = await build({
   mainFields: ['module', 'main'],
   external: EXTERNAL,
   banner: { js: BANNER },
-  plugins: [sdkDeepImports, pureSdkSchemas],
+  plugins: [sdkDeepImports, pureSdkSchemas, lazyBuiltins],
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/core/zod';
 import { duration, SeveritySchema } from '../../src/core/fields';
 
 const MINUTE_MS = 60_000;

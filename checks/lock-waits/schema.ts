@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/core/zod';
 import { duration, SeveritySchema } from '../../src/core/fields';
 
 /** Shortest wait worth an alert: row locks are routinely held for seconds by ordinary writes. */

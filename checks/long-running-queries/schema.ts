@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/core/zod';
 import { duration, SeveritySchema } from '../../src/core/fields';
 
 /** Shortest threshold: the check runs on a schedule of minutes, and shorter queries are routine. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/core/zod';
 import { duration, identifier, tableName } from '../../src/core/fields';
 import { whereProblem } from '../../src/connectors/where';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../src/core/zod';
 import { SeveritySchema } from '../../src/core/fields';
 
 export const S3StorageWasteConfig = z.strictObject({

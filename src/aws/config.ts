@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod';
 import { timeout } from '../core/fields';
 
 /** @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod';
 import { CHECKS } from '../../checks/registry';
 import type { AnyCheckDefinition } from '../../checks/types';
 import { configJsonSchema } from '../config/schema';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 // Each pass fixes every field that zod reports at once; nesting (a union whose branch only shows its next
 // problem after the first is fixed) needs a few passes, never many.

@@ -1,5 +1,5 @@
 import { isMap, type Document } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ListFiles } from '../../checks/types';
 import { formatPath, type ConfigIssue } from './errors';
 import { expandGlob } from './glob';

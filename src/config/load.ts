@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { findCheck, CHECKS } from '../../checks/registry';
 import { findChannel, CHANNELS } from '../../alerts/channels/registry';
 import { AGENT_CHECK_ID, type CheckCommon, type PendingFor } from '../core/types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod';
 import { AwsConfig } from '../aws/config';
 import { ConnectionConfig } from '../connectors/config';
 import { parseDuration } from '../core/duration';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ConfigIssue } from './errors';
 import { parseCoerced } from './coerce';
 import { TopLevel } from './schema';

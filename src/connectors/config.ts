@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod';
 import { optionalString, timeout } from '../core/fields';
 
 const common = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { validate as validateCron } from 'node-cron';
 import { formatDuration, parseDuration } from './duration';
 import { SEVERITIES } from './severity';

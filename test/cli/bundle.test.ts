@@ -27,7 +27,8 @@ function packagesOf(files: string[]): string[] {
   ].sort();
 }
 
-function loadedBy(args: string[], cwd: string): string[] {
+/** Every module URL the process loaded, and `builtin:NAME` for each Node built-in compiled for it. */
+function traced(args: string[], cwd: string): string[] {
   const trace = join(mkdtempSync(join(tmpdir(), 'guardrail-trace-')), 'modules.json');
   const result = spawnSync(process.execPath, ['--require', TRACER, CLI, ...args], {
     cwd,
@@ -35,8 +36,13 @@ function loadedBy(args: string[], cwd: string): string[] {
     encoding: 'utf8',
   });
   expect(result.stderr).toBe('');
-  const urls = JSON.parse(readFileSync(trace, 'utf8')) as string[];
-  return urls.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+  return JSON.parse(readFileSync(trace, 'utf8')) as string[];
+}
+
+function loadedBy(args: string[], cwd: string): string[] {
+  return traced(args, cwd)
+    .filter((u) => u.startsWith('file:'))
+    .map((u) => fileURLToPath(u));
 }
 
 describe('the bundled CLI loads only what the config enables', () => {
@@ -62,5 +68,24 @@ describe('the bundled CLI loads only what the config enables', () => {
     expect(
       packages.filter((p) => p !== 'guardrail' && !/^(commander|yaml|zod|picomatch|node-cron)$/.test(p)),
     ).toEqual([]);
+  });
+
+  it('validates without loading child_process or crypto (commander and node-cron import them at the top)', () => {
+    const builtinsOf = (args: string[], cwd: string) =>
+      traced(args, cwd)
+        .filter((u) => u.startsWith('builtin:'))
+        .map((u) => u.slice('builtin:'.length));
+    const eager = /^(child_process|crypto|dgram)$/;
+    const state = join(mkdtempSync(join(tmpdir(), 'guardrail-bundle-')), 'state.db');
+
+    const validate = builtinsOf(['validate', '--config', 'examples/production/guardrail.yaml'], ROOT);
+    // The control: a run makes ids and hashes, so the trace does see crypto when it is used.
+    const run = builtinsOf(
+      ['run', '--config', 'guardrail.yaml', '--state', `sqlite://${state}`],
+      join(ROOT, 'examples/quickstart'),
+    );
+
+    expect(validate.filter((b) => eager.test(b))).toEqual([]);
+    expect(run).toContain('crypto');
   });
 });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AwsConfig as AwsConfigSchema } from '../../src/aws/config';
 import { createAwsProvider } from '../../src/aws/provider';
 import type { CheckResult } from '../../src/core/types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../src/core/zod';
 import type { Channel, ChannelDefinition } from '../../types';
 import { renderText } from '../../render-text';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../src/core/zod';
 import { timeout } from '../../../src/core/fields';
 import { MAX_THREAD_KEY_CHARS } from './limits';
 

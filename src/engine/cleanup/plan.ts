@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../../core/zod';
 import type { Finding } from '../../core/types';
 import { UsageError } from '../../core/errors';
 import { roundCents, s3StandardMonthlyCost } from '../../aws/prices';

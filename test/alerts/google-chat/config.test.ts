@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { googleChatChannel } from '../../../alerts/channels/google-chat';
 import { GoogleChatChannelConfig } from '../../../alerts/channels/google-chat/schema';
 import { parseRetryAfter } from '../../../alerts/channels/google-chat/send';
