@@ -52,7 +52,10 @@ const EBS_PRICES: Record<string, Record<string, EbsRate | Unpriced>> = {
     standard: { gbMonth: 0.05 },
   },
   'ap-northeast-2': {
-    gp3: { gbMonth: 0.0912 },
+    // Extra IOPS $0.0057/IOPS-month: two sources read from the AWS Price List in 2026-09/10 agree. Extra
+    // throughput $0.0456/MiB/s-month: one of them, and a Seoul price fixture's 46.6944 per GiBps-month (the
+    // Price List's own unit; / 1024 = 0.0456); a hand-assembled fixture's 46.08 was set aside.
+    gp3: { gbMonth: 0.0912, extraIopsMonth: 0.0057, extraThroughputMonth: 0.0456 },
     gp2: { gbMonth: 0.114 },
     io1: { unpriced: 'io1 price in ap-northeast-2 is unconfirmed (sources say 0.1278 or 0.142 $/GB-month)' },
     io2: { unpriced: 'io2 price in ap-northeast-2 is unconfirmed' },
@@ -136,12 +139,21 @@ export function gp3MonthlySaving(region: string, sizeGiB: number): Gp3Saving {
 export const BYTES_PER_GB = 1024 ** 3;
 
 /**
- * S3 list prices, checked 2026-12. The AWS S3 pricing page (https://aws.amazon.com/s3/pricing/) renders client-side;
- * these are what public sources agree on: S3 Standard and the Intelligent-Tiering Frequent Access tier $0.023/GB-month
- * (first 50 TB per account and region; lower above), the Infrequent Access tier (objects not read for 30 days)
- * $0.0125/GB-month, monitoring and automation $0.0025 per 1,000 objects a month (objects of 128 KB and more).
- * Sources: leanopstech.com "S3 Intelligent-Tiering vs Standard: hidden costs" (2026), cloudroutehq.com "S3
- * Intelligent-Tiering cost guide" (2026). No source agreed for other regions, so they get no number.
+ * S3 list prices per region, checked 2026-12: S3 Standard and the Intelligent-Tiering Frequent Access tier (equal
+ * in every region listed), the Infrequent Access tier (objects not read for 30 days), all for the first 50 TB per
+ * account and region, and the monitoring and automation fee per 1,000 objects a month (objects of 128 KB and
+ * more). The AWS S3 pricing page renders client-side from AWS's price feed (b0.p.awsstatic.com/pricing/2.0/
+ * meteredUnitMaps/s3/USD/current/); the figures are that feed as dumped on 2024-09-25 in
+ * github.com/StephenWetzel/aws_s3_pricing_scraper (commit 1466b742, outputs/aws_s3_cost_s3-*.csv), each checked
+ * against at least one later source where one was found:
+ * - us-east-1: every figure also in a "Date Retrieved: October 28, 2025" AWS Pricing API extract and a 2026-08
+ *   price catalogue built from the same feed; leanopstech.com and cloudroutehq.com (2026) agree.
+ * - ap-northeast-2 (Seoul): Standard $0.025 in four 2026 tables (one read from the AWS Price List offer file of
+ *   2026-09-28); Infrequent $0.0138 in that same offer-file reading. Frequent Access and the monitoring fee rest
+ *   on the feed dump alone.
+ * - ap-northeast-1: Standard, Frequent Access and the monitoring fee also in the 2026-08 catalogue.
+ * - us-west-2, eu-west-1, eu-central-1: Standard in two 2026 tables; the tiers rest on the feed dump alone.
+ * Regions not listed have no number, and their findings say so rather than guess.
  */
 export const S3_PRICES_CHECKED = '2026-12';
 
@@ -154,13 +166,22 @@ export interface S3Rate {
   monitoringPer1000Objects: number;
 }
 
-export const S3_US_EAST_1: S3Rate = {
-  standardGbMonth: 0.023,
-  infrequentGbMonth: 0.0125,
+const s3 = (standardGbMonth: number, infrequentGbMonth: number): S3Rate => ({
+  standardGbMonth,
+  infrequentGbMonth,
   monitoringPer1000Objects: 0.0025,
-};
+});
 
-const S3_PRICES: Record<string, S3Rate> = { 'us-east-1': S3_US_EAST_1 };
+export const S3_US_EAST_1: S3Rate = s3(0.023, 0.0125);
+
+const S3_PRICES: Record<string, S3Rate> = {
+  'us-east-1': S3_US_EAST_1,
+  'us-west-2': s3(0.023, 0.0125),
+  'eu-west-1': s3(0.023, 0.0125),
+  'eu-central-1': s3(0.0245, 0.0135),
+  'ap-northeast-1': s3(0.025, 0.0138),
+  'ap-northeast-2': s3(0.025, 0.0138),
+};
 
 export function s3Rate(region: string): S3Rate | Unpriced {
   return S3_PRICES[region] ?? { unpriced: `no S3 list price for ${region} in the price table` };

@@ -1,5 +1,7 @@
 import {
   gp3MonthlySaving,
+  intelligentTieringSaving,
+  s3StandardMonthlyCost,
   ebsMonthlyCost,
   ELASTIC_IP_MONTHLY_USD,
   type EbsVolumeSpec,
@@ -30,11 +32,10 @@ describe('ebsMonthlyCost', () => {
       { unpriced: 'io1 price in ap-northeast-2 is unconfirmed (sources say 0.1278 or 0.142 $/GB-month)' },
     ],
     [
-      'gives no number for gp3 above the baseline in Seoul, whose IOPS and throughput rates are not in the table',
-      { region: 'ap-northeast-2', volumeType: 'gp3', sizeGiB: 100, iops: 6000 },
-      {
-        unpriced: 'gp3 IOPS/throughput above the baseline have no list price for ap-northeast-2 in the table',
-      },
+      // 100 GiB × 0.0912 + 3,000 IOPS × 0.0057 + 125 MiB/s × 0.0456 above the baseline
+      'prices gp3 above the baseline in Seoul',
+      { region: 'ap-northeast-2', volumeType: 'gp3', sizeGiB: 100, iops: 6000, throughputMiBps: 250 },
+      { usd: 31.92 },
     ],
     [
       'gives no number for a region not in the table',
@@ -76,9 +77,14 @@ describe('gp3MonthlySaving', () => {
     },
   );
 
-  it('gives no number where gp3 throughput above the baseline has no price (Seoul, 500 GiB)', () => {
-    expect(gp3MonthlySaving('ap-northeast-2', 500)).toEqual({
-      unpriced: 'gp3 IOPS/throughput above the baseline have no list price for ap-northeast-2 in the table',
+  it('prices a large Seoul volume, whose gp3 twin needs throughput above the baseline (1,000 GiB)', () => {
+    // gp2: 1,000 × 0.114; gp3: 1,000 × 0.0912 + (250 − 125) MiB/s × 0.0456
+    expect(gp3MonthlySaving('ap-northeast-2', 1000)).toEqual({
+      gp2Usd: 114,
+      gp3Usd: 96.9,
+      savingUsd: 17.1,
+      iops: 3000,
+      throughputMiBps: 250,
     });
   });
 
@@ -87,6 +93,26 @@ describe('gp3MonthlySaving', () => {
       gp2Usd: 11.4,
       gp3Usd: 9.12,
       savingUsd: 2.28,
+    });
+  });
+});
+
+describe('S3 prices per region', () => {
+  const GiB = 1024 ** 3;
+
+  it.each([
+    // region, Standard $ for 1,000 GiB, saving of 1,000 GiB in 1,000,000 objects, half not read
+    ['us-east-1', 23, 2.75],
+    ['ap-northeast-2', 25, 3.1],
+    ['eu-central-1', 24.5, 3],
+  ])('prices S3 Standard and the Intelligent-Tiering saving in %s', (region, standard, saving) => {
+    expect(s3StandardMonthlyCost(region, 1000 * GiB)).toEqual({ usd: standard });
+    expect(intelligentTieringSaving(region, 1000 * GiB, 1_000_000, 0.5)).toEqual({ usd: saving });
+  });
+
+  it('gives no number for a region not in the table, and says so', () => {
+    expect(s3StandardMonthlyCost('sa-east-1', GiB)).toEqual({
+      unpriced: 'no S3 list price for sa-east-1 in the price table',
     });
   });
 });

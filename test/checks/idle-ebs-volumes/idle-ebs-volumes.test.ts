@@ -126,12 +126,10 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
       ['gp2:vol-boot', 'info', 2],
       ['gp2:vol-big', 'info', 15],
       ['gp2:vol-seoul-small', 'info', 2.28],
-      ['gp2:vol-seoul-big', 'info', undefined],
+      // gp2 57.00 against gp3 45.60 + 125 MiB/s above the baseline × 0.0456
+      ['gp2:vol-seoul-big', 'info', 5.7],
     ]);
     expect(result.findings.map((f) => f.key).filter((k) => !k.startsWith('gp2:'))).toEqual(['vol-big']);
-    expect(result.findings.find((f) => f.key === 'gp2:vol-seoul-big')?.summary).toContain(
-      'no list price for ap-northeast-2',
-    );
     expect(result.measurements.filter((m) => m.name === 'gp2_monthly_savings_usd')).toEqual([
       {
         name: 'gp2_monthly_savings_usd',
@@ -140,7 +138,7 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
       },
       {
         name: 'gp2_monthly_savings_usd',
-        value: 2.28,
+        value: 7.98,
         labels: { check: 'test', account: CALLER_ACCOUNT, region: 'ap-northeast-2' },
       },
     ]);
