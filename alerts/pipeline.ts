@@ -6,6 +6,7 @@ import type { AlertState, OutboxRecord, SilenceNote, StateStore, StoredSilence }
 import { transitions, type Transition } from './lifecycle';
 import { matches } from './match';
 import type { Notification, NotificationItem } from './types';
+import { compareText } from '../src/core/text';
 
 export interface PipelineConfig {
   routes: Route[];
@@ -201,7 +202,7 @@ function sortItems(items: NotificationItem[]): NotificationItem[] {
     (a, b) =>
       STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
       mostSevereFirst(a.severity, b.severity) ||
-      a.key.localeCompare(b.key),
+      compareText(a.key, b.key),
   );
 }
 

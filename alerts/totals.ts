@@ -1,7 +1,5 @@
 import type { NotificationItem } from './types';
-import { lazy } from '../src/core/lazy';
-
-const USD = lazy(() => new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+import { formatNumber } from '../src/core/text';
 
 /**
  * What the firing items of one message add up to, e.g. "$1,234.50/month in total (3 without a list price)"
@@ -18,7 +16,9 @@ export function totalsLine(items: NotificationItem[]): string | undefined {
     if (!priced.length) continue;
     const sum = priced.reduce((total, i) => total + (i.metrics?.[metric] as number), 0);
     const unpriced = firing.length - priced.length;
-    parts.push(`$${USD().format(sum)}${unit} in total${unpriced ? ` (${unpriced} without a list price)` : ''}`);
+    parts.push(
+      `$${formatNumber(sum, 2, 2)}${unit} in total${unpriced ? ` (${unpriced} without a list price)` : ''}`,
+    );
   }
   return parts.length ? parts.join('; ') : undefined;
 }

@@ -81,32 +81,40 @@ const pureSdkSchemas = {
 };
 
 /**
- * commander and node-cron import `child_process` (and node-cron `crypto`) at the top for paths a run rarely takes
- * (executable subcommands, forked background tasks, task ids); our own modules import `crypto` for a hash or an
- * id made late in a run. Loading either built-in pulls in net, dgram, streams and WebCrypto: about 10 ms and
- * 3 MB before the first line of `guardrail validate` runs. From these importers, each function of the built-in is
- * a stand-in that loads it on first call. A name the built-in does not export as a function fails the build.
+ * Node built-ins that packages import at the top for paths a run rarely or only later takes: commander and
+ * node-cron's `child_process` (executable subcommands, forked background tasks), node-cron's and our `crypto`
+ * (task ids, a hash or an id made late in a run), the AWS SDK's HTTP handler's `http2` (never used by the clients
+ * Guardrail makes) and `http`/`https`. Loading `child_process` and `crypto` pulls in net, dgram, streams and
+ * WebCrypto (about 10 ms and 3 MB before `guardrail validate` reads its config); importing `http` as an ES module
+ * makes Node evaluate its lazy `WebSocket` export, which compiles all of undici (about 7 ms). From the importers
+ * listed, each built-in is a stand-in that loads it (with require, as CommonJS) on first use: named imports are
+ * functions that load and call it, the default import reads through. A name that is not a lower-case function
+ * of the built-in (a class, a constant) fails the build rather than misbehave.
  */
-const LAZY_BUILTINS = ['child_process', 'crypto'];
-const LAZY_IMPORTERS = /[\\/](node_modules[\\/](commander|node-cron)|src|checks|alerts)[\\/]/;
+const LAZY_BUILTINS = {
+  child_process: /[\\/]node_modules[\\/](commander|node-cron)[\\/]/,
+  crypto: /[\\/](node_modules[\\/]node-cron|src|checks|alerts)[\\/]/,
+  http: /[\\/]node_modules[\\/]@smithy[\\/]node-http-handler[\\/]/,
+  https: /[\\/]node_modules[\\/]@smithy[\\/]node-http-handler[\\/]/,
+  http2: /[\\/]node_modules[\\/]@smithy[\\/]node-http-handler[\\/]/,
+};
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
-    b.onResolve({ filter }, (args) =>
-      LAZY_IMPORTERS.test(args.importer) && !args.importer.includes('@aws-sdk')
-        ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }
-        : undefined,
-    );
+    const filter = new RegExp(`^(node:)?(${Object.keys(LAZY_BUILTINS).join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      return LAZY_BUILTINS[name].test(args.importer) ? { path: name, namespace: 'lazy-builtin' } : undefined;
+    });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
       const real = await import(`node:${args.path}`);
-      const names = Object.keys(real).filter((n) => n !== 'default' && typeof real[n] === 'function');
+      const names = Object.keys(real).filter((n) => /^[a-z]/.test(n) && typeof real[n] === 'function');
       const lines = [
         `let loaded;`,
         `const load = () => (loaded ??= require('node:${args.path}'));`,
-        `function lazy(name) { return function (...a) { return new.target ? new (load()[name])(...a) : load()[name](...a); }; }`,
+        `const lazy = (name) => (...a) => load()[name](...a);`,
         ...names.map((n) => `export const ${n} = lazy(${JSON.stringify(n)});`),
-        `export default new Proxy({}, { get: (_, key) => load()[key] });`,
+        `export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
       ];
       return { contents: lines.join('\n'), loader: 'js' };
     });

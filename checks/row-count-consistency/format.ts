@@ -3,9 +3,7 @@ import type { CountWindow } from '../../src/connectors/types';
 import type { Finding, Measurement } from '../../src/core/types';
 import { formatDuration } from '../../src/core/duration';
 import { allowedDiff, breaches, type PairPlan } from './plan';
-import { lazy } from '../../src/core/lazy';
-
-const NUMBER = lazy(() => new Intl.NumberFormat('en-US'));
+import { formatNumber } from '../../src/core/text';
 
 function utc(at: Date): string {
   return at.toISOString().slice(0, 16).replace('T', ' ');
@@ -21,7 +19,7 @@ export function describeWindow(window: CountWindow | undefined): string {
 }
 
 function rows(n: number): string {
-  return `${NUMBER().format(n)} ${n === 1 ? 'row' : 'rows'}`;
+  return `${formatNumber(n)} ${n === 1 ? 'row' : 'rows'}`;
 }
 
 function percent(ratio: number): string {
@@ -56,8 +54,8 @@ export function driftFinding(
     key: plan.label,
     severity: 'critical',
     title:
-      `${plan.label}: target has ${NUMBER().format(Math.abs(diff))} ${direction} ${Math.abs(diff) === 1 ? 'row' : 'rows'} than source ` +
-      `(source ${NUMBER().format(sourceRows)}, target ${NUMBER().format(targetRows)}, ${percent(ratio)}; ` +
+      `${plan.label}: target has ${formatNumber(Math.abs(diff))} ${direction} ${Math.abs(diff) === 1 ? 'row' : 'rows'} than source ` +
+      `(source ${formatNumber(sourceRows)}, target ${formatNumber(targetRows)}, ${percent(ratio)}; ` +
       `${describeWindow(plan.window)})`,
     summary:
       `${plan.pair.source} → ${plan.pair.target}: ${rows(Math.floor(allowed))} of difference tolerated.` +

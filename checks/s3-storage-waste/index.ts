@@ -11,6 +11,7 @@ import { bucketStorage } from './metrics';
 import { S3StorageWasteConfig } from './schema';
 import { bucketSettings } from './settings';
 import { staleUploads } from './uploads';
+import { compareText } from '../../src/core/text';
 
 /** Buckets of one region inspected at once (S3 rate limits are per prefix, far above this). */
 export const BUCKET_CONCURRENCY = 8;
@@ -95,7 +96,7 @@ export const s3StorageWaste = defineCheck({
           ),
         );
       });
-      findings.sort((a, b) => a.key.localeCompare(b.key));
+      findings.sort((a, b) => compareText(a.key, b.key));
       return { findings, measurements: s3Measurements(ctx.checkId, target, totals) };
     });
 

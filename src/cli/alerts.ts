@@ -7,6 +7,7 @@ import { AGENT_CHECK_ID } from '../core/types';
 import { openStateStore } from '../state/open-store';
 import type { AlertState, StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
+import { compareText } from '../core/text';
 
 const FILTERS = ['firing', 'pending', 'silenced', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -106,8 +107,8 @@ function byUrgency(a: ListedAlert, b: ListedAlert): number {
   return (
     STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
     mostSevereFirst(a.severity, b.severity) ||
-    a.check.localeCompare(b.check) ||
-    a.key.localeCompare(b.key)
+    compareText(a.check, b.check) ||
+    compareText(a.key, b.key)
   );
 }
 

@@ -8,6 +8,7 @@ import { editDistance, tableKey } from '../connectors/describe';
 import type { Connector, DescribeRequest, TableDescription } from '../connectors/types';
 import { findCheck } from '../../checks/registry';
 import type { CheckTable } from '../../checks/types';
+import { compareText } from '../core/text';
 
 /** One table an enabled check reads, with the check it belongs to. */
 interface TableUse extends CheckTable {
@@ -125,6 +126,6 @@ export async function checkOnline(
     await connections.closeAll();
   }
   // By file and line, as an editor lists them; the sort is stable, so the two sides of a pair stay in order.
-  issues.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  issues.sort((a, b) => compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { issues, tables: uses.length };
 }

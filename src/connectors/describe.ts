@@ -1,6 +1,7 @@
 import type { DescribeRequest, TableDescription, TableRef } from './types';
 import { errorMessage, redact } from './errors';
 import { qualifiedName, type SqlDialect } from './sql-dialect';
+import { compareText } from '../core/text';
 
 /** Names further apart than this are not offered as "did you mean". */
 const MAX_SUGGESTION_DISTANCE = 2;
@@ -52,7 +53,7 @@ export function closestTables(
     }
   }
   return [...scored]
-    .sort(([a, x], [b, y]) => x - y || a.localeCompare(b))
+    .sort(([a, x], [b, y]) => x - y || compareText(a, b))
     .slice(0, MAX_SUGGESTIONS)
     .map(([name]) => name);
 }

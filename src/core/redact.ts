@@ -5,6 +5,7 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)((?:[^\s/'"@]*@)+)?([^\s/?#'"]*)(
 
 /** Removes credentials and query strings from every URL in `text`, and every listed secret (e.g. a password). */
 export function redact(text: string, secrets: readonly string[] = []): string {
+  if (!secrets.length && !text.includes('://')) return text;
   let out = text.replace(
     URL_IN_TEXT,
     (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) =>
@@ -46,6 +47,8 @@ const SQL_IDENTIFIED_BY = new RegExp(
 const KEY_VALUE_SECRET =
   /\b([\w-]*(?:password|passwd|pwd|secret|token|access_key_id|api_key)[\w-]*=)([^\s;'"&,)]+)/gi;
 
+const MAY_HOLD_SECRET = /['"=]|:\/\/|identified/i;
+
 function hideLiteral(literal: string): string {
   const quote = literal.startsWith('"') ? '"' : "'";
   return `${quote}***${quote}`;
@@ -56,6 +59,8 @@ function hideLiteral(literal: string): string {
  * SECRET / KEY_ID / CREDENTIALS-like keys become '***', as do `password=...` values and URL credentials.
  */
 export function scrubSql(text: string): string {
+  // Each pattern below needs a quote, an '=', 'identified' or a URL: most finding texts have none.
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   const out = text
     .replace(SQL_IDENTIFIED_BY, (_all, head: string, value: string) =>
       /^['"]/.test(value) ? `${head}${hideLiteral(value)}` : `${head}***`,

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateDashboards } from './index';
+import { compareText } from '../core/text';
 
 /** Relative to the output folder. */
 export const PROVISIONING_FILE = 'provisioning/guardrail.yaml';
@@ -69,5 +70,5 @@ export function staleDashboardFiles(dir: string): { file: string; problem: Stale
   const expected = new Set(files.map((f) => f.file));
   const onDisk = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')) : [];
   for (const name of onDisk) if (!expected.has(name)) out.push({ file: name, problem: 'unexpected' });
-  return out.sort((a, b) => a.file.localeCompare(b.file));
+  return out.sort((a, b) => compareText(a.file, b.file));
 }

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../src/core/duration';
 import { worse, type Severity } from '../../../src/core/severity';
 import type { ItemStatus, NotificationItem } from '../../types';
-import { lazy } from '../../../src/core/lazy';
+import { formatNumber } from '../../../src/core/text';
 
 // Card text is a small HTML subset: anything a check reports must be escaped, and control characters cost
 // six bytes each once JSON-encoded, so they go.
@@ -36,14 +36,12 @@ export function worstSeverity(items: NotificationItem[]): Severity | undefined {
   );
 }
 
-const NUMBER = lazy(() => new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }));
-
 /** A metric as a person reads it: `monthlyCostUsd` as dollars, `*Seconds` as a duration. */
 export function formatMetric(name: string, value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (/usd$/i.test(name)) return `$${NUMBER().format(value)}`;
+  if (/usd$/i.test(name)) return `$${formatNumber(value, 2)}`;
   if (/seconds$/i.test(name) && value >= 1) return formatDuration(value * 1000);
-  return NUMBER().format(value);
+  return formatNumber(value, 2);
 }
 
 /** Only absolute http(s) links become buttons; anything else would make Chat reject the message. */
