@@ -5,6 +5,7 @@ import { mostSevereFirst } from '../src/core/severity';
 import type { AlertState, OutboxRecord, SilenceNote, StateStore, StoredSilence } from '../src/state/types';
 import { transitions, type Transition } from './lifecycle';
 import { matches } from './match';
+import { capItems } from './tally';
 import type { Notification, NotificationItem } from './types';
 import { compareText } from '../src/core/text';
 
@@ -128,7 +129,7 @@ function decideCheck(
     checkId: result.id,
     checkKind: result.kind,
     createdAt: now.toISOString(),
-    items: sortItems(items),
+    ...capItems(sortItems(items)),
   }));
   return {
     findings: list.filter((t) => !t.forgotten).map(reported),

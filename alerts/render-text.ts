@@ -1,4 +1,5 @@
 import { ageText, STATUS_STYLE, statusCounts } from './status';
+import { tallyOf } from './tally';
 import { totalsLine } from './totals';
 import { CHECK_ERROR_KEY } from '../src/core/types';
 import type { SilenceNote } from '../src/state/types';
@@ -6,9 +7,11 @@ import type { Notification } from './types';
 
 /** Human text for one notification; used by the console channel and by `--dry-run`. */
 export function renderText(n: Notification, maxItems = 50): string {
-  const total = totalsLine(n.items);
-  const lines = [`[${n.checkId}] ${n.checkKind}: ${statusCounts(n.items)}${total ? ` · ${total}` : ''}`];
-  for (const item of n.items.slice(0, maxItems)) {
+  const tally = tallyOf(n);
+  const total = totalsLine(tally);
+  const lines = [`[${n.checkId}] ${n.checkKind}: ${statusCounts(tally)}${total ? ` · ${total}` : ''}`];
+  const shown = n.items.slice(0, maxItems);
+  for (const item of shown) {
     const { icon, word: status } = STATUS_STYLE[item.status];
     const word = item.key === CHECK_ERROR_KEY && item.status !== 'resolved' ? 'CHECK ERROR' : status;
     const age = ageText(item, n.createdAt);
@@ -17,7 +20,7 @@ export function renderText(n: Notification, maxItems = 50): string {
     if (item.silence) lines.push(`      ${wasSilencedText(item.silence)}`);
     for (const link of item.links ?? []) lines.push(`      ${link.label}: ${link.url}`);
   }
-  if (n.items.length > maxItems) lines.push(`  +${n.items.length - maxItems} more`);
+  if (tally.count > shown.length) lines.push(`  +${tally.count - shown.length} more`);
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../src/core/duration';
-import type { ItemStatus, NotificationItem } from './types';
+import type { ItemStatus, ItemTally, NotificationItem } from './types';
 
 /** The icon, word and colour of each item status: one vocabulary for Chat cards, the console and dry runs. */
 export const STATUS_STYLE: Record<ItemStatus, { icon: string; word: string; color: string }> = {
@@ -9,8 +9,8 @@ export const STATUS_STYLE: Record<ItemStatus, { icon: string; word: string; colo
 };
 
 /** Counts per status, e.g. "2 new, 1 still firing, 3 resolved". */
-export function statusCounts(items: NotificationItem[]): string {
-  const count = (s: ItemStatus) => items.filter((i) => i.status === s).length;
+export function statusCounts(tally: Pick<ItemTally, 'byStatus'>): string {
+  const count = (s: ItemStatus) => tally.byStatus[s];
   const parts: string[] = [];
   if (count('new')) parts.push(`${count('new')} new`);
   if (count('repeat')) parts.push(`${count('repeat')} still firing`);

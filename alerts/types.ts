@@ -26,6 +26,16 @@ export interface NotificationItem {
   silence?: SilenceNote;
 }
 
+/** What every item of a message adds up to, those beyond the cap (alerts/tally) included. */
+export interface ItemTally {
+  count: number;
+  byStatus: Record<ItemStatus, number>;
+  /** The worst severity of the firing items (of all items when none fires). */
+  worst?: Severity;
+  /** Per cost metric, over the firing items: the sum, and how many items carry the metric. */
+  costs: Partial<Record<'monthlyCostUsd' | 'costUsd', { sum: number; priced: number }>>;
+}
+
 /**
  * One message for one channel about one check in one run (the grouping unit). Channel-neutral: each channel
  * renders it in its own format, truncating to its platform's limits.
@@ -37,7 +47,10 @@ export interface Notification {
   checkId: string;
   checkKind: string;
   createdAt: string;
+  /** The first MAX_NOTIFICATION_ITEMS items, in order; `tally` counts them all. */
   items: NotificationItem[];
+  /** Counts and cost sums of every item, those cut from `items` included (absent in messages queued before). */
+  tally?: ItemTally;
 }
 
 /** Thrown by a channel's `send`; says whether a retry can help. */

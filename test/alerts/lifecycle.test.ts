@@ -6,6 +6,7 @@ import type { Finding } from '../../src/core/types';
 import type { CheckRunResult } from '../../src/core/types';
 import { openStateStore } from '../../src/state/open-store';
 import type { StateStore } from '../../src/state/types';
+import { MAX_NOTIFICATION_ITEMS } from '../../alerts/tally';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-21T00:00:00Z');
@@ -160,11 +161,15 @@ describe('alert lifecycle over consecutive runs', () => {
 
     const out = await processResults([result(findings)], routed, store, new Date(T0), false);
 
-    expect(out.notifications.map((n) => [n.channel, n.items.length])).toEqual([
-      ['pager', 100],
-      ['console', 900],
+    expect(out.notifications.map((n) => [n.channel, n.tally?.count, n.items.length])).toEqual([
+      ['pager', 100, 100],
+      // No channel shows more than 100 items: the message keeps those and counts the rest.
+      ['console', 900, MAX_NOTIFICATION_ITEMS],
     ]);
+    expect(out.notifications[1]?.tally?.byStatus).toEqual({ new: 900, repeat: 0, resolved: 0 });
     expect(await store.countPending()).toBe(2);
+    const [queued] = await store.pendingOutbox(new Date(T0 + 1), 10, ['console']);
+    expect(JSON.stringify(queued?.payload).length).toBeLessThan(100_000);
   });
 
   it('changes no state in a dry run', async () => {

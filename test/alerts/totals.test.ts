@@ -1,3 +1,4 @@
+import { tallyItems } from '../../alerts/tally';
 import { totalsLine } from '../../alerts/totals';
 import type { NotificationItem } from '../../alerts/types';
 
@@ -34,6 +35,6 @@ describe('message totals', () => {
     ],
     ['says nothing when no item has a cost', [item('a', 'new', { sourceRows: 3 })], undefined],
   ])('%s', (_name, items, expected) => {
-    expect(totalsLine(items)).toBe(expected);
+    expect(totalsLine(tallyItems(items))).toBe(expected);
   });
 });

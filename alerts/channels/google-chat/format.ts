@@ -1,6 +1,4 @@
 import { formatDuration } from '../../../src/core/duration';
-import { worse, type Severity } from '../../../src/core/severity';
-import type { ItemStatus, NotificationItem } from '../../types';
 import { formatNumber } from '../../../src/core/text';
 
 // Card text is a small HTML subset: anything a check reports must be escaped, and control characters cost
@@ -21,21 +19,6 @@ export function colored(color: string, html: string): string {
 }
 
 /** The overall state of a message: firing if anything is new, else still firing, else resolved. */
-export function messageStatus(items: NotificationItem[]): ItemStatus {
-  if (items.some((i) => i.status === 'new')) return 'new';
-  if (items.some((i) => i.status === 'repeat')) return 'repeat';
-  return 'resolved';
-}
-
-export function worstSeverity(items: NotificationItem[]): Severity | undefined {
-  const firing = items.filter((i) => i.status !== 'resolved');
-  const pool = firing.length ? firing : items;
-  return pool.reduce<Severity | undefined>(
-    (w, i) => (w === undefined ? i.severity : worse(w, i.severity)),
-    undefined,
-  );
-}
-
 /** A metric as a person reads it: `monthlyCostUsd` as dollars, `*Seconds` as a duration. */
 export function formatMetric(name: string, value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -1,6 +1,6 @@
 import { STATUS_STYLE, statusCounts } from '../../status';
-import type { Notification, NotificationItem } from '../../types';
-import { clean, isOpenableUrl, messageStatus, worstSeverity } from './format';
+import type { ItemTally, Notification, NotificationItem } from '../../types';
+import { clean, isOpenableUrl } from './format';
 import {
   MAX_FALLBACK_LINES,
   MAX_MESSAGE_BYTES,
@@ -11,6 +11,7 @@ import {
 import type { ChatMessage, ChatSection } from './message';
 import { itemSection, openLinkButton } from './render-item';
 import { totalsLine } from '../../totals';
+import { messageStatus, restOf, tallyOf } from '../../tally';
 
 export interface RenderOptions {
   /** Thread key, already expanded; undefined posts without a thread. */
@@ -25,22 +26,23 @@ const FALLBACK_TITLE_CHARS = 100;
  * Chat's limits, then "+N more"; a short `text` line above the card and a plain `fallbackText`.
  */
 export function renderMessage(n: Notification, options: RenderOptions = {}): ChatMessage {
-  const status = STATUS_STYLE[messageStatus(n.items)];
-  const severity = worstSeverity(n.items);
-  const counts = statusCounts(n.items) || 'nothing to report';
-  const total = totalsLine(n.items);
+  const tally = tallyOf(n);
+  const status = STATUS_STYLE[messageStatus(tally)];
+  const severity = tally.worst;
+  const counts = statusCounts(tally) || 'nothing to report';
+  const total = totalsLine(tally);
   const headline = `${status.icon} ${n.checkId}: ${counts}`;
   const tail: ChatSection[] = options.grafanaUrl ? [grafanaSection(options.grafanaUrl, n.checkId)] : [];
   const base: ChatMessage = {
     text: `${status.icon} *${clean(n.checkId, 200)}* (${clean(n.checkKind, 100)}): ${counts}${total ? ` · ${total}` : ''}`,
-    fallbackText: fallback(headline, n.items),
+    fallbackText: fallback(headline, n.items, tally.count),
     cardsV2: [
       {
         cardId: 'guardrail',
         card: {
           header: {
             title: clean(headline, 200),
-            subtitle: [n.checkKind, severity?.toUpperCase(), `${n.items.length} finding(s)`, total]
+            subtitle: [n.checkKind, severity?.toUpperCase(), `${tally.count} finding(s)`, total]
               .filter(Boolean)
               .join(' · '),
           },
@@ -53,19 +55,24 @@ export function renderMessage(n: Notification, options: RenderOptions = {}): Cha
       : {}),
   };
 
-  const sections = fitSections(base, n, tail);
+  const sections = fitSections(base, n, tally, tail);
   base.cardsV2[0]!.card.sections = sections;
   return base;
 }
 
 /** Greedy: item sections in order while the card stays under the widget and byte limits, then "+N more". */
-function fitSections(base: ChatMessage, n: Notification, tail: ChatSection[]): ChatSection[] {
+function fitSections(
+  base: ChatMessage,
+  n: Notification,
+  tally: ItemTally,
+  tail: ChatSection[],
+): ChatSection[] {
   const reserveWidgets = countWidgets(tail) + 1; // + the "+N more" paragraph
   let bytes = size({
     ...base,
     cardsV2: [{ ...base.cardsV2[0]!, card: { ...base.cardsV2[0]!.card, sections: tail } }],
   });
-  bytes += size(moreSection(n.items)) + 1;
+  bytes += size(moreSection(tally)) + 1;
   let widgets = reserveWidgets;
   const chosen: ChatSection[] = [];
   for (const item of n.items) {
@@ -77,14 +84,14 @@ function fitSections(base: ChatMessage, n: Notification, tail: ChatSection[]): C
     widgets += w;
     bytes += b;
   }
-  const rest = n.items.slice(chosen.length);
-  return [...chosen, ...(rest.length ? [moreSection(rest)] : []), ...tail];
+  const rest = restOf(tally, n.items.slice(0, chosen.length));
+  return [...chosen, ...(rest.count ? [moreSection(rest)] : []), ...tail];
 }
 
-function moreSection(rest: NotificationItem[]): ChatSection {
+function moreSection(rest: ItemTally): ChatSection {
   const counts = statusCounts(rest);
   return {
-    widgets: [{ textParagraph: { text: `<b>+${rest.length} more</b>${counts ? ` (${counts})` : ''}` } }],
+    widgets: [{ textParagraph: { text: `<b>+${rest.count} more</b>${counts ? ` (${counts})` : ''}` } }],
   };
 }
 
@@ -96,14 +103,15 @@ function grafanaSection(grafanaUrl: string, checkId: string): ChatSection {
   return { widgets: [{ buttonList: { buttons: [openLinkButton('Grafana dashboard', href)] } }] };
 }
 
-function fallback(headline: string, items: NotificationItem[]): string {
+function fallback(headline: string, items: NotificationItem[], count: number): string {
   const lines = [headline];
   for (const item of items.slice(0, MAX_FALLBACK_LINES)) {
     lines.push(
       `${STATUS_STYLE[item.status].word} ${item.severity}: ${clean(item.title, FALLBACK_TITLE_CHARS)}`,
     );
   }
-  if (items.length > MAX_FALLBACK_LINES) lines.push(`+${items.length - MAX_FALLBACK_LINES} more`);
+  const shown = Math.min(items.length, MAX_FALLBACK_LINES);
+  if (count > shown) lines.push(`+${count - shown} more`);
   return lines.join('\n');
 }
 

@@ -4,6 +4,8 @@ import type { ChatMessage } from '../../../alerts/channels/google-chat/message';
 import { previewMessage } from '../../../alerts/channels/google-chat/preview';
 import { discoveryValidator } from '../../servers/chat/discovery-validator';
 import { item, notification, randomNotifications } from './notifications';
+import { capItems, MAX_NOTIFICATION_ITEMS } from '../../../alerts/tally';
+import { renderText } from '../../../alerts/render-text';
 
 const validate = discoveryValidator();
 const widgets = (m: ChatMessage) => m.cardsV2[0]!.card.sections.reduce((sum, s) => sum + s.widgets.length, 0);
@@ -98,6 +100,27 @@ describe('google-chat rendering', () => {
         ],
       },
     });
+  });
+
+  it('renders a message cut to its first 100 items as it would the whole: counts, totals, "+N more"', () => {
+    const items = Array.from({ length: 1000 }, (_, i) =>
+      item({
+        key: `t${String(i).padStart(4, '0')}`,
+        status: i < 990 ? 'new' : 'repeat',
+        severity: i < 990 ? 'warning' : 'critical',
+        metrics: { monthlyCostUsd: 1.5 },
+      }),
+    );
+    const whole = notification(items);
+    const queued = notification([], capItems(items));
+
+    expect(queued.items).toHaveLength(MAX_NOTIFICATION_ITEMS);
+    expect(renderMessage(queued)).toEqual(renderMessage(whole));
+    expect(renderText(queued)).toBe(renderText(whole));
+    expect(renderMessage(queued).text).toBe(
+      '🔴 *orders-drift* (row-count-consistency): 990 new, 10 still firing · $1,500.00/month in total',
+    );
+    expect(renderMessage(queued).cardsV2[0]!.card.header.subtitle).toContain('CRITICAL · 1000 finding(s)');
   });
 
   it('escapes card HTML and drops links that are not http(s)', () => {

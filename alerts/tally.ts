@@ -1,0 +1,64 @@
+import { worse, type Severity } from '../src/core/severity';
+import type { ItemStatus, ItemTally, Notification, NotificationItem } from './types';
+
+/**
+ * A message keeps at most this many items, the first in its order (new, still firing, resolved; most severe
+ * first). No channel shows more: a Chat card holds 100 widgets, the console prints 50. The rest are counted in
+ * the message's tally, so a sweep with 20,000 idle volumes queues a message of 100 items, not of 20,000.
+ */
+export const MAX_NOTIFICATION_ITEMS = 100;
+
+const COST_METRICS = ['monthlyCostUsd', 'costUsd'] as const;
+
+export function tallyItems(items: readonly NotificationItem[]): ItemTally {
+  const byStatus: Record<ItemStatus, number> = { new: 0, repeat: 0, resolved: 0 };
+  const costs: ItemTally['costs'] = {};
+  let worstFiring: Severity | undefined;
+  let worstAny: Severity | undefined;
+  for (const item of items) {
+    byStatus[item.status]++;
+    worstAny = worstAny === undefined ? item.severity : worse(worstAny, item.severity);
+    if (item.status === 'resolved') continue;
+    worstFiring = worstFiring === undefined ? item.severity : worse(worstFiring, item.severity);
+    for (const metric of COST_METRICS) {
+      const value = item.metrics?.[metric];
+      if (typeof value !== 'number') continue;
+      const cost = (costs[metric] ??= { sum: 0, priced: 0 });
+      cost.sum += value;
+      cost.priced++;
+    }
+  }
+  const worst = worstFiring ?? worstAny;
+  return { count: items.length, byStatus, ...(worst ? { worst } : {}), costs };
+}
+
+/** The whole message's tally: as queued, or (a message queued before tallies existed) from its items. */
+export function tallyOf(n: Notification): ItemTally {
+  return n.tally ?? tallyItems(n.items);
+}
+
+/** The message's items cut to MAX_NOTIFICATION_ITEMS, with the tally of them all. */
+export function capItems(items: NotificationItem[]): Pick<Notification, 'items' | 'tally'> {
+  return { items: items.slice(0, MAX_NOTIFICATION_ITEMS), tally: tallyItems(items) };
+}
+
+/** The tally of the items a channel did not show: the whole message's less the `shown` ones. */
+export function restOf(tally: ItemTally, shown: readonly NotificationItem[]): ItemTally {
+  const seen = tallyItems(shown);
+  return {
+    count: tally.count - seen.count,
+    byStatus: {
+      new: tally.byStatus.new - seen.byStatus.new,
+      repeat: tally.byStatus.repeat - seen.byStatus.repeat,
+      resolved: tally.byStatus.resolved - seen.byStatus.resolved,
+    },
+    costs: {},
+  };
+}
+
+/** The status of the message as a whole: new when anything is new, else still firing, else resolved. */
+export function messageStatus(tally: ItemTally): ItemStatus {
+  if (tally.byStatus.new) return 'new';
+  if (tally.byStatus.repeat) return 'repeat';
+  return 'resolved';
+}
