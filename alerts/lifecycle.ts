@@ -1,6 +1,6 @@
 import { CHECK_ERROR_KEY, type Finding, type PendingFor } from '../src/core/types';
 import { severityRank, worse } from '../src/core/severity';
-import type { AlertState, SilenceNote } from '../src/state/types';
+import type { AlertState, PreviousAlertState, SilenceNote } from '../src/state/types';
 import { selects } from './match';
 import type { ItemStatus } from './types';
 
@@ -24,7 +24,7 @@ export interface Transition {
 export interface LifecycleInput {
   checkId: string;
   findings: Finding[];
-  previous: AlertState[];
+  previous: PreviousAlertState[];
   /** The active silence that mutes this finding, if any. */
   silenceOf(finding: Finding): SilenceNote | undefined;
   now: Date;
@@ -83,7 +83,8 @@ export function transitions(input: LifecycleInput): Transition[] {
         key: finding.key,
         finding,
         reportState: 'firing',
-        next: { ...base, finding: prev.finding },
+        // An event keeps the finding it was first announced with (its row always carries it).
+        next: { ...base, finding: prev.finding ?? finding },
       });
     } else if (silence) {
       out.push({ key: finding.key, finding, reportState: 'silenced', next: { ...base, silence } });
@@ -114,8 +115,10 @@ export function transitions(input: LifecycleInput): Transition[] {
   }
 
   const covers = input.findings.flatMap((f) => f.covers ?? []);
-  for (const prev of input.previous) {
-    if (seen.has(prev.key) || prev.status === 'resolved' || prev.finding.lifecycle === 'event') continue;
+  for (const stored of input.previous) {
+    if (seen.has(stored.key) || stored.status === 'resolved') continue;
+    const prev: AlertState = { ...stored, finding: storedFinding(stored) };
+    if (prev.finding.lifecycle === 'event') continue;
     if (covers.some((c) => selects(c, prev.finding))) continue; // unknown this run: keep its state as it was
     if (prev.status === 'pending') {
       // It never fired: no notice, and a later sighting starts its count over.
@@ -136,6 +139,12 @@ export function transitions(input: LifecycleInput): Transition[] {
     });
   }
   return out;
+}
+
+/** The stored finding of an alert this run did not report, or of an event: the store reads those (see PreviousAlertState). */
+function storedFinding(state: PreviousAlertState): Finding {
+  if (!state.finding) throw new Error(`the state store left out the stored finding of alert ${state.key}`);
+  return state.finding;
 }
 
 /** The silence as it ended: one expired by hand before its `until` ended by this run at the latest. */

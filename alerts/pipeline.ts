@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Route, Silence } from './config';
 import { CHECK_ERROR_KEY, type CheckRunResult, type Finding } from '../src/core/types';
 import { mostSevereFirst } from '../src/core/severity';
-import type { AlertState, OutboxRecord, SilenceNote, StateStore, StoredSilence } from '../src/state/types';
+import type {
+  AlertState,
+  OutboxRecord,
+  PreviousAlertState,
+  SilenceNote,
+  StateStore,
+  StoredSilence,
+} from '../src/state/types';
 import { transitions, type Transition } from './lifecycle';
 import { matches } from './match';
 import { capItems } from './tally';
@@ -60,7 +67,7 @@ export async function processResults(
     if (result.status === 'skipped') continue;
     const keys = result.findings.map((f) => f.key);
     let outcome: CheckOutcome | undefined;
-    const decide = (previous: AlertState[]) =>
+    const decide = (previous: PreviousAlertState[]) =>
       (outcome = decideCheck(result, previous, { ...config, silences }, now));
     if (dryRun) decide(await store.alertStates(result.id, keys));
     else
@@ -86,7 +93,7 @@ interface CheckOutcome {
 /** One check's run against its previous alert states: synchronous, so it can run inside the store's lock. */
 function decideCheck(
   result: CheckRunResult,
-  previous: AlertState[],
+  previous: PreviousAlertState[],
   config: PipelineConfig & { silences: ActiveSilence[] },
   now: Date,
 ): CheckOutcome {

@@ -6,10 +6,11 @@ import {
   alertStateValues,
   outboxValues,
   toAlertState,
+  toPreviousAlertState,
   uniqueKeys,
   type AlertStateRow,
 } from './rows';
-import type { AlertDecision, AlertState } from './types';
+import type { AlertDecision, AlertState, PreviousAlertState } from './types';
 
 /** First key of the two-key advisory locks on check alert states ("alrt"); migrations use a one-key lock. */
 export const ALERT_LOCK_SPACE = 0x616c7274;
@@ -20,22 +21,30 @@ export type Queryable = Pick<PoolClient, 'query'>;
  * The check's alert states; with `keys`, only the firing and pending conditions and the states of `keys` (see
  * StateStore).
  */
-export async function readAlertStates(
+export async function readAlertStates(db: Queryable, checkId: string): Promise<AlertState[]> {
+  const { rows } = await db.query<AlertStateRow>(
+    'SELECT * FROM guardrail_alert_state WHERE check_id = $1 ORDER BY key',
+    [checkId],
+  );
+  return rows.map((row) => toAlertState(row, (json) => json));
+}
+
+/** A run's previous states (see PreviousAlertState): a condition of the run's keys without its finding. */
+export async function readPreviousAlertStates(
   db: Queryable,
   checkId: string,
-  keys?: readonly string[],
-): Promise<AlertState[]> {
-  const { rows } = keys
-    ? await db.query<AlertStateRow>(
-        `SELECT * FROM guardrail_alert_state WHERE check_id = $1
-           AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key = ANY($2::text[]))
-         ORDER BY key`,
-        [checkId, uniqueKeys([...keys])],
-      )
-    : await db.query<AlertStateRow>('SELECT * FROM guardrail_alert_state WHERE check_id = $1 ORDER BY key', [
-        checkId,
-      ]);
-  return rows.map((row) => toAlertState(row, (json) => json));
+  keys: readonly string[],
+): Promise<PreviousAlertState[]> {
+  const { rows } = await db.query<AlertStateRow>(
+    `SELECT check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at, resolved_at,
+         pending_runs, silence, lifecycle,
+         CASE WHEN lifecycle = 'condition' AND key = ANY($2::text[]) THEN NULL ELSE finding END AS finding
+       FROM guardrail_alert_state WHERE check_id = $1
+       AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key = ANY($2::text[]))
+     ORDER BY key`,
+    [checkId, uniqueKeys([...keys])],
+  );
+  return rows.map((row) => toPreviousAlertState(row, (json) => json));
 }
 
 /** Upserts the states and enqueues the messages (a message already there is left as it is). */

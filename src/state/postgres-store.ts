@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { settledWithin } from '../core/limit';
 import { migratePostgres } from './migrations';
-import { ALERT_LOCK_SPACE, readAlertStates, writeAlerts } from './postgres-alerts';
+import { ALERT_LOCK_SPACE, readAlertStates, readPreviousAlertStates, writeAlerts } from './postgres-alerts';
 import {
   cleanupRecord,
   toAlertState,
@@ -19,6 +19,7 @@ import {
   type AlertState,
   type CleanupRecord,
   type OutboxRecord,
+  type PreviousAlertState,
   type StateStore,
   type StoreTime,
   type StoredSilence,
@@ -75,8 +76,10 @@ export class PostgresStateStore implements StateStore {
     await this.pool.query('SELECT 1');
   }
 
-  async alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]> {
-    return readAlertStates(this.pool, checkId, keys);
+  async alertStates(checkId: string): Promise<AlertState[]>;
+  async alertStates(checkId: string, keys: readonly string[]): Promise<PreviousAlertState[]>;
+  async alertStates(checkId: string, keys?: readonly string[]): Promise<PreviousAlertState[]> {
+    return keys ? readPreviousAlertStates(this.pool, checkId, keys) : readAlertStates(this.pool, checkId);
   }
 
   async commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void> {
@@ -86,12 +89,12 @@ export class PostgresStateStore implements StateStore {
   async updateAlerts(
     checkId: string,
     keys: readonly string[],
-    decide: (previous: AlertState[]) => AlertDecision,
+    decide: (previous: PreviousAlertState[]) => AlertDecision,
   ): Promise<void> {
     await this.transaction(async (client) => {
       // Held until COMMIT; taken even when the check has no row yet (a new finding has nothing to lock).
       await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [ALERT_LOCK_SPACE, checkId]);
-      await writeAlerts(client, decide(await readAlertStates(client, checkId, keys)));
+      await writeAlerts(client, decide(await readPreviousAlertStates(client, checkId, keys)));
     });
   }
 

@@ -1,6 +1,13 @@
 import type { Finding } from '../core/types';
 import type { Severity } from '../core/severity';
-import type { AlertState, CleanupRecord, OutboxRecord, OutboxStatus, SilenceNote } from './types';
+import type {
+  AlertState,
+  CleanupRecord,
+  OutboxRecord,
+  OutboxStatus,
+  PreviousAlertState,
+  SilenceNote,
+} from './types';
 
 /** A timestamp as a driver returns it: ISO text from SQLite, a Date from `pg`. */
 type Timestamp = string | Date;
@@ -43,15 +50,23 @@ function optional<T, R>(value: T | null, map: (value: T) => R): R | undefined {
 
 /** `decode` turns the JSON column into a value: JSON.parse for SQLite text, identity for PostgreSQL jsonb. */
 export function toAlertState(row: AlertStateRow, decode: (json: unknown) => unknown): AlertState {
-  const state: AlertState = {
+  return { ...toPreviousAlertState(row, decode), finding: decode(row.finding) as Finding };
+}
+
+/** A state read for a run: the finding column may be NULL (left out by the query, see PreviousAlertState). */
+export function toPreviousAlertState(
+  row: AlertStateRow,
+  decode: (json: unknown) => unknown,
+): PreviousAlertState {
+  const state: PreviousAlertState = {
     checkId: row.check_id,
     key: row.key,
     status: row.status,
     severity: row.severity,
     firstFiringAt: iso(row.first_firing_at),
     lastSeenAt: iso(row.last_seen_at),
-    finding: decode(row.finding) as Finding,
   };
+  if (row.finding !== null && row.finding !== undefined) state.finding = decode(row.finding) as Finding;
   const lastNotifiedAt = optional(row.last_notified_at, iso);
   const resolvedAt = optional(row.resolved_at, iso);
   if (lastNotifiedAt !== undefined) state.lastNotifiedAt = lastNotifiedAt;

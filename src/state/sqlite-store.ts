@@ -12,6 +12,7 @@ import {
   outboxValues,
   toAlertState,
   toOutboxRecord,
+  toPreviousAlertState,
   uniqueKeys,
   withoutNul,
   type AlertStateRow,
@@ -25,6 +26,7 @@ import {
   type AlertState,
   type CleanupRecord,
   type OutboxRecord,
+  type PreviousAlertState,
   type StateStore,
   type StoreTime,
   type StoredSilence,
@@ -46,8 +48,13 @@ const timeOf = (now: StoreTime) => (now === STORE_CLOCK ? new Date() : now);
 
 const ALL_STATES = 'SELECT * FROM guardrail_alert_state WHERE check_id = ? ORDER BY key';
 /** The firing and pending conditions and the states of the keys in the JSON array `?`. */
-const RUN_STATES = `SELECT * FROM guardrail_alert_state WHERE check_id = ?
-  AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key IN (SELECT value FROM json_each(?)))
+/** A run's previous states (see PreviousAlertState): a condition of the run's keys without its finding. */
+const RUN_STATES = `SELECT check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at,
+    resolved_at, pending_runs, silence, lifecycle,
+    CASE WHEN lifecycle = 'condition' AND key IN (SELECT value FROM json_each(@keys)) THEN NULL ELSE finding END
+      AS finding
+  FROM guardrail_alert_state WHERE check_id = @checkId
+  AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key IN (SELECT value FROM json_each(@keys)))
   ORDER BY key`;
 
 /** The embedded state store: one SQLite file in WAL mode, or `:memory:`. */
@@ -75,8 +82,10 @@ export class SqliteStateStore implements StateStore {
     this.db.prepare('SELECT 1').get();
   }
 
-  async alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]> {
-    return this.readAlertStates(checkId, keys);
+  async alertStates(checkId: string): Promise<AlertState[]>;
+  async alertStates(checkId: string, keys: readonly string[]): Promise<PreviousAlertState[]>;
+  async alertStates(checkId: string, keys?: readonly string[]): Promise<PreviousAlertState[]> {
+    return keys ? this.previousAlertStates(checkId, keys) : this.allAlertStates(checkId);
   }
 
   async commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void> {
@@ -86,10 +95,10 @@ export class SqliteStateStore implements StateStore {
   async updateAlerts(
     checkId: string,
     keys: readonly string[],
-    decide: (previous: AlertState[]) => AlertDecision,
+    decide: (previous: PreviousAlertState[]) => AlertDecision,
   ): Promise<void> {
     // IMMEDIATE takes the write lock before the read: another connection decides only after this one committed.
-    this.db.transaction(() => this.writeAlerts(decide(this.readAlertStates(checkId, keys)))).immediate();
+    this.db.transaction(() => this.writeAlerts(decide(this.previousAlertStates(checkId, keys)))).immediate();
   }
 
   async pendingOutbox(now: StoreTime, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]> {
@@ -312,13 +321,14 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  private readAlertStates(checkId: string, keys?: readonly string[]): AlertState[] {
-    const rows = (
-      keys
-        ? this.db.prepare(RUN_STATES).all(checkId, JSON.stringify(keys))
-        : this.db.prepare(ALL_STATES).all(checkId)
-    ) as AlertStateRow[];
+  private allAlertStates(checkId: string): AlertState[] {
+    const rows = this.db.prepare(ALL_STATES).all(checkId) as AlertStateRow[];
     return rows.map((row) => toAlertState(row, decode));
+  }
+
+  private previousAlertStates(checkId: string, keys: readonly string[]): PreviousAlertState[] {
+    const rows = this.db.prepare(RUN_STATES).all({ checkId, keys: JSON.stringify(keys) }) as AlertStateRow[];
+    return rows.map((row) => toPreviousAlertState(row, decode));
   }
 
   private writeAlerts({ states, outbox }: AlertDecision): void {

@@ -22,6 +22,13 @@ export interface AlertState {
   silence?: SilenceNote;
 }
 
+/**
+ * An alert state as a run reads it (`alertStates` with `keys`): a condition the run reported again comes without
+ * its stored finding, which the run's own replaces (reading 20,000 stored findings only to drop them was most of
+ * a large sweep's memory). Events, and alerts the run did not report (they may resolve), keep theirs.
+ */
+export type PreviousAlertState = Omit<AlertState, 'finding'> & { finding?: Finding };
+
 /** Who silenced an alert, why, and until when. */
 export interface SilenceNote {
   /** A person (`silence add --by`), or `config` for a silence of the config file. */
@@ -102,9 +109,10 @@ export interface StateStore {
   /**
    * The check's alert states (by key). With `keys`, only what a run needs: the firing and pending conditions
    * (they may resolve, or be forgotten) and the states of `keys`, whatever their status; firing events outside
-   * `keys` are left out.
+   * `keys` are left out; conditions of `keys` come without their finding (PreviousAlertState).
    */
-  alertStates(checkId: string, keys?: readonly string[]): Promise<AlertState[]>;
+  alertStates(checkId: string): Promise<AlertState[]>;
+  alertStates(checkId: string, keys: readonly string[]): Promise<PreviousAlertState[]>;
   /** Writes alert states and enqueues messages in one transaction, unconditionally (last writer wins). */
   commitAlerts(states: AlertState[], outbox: OutboxRecord[]): Promise<void>;
   /**
@@ -117,7 +125,7 @@ export interface StateStore {
   updateAlerts(
     checkId: string,
     keys: readonly string[],
-    decide: (previous: AlertState[]) => AlertDecision,
+    decide: (previous: PreviousAlertState[]) => AlertDecision,
   ): Promise<void>;
 
   /**

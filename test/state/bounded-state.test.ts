@@ -56,6 +56,16 @@ describe.each(engines)('%s state store, bounded', (_engine, newUrl) => {
     expect(await store.alertStates('idle', [])).toEqual([condition('vol-1')]);
   });
 
+  it('leaves out the stored finding of a condition the run reports again, and only that', async () => {
+    await store.commitAlerts([event('job-1', RECENT), condition('vol-1'), condition('vol-2')], []);
+
+    const states = await store.alertStates('idle', ['job-1', 'vol-1']);
+
+    // vol-1 is reported again: its new finding replaces the stored one, which the run need not read.
+    const { finding: _dropped, ...withoutFinding } = condition('vol-1');
+    expect(states).toEqual([event('job-1', RECENT), withoutFinding, condition('vol-2')]);
+  });
+
   it('claims on the store clock: due messages only, until the store clock passes the claim', async () => {
     const claimMs = 60_000;
     await store.commitAlerts(
