@@ -47,7 +47,9 @@ const SQL_IDENTIFIED_BY = new RegExp(
 const KEY_VALUE_SECRET =
   /\b([\w-]*(?:password|passwd|pwd|secret|token|access_key_id|api_key)[\w-]*=)([^\s;'"&,)]+)/gi;
 
-const MAY_HOLD_SECRET = /['"=]|:\/\/|identified/i;
+/** Every pattern above needs one of these (a URL, IDENTIFIED, or a credential-like key): most texts have none. */
+const MAY_HOLD_SECRET =
+  /:\/\/|identified|passw|pwd|secret|token|credential|key_id|access_key|private_key|api_key/i;
 
 function hideLiteral(literal: string): string {
   const quote = literal.startsWith('"') ? '"' : "'";
@@ -59,7 +61,6 @@ function hideLiteral(literal: string): string {
  * SECRET / KEY_ID / CREDENTIALS-like keys become '***', as do `password=...` values and URL credentials.
  */
 export function scrubSql(text: string): string {
-  // Each pattern below needs a quote, an '=', 'identified' or a URL: most finding texts have none.
   if (!MAY_HOLD_SECRET.test(text)) return text;
   const out = text
     .replace(SQL_IDENTIFIED_BY, (_all, head: string, value: string) =>

@@ -133,11 +133,17 @@ function scrubFinding(finding: Finding): Finding {
   };
 }
 
+/** `value` with every string scrubbed; the same object where nothing changed (most resources hold no SQL). */
 function scrubValue(value: unknown): unknown {
   if (typeof value === 'string') return scrubSql(value);
-  if (Array.isArray(value)) return value.map(scrubValue);
+  if (Array.isArray(value)) {
+    const scrubbed = value.map(scrubValue);
+    return scrubbed.some((v, i) => v !== value[i]) ? scrubbed : value;
+  }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v)]));
+    const entries = Object.entries(value);
+    const scrubbed = entries.map(([k, v]) => [k, scrubValue(v)] as const);
+    return scrubbed.some(([, v], i) => v !== entries[i]![1]) ? Object.fromEntries(scrubbed) : value;
   }
   return value;
 }
