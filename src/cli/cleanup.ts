@@ -3,8 +3,7 @@ import { loadConfig } from '../config/load';
 import { createLogger, type Logger } from '../core/log';
 import { UsageError } from '../core/errors';
 import { errorMessage } from '../core/redact';
-import { Agent } from '../engine/agent';
-import { pushMetrics } from '../engine/push';
+import { Agent, pushgatewayMetrics } from '../engine/agent';
 import { applyPlan, DEFAULT_SNAPSHOT_WAIT } from '../engine/cleanup/apply';
 import { parseDuration } from '../core/duration';
 import { markPlan } from '../engine/cleanup/mark';
@@ -101,10 +100,12 @@ export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Prom
     throw new UsageError(`--snapshot-poll must be a duration such as 15s, not ${flags.snapshotPoll}`);
   const config = loadConfig(flags.config);
   const log = createLogger();
+  const push = config.metrics.pushgateway && !flags.dryRun ? config.metrics.pushgateway : undefined;
   const agent = new Agent(config, {
     log,
     out: (t) => process.stderr.write(`${t}\n`),
     ...stateUrlFlag(flags),
+    ...(push ? { metrics: await pushgatewayMetrics(log) } : {}),
   });
   const stop = stopOnSignals(log);
   try {
@@ -127,9 +128,9 @@ export async function cleanupApplyCommand(file: string, flags: ApplyFlags): Prom
             `${report.stopped ? ' (stopped at the first error; --continue-on-error goes on)' : ''}; ` +
             `$${report.savedMonthlyUsd.toFixed(2)}/month saved at list price\n`,
     );
-    if (config.metrics.pushgateway && !flags.dryRun) {
+    if (push && agent.metrics) {
       agent.metrics.recordCleanupSavings(await (await agent.stateStore()).cleanupSavings());
-      await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
+      await (await import('../engine/push.js')).pushMetrics(push, agent.metrics, log);
     }
     process.exitCode = failed > 0 ? EXIT.checkFailed : EXIT.ok;
   } finally {

@@ -1,9 +1,8 @@
 import { loadConfig } from '../config/load';
 import { stateUrlFlag } from './flags';
 import { createLogger } from '../core/log';
-import { Agent } from '../engine/agent';
+import { Agent, pushgatewayMetrics } from '../engine/agent';
 import { formatReport } from '../engine/report';
-import { pushMetrics } from '../engine/push';
 import { EXIT, type GlobalOptions } from './options';
 import { gracefulStop, shutdownGraceMs } from './stop';
 
@@ -23,11 +22,13 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     // In JSON mode stdout carries only the report; human text goes to stderr.
     (flags.format === 'json' ? process.stderr : process.stdout).write(`${text}\n`);
   };
+  const push = config.metrics.pushgateway && !flags.dryRun ? config.metrics.pushgateway : undefined;
   const agent = new Agent(config, {
     log,
     out,
     ...state,
     progress: process.stderr.isTTY && flags.format !== 'json',
+    ...(push ? { metrics: await pushgatewayMetrics(log) } : {}),
   });
   const stopping = gracefulStop(log, shutdownGraceMs(config.server.shutdownGrace));
   try {
@@ -37,8 +38,8 @@ export async function runCommand(flags: RunFlags): Promise<void> {
       signal: stopping.checks,
       alertSignal: stopping.alerts,
     });
-    if (config.metrics.pushgateway && !flags.dryRun)
-      await pushMetrics(config.metrics.pushgateway, agent.metrics, log);
+    if (push && agent.metrics)
+      await (await import('../engine/push.js')).pushMetrics(push, agent.metrics, log);
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
     const failed = report.checks.some((c) => c.status === 'error') || stopping.checks.aborted;

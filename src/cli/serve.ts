@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../core/log';
 import { settledWithin } from '../core/limit';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
+import { Metrics } from '../engine/metrics';
 import type { StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
@@ -22,17 +23,19 @@ const RUN_LEASE_POLL_MS = 200;
 export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
   const log = createLogger();
+  const metrics = new Metrics(log);
   const agent = new Agent(config, {
     log,
     out: (t) => process.stdout.write(`${t}\n`),
     ...stateUrlFlag(flags),
+    metrics,
   });
   const checks = config.checks.filter((c) => c.enabled);
   const phase = { storeAnswered: false, startupDone: false, stopping: false };
   let scheduler: Scheduler | undefined;
   const stopSignal = stopSignals(log);
 
-  const server = await listen(config.server.port, agent.metrics, {
+  const server = await listen(config.server.port, metrics, {
     readiness: () =>
       phase.stopping ? 'stopping' : phase.storeAnswered && phase.startupDone ? 'ready' : 'starting',
     stuck: () => scheduler?.stuck() ?? [],

@@ -58,6 +58,8 @@ describe('the bundled CLI loads only what the config enables', () => {
 
     expect(packages).toEqual(expect.arrayContaining(['@duckdb/node-api', 'better-sqlite3', 'guardrail']));
     expect(packages.filter((p) => CLOUD.test(p))).toEqual([]);
+    // No Pushgateway configured: nothing is recorded for Prometheus, so prom-client never loads.
+    expect(packages).not.toContain('prom-client');
   });
 
   it('validates the production example without loading a driver, a cloud SDK or an HTTP client', () => {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/load';
 import { Agent } from '../../src/engine/agent';
 import { openStateStore } from '../../src/state/open-store';
+import { Metrics } from '../../src/engine/metrics';
 
 const QUICKSTART = join(__dirname, '../../examples/quickstart');
 
@@ -28,10 +29,11 @@ describe('a quickstart check with for: 2 runs', () => {
   it('reports the drift as pending and sends nothing on the first run, then notifies it as new', async () => {
     const printed: string[] = [];
     const config = loadConfig(quickstartWithFor(dir), {});
-    const agent = new Agent(config, { log: pino({ level: 'silent' }), out: (t) => printed.push(t) });
+    const log = pino({ level: 'silent' });
+    const agent = new Agent(config, { log, out: (t) => printed.push(t), metrics: new Metrics(log) });
 
     const firing = async () =>
-      (await agent.metrics.registry.getSingleMetricAsString('guardrail_findings')).match(
+      (await agent.metrics!.registry.getSingleMetricAsString('guardrail_findings')).match(
         /guardrail_findings\{[^}]*severity="critical"\} (\d+)/,
       )?.[1];
     const first = await agent.runOnce();
