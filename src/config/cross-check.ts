@@ -1,0 +1,55 @@
+import { findCheck } from '../../checks/registry';
+import { findChannel } from '../../alerts/channels/registry';
+import { indexOfCheck } from './checks';
+import type { Report } from './issue-report';
+import type { ChannelConfig, CheckConfig, TopLevelConfig } from './types';
+
+/** References between parts of the config (connections, channels, checks): reports broken ones, returns warnings. */
+export function crossCheck(
+  data: TopLevelConfig,
+  checks: CheckConfig[],
+  channels: ChannelConfig[],
+  report: Report,
+) {
+  const warnings: string[] = [];
+  checks.forEach((check) => {
+    const def = findCheck(check.kind);
+    const index = indexOfCheck(data, check.id);
+    for (const ref of def?.connectionsOf?.(check) ?? []) {
+      if (!(ref.name in data.connections)) {
+        const known = Object.keys(data.connections).join(', ') || 'none defined';
+        report(
+          ['checks', index, ...ref.path],
+          `unknown connection '${ref.name}' (connections: ${known})`,
+          check.id,
+        );
+      }
+    }
+  });
+  const channelNames = new Set(Object.keys(data.alerts.channels));
+  data.alerts.routes.forEach((route, i) => {
+    if (!channelNames.has(route.channel)) {
+      report(['alerts', 'routes', i, 'channel'], `unknown channel '${route.channel}'`);
+    }
+    if (!route.match && i < data.alerts.routes.length - 1) {
+      report(
+        ['alerts', 'routes', i],
+        'a route without match catches everything: only the last route may omit it',
+      );
+    }
+  });
+  if (checks.length && !data.alerts.routes.length)
+    warnings.push('alerts.routes is empty: findings notify nobody');
+  const checkIds = new Set(checks.map((c) => c.id));
+  data.alerts.silences.forEach((silence, i) => {
+    if (silence.match.check && !checkIds.has(silence.match.check)) {
+      warnings.push(`alerts.silences[${i}] matches check '${silence.match.check}', which is not configured`);
+    }
+  });
+  for (const channel of channels) {
+    for (const w of findChannel(channel.type)?.warnings?.(channel.config) ?? []) {
+      warnings.push(`alerts.channels.${channel.name}: ${w}`);
+    }
+  }
+  return warnings;
+}

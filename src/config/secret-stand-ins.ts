@@ -1,0 +1,59 @@
+import { unsetVariableMessage } from './errors';
+import { ConfigSources } from './sources';
+
+export interface LoadOptions {
+  /**
+   * `placeholder`: an unset `${VAR}` (no default) in a secret-bearing key ({@link SECRET_KEYS}) reads as
+   * {@link UNSET_SECRET}`VAR` instead of failing; anywhere else it is still an error. Only `iam-policy` asks for
+   * it: it prints a policy and never connects. @default 'require'
+   */
+  secrets?: 'require' | 'placeholder';
+}
+
+/** Keys whose values are, or carry, credentials: connection and state URLs, webhooks, passwords, secret ARNs. */
+const SECRET_KEYS = new Set(['url', 'webhookUrl', 'password', 'secretArn']);
+/** What an unset secret reads as: a URL (valid wherever one is expected) on a reserved TLD that never resolves. */
+export const UNSET_SECRET = 'https://unset.invalid/';
+
+/** The name of the unset variable a value stands in for (`secrets: 'placeholder'`), else undefined. */
+export function unsetSecret(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith(UNSET_SECRET)
+    ? value.slice(UNSET_SECRET.length)
+    : undefined;
+}
+
+export function readSources(file: string, env: NodeJS.ProcessEnv, options: LoadOptions): ConfigSources {
+  const standIn: NodeJS.ProcessEnv = { ...env };
+  const stood = new Set<string>();
+  for (;;) {
+    const sources = new ConfigSources(standIn);
+    sources.load(file);
+    if (options.secrets !== 'placeholder') return sources;
+    // A file with an unset variable is not read at all, nor what it includes: again until none is new.
+    const unset = sources.issues.flatMap((i) => i.unsetVariable ?? []).filter((n) => !stood.has(n));
+    if (!unset.length) return keepSecretStandIns(sources);
+    for (const name of unset) {
+      stood.add(name);
+      standIn[name] = `${UNSET_SECRET}${name}`;
+    }
+  }
+}
+
+/** Stand-ins are for secrets only: elsewhere an unset variable is reported as usual; an unset state URL is dropped. */
+function keepSecretStandIns(sources: ConfigSources): ConfigSources {
+  const state = sources.data.state as Record<string, unknown> | undefined;
+  if (state && typeof state.url === 'string' && state.url.includes(UNSET_SECRET)) delete state.url;
+  const visit = (node: unknown, path: (string | number)[]): void => {
+    if (typeof node === 'string') {
+      const name = node.includes(UNSET_SECRET) ? node.split(UNSET_SECRET)[1]?.match(/^\w+/)?.[0] : undefined;
+      if (name && !SECRET_KEYS.has(String(path.at(-1)))) {
+        sources.issues.push({ ...sources.locate(path), message: unsetVariableMessage(name) });
+      }
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node))
+        visit(value, [...path, Array.isArray(node) ? Number(key) : key]);
+    }
+  };
+  visit(sources.data, []);
+  return sources;
+}
