@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { duckDbDialect } from '../../src/connectors/duckdb';
+import { duckDbDialect } from '../../src/connectors/duckdb-dialect';
 import { describeSqlConnector } from './sql-connector-suite';
 
 describeSqlConnector(

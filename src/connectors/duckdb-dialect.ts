@@ -1,0 +1,37 @@
+import { errorMessage, type FailureKind } from './errors';
+import { quoteWith, type SqlDialect } from './sql-dialect';
+
+export const quote = quoteWith('"');
+
+function classifyDuckDb(err: unknown): FailureKind {
+  const message = errorMessage(err);
+  if (/Catalog Error: (Table|View|Schema) with name .* does not exist/i.test(message)) return 'missing-table';
+  if (/Binder Error: Referenced column .* not found/i.test(message)) return 'missing-column';
+  return 'query-failed';
+}
+
+export const duckDbDialect: SqlDialect = {
+  quote,
+  timestamp: (at) => `TIMESTAMP '${at.toISOString().replace('T', ' ').replace('Z', '')}'`,
+  epochSeconds: (expr) => `epoch(${expr})::DOUBLE`,
+  nullNumber: 'CAST(NULL AS DOUBLE)',
+  classify: classifyDuckDb,
+};
+
+export function stringLiteral(text: string): string {
+  return `'${text.split("'").join("''")}'`;
+}
+
+/** Error classes whose first line names only identifiers, paths or SQL: kept as DuckDB wrote them. */
+const PLAIN_ERRORS = /^(Error: )?(Catalog|Binder|Parser|Permission|INTERRUPT|Interrupt) Error:/;
+
+/**
+ * DuckDB's error, fit for a finding: its first line only (the rest echoes the SQL), and for the classes that
+ * quote values (`Conversion Error: Could not convert string '...'`, which may be a file's content) everything
+ * from the first quote on is cut.
+ */
+export function duckDbErrorMessage(message: string): string {
+  const quote = PLAIN_ERRORS.test(message) ? -1 : message.search(/['"]/);
+  const text = quote < 0 ? message : `${message.slice(0, quote)}'…'`;
+  return text.split('\n', 1)[0] as string;
+}
