@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import { asIs, type Queryable } from './postgres-db';
 import {
   ALERT_STATE_COLUMNS,
   ALERT_STATE_UPDATE,
@@ -15,7 +15,7 @@ import type { AlertDecision, AlertState, PreviousAlertState } from './types';
 /** First key of the two-key advisory locks on check alert states ("alrt"); migrations use a one-key lock. */
 export const ALERT_LOCK_SPACE = 0x616c7274;
 
-export type Queryable = Pick<PoolClient, 'query'>;
+export type { Queryable } from './postgres-db';
 
 /**
  * The check's alert states; with `keys`, only the firing and pending conditions and the states of `keys` (see
@@ -26,7 +26,7 @@ export async function readAlertStates(db: Queryable, checkId: string): Promise<A
     'SELECT * FROM guardrail_alert_state WHERE check_id = $1 ORDER BY key',
     [checkId],
   );
-  return rows.map((row) => toAlertState(row, (json) => json));
+  return rows.map((row) => toAlertState(row, asIs));
 }
 
 /** A run's previous states (see PreviousAlertState): a condition of the run's keys without its finding. */
@@ -44,7 +44,15 @@ export async function readPreviousAlertStates(
      ORDER BY key`,
     [checkId, uniqueKeys([...keys])],
   );
-  return rows.map((row) => toPreviousAlertState(row, (json) => json));
+  return rows.map((row) => toPreviousAlertState(row, asIs));
+}
+
+/** Every check's alert states, by check id then key. */
+export async function readEveryAlertState(db: Queryable): Promise<AlertState[]> {
+  const { rows } = await db.query<AlertStateRow>(
+    'SELECT * FROM guardrail_alert_state ORDER BY check_id, key',
+  );
+  return rows.map((row) => toAlertState(row, asIs));
 }
 
 /** Upserts the states and enqueues the messages (a message already there is left as it is). */
