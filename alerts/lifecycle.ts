@@ -141,10 +141,13 @@ export function transitions(input: LifecycleInput): Transition[] {
   return out;
 }
 
-/** The stored finding of an alert this run did not report, or of an event: the store reads those (see PreviousAlertState). */
+/**
+ * The stored finding of an alert this run did not report, or of an event: the store reads those (see
+ * PreviousAlertState). Should a store and the run ever disagree on a key, the alert still resolves, under its key
+ * as title, rather than stop the alerting of every check.
+ */
 function storedFinding(state: PreviousAlertState): Finding {
-  if (!state.finding) throw new Error(`the state store left out the stored finding of alert ${state.key}`);
-  return state.finding;
+  return state.finding ?? { key: state.key, severity: state.severity, title: state.key };
 }
 
 /** The silence as it ended: one expired by hand before its `until` ended by this run at the latest. */

@@ -4,6 +4,7 @@
 // Type checking is separate (`npm run typecheck`).
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 
 const OUT = 'dist/src/cli';
 
@@ -92,11 +93,11 @@ const pureSdkSchemas = {
  * of the built-in (a class, a constant) fails the build rather than misbehave.
  */
 const LAZY_BUILTINS = {
-  child_process: /[\\/]node_modules[\\/](commander|node-cron)[\\/]/,
-  crypto: /[\\/](node_modules[\\/]node-cron|src|checks|alerts)[\\/]/,
-  http: /[\\/]node_modules[\\/]@smithy[\\/]node-http-handler[\\/]/,
-  https: /[\\/]node_modules[\\/]@smithy[\\/]node-http-handler[\\/]/,
-  http2: /[\\/]node_modules[\\/]@smithy[\\/]node-http-handler[\\/]/,
+  child_process: /^node_modules\/(commander|node-cron)\//,
+  crypto: /^(node_modules\/node-cron|src|checks|alerts)\//,
+  http: /^node_modules\/@smithy\/node-http-handler\//,
+  https: /^node_modules\/@smithy\/node-http-handler\//,
+  http2: /^node_modules\/@smithy\/node-http-handler\//,
 };
 const lazyBuiltins = {
   name: 'lazy-builtins',
@@ -104,7 +105,9 @@ const lazyBuiltins = {
     const filter = new RegExp(`^(node:)?(${Object.keys(LAZY_BUILTINS).join('|')})$`);
     b.onResolve({ filter }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      return LAZY_BUILTINS[name].test(args.importer) ? { path: name, namespace: 'lazy-builtin' } : undefined;
+      // Relative to the checkout, so that where it lies (e.g. under a folder named src) changes nothing.
+      const importer = relative(process.cwd(), args.importer).split(sep).join('/');
+      return LAZY_BUILTINS[name].test(importer) ? { path: name, namespace: 'lazy-builtin' } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
       const real = await import(`node:${args.path}`);

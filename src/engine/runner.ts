@@ -124,9 +124,11 @@ export function partialErrorFinding(check: { id: string; kind: string }, errors:
  * before it reaches the report, the state store, the logs or Chat.
  */
 function scrubFinding(finding: Finding): Finding {
-  const { title, summary, resource } = finding;
+  const { key, title, summary, resource } = finding;
   return {
     ...finding,
+    // The stores write a lone surrogate (half an emoji cut short) as U+FFFD: the key must read back as it went in.
+    key: key.toWellFormed(),
     title: scrubSql(title),
     ...(summary !== undefined ? { summary: scrubSql(summary) } : {}),
     ...(resource ? { resource: scrubValue(resource) as Record<string, unknown> } : {}),

@@ -172,6 +172,21 @@ describe('alert lifecycle over consecutive runs', () => {
     expect(JSON.stringify(queued?.payload).length).toBeLessThan(100_000);
   });
 
+  it('keeps alerting when a key does not read back as it went in (a lone surrogate becomes U+FFFD)', async () => {
+    const cut = 'query \ud83d'; // an emoji cut in half; the runner makes such keys well-formed first
+
+    await runAt(store, 0, [drift(cut)]);
+    const second = await runAt(store, 1, [drift(cut), drift('users')]);
+
+    // The store's copy of the key no longer matches: it resolves under its key, and the others go on.
+    expect(second.notified).toEqual(expect.arrayContaining(['users:new']));
+    // Made well-formed (as the runner does), the key reads back as it went in and stays one alert.
+    await runAt(store, 2, [drift(cut.toWellFormed())]);
+    const stable = await runAt(store, 3, [drift(cut.toWellFormed())]);
+    expect(stable.states['query \ufffd']).toBe('firing');
+    expect(stable.notified.filter((n) => n.startsWith('query \ufffd:'))).toEqual([]);
+  });
+
   it('changes no state in a dry run', async () => {
     await processResults([result([drift('users')])], CONFIG, store, new Date(T0), true);
 

@@ -35,6 +35,19 @@ describe('runner', () => {
     context: (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext,
   };
 
+  it('makes finding keys well-formed, as the state stores will read them back', async () => {
+    fake({
+      emoji: async () => ({
+        findings: [{ key: 'q \ud83d', severity: 'info', title: 'Q' }],
+        measurements: [],
+      }),
+    });
+
+    const [result] = await runChecks([check('emoji')], options);
+
+    expect(result!.findings.map((f) => f.key)).toEqual(['q \ufffd']);
+  });
+
   it('turns a throwing check and a hanging check into check-error findings; the others finish', async () => {
     fake({
       good: async () => ({ findings: [], measurements: [{ name: 'x', value: 1, labels: {} }] }),
