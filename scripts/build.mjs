@@ -4,7 +4,8 @@
 // Type checking is separate (`npm run typecheck`).
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const OUT = 'dist/src/cli';
 
@@ -92,6 +93,8 @@ const pureSdkSchemas = {
  * functions that load and call it, the default import reads through. A name that is not a lower-case function
  * of the built-in (a class, a constant) fails the build rather than misbehave.
  */
+/** The repository root: importers are matched by their path inside it. */
+const CHECKOUT = dirname(dirname(fileURLToPath(import.meta.url)));
 const LAZY_BUILTINS = {
   child_process: /^node_modules\/(commander|node-cron)\//,
   crypto: /^(node_modules\/node-cron|src|checks|alerts)\//,
@@ -106,7 +109,7 @@ const lazyBuiltins = {
     b.onResolve({ filter }, (args) => {
       const name = args.path.replace(/^node:/, '');
       // Relative to the checkout, so that where it lies (e.g. under a folder named src) changes nothing.
-      const importer = relative(process.cwd(), args.importer).split(sep).join('/');
+      const importer = relative(CHECKOUT, args.importer).split(sep).join('/');
       return LAZY_BUILTINS[name].test(importer) ? { path: name, namespace: 'lazy-builtin' } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
