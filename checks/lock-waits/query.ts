@@ -1,5 +1,6 @@
 import { cleanText, dbTime, type SessionSource } from '../../src/connectors/session-source';
-import { optionalMs, optionalTime, redshiftSessions, type SessionFacts } from './redshift';
+import { optionalMs, optionalTime, redshiftSessions } from './redshift';
+import type { SessionFacts } from './session';
 
 /** A session waiting for a lock that another session holds. */
 export interface LockWait {
@@ -15,27 +16,12 @@ export interface LockWait {
   blocker: Blocker;
 }
 
-export interface Blocker {
+export interface Blocker extends SessionFacts {
   pid: number;
   user: string;
   database: string;
   /** Start of the blocking transaction (or session): with the pid, it names this blocking episode. */
   startedAt: Date;
-  /** The blocker's current statement when `active`, else its last one. */
-  sql: string;
-  /**
-   * `active`, `idle in transaction`, `idle in transaction (aborted)`, `idle` (PostgreSQL's `state`, or what
-   * Redshift's query history implies), or `unknown`.
-   */
-  state: string;
-  /** When it entered that state; undefined when unknown. */
-  stateSince?: Date;
-  /** How long it has been in that state, by the database's clock; undefined when unknown. */
-  stateMs?: number;
-  /** Its application_name; empty when unknown. */
-  application: string;
-  /** Where it connects from (`host:port`, `local socket`); empty when unknown. */
-  client: string;
 }
 
 // pg_blocking_pids() applies PostgreSQL's own conflict rules; pg_locks.waitstart needs PostgreSQL 14+. The wait

@@ -1,15 +1,5 @@
 import { cleanText, dbTime, sqlTimestamp, type SessionSource } from '../../src/connectors/session-source';
-
-/** What Redshift's logs tell of a session; empty text where they do not. */
-export interface SessionFacts {
-  /** Its running statement when `active`, else its last one. */
-  sql: string;
-  state: string;
-  stateSince?: Date;
-  stateMs?: number;
-  application: string;
-  client: string;
-}
+import type { SessionFacts } from './session';
 
 /**
  * A session's latest statement, and what it implies: one still planning, queued, running or returning makes the

@@ -2,9 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
 import { CONTAINER_CONFIG, defaultConfigPath } from '../../src/cli/main';
 import { dockerfileCommand } from './dockerfile';
+import { get } from './serve-process';
 
 // The same built entry point the Docker image runs (ENTRYPOINT ["node", "dist/src/cli/main.js"]).
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -230,15 +230,3 @@ describe('Dockerfile', () => {
     );
   });
 });
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}

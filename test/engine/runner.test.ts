@@ -12,6 +12,11 @@ import { openStateStore } from '../../src/state/open-store';
 
 // The runner looks checks up in the registry; these tests swap a kind's run() for the smallest fakes.
 const kind = CHECKS[0]!.kind;
+const original = CHECKS[0]!.run;
+afterEach(() => {
+  (CHECKS[0] as { run: unknown }).run = original;
+});
+const contextOf = (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext;
 const check = (id: string, timeoutMs = 1000): CheckConfig => ({
   id,
   kind,
@@ -21,18 +26,13 @@ const check = (id: string, timeoutMs = 1000): CheckConfig => ({
 });
 
 describe('runner', () => {
-  const original = CHECKS[0]!.run;
-  afterEach(() => {
-    (CHECKS[0] as { run: unknown }).run = original;
-  });
-
   function fake(behaviour: Record<string, (signal: AbortSignal) => Promise<unknown>>) {
     (CHECKS[0] as { run: unknown }).run = (ctx: CheckContext) => behaviour[ctx.checkId]!(ctx.signal);
   }
   const options = {
     concurrency: 2,
     log: pino({ level: 'silent' }),
-    context: (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext,
+    context: contextOf,
   };
 
   it('makes finding keys well-formed, as the state stores will read them back', async () => {
@@ -111,11 +111,6 @@ describe('runner', () => {
 });
 
 describe('runner when the process stops', () => {
-  const original = CHECKS[0]!.run;
-  afterEach(() => {
-    (CHECKS[0] as { run: unknown }).run = original;
-  });
-
   it('reports an interrupted check as skipped, without a check-error finding that would page on every deploy', async () => {
     (CHECKS[0] as { run: unknown }).run = (ctx: CheckContext) =>
       new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
@@ -124,7 +119,7 @@ describe('runner when the process stops', () => {
       concurrency: 1,
       log: pino({ level: 'silent' }),
       signal: stop.signal,
-      context: (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext,
+      context: contextOf,
     };
 
     const running = runChecks([check('slow', 10_000)], options);
@@ -140,14 +135,10 @@ describe('runner when the process stops', () => {
 });
 
 describe('runner with a check that could not read everything', () => {
-  const original = CHECKS[0]!.run;
-  afterEach(() => {
-    (CHECKS[0] as { run: unknown }).run = original;
-  });
   const options = {
     concurrency: 1,
     log: pino({ level: 'silent' }),
-    context: (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext,
+    context: contextOf,
   };
   const runs = (body: (ctx: CheckContext) => Promise<CheckResult>) => {
     (CHECKS[0] as { run: unknown }).run = body;
@@ -253,14 +244,10 @@ describe('runner with a check that could not read everything', () => {
 });
 
 describe("runner scrubbing other sessions' SQL", () => {
-  const original = CHECKS[0]!.run;
-  afterEach(() => {
-    (CHECKS[0] as { run: unknown }).run = original;
-  });
   const options = {
     concurrency: 1,
     log: pino({ level: 'silent' }),
-    context: (c: CheckConfig, signal: AbortSignal) => ({ checkId: c.id, signal }) as CheckContext,
+    context: contextOf,
   };
 
   it('hides secret literals in every title, summary and resource string, and in the error text', async () => {
