@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
 } from '../harness/server-process';
 import { describeWithTools, PROMETHEUS, PUSHGATEWAY } from '../harness/tools';
 import { exitWithin, get, quickstartCopy, startServe, waitFor } from './serve-process';
+import { startBlackHole } from '../servers/black-hole';
 
 // The metrics reach the real servers (Debian's prometheus and prometheus-pushgateway), on loopback ports.
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -19,6 +21,28 @@ async function ok(port: number, path: string): Promise<void> {
   const { status } = await get(port, path);
   if (status !== 200) throw new Error(`${path} answered ${status}`);
 }
+
+describe('a Pushgateway that accepts and never answers', () => {
+  it('costs `run` its 10 s push timeout and a warning, not the run', async () => {
+    const hole = await startBlackHole();
+    const config = quickstartCopy({ append: `metrics: { pushgateway: 'http://127.0.0.1:${hole.port}' }\n` });
+    const started = Date.now();
+
+    try {
+      const run = await promisify(execFile)(process.execPath, [CLI, 'run', '--config', config], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'warn' },
+      });
+
+      expect(run.stderr).toContain('could not push metrics to the Pushgateway');
+      expect(run.stdout).toContain('FIRING shop-consistency');
+      expect(hole.accepted).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await hole.close();
+    }
+  }, 30_000);
+});
 
 describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers', () => {
   const servers: ServerProcess[] = [];
