@@ -218,6 +218,20 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     ]);
   });
 
+  it('keeps text that only looks like an escaped NUL (a backslash, then u0000) as it is', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const path = { ...finding, title: 'C:\\u0000dir\\x', labels: { 'raw\\u0000': 'v\\u0000' } };
+    const payload = { text: 'a\\u0000b', both: 'a\\u0000b\u0000c' };
+
+    await store.commitAlerts([alert({ finding: path })], [message('m1', at, { payload })]);
+
+    expect((await store.alertStates('idle'))[0]?.finding).toEqual(path);
+    expect((await store.pendingOutbox(new Date(at), 10))[0]?.payload).toEqual({
+      text: 'a\\u0000b',
+      both: 'a\\u0000bc',
+    });
+  });
+
   it('prunes sent and dropped messages and resolved alerts older than the cut-off, keeping everything else', async () => {
     const old = '2025-01-01T00:00:00.000Z';
     const recent = '2025-03-01T00:00:00.000Z';
