@@ -110,9 +110,17 @@ export function checkCommonShape() {
   };
 }
 
+function buildCheckSchema(def: AnyCheckDefinition) {
+  return z.strictObject({ ...checkCommonShape(), kind: z.literal(def.kind), ...def.configSchema.shape });
+}
+/** Built once per kind: a config of 40 row-count checks parses them all with one schema. */
+const checkSchemas = new WeakMap<AnyCheckDefinition, ReturnType<typeof buildCheckSchema>>();
+
 /** A check's full schema: the common keys plus the plugin's own. */
 export function checkSchema(def: AnyCheckDefinition) {
-  return z.strictObject({ ...checkCommonShape(), kind: z.literal(def.kind), ...def.configSchema.shape });
+  let schema = checkSchemas.get(def);
+  if (!schema) checkSchemas.set(def, (schema = buildCheckSchema(def)));
+  return schema;
 }
 
 /** The whole config as one JSON Schema (for editors), composed from the plugins' schemas. */
