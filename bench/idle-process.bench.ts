@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import { CALLER_ACCOUNT } from '../test/kit/aws';
 import { startFakeAwsProcess } from '../test/servers/aws/process';
 import { emptyRegion, type FakeRegion } from '../test/servers/aws/world';
-import { BUNDLE, buildUnbundled, describe, load, measure, ratio, RUNS, UNBUNDLED } from './process-kit';
+import {
+  BUNDLE,
+  buildIssueBase,
+  buildUnbundled,
+  describe,
+  ISSUE_BASE_COMMIT,
+  load,
+  measure,
+  ratio,
+  RUNS,
+  UNBUNDLED,
+  type Command,
+} from './process-kit';
 
 const REGIONS = 4;
 const VOLUMES = 1200;
@@ -64,9 +76,13 @@ export const AWS_ENV = {
   AWS_PROFILE: '',
 };
 
-/** `guardrail run` of both idle checks as a whole process: the bundle against the unbundled build, in turn. */
+/**
+ * `guardrail run` of both idle checks as a whole process, in turn: the bundle, the same sources unbundled, and the
+ * build issue 13 measured (when this clone's history reaches it). The goal is set against the last.
+ */
 export async function main(): Promise<void> {
   buildUnbundled();
+  const issueBase = buildIssueBase();
   const world = estate(REGIONS, VOLUMES, ADDRESSES);
   const server = await startFakeAwsProcess({
     callerAccountId: CALLER_ACCOUNT,
@@ -75,22 +91,25 @@ export async function main(): Promise<void> {
   try {
     const config = idleConfig(server.url, Object.keys(world));
     const run = ['run', '--config', config];
-    const [bundle, unbundled] = measure([
+    const noCache = { ...AWS_ENV, NODE_DISABLE_COMPILE_CACHE: '1' };
+    const commands: Command[] = [
       { label: 'bundle', args: [BUNDLE, ...run], env: AWS_ENV },
-      {
-        label: 'unbundled',
-        args: [...UNBUNDLED, ...run],
-        env: { ...AWS_ENV, NODE_DISABLE_COMPILE_CACHE: '1' },
-      },
-    ]);
+      { label: 'unbundled', args: [...UNBUNDLED, ...run], env: noCache },
+      ...(issueBase ? [{ label: 'issue build', args: [...issueBase, ...run], env: noCache }] : []),
+    ];
+    const [bundle, unbundled, before] = measure(commands);
     console.log(
       `idle sweep as a whole process: ${REGIONS} regions, ${VOLUMES} unattached volumes, ${ADDRESSES} idle ` +
         `addresses, no added latency; ${RUNS} runs each in turn (load average ${load()} at the end)`,
     );
+    const vsBefore = before ? `, ${ratio(bundle!, before).toFixed(2)}× the issue's build` : '';
     console.log(
-      `  bundle: ${describe(bundle!)}; ${ratio(bundle!, unbundled!).toFixed(2)}× the unbundled time`,
+      `  bundle: ${describe(bundle!)}; ${ratio(bundle!, unbundled!).toFixed(2)}× the unbundled time${vsBefore}`,
     );
-    console.log(`  unbundled (before): ${describe(unbundled!)}; goal: bundle ≤ 0.5× its time, ≤ 90 MB`);
+    console.log(`  the same sources unbundled: ${describe(unbundled!)}`);
+    if (before) console.log(`  the issue's build (${ISSUE_BASE_COMMIT}, tsc): ${describe(before)}`);
+    else console.log(`  the issue's build (${ISSUE_BASE_COMMIT}): not in this clone's history, not measured`);
+    console.log("  goal: bundle ≤ 0.5× the issue's build's time, ≤ 90 MB");
   } finally {
     await server.close();
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,6 +27,41 @@ export function buildUnbundled(): void {
   const result = spawnSync(process.execPath, [tsc, ...args, ...info], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0 || !existsSync(join(ROOT, 'dist/unbundled/src/cli/main.js')))
     throw new Error(`tsc failed: ${result.stdout}`);
+}
+
+/**
+ * The build issue 13 measured ("today's build" there): the commit main was at when the issue was filed, before
+ * the bundle, built as it was then (`tsc -b`, one file per module, no compile cache), with this checkout's
+ * node_modules (the dependencies differ only by the S3 client, added since). Its sources lack every later change,
+ * bundle-only or not, so it answers "how much faster than before", where UNBUNDLED answers "how much of that is
+ * the bundle". Extracted once into dist/issue-13-base; undefined when this clone's history does not reach it (a
+ * shallow clone).
+ */
+export const ISSUE_BASE_COMMIT = 'e56b976';
+export function buildIssueBase(): string[] | undefined {
+  const dir = join(ROOT, 'dist/issue-13-base');
+  const main = join(dir, 'dist/src/cli/main.js');
+  if (!existsSync(main)) {
+    const git = (...args: string[]) =>
+      spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 28 });
+    if (git('cat-file', '-e', `${ISSUE_BASE_COMMIT}^{commit}`).status !== 0) return undefined;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const archive = spawnSync('sh', ['-c', `git archive ${ISSUE_BASE_COMMIT} | tar -x -C "${dir}"`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (archive.status !== 0) throw new Error(`git archive ${ISSUE_BASE_COMMIT} failed: ${archive.stderr}`);
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const built = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    if (built.status !== 0 || !existsSync(main))
+      throw new Error(`building ${ISSUE_BASE_COMMIT} failed: ${built.stdout}`);
+  }
+  return [main];
 }
 
 export interface Command {
