@@ -1,6 +1,7 @@
 // `npm run build`: bundles the CLI with esbuild into dist/src/cli. guardrail.mjs is the CLI, ESM so that each
 // lazily imported command, check client and SDK lands in its own chunk (chunks/) and loads only when used;
-// main.js is the small CommonJS binary that turns on the compile cache and then imports guardrail.mjs.
+// main.js is the small CommonJS binary that turns on the compile cache and then imports guardrail.mjs, or runs a
+// brief command from brief-HASH.cjs (src/cli/brief-loader.ts).
 // Type checking is separate (`npm run typecheck`).
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -149,6 +150,32 @@ const lazyBuiltins = {
   },
 };
 
+/**
+ * The brief bundle (src/cli/brief-loader.ts): the CLI as one CommonJS file for validate, checks, schema,
+ * iam-policy and help. Their own lazily imported modules are inlined; any other dynamic import stays an import of
+ * the ES-module chunk built for it (only the warning logger's can be reached from a brief command).
+ */
+const BRIEF_INLINE = /^(\.\/(validate|info|iam-policy)\.js|\.\.\/engine\/cleanup\/permissions\.js)$/;
+const SELF = Symbol('brief-only');
+function briefOnly(chunkOf) {
+  return {
+    name: 'brief-only',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || BRIEF_INLINE.test(args.path) || args.pluginData === SELF)
+          return;
+        if (EXTERNAL.includes(args.path)) return { path: args.path, external: true };
+        const { kind, resolveDir } = args;
+        const resolved = await b.resolve(args.path, { kind, resolveDir, pluginData: SELF });
+        const source = relative(CHECKOUT, resolved.path).split(sep).join('/');
+        const chunk = chunkOf.get(source);
+        if (!chunk) throw new Error(`brief bundle: no chunk for ${args.path} (from ${args.importer})`);
+        return { path: `./${chunk}`, external: true };
+      });
+    },
+  };
+}
+
 rmSync(OUT, { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -174,11 +201,41 @@ const cli = await build({
   minifySyntax: true,
   metafile: true,
 });
-await build({ ...common, entryPoints: { main: 'src/cli/bin.ts' }, outdir: OUT, format: 'cjs' });
+// Each lazily imported module's chunk, by source path, for the brief bundle's imports of them.
+const chunkOf = new Map(
+  Object.entries(cli.metafile.outputs)
+    .filter(([, o]) => o.entryPoint)
+    .map(([file, o]) => [o.entryPoint, relative(OUT, file).split(sep).join('/')]),
+);
+const brief = await build({
+  ...common,
+  entryPoints: { brief: 'src/cli/main.ts' },
+  entryNames: '[name]-[hash]',
+  outdir: OUT,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  external: EXTERNAL,
+  // node-cron reads import.meta.url at the top (for its forked worker, never used by a brief command).
+  define: { 'import.meta.url': '__guardrailImportMetaUrl' },
+  banner: { js: "var __guardrailImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [briefOnly(chunkOf), lazyBuiltins],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  metafile: true,
+});
+const briefFile = relative(OUT, Object.keys(brief.metafile.outputs)[0]);
+await build({
+  ...common,
+  entryPoints: { main: 'src/cli/bin.ts' },
+  outdir: OUT,
+  format: 'cjs',
+  define: { __GUARDRAIL_BRIEF_BUNDLE__: JSON.stringify(briefFile) },
+});
 
 // Which package each chunk holds, for the test that a config without AWS checks loads no AWS client.
 const chunks = Object.fromEntries(
-  Object.entries(cli.metafile.outputs).map(([file, o]) => [
+  [...Object.entries(cli.metafile.outputs), ...Object.entries(brief.metafile.outputs)].map(([file, o]) => [
     file,
     [
       ...new Set(

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The `guardrail` binary (built to dist/src/cli/main.js): turns on Node's compile cache, then loads the bundled
-// CLI (guardrail.mjs and its chunks), so that the cache covers every module the bundle loads.
+// The `guardrail` binary (built to dist/src/cli/main.js): answers `--version`; runs the brief commands from the
+// brief bundle (brief-loader.ts); else turns on Node's compile cache, then loads the bundled CLI (guardrail.mjs and
+// its chunks), so that the cache covers every module the bundle loads.
 import { existsSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { briefCachePath, inBriefBundle, runBrief } from './brief-loader';
 import { packageVersion } from './version';
 
 /**
@@ -32,11 +34,27 @@ export function isBrief(args: readonly string[]): boolean {
   return BRIEF_COMMANDS.has(args[0] ?? '') && !args.includes('--online');
 }
 
+/**
+ * The brief bundle's file name (with its content hash), set by the build; undefined in a plain `tsc` build.
+ * See brief-loader.ts.
+ */
+declare const __GUARDRAIL_BRIEF_BUNDLE__: string | undefined;
+const BRIEF_BUNDLE = typeof __GUARDRAIL_BRIEF_BUNDLE__ === 'string' ? __GUARDRAIL_BRIEF_BUNDLE__ : undefined;
+
+/** The brief bundle's path when it answers these arguments. */
+function briefBundle(args: readonly string[]): string | undefined {
+  return BRIEF_BUNDLE && isBrief(args) && inBriefBundle(args) ? join(__dirname, BRIEF_BUNDLE) : undefined;
+}
+const brief = require.main === module ? briefBundle(process.argv.slice(2)) : undefined;
+
 /** `guardrail --version` alone is answered here, before the CLI (commander, the config schema) loads. */
 const VERSION_ONLY = new Set(['--version', '-V']);
 
 if (require.main === module && process.argv.length === 3 && VERSION_ONLY.has(process.argv[2] ?? '')) {
   process.stdout.write(`${packageVersion()}\n`);
+} else if (brief) {
+  for (const flag of BRIEF_V8_FLAGS) setFlagsFromString(flag);
+  runBrief(brief, briefCachePath(compileCacheDir(), brief));
 } else if (require.main === module) {
   if (isBrief(process.argv.slice(2))) for (const flag of BRIEF_V8_FLAGS) setFlagsFromString(flag);
   enableCompileCache(compileCacheDir());
