@@ -152,10 +152,11 @@ const lazyBuiltins = {
 
 /**
  * The brief bundle (src/cli/brief-loader.ts): the CLI as one CommonJS file for validate, checks, schema,
- * iam-policy and help. Their own lazily imported modules are inlined; any other dynamic import stays an import of
- * the ES-module chunk built for it (only the warning logger's can be reached from a brief command).
+ * iam-policy and help. Their own lazily imported modules (and the warning logger) are inlined; any other dynamic
+ * import, which no brief command reaches, stays an import of the ES-module chunk built for it.
  */
-const BRIEF_INLINE = /^(\.\/(validate|info|iam-policy)\.js|\.\.\/engine\/cleanup\/permissions\.js)$/;
+const BRIEF_INLINE =
+  /^(\.\/(validate|info|iam-policy)\.js|\.\.\/engine\/cleanup\/permissions\.js|\.\.\/core\/log\.js)$/;
 const SELF = Symbol('brief-only');
 function briefOnly(chunkOf) {
   return {
@@ -218,7 +219,10 @@ const brief = await build({
   external: EXTERNAL,
   // node-cron reads import.meta.url at the top (for its forked worker, never used by a brief command).
   define: { 'import.meta.url': '__guardrailImportMetaUrl' },
-  banner: { js: "var __guardrailImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // "use strict" first, so that the whole file is strict, as the ES modules are (esbuild's own comes after this).
+  banner: {
+    js: `"use strict";var __guardrailImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`,
+  },
   plugins: [briefOnly(chunkOf), lazyBuiltins],
   minifyWhitespace: true,
   minifySyntax: true,

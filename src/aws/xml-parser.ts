@@ -71,7 +71,9 @@ class Reader {
       } else if (x.startsWith('<!--', this.i)) {
         this.readTo('-->');
         this.trim();
-      } else if (x.slice(this.i, this.i + 9).toLowerCase() === '<!doctype') {
+      } else if (x.toLowerCase().startsWith('<!doctype', this.i)) {
+        // As the SDK does: the whole text lower-cased, so that a character whose lower case is longer (İ) shifts
+        // what is compared there, and the same documents are read or refused.
         this.skipDoctype();
         this.trim();
       } else if (x.charCodeAt(this.i) === LT) {

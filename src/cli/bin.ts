@@ -7,7 +7,7 @@ import { enableCompileCache } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { briefCachePath, inBriefBundle, runBrief } from './brief-loader';
+import { briefCachePath, inBriefBundle, privateFolder, runBrief } from './brief-loader';
 import { packageVersion } from './version';
 
 /**
@@ -53,11 +53,14 @@ const VERSION_ONLY = new Set(['--version', '-V']);
 if (require.main === module && process.argv.length === 3 && VERSION_ONLY.has(process.argv[2] ?? '')) {
   process.stdout.write(`${packageVersion()}\n`);
 } else if (brief) {
+  const args = process.argv.slice(2);
   for (const flag of BRIEF_V8_FLAGS) setFlagsFromString(flag);
-  runBrief(brief, briefCachePath(compileCacheDir(), brief));
+  runBrief(brief, briefCachePath(compileCacheDir(), brief, args[0]!), args);
 } else if (require.main === module) {
   if (isBrief(process.argv.slice(2))) for (const flag of BRIEF_V8_FLAGS) setFlagsFromString(flag);
-  enableCompileCache(compileCacheDir());
+  // Node runs the code a cache holds: only from a folder no other user can write.
+  const cache = compileCacheDir();
+  if (!process.env.NODE_DISABLE_COMPILE_CACHE && privateFolder(cache)) enableCompileCache(cache);
   // A variable, so that neither tsc nor esbuild resolves it: the bundle is built beside this file; a plain
   // `tsc` build (the bench's unbundled baseline) has main.js instead.
   const entry = existsSync(join(__dirname, 'guardrail.mjs')) ? './guardrail.mjs' : './main.js';

@@ -2,20 +2,26 @@
 // dist/src/cli/brief-HASH.cjs, compiled through vm.Script with a V8 code cache that is written after the command
 // ran. Node's compile cache is made right after compiling, so it holds only the code that runs at load; the
 // functions a command calls later (the YAML reader, zod's parser, commander's) were compiled again on every
-// start. A cache made after the run holds them too. The file's name carries a hash of its content, and V8 checks
-// its own version and flags, so a stale cache is never used: it is rejected, then rewritten.
+// start. A cache made after the run holds them too.
+//
+// V8 runs the bytecode it is given and checks only a cache's header, so a cache is used only when it is intact
+// (a CRC-32 of its body, written with it), made by this build (the bundle's content hash is in its name) for this
+// Node and command, and kept in a folder only this user can write (see privateFolder).
 import {
+  chmodSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { constants, Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /** The commands the brief bundle answers; everything else loads the ES-module bundle. */
 const BUNDLED = new Set(['validate', 'checks', 'schema', 'iam-policy', 'help']);
@@ -25,24 +31,48 @@ export function inBriefBundle(args: readonly string[]): boolean {
 }
 
 /**
- * The code cache's file, in `dir` (the compile cache's folder), or undefined when caching is off or the folder
- * could be written by another user: V8 runs the bytecode it is given, so it must come from this user alone.
+ * Makes `dir` (the compile cache's folder) if needed, for this user only, and says whether caches may be read from
+ * it: not when another user owns it, nor when it cannot be made (a read-only root without /tmp). Guardrail's own
+ * folder left group-writable by an earlier version (or a umask of 002) is made private again.
  */
-export function briefCachePath(
-  dir: string,
-  bundle: string,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
-  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+export function privateFolder(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const folder = statSync(dir);
-    const ours = process.getuid === undefined || folder.uid === process.getuid();
-    if (!folder.isDirectory() || !ours || (folder.mode & 0o022) !== 0) return undefined;
+    if (!folder.isDirectory() || (process.getuid !== undefined && folder.uid !== process.getuid()))
+      return false;
+    if ((folder.mode & 0o022) !== 0) chmodSync(dir, folder.mode & ~0o022 & 0o7777);
+    return true;
   } catch {
-    return undefined; // no cache on a read-only file system, as with Node's compile cache
+    return false;
   }
-  return join(dir, `${basename(bundle)}.${process.version}.${process.arch}.v8`);
+}
+
+/** The code cache of `command` from `bundle`, in `dir`; undefined when caching is off or the folder is not private. */
+export function briefCachePath(
+  dir: string,
+  bundle: string,
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE || !privateFolder(dir)) return undefined;
+  return join(dir, `${basename(bundle)}.${command}.${process.version}.${process.arch}.v8`);
+}
+
+const MAGIC = Buffer.from('GRC1');
+const HEADER = MAGIC.length + 4;
+
+/** The V8 cache data in `file` when it is whole (magic, then the CRC-32 of the rest, then the rest). */
+export function readCache(file: string): Buffer | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    return undefined; // none yet
+  }
+  if (data.length <= HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const body = data.subarray(HEADER);
+  return data.readUInt32LE(MAGIC.length) === crc32(body) ? body : undefined;
 }
 
 type ModuleFunction = (
@@ -53,22 +83,19 @@ type ModuleFunction = (
   dirname: string,
 ) => void;
 
-/** Loads the brief bundle (with its code cache when there is one) and runs the CLI from it. */
-export function runBrief(bundle: string, cachePath: string | undefined): void {
+/**
+ * Loads the brief bundle (with its code cache when there is a good one) and runs the CLI from it. A missing,
+ * damaged or rejected cache is written anew at exit, after a run that succeeded (a usage error or `--help` runs
+ * little of the command: its cache would hold little).
+ */
+export function runBrief(bundle: string, cachePath: string | undefined, args: readonly string[]): void {
   const source = readFileSync(bundle, 'utf8');
-  let cachedData: Buffer | undefined;
-  if (cachePath) {
-    try {
-      cachedData = readFileSync(cachePath);
-    } catch {
-      // none yet: written at exit
-    }
-  }
+  const cachedData = cachePath ? readCache(cachePath) : undefined;
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapped, {
     filename: bundle,
     cachedData,
-    // Its import() of an ES-module chunk (the warning logger's) resolves from the bundle's folder, as a module's.
+    // Should a brief command ever import() an ES-module chunk, it resolves from the bundle's folder, as a module's.
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} as { runCli?: () => void } };
@@ -79,40 +106,62 @@ export function runBrief(bundle: string, cachePath: string | undefined): void {
     bundle,
     dirname(bundle),
   );
-  if (cachePath && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => saveCache(script, cachePath));
-  }
+  if (cachePath && cachedData && !script.cachedDataRejected) touch(cachePath);
+  else if (cachePath && !args.includes('--help') && !args.includes('-h'))
+    process.once('exit', (code) => {
+      if (code === 0) saveCache(script, cachePath);
+    });
   module.exports.runCli!();
+}
+
+/** Marks a cache as in use, so that clean-up keeps it. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // the cache still works
+  }
 }
 
 /** Caches of other builds (or Node versions) unused this long are removed when a new one is written. */
 export const STALE_CACHE_MS = 7 * 24 * 3600_000;
+const OURS = /^brief-\w+\.cjs\..+\.v8(\..+\.partial)?$/;
 
 /**
- * Written whole under a temporary name, then renamed: a process starting meanwhile reads the old one or none. Each
- * upgrade brings a new bundle name, so caches of builds not written for a week are removed (a checkout in use
- * rewrites its own at most once a week).
+ * Written whole under a name of its own, then renamed: a process starting meanwhile reads the old cache or none,
+ * and two writers (even with the same pid, in two containers sharing the folder) never mix their bytes. Each
+ * upgrade brings a new bundle name, so caches unused for a week (and partial files a failed write left) go.
  */
 export function saveCache(
   script: Pick<Script, 'createCachedData'>,
   cachePath: string,
   now = Date.now(),
 ): void {
-  const partial = `${cachePath}.${process.pid}.partial`;
+  const partial = `${cachePath}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
   try {
-    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+    const body = script.createCachedData();
+    const header = Buffer.alloc(HEADER);
+    MAGIC.copy(header);
+    header.writeUInt32LE(crc32(body), MAGIC.length);
+    writeFileSync(partial, Buffer.concat([header, body]), { mode: 0o600 });
     renameSync(partial, cachePath);
-    const dir = dirname(cachePath);
+  } catch {
+    try {
+      unlinkSync(partial);
+    } catch {
+      // nothing was written
+    }
+    return; // a cache that cannot be written is skipped, never an error
+  }
+  const dir = dirname(cachePath);
+  try {
     for (const name of readdirSync(dir)) {
       const file = join(dir, name);
-      if (
-        file !== cachePath &&
-        /^brief-\w+\.cjs\..+\.v8$/.test(name) &&
-        statSync(file).mtimeMs < now - STALE_CACHE_MS
-      )
+      if (file !== cachePath && OURS.test(name) && statSync(file).mtimeMs < now - STALE_CACHE_MS)
         unlinkSync(file);
     }
   } catch {
-    // a cache that cannot be written is skipped, never an error
+    // clean-up is best effort
   }
 }

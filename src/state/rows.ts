@@ -160,8 +160,8 @@ function nulFree(_key: string, value: unknown): unknown {
  * alert states spent 12 ms in it); text with it, from a NUL or a literal backslash-u0000, takes the replacer.
  */
 export function toJson(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.includes('\\u0000') ? JSON.stringify(value, nulFree) : text;
+  const text: string | undefined = JSON.stringify(value);
+  return text?.includes('\\u0000') ? JSON.stringify(value, nulFree) : text!;
 }
 
 export function uniqueKeys(keys: string[]): string[] {
