@@ -8,17 +8,16 @@
 /** What `parseXML` returns: the root tag's name mapped to its value. */
 export type XmlValue = string | { [key: string]: XmlValue | XmlValue[] };
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const CR = 0x0d;
-const LF = 0x0a;
 const LT = 0x3c; // <
 const GT = 0x3e; // >
 const SLASH = 0x2f; // /
 const EQ = 0x3d; // =
-const QUESTION = 0x3f; // ?
 
-const isSpace = (c: number) => c === SPACE || c === TAB || c === CR || c === LF;
+// Sticky patterns that always match (maybe nothing): the SDK's character sets, read natively instead of a
+// character at a time.
+const SPACES = /[ \t\r\n]*/y;
+const TAG_NAME = /[^ \t\r\n>/]*/y;
+const ATTRIBUTE_NAME = /[^= \t\r\n>/?]*/y;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}));/g;
@@ -87,7 +86,9 @@ class Reader {
   }
 
   private trim(): void {
-    while (this.i < this.z && isSpace(this.x.charCodeAt(this.i))) ++this.i;
+    SPACES.lastIndex = this.i;
+    SPACES.test(this.x);
+    this.i = SPACES.lastIndex;
   }
 
   private readTo(stop: string): string {
@@ -98,12 +99,13 @@ class Reader {
     return result;
   }
 
-  /** Reads from here up to (not including) the first character for which `stop` holds, or the end. */
-  private readUntil(stop: (c: number) => boolean): string {
-    const { x, z } = this;
+  /** Reads from here what `pattern` (sticky, never failing: `[...]*`) matches. */
+  private read(pattern: RegExp): string {
+    pattern.lastIndex = this.i;
+    pattern.test(this.x);
     const start = this.i;
-    while (this.i < z && !stop(x.charCodeAt(this.i))) ++this.i;
-    return x.slice(start, this.i);
+    this.i = pattern.lastIndex;
+    return this.x.slice(start, this.i);
   }
 
   private attributeValue(): string {
@@ -119,21 +121,20 @@ class Reader {
   private tag(): Tag {
     const { x, z } = this;
     ++this.i;
-    const tag = this.readUntil((c) => isSpace(c) || c === GT || c === SLASH);
-    let hasAttrs = false;
-    const attrs: Record<string, string> = {};
+    const tag = this.read(TAG_NAME);
+    let attrs: Record<string, string> | undefined; // made at the first attribute: most tags have none
     while (this.i < z) {
       this.trim();
       const c = x.charCodeAt(this.i);
       if (c === GT || c === SLASH || this.i >= z) break;
-      const name = this.readUntil((d) => d === EQ || isSpace(d) || d === GT || d === SLASH || d === QUESTION);
+      const name = this.read(ATTRIBUTE_NAME);
       this.trim();
       if (x.charCodeAt(this.i) !== EQ) break;
       ++this.i;
       this.trim();
+      attrs ??= {};
       if (name === '__proto__') writeKey(attrs);
       attrs[name] = this.attributeValue();
-      hasAttrs = true;
     }
     if (this.i >= z) throw new Error('@aws-sdk XML parse error: unexpected end of input.');
     if (x.charCodeAt(this.i) === SLASH) {
@@ -141,7 +142,7 @@ class Reader {
       if (this.i >= z || x.charCodeAt(this.i) !== GT)
         throw new Error('@aws-sdk XML parse error: expected > at the end of self-closing tag.');
       ++this.i;
-      return { tag, value: hasAttrs ? attrs : '' };
+      return { tag, value: attrs ?? '' };
     }
     if (x.charCodeAt(this.i) !== GT)
       throw new Error('@aws-sdk XML parse error: expected > at the end of opening tag.');
@@ -172,7 +173,7 @@ class Reader {
     if (closeTag !== tag)
       throw new Error(`@aws-sdk XML parse error: mismatched tags <${tag}> and </${closeTag}>.`);
 
-    if (!hasAttrs && !children.length) {
+    if (!attrs && !children.length) {
       if (!textParts.length) return { tag, value: '' };
       const text = textParts.length === 1 ? textParts[0]! : textParts.join('');
       return { tag, value: isIndentation(text) ? '' : text };
@@ -190,7 +191,7 @@ class Reader {
         else obj[child.tag] = [seen, child.value];
       } else obj[child.tag] = child.value;
     }
-    for (const [k, v] of Object.entries(attrs)) {
+    for (const [k, v] of Object.entries(attrs ?? {})) {
       if (k === '__proto__') writeKey(obj);
       obj[k] = v;
     }
