@@ -60,7 +60,8 @@ if (require.main === module && process.argv.length === 3 && VERSION_ONLY.has(pro
   if (isBrief(process.argv.slice(2))) for (const flag of BRIEF_V8_FLAGS) setFlagsFromString(flag);
   // Node runs the code a cache holds: only from a folder no other user can write.
   const cache = compileCacheDir();
-  if (!process.env.NODE_DISABLE_COMPILE_CACHE && privateFolder(cache)) enableCompileCache(cache);
+  if (!process.env.NODE_DISABLE_COMPILE_CACHE && privateFolder(cache, !process.env.NODE_COMPILE_CACHE))
+    enableCompileCache(cache);
   // A variable, so that neither tsc nor esbuild resolves it: the bundle is built beside this file; a plain
   // `tsc` build (the bench's unbundled baseline) has main.js instead.
   const entry = existsSync(join(__dirname, 'guardrail.mjs')) ? './guardrail.mjs' : './main.js';

@@ -32,16 +32,19 @@ export function inBriefBundle(args: readonly string[]): boolean {
 
 /**
  * Makes `dir` (the compile cache's folder) if needed, for this user only, and says whether caches may be read from
- * it: not when another user owns it, nor when it cannot be made (a read-only root without /tmp). Guardrail's own
- * folder left group-writable by an earlier version (or a umask of 002) is made private again.
+ * it: not when another user owns it or others may write it, nor when it cannot be made (a read-only root without
+ * /tmp). With `repair` (Guardrail's default folder, not one the user named), a folder of ours left group-writable
+ * by an earlier version or a umask of 002 is made private again.
  */
-export function privateFolder(dir: string): boolean {
+export function privateFolder(dir: string, repair = false): boolean {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const folder = statSync(dir);
     if (!folder.isDirectory() || (process.getuid !== undefined && folder.uid !== process.getuid()))
       return false;
-    if ((folder.mode & 0o022) !== 0) chmodSync(dir, folder.mode & ~0o022 & 0o7777);
+    if ((folder.mode & 0o022) === 0) return true;
+    if (!repair) return false;
+    chmodSync(dir, folder.mode & ~0o022 & 0o7777);
     return true;
   } catch {
     return false;
@@ -55,7 +58,7 @@ export function briefCachePath(
   command: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  if (env.NODE_DISABLE_COMPILE_CACHE || !privateFolder(dir)) return undefined;
+  if (env.NODE_DISABLE_COMPILE_CACHE || !privateFolder(dir, !env.NODE_COMPILE_CACHE)) return undefined;
   return join(dir, `${basename(bundle)}.${command}.${process.version}.${process.arch}.v8`);
 }
 

@@ -85,11 +85,15 @@ describe('the brief bundle', () => {
     expect(readCache(file)).toBeDefined();
   });
 
-  it('caches only in a folder of its own: another user’s is refused, its own group-writable one made private', () => {
+  it('caches only in a folder of its own: another user’s is refused, its default one made private', () => {
     const own = mkdtempSync(join(tmpdir(), 'guardrail-brief-umask-'));
     chmodSync(own, 0o775); // as a umask of 002 leaves it
     const off = mkdtempSync(join(tmpdir(), 'guardrail-brief-off-'));
 
+    // A folder the user named (NODE_COMPILE_CACHE) is theirs to set: group-writable, it is not used, not changed.
+    expect(briefCachePath(own, '/x/brief-AB.cjs', 'checks', { NODE_COMPILE_CACHE: own })).toBeUndefined();
+    expect(statSync(own).mode & 0o777).toBe(0o775);
+    // Guardrail's default folder is its own to repair.
     expect(briefCachePath(own, '/x/brief-AB.cjs', 'checks', {})).toBe(
       join(own, `brief-AB.cjs.checks.${process.version}.${process.arch}.v8`),
     );
