@@ -34,6 +34,16 @@ export function isBrief(args: readonly string[]): boolean {
   return BRIEF_COMMANDS.has(args[0] ?? '') && !args.includes('--online');
 }
 
+/** package.json's engines floor: the compile cache and the vm loader constant the binary uses came in 22.12. */
+export const MIN_NODE = [22, 12] as const;
+
+/** Why this Node cannot run Guardrail, or undefined when it can. */
+export function unsupportedNode(version = process.versions.node): string | undefined {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])) return undefined;
+  return `guardrail needs Node.js ${MIN_NODE.join('.')} or later (22 LTS); this is ${version}\n`;
+}
+
 /**
  * The brief bundle's file name (with its content hash), set by the build; undefined in a plain `tsc` build.
  * See brief-loader.ts.
@@ -45,12 +55,16 @@ const BRIEF_BUNDLE = typeof __GUARDRAIL_BRIEF_BUNDLE__ === 'string' ? __GUARDRAI
 function briefBundle(args: readonly string[]): string | undefined {
   return BRIEF_BUNDLE && isBrief(args) && inBriefBundle(args) ? join(__dirname, BRIEF_BUNDLE) : undefined;
 }
-const brief = require.main === module ? briefBundle(process.argv.slice(2)) : undefined;
+const tooOld = require.main === module ? unsupportedNode() : undefined;
+const brief = require.main === module && !tooOld ? briefBundle(process.argv.slice(2)) : undefined;
 
 /** `guardrail --version` alone is answered here, before the CLI (commander, the config schema) loads. */
 const VERSION_ONLY = new Set(['--version', '-V']);
 
-if (require.main === module && process.argv.length === 3 && VERSION_ONLY.has(process.argv[2] ?? '')) {
+if (tooOld) {
+  process.stderr.write(tooOld);
+  process.exitCode = 2;
+} else if (require.main === module && process.argv.length === 3 && VERSION_ONLY.has(process.argv[2] ?? '')) {
   process.stdout.write(`${packageVersion()}\n`);
 } else if (brief) {
   const args = process.argv.slice(2);
