@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { debuglog } from 'node:util';
 import { constants, Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
 
@@ -109,13 +110,22 @@ export function runBrief(bundle: string, cachePath: string | undefined, args: re
     bundle,
     dirname(bundle),
   );
-  if (cachePath && cachedData && !script.cachedDataRejected) touch(cachePath);
+  const used = cachePath !== undefined && cachedData !== undefined && !script.cachedDataRejected;
+  trace(
+    '%s: %s',
+    cachePath ?? 'cache off',
+    used ? 'used' : cachedData ? 'rejected by V8' : 'none, or not whole',
+  );
+  if (used) touch(cachePath);
   else if (cachePath && !args.includes('--help') && !args.includes('-h'))
     process.once('exit', (code) => {
       if (code === 0) saveCache(script, cachePath);
     });
   module.exports.runCli!();
 }
+
+/** `NODE_DEBUG=guardrail` prints what became of the brief cache (as NODE_DEBUG_NATIVE=COMPILE_CACHE does Node's). */
+const trace = debuglog('guardrail');
 
 /** Marks a cache as in use, so that clean-up keeps it. */
 function touch(file: string): void {
@@ -149,7 +159,9 @@ export function saveCache(
     header.writeUInt32LE(crc32(body), MAGIC.length);
     writeFileSync(partial, Buffer.concat([header, body]), { mode: 0o600 });
     renameSync(partial, cachePath);
-  } catch {
+    trace('%s: written', cachePath);
+  } catch (error) {
+    trace('%s: not written (%s)', cachePath, (error as { code?: string }).code ?? error);
     try {
       unlinkSync(partial);
     } catch {

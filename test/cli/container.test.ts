@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,6 +130,57 @@ describe('the image entry point, as the image runs it', () => {
     expect(result.stderr).toMatch(
       /--state .*GUARDRAIL_STATE_URL.*GUARDRAIL_STATE_DIR.*\/var\/lib\/guardrail/,
     );
+  });
+
+  it('reads the code caches the build made, from a folder it cannot write (the read-only root), adding nothing', () => {
+    const { compileCache, warmUp } = dockerfileCommand();
+    expect(compileCache).toBe('/app/compile-cache');
+    expect(warmUp.map((args) => args[0])).toEqual([
+      'validate',
+      'checks',
+      'schema',
+      'iam-policy',
+      'help',
+      'run',
+    ]);
+    const l = layout();
+    // The build's folder and its warm-up's temporary state, made as the Dockerfile makes them (owned by uid 10001).
+    const cache = join(l.base, 'compile-cache');
+    const warmState = join(l.base, 'warm-up');
+    mkdirSync(cache, { mode: 0o700 });
+    mkdirSync(warmState);
+    if (isRoot) spawnSync('chown', [`${IMAGE_UID}:${IMAGE_UID}`, cache, warmState]);
+    const env = { ...imageEnv(l), NODE_COMPILE_CACHE: cache };
+    const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+      const [cmd, argv] = entrypoint(args);
+      return spawnSync(cmd, argv, { cwd: l.app, env: { ...env, ...extra }, encoding: 'utf8' });
+    };
+    for (const args of warmUp) {
+      const swapped = args.map((a) => a.replace('/tmp/guardrail-warm-up', warmState));
+      expect([args[0], cli(swapped).status]).toEqual([args[0], 0]);
+    }
+    readOnly(cache);
+    // Names and sizes: the owner may still set a file's times here (a used cache is touched), not on a read-only root.
+    const listing = () =>
+      readdirSync(cache, { recursive: true, encoding: 'utf8' })
+        .sort()
+        .map((f) => `${f} ${statSync(join(cache, f)).size}`);
+    const before = listing();
+
+    const validate = cli(['validate'], { NODE_DEBUG: 'guardrail' });
+    const run = cli(['run', '--format', 'json'], { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+    // (tini warns when it is not PID 1, as here; in the image it is.)
+    const quiet = cli(['validate'], { TINI_SUBREAPER: '1' });
+
+    expect([validate.status, validate.stderr]).toEqual([
+      0,
+      expect.stringMatching(/\.validate\.[^:]*: used\n/),
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/cache for file:\/\/\S*\/guardrail\.mjs was accepted/);
+    expect(run.stderr).not.toMatch(/was rejected/);
+    expect([quiet.status, quiet.stderr]).toEqual([0, '']);
+    expect(listing()).toEqual(before);
   });
 
   it('serves /readyz and stops on SIGTERM with exit 0', async () => {

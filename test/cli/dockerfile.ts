@@ -6,11 +6,20 @@ export function dockerfileCommand(): {
   entrypoint: string[];
   cmd: string[];
   healthcheck: string;
+  /** NODE_COMPILE_CACHE as the image sets it. */
+  compileCache: string | undefined;
+  /** The CLI commands the build runs as the image's user to fill that cache (their arguments). */
+  warmUp: string[][];
   text: string;
 } {
   const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8').replace(/\\\n\s*/g, '');
   const json = (name: string) =>
     JSON.parse(new RegExp(`^${name} (\\[.*\\])$`, 'm').exec(text)![1]!) as string[];
   const healthcheck = /^HEALTHCHECK .*? CMD (.*)$/m.exec(text)![1]!;
-  return { entrypoint: json('ENTRYPOINT'), cmd: json('CMD'), healthcheck, text };
+  const compileCache = /^ENV NODE_COMPILE_CACHE=(\S+)$/m.exec(text)?.[1];
+  const afterUser = text.slice(text.search(/^USER /m));
+  const warmUp = [...afterUser.matchAll(/node dist\/src\/cli\/main\.js ([^&>]*)/g)].map((m) =>
+    m[1]!.trim().split(/\s+/),
+  );
+  return { entrypoint: json('ENTRYPOINT'), cmd: json('CMD'), healthcheck, compileCache, warmUp, text };
 }
