@@ -45,6 +45,41 @@ export async function main(): Promise<void> {
       await server.close();
     }
   }
+  for (const scale of SCALES.slice(1)) await attachedCase(scale, first!);
+}
+
+/**
+ * The scaled estate's volumes, of which only the 1× ones are idle and the rest attached gp3 volumes: with `gp2` on
+ * (the default) AWS cannot filter those out, so every page is read, but only what the check reports is kept.
+ */
+async function attachedCase(scale: number, oneX: number): Promise<void> {
+  const world = estate(REGIONS, VOLUMES, ADDRESSES);
+  for (const [r, region] of Object.values(world).entries())
+    region.volumes.push(
+      ...Array.from({ length: ((scale - 1) * VOLUMES) / REGIONS }, (_, i) => ({
+        id: `vol-att-${r}-${i}`,
+        sizeGiB: 10,
+        type: 'gp3',
+        state: 'in-use' as const,
+      })),
+    );
+  const server = await startFakeAwsProcess({
+    callerAccountId: CALLER_ACCOUNT,
+    accounts: [{ id: CALLER_ACCOUNT, regions: world }],
+  });
+  try {
+    const config = idleConfig(server.url, Object.keys(world));
+    const [figures] = measure([
+      { label: 'attached', args: [BUNDLE, 'run', '--config', config], env: AWS_ENV },
+    ]);
+    console.log(
+      `  ${VOLUMES * scale} volumes of which ${(scale - 1) * VOLUMES} attached gp3 + ${ADDRESSES} addresses ` +
+        `(${VOLUMES + ADDRESSES} findings): ${describe(figures!)}; ` +
+        `${(median(figures!.rssMb) - oneX).toFixed(0)} MB over 1×`,
+    );
+  } finally {
+    await server.close();
+  }
 }
 
 if (require.main === module)

@@ -18,7 +18,7 @@ export const idleEbsVolumes = defineCheck({
   example: { minIdleDays: 7, gp2: true },
   async run(ctx, config) {
     const { scans, errors } = await scanTargets(ctx, async (target, client, signal) => {
-      const volumes = await listVolumes(client, signal, !config.gp2);
+      const volumes = await listVolumes(client, signal, config.gp2);
       const idle = volumes.filter((v) => v.state === 'available');
       // Scoped per account/region: a region that fails this run keeps its first-seen times.
       const firstSeen = await ctx.state.observe(

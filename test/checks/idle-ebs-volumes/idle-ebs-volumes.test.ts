@@ -1,4 +1,5 @@
 import { idleEbsVolumes } from '../../../checks/idle-ebs-volumes';
+import { listVolumes } from '../../../checks/idle-ebs-volumes/query';
 import type { StateStore } from '../../../src/state/types';
 import { startFakeAws, type FakeAwsServer } from '../../servers/aws/server';
 import { emptyRegion, type FakeAccount, type FakeVolume } from '../../servers/aws/world';
@@ -158,6 +159,24 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
 
     expect(result.findings.map((f) => f.key)).toEqual(['vol-big']);
     expect(result.measurements.filter((m) => m.name.startsWith('gp2_'))).toEqual([]);
+  });
+
+  it('keeps, page by page, only the volumes it reports on: not the attached volumes that are not gp2', async () => {
+    // 1,200 attached gp3 volumes (three pages) among the gp2 estate: with gp2 on, AWS cannot filter them out.
+    const [account] = gp2Estate();
+    const attached = Array.from({ length: 1200 }, (_, i) => volume(`vol-att${i}`, { state: 'in-use' }));
+    account!.regions['us-east-1']!.volumes.push(...attached);
+    const fake = await startFakeAws({ accounts: [account!], callerAccountId: CALLER_ACCOUNT });
+    const client = { region: 'us-east-1', endpoint: fake.url };
+
+    const withGp2 = await listVolumes(client, new AbortController().signal, true);
+    const withoutGp2 = await listVolumes(client, new AbortController().signal, false);
+    const pages = fake.calls.filter((c) => c.action === 'ec2:DescribeVolumes').length;
+    await fake.close();
+
+    expect(withGp2.map((v) => v.volumeId)).toEqual(['vol-boot', 'vol-big']);
+    expect(withoutGp2.map((v) => v.volumeId)).toEqual(['vol-big']);
+    expect(pages).toBe(4); // 1,205 volumes in three pages unfiltered, then one page filtered on status
   });
 
   it('emits the waste gauges per region, zero for a clean one', async () => {
