@@ -37,10 +37,10 @@ export interface ListedAlert {
 }
 
 export async function alertsCommand(flags: AlertsFlags): Promise<void> {
-  const { filter, url } = stateFlags(flags.state);
+  const { filter, state } = stateFlags(flags.state);
   const config = loadConfig(flags.config);
   if (flags.check !== undefined) knownCheck(config, flags.check);
-  const store = await openCliStore(config, url);
+  const store = await openCliStore(config, state);
   const now = new Date();
   let alerts: ListedAlert[];
   try {
@@ -71,8 +71,11 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
   else process.stdout.write(`${formatAlerts(shown, filter)}\n`);
 }
 
-/** Splits the `--state` values into the filter and the store URL (a URL always has `://`). */
-function stateFlags(values: string[] = []): { filter: Filter; url?: string } {
+/**
+ * Splits the `--state` values into the filter and the store URL (a URL always has `://`); with the state folder
+ * `run` uses (GUARDRAIL_STATE_DIR), so that both read the same store.
+ */
+function stateFlags(values: string[] = []): { filter: Filter; state: StateLocation } {
   let filter: Filter = 'firing';
   let url = process.env.GUARDRAIL_STATE_URL;
   for (const value of values) {
@@ -80,7 +83,7 @@ function stateFlags(values: string[] = []): { filter: Filter; url?: string } {
     else if (value.includes('://')) url = value;
     else throw new UsageError(`--state must be one of ${FILTERS.join(', ')} (or a state store URL)`);
   }
-  return { filter, ...(url === undefined ? {} : { url: stateUrlFlag({ state: url }).stateUrl }) };
+  return { filter, state: stateUrlFlag(url === undefined ? {} : { state: url }) };
 }
 
 function kindsOf(config: GuardrailConfig): Map<string, string> {
@@ -133,9 +136,15 @@ export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
   return table(header, rows);
 }
 
-/** The store the config (or `--state`) names. */
-export async function openCliStore(config: GuardrailConfig, url?: string): Promise<StateStore> {
-  return openStateStore(url ?? config.state.url, config.dir);
+/** Where a command's state store is: `--state` or the config's URL; a relative path under GUARDRAIL_STATE_DIR. */
+export type StateLocation = ReturnType<typeof stateUrlFlag>;
+
+/**
+ * The store the config (or `--state`) names, found as `run` and `serve` find it: a relative SQLite path resolves
+ * against GUARDRAIL_STATE_DIR when set (the image's state volume), else against the config's folder.
+ */
+export async function openCliStore(config: GuardrailConfig, state: StateLocation): Promise<StateStore> {
+  return openStateStore(state.stateUrl ?? config.state.url, state.stateDir ?? config.dir);
 }
 
 /** A check id of the config (or the agent's own); otherwise a usage error listing the ids. */

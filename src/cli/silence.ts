@@ -37,7 +37,7 @@ export async function silenceAddCommand(flags: AddFlags): Promise<void> {
     createdBy: flags.by ?? (process.env.USER || 'unknown'),
     createdAt: now.toISOString(),
   };
-  const store = await openCliStore(config, stateUrlFlag(flags).stateUrl);
+  const store = await openCliStore(config, stateUrlFlag(flags));
   try {
     await store.addSilence(silence);
   } finally {
@@ -52,7 +52,7 @@ export async function silenceListCommand(
 ): Promise<void> {
   const config = loadConfig(flags.config);
   const now = new Date();
-  const store = await openCliStore(config, stateUrlFlag(flags).stateUrl);
+  const store = await openCliStore(config, stateUrlFlag(flags));
   let stored: StoredSilence[];
   try {
     stored = flags.all ? await store.allSilences() : await store.activeSilences(now);
@@ -103,7 +103,7 @@ export async function silenceListCommand(
 /** `guardrail silence expire ID`: ends a stored silence now. */
 export async function silenceExpireCommand(id: string, flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
-  const store = await openCliStore(config, stateUrlFlag(flags).stateUrl);
+  const store = await openCliStore(config, stateUrlFlag(flags));
   try {
     const silence = (await store.allSilences()).find((s) => s.id === id);
     if (!silence) throw new UsageError(`no silence with id ${id} (guardrail silence list --all shows them)`);

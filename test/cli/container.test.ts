@@ -117,6 +117,38 @@ describe('the image entry point, as the image runs it', () => {
     expect(existsSync(join(l.state, '.guardrail/state.db'))).toBe(true);
   });
 
+  it('lists and silences the alerts of the store `run` keeps in the state folder, not one beside the config', () => {
+    const l = layout();
+    const cli = (args: string[]) => {
+      const [cmd, argv] = entrypoint(args);
+      return spawnSync(cmd, argv, { cwd: l.app, env: imageEnv(l), encoding: 'utf8' });
+    };
+    expect(cli(['run']).status).toBe(0);
+
+    const alerts = cli(['alerts', '--format', 'json']);
+    const silence = cli([
+      'silence',
+      'add',
+      '--check',
+      'shop-consistency',
+      '--for',
+      '1h',
+      '--reason',
+      'migration',
+    ]);
+    const listed = cli(['silence', 'list', '--format', 'json']);
+    const next = cli(['run', '--format', 'json']);
+
+    expect([alerts.status, alerts.stderr]).toEqual([0, expect.not.stringContaining('Cannot write')]);
+    expect(JSON.parse(alerts.stdout)).toEqual([
+      expect.objectContaining({ check: 'shop-consistency', status: 'firing' }),
+    ]);
+    expect([silence.status, silence.stdout]).toEqual([0, expect.stringMatching(/^silence \w+ added/)]);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ reason: 'migration' })]);
+    const report = JSON.parse(next.stdout) as { checks: { findings: { state: string }[] }[] };
+    expect(report.checks.flatMap((c) => c.findings.map((f) => f.state))).toEqual(['silenced']);
+  });
+
   it('names the path and the ways out when the state folder is not writable', () => {
     const l = layout();
     chmodSync(l.state, 0o555);
