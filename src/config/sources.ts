@@ -84,10 +84,16 @@ export class ConfigSources {
     }
     includes.forEach((pattern: string, i) => {
       const matches = expandGlob(pattern, dirname(real));
-      if (matches.length === 0 && !/[*?[{]/.test(pattern)) {
+      // A glob that matches nothing is a mistake too (a renamed folder, a typo): the checks of the files it was
+      // meant to include would vanish from the agent without a word.
+      if (matches.length === 0) {
+        const glob = /[*?[{]/.test(pattern);
         this.issues.push({
           ...this.at(file, ['include', i]),
-          message: `included file not found: ${pattern}`,
+          message: glob
+            ? `no file matches ${JSON.stringify(pattern)} (relative to the folder of this config file); ` +
+              'remove the line if no file is meant to be included'
+            : `included file not found: ${pattern}`,
         });
       }
       for (const match of matches) this.load(match, [...stack, real], { file, docPath: ['include', i] });
