@@ -1,5 +1,8 @@
+import { UNSET_SECRET } from '../core/url';
 import { unsetVariableMessage } from './errors';
 import { ConfigSources } from './sources';
+
+export { UNSET_SECRET, unsetSecret } from '../core/url';
 
 export interface LoadOptions {
   /**
@@ -12,15 +15,6 @@ export interface LoadOptions {
 
 /** Keys whose values are, or carry, credentials: connection and state URLs, webhooks, passwords, secret ARNs. */
 const SECRET_KEYS = new Set(['url', 'webhookUrl', 'password', 'secretArn']);
-/** What an unset secret reads as: a URL (valid wherever one is expected) on a reserved TLD that never resolves. */
-export const UNSET_SECRET = 'https://unset.invalid/';
-
-/** The name of the unset variable a value stands in for (`secrets: 'placeholder'`), else undefined. */
-export function unsetSecret(value: unknown): string | undefined {
-  return typeof value === 'string' && value.startsWith(UNSET_SECRET)
-    ? value.slice(UNSET_SECRET.length)
-    : undefined;
-}
 
 export function readSources(file: string, env: NodeJS.ProcessEnv, options: LoadOptions): ConfigSources {
   const standIn: NodeJS.ProcessEnv = { ...env };

@@ -1,5 +1,18 @@
 import * as z from '../core/zod';
 import { optionalString, timeout } from '../core/fields';
+import { databaseUrlProblem } from '../core/url';
+
+/** A database URL the driver will read as meant; a mistake is reported without the URL, which holds the password. */
+function databaseUrl(schemes: readonly string[], example: string) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((url, ctx) => {
+      const problem = databaseUrlProblem(url, schemes);
+      if (problem) ctx.addIssue({ code: 'custom', message: `connection url (value hidden): ${problem}` });
+    })
+    .meta({ description: `${example} (from \${ENV})` });
+}
 
 const common = {
   /**
@@ -15,13 +28,13 @@ const common = {
 
 export const MysqlConnection = z.strictObject({
   type: z.literal('mysql'),
-  url: z.string().min(1).meta({ description: 'mysql://user:password@host:3306/db (from ${ENV})' }),
+  url: databaseUrl(['mysql', 'mariadb'], 'mysql://user:password@host:3306/db'),
   ...common,
 });
 
 export const PostgresConnection = z.strictObject({
   type: z.literal('postgres'),
-  url: z.string().min(1).meta({ description: 'postgres://user:password@host:5432/db (from ${ENV})' }),
+  url: databaseUrl(['postgres', 'postgresql', 'socket'], 'postgres://user:password@host:5432/db'),
   ...common,
 });
 

@@ -31,3 +31,36 @@ function decodeURIComponentSafe(text: string): string {
     return text;
   }
 }
+
+/** What an unset secret reads as when a command asks for stand-ins: a URL on a reserved TLD that never resolves. */
+export const UNSET_SECRET = 'https://unset.invalid/';
+
+/** The name of the unset variable a value stands in for, else undefined. */
+export function unsetSecret(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith(UNSET_SECRET)
+    ? value.slice(UNSET_SECRET.length)
+    : undefined;
+}
+
+/**
+ * What is wrong with a database URL, else undefined, in words that never repeat the URL (it holds the password).
+ * Drivers read it as WHATWG URLs do, so a `#` in a password ends it there and turns the rest of the password into a
+ * fragment, and what follows the `@` before it into a host name that DNS errors then print; a bare word becomes
+ * a path on a default host.
+ */
+export function databaseUrlProblem(url: string, schemes: readonly string[]): string | undefined {
+  if (unsetSecret(url) !== undefined) return undefined;
+  const expected = schemes.map((s) => `${s}://`).join(' or ');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) return `not a URL; expected ${expected}USER:PASSWORD@HOST:PORT/DB`;
+  if (!schemes.includes(scheme)) return `a ${scheme}:// URL; expected ${expected}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a valid URL (a bad port, or a character in the password that must be percent-encoded: / ? # @ : as %2F %3F %23 %40 %3A)';
+  }
+  if (url.includes('#') || parsed.hash)
+    return 'it holds a # (in the password? percent-encode it as %23): the driver would read the rest as a fragment';
+  return undefined;
+}
