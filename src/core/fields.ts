@@ -48,11 +48,32 @@ export function timeout() {
 export function cronExpression() {
   return z
     .string()
-    .refine((text) => validateCron(text), {
-      error: (iss) =>
-        `'${String(iss.input)}' is not a cron expression; expected 5 fields, e.g. "*/5 * * * *"`,
-    })
+    .refine((text) => validateCron(text), { error: (iss) => cronMistake(String(iss.input)) })
     .meta({ description: 'Cron expression (minute hour day-of-month month day-of-week)' });
+}
+
+const CRON_FIELDS = [
+  'minute (0-59)',
+  'hour (0-23)',
+  'day of month (1-31)',
+  'month (1-12)',
+  'day of week (0-7)',
+];
+
+/**
+ * Why node-cron refuses `text`: the wrong number of fields, or which field is out of range (each field tried
+ * alone, the others `*`), so that `0 25 * * *` says "hour", not "expected 5 fields".
+ */
+export function cronMistake(text: string): string {
+  const fields = text.trim().split(/\s+/);
+  const names = fields.length === 6 ? ['second (0-59)', ...CRON_FIELDS] : CRON_FIELDS;
+  if (fields.length !== 5 && fields.length !== 6)
+    return `'${text}' is not a cron expression: it has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5, e.g. "*/5 * * * *"`;
+  const bad = fields.flatMap((field, i) =>
+    validateCron(fields.map((f, j) => (j === i ? f : '*')).join(' ')) ? [] : [`${names[i]}: '${field}'`],
+  );
+  const which = bad.length ? `out of range: ${bad.join(', ')}` : 'an impossible date';
+  return `'${text}' is not a cron expression (${which}); e.g. "*/5 * * * *"`;
 }
 
 // Letters, digits, underscore, dollar and dash: enough for MySQL/PostgreSQL/Redshift/BigQuery names that we
