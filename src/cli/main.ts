@@ -166,7 +166,7 @@ function reportError(error: unknown): number {
   process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
   if (process.env.GUARDRAIL_DEBUG && error instanceof Error)
     process.stderr.write(`${redact(error.stack ?? '')}\n`);
-  return EXIT.checkFailed;
+  return EXIT.failed;
 }
 
 function formatIssueLine(issue: ConfigError['issues'][number]): string {
@@ -191,7 +191,7 @@ export function runCli(): void {
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
-      process.exit(EXIT.checkFailed);
+      process.exit(EXIT.failed);
     },
   );
 }

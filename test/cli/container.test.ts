@@ -157,7 +157,7 @@ describe('the image entry point, as the image runs it', () => {
 
     const result = spawnSync(cmd, args, { cwd: l.app, env: imageEnv(l), encoding: 'utf8' });
 
-    expect(result.status).toBe(3);
+    expect(result.status).toBe(5);
     expect(result.stderr).toContain(`Cannot write the state store ${join(l.state, '.guardrail/state.db')}`);
     expect(result.stderr).toMatch(
       /--state .*GUARDRAIL_STATE_URL.*GUARDRAIL_STATE_DIR.*\/var\/lib\/guardrail/,

@@ -26,7 +26,7 @@ describe('GUARDRAIL_DEBUG', () => {
     const code = await main(['validate', '--config', 'unused.yaml']);
 
     const text = written.join('');
-    expect(code).toBe(3);
+    expect(code).toBe(5);
     expect(text).toContain('cannot reach postgres://guard:***@db.internal/state\n    at ');
     expect(text).not.toContain('ssw0rd');
   });

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { startBlackHole, type BlackHole } from '../servers/black-hole';
 import { exitWithin, get, quickstartCopy, startServe, waitFor } from './serve-process';
 
@@ -34,6 +37,24 @@ describe('guardrail serve: readiness', () => {
       expect.objectContaining({ check: 'shop-consistency', tick: 'start', status: 'firing' }),
     ]);
     expect(serve.stdout()).toContain('FIRING CRITICAL shop.orders');
+  });
+
+  it('exits 5 with one line naming the port when the port is taken (Guardrail could not start; no check ran)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const config = quickstartCopy({ append: `server: { port: ${port} }\n` });
+
+    const result = spawnSync(
+      process.execPath,
+      [join(__dirname, '../../dist/src/cli/main.js'), 'serve', '--config', config],
+      { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 },
+    );
+    taken.close();
+
+    expect(result.status).toBe(5);
+    expect(result.stderr).toMatch(new RegExp(`^guardrail: .*EADDRINUSE.*${port}`, 'm'));
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('with server.runOnStart: false is ready once the store answered, without running a check', async () => {
