@@ -12,7 +12,12 @@ import type { CheckConfig, TopLevelConfig } from './types';
 /** Per check and list key: how many items were written inline, and where the list files' items stand. */
 export type ListPositions = Map<string, Map<string, { inline: number; positions: Position[] }>>;
 
-export function parseChecks(data: TopLevelConfig, report: Report, zodIssues: ZodReport): CheckConfig[] {
+export function parseChecks(
+  data: TopLevelConfig,
+  sources: ConfigSources,
+  report: Report,
+  zodIssues: ZodReport,
+): CheckConfig[] {
   const checks: CheckConfig[] = [];
   const seen = new Map<string, number>();
   data.checks.forEach((raw, i) => {
@@ -35,7 +40,10 @@ export function parseChecks(data: TopLevelConfig, report: Report, zodIssues: Zod
       );
     }
     if (id !== undefined && seen.has(id)) {
-      return report(['checks', i, 'id'], `duplicate check id '${id}' (also checks[${seen.get(id)}])`, id);
+      // The merged index (checks[3]) is no help when the checks come from several files: name the file and line.
+      const other = sources.locate(['checks', seen.get(id)!, 'id']);
+      const where = other.line ? `${other.file}:${other.line}` : other.file;
+      return report(['checks', i, 'id'], `duplicate check id '${id}' (also ${where})`, id);
     }
     if (id !== undefined) seen.set(id, i);
     const parsed = parseCoerced(checkSchema(def), item);

@@ -22,7 +22,7 @@ export function issueCollector(sources: ConfigSources): {
         const at = key === undefined ? [...base, ...issue.path] : [...base, ...issue.path, key];
         issues.push({
           ...sources.locate(at, key !== undefined),
-          message: describe(issue, key),
+          message: describeZodIssue(issue, key),
           ...(checkId ? { checkId } : {}),
         });
       }
@@ -31,10 +31,13 @@ export function issueCollector(sources: ConfigSources): {
   return { issues, report, zodIssues };
 }
 
-function describe(issue: z.core.$ZodIssue, key?: string): string {
+/** A zod issue in the config's words (zod's own text reads "Invalid input: expected string, received undefined"). */
+export function describeZodIssue(issue: z.core.$ZodIssue, key?: string): string {
   if (issue.code === 'unrecognized_keys') return `unknown key '${key}'`;
   if (issue.code === 'invalid_type') {
     const got = (issue as { input?: unknown }).input;
+    const name = issue.path.at(-1);
+    if (got === undefined && typeof name === 'string') return `missing required key '${name}'`;
     if (got === undefined) return `required (expected ${issue.expected})`;
     if (typeof got === 'number' && !Number.isFinite(got)) return `expected a finite number, got ${got}`;
     return `expected ${issue.expected}, got ${Array.isArray(got) ? 'list' : got === null ? 'null' : typeof got}`;

@@ -3,6 +3,7 @@ import type * as z from 'zod';
 import type { ListFiles } from '../../checks/types';
 import { formatPath, type ConfigIssue } from './errors';
 import { expandGlob } from './glob';
+import { describeZodIssue } from './issue-report';
 import { readYamlFile } from './yaml-file';
 import { parseCoerced } from './coerce';
 
@@ -89,7 +90,7 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
           ...issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
           ...extra,
         ];
-        const message = extra.length ? `unknown key '${extra[0]}'` : issue.message;
+        const message = describeZodIssue(issue, extra[0]);
         issues.push({ ...nodeAt(doc, docPath, at), path: formatPath(docPath), message });
       }
     }

@@ -27,7 +27,7 @@ export function loadConfig(
   // A mistake at the top level must not hide the checks' own: report it, then go on without the keys at fault.
   const data = parseTopLevel(sources.data, (error) => zodIssues(error, []));
   if (!data) throw new ConfigError(issues);
-  const checks = parseChecks(data, report, zodIssues);
+  const checks = parseChecks(data, sources, report, zodIssues);
   const listPositions: ListPositions = new Map();
   issues.push(...readListFiles(checks, data, sources, env, listPositions));
   issues.push(...validateChecks(checks, data, sources));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { unsetVariableMessage, type ConfigIssue } from './errors';
+import { formatPath, unsetVariableMessage, type ConfigIssue } from './errors';
 import { interpolate } from './interpolate';
 import { describeYamlError } from './yaml-hints';
 
@@ -50,7 +50,8 @@ export function readYamlFile(path: string, display: string, env: NodeJS.ProcessE
   if (file.issues.length) return file;
   for (const miss of interpolate(doc, env)) {
     const message = unsetVariableMessage(miss.name);
-    file.issues.push({ ...issue(miss.node.range?.[0], message), unsetVariable: miss.name });
+    const path = formatPath(miss.path);
+    file.issues.push({ ...issue(miss.node.range?.[0], message), path, unsetVariable: miss.name });
   }
   try {
     file.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -76,7 +76,7 @@ const CASES: BadCase[] = [
   {
     name: 'missing variable',
     files: { 'guardrail.yaml': replace('"sqlite://state.db"', '"${GUARDRAIL_TEST_UNSET_VAR}"') },
-    expect: /:1:\d+: environment variable GUARDRAIL_TEST_UNSET_VAR is not set/,
+    expect: /:1:\d+ state\.url: environment variable GUARDRAIL_TEST_UNSET_VAR is not set/,
   },
   {
     name: 'table name with a statement',
@@ -128,7 +128,7 @@ const CASES: BadCase[] = [
     files: {
       'guardrail.yaml': `${BASE_CONFIG}  silences:\n    - { match: { check: users-consistency }, until: 2026-12-31 }\n`,
     },
-    expect: /:18:\d+ alerts\.silences\[0\]\.reason: required/,
+    expect: /:18:\d+ alerts\.silences\[0\]\.reason: missing required key 'reason'$/m,
   },
   {
     name: 'silence with a bad date',
@@ -270,6 +270,27 @@ describe('validation that catches every mistake', () => {
       "18:3 alerts.reapeatInterval: unknown key 'reapeatInterval'",
       "10:18 checks[0].tolerance.rowz: unknown key 'rowz'",
       expect.stringMatching(/^12:\d+ checks\[0\]\.tables\[0\]\.target: table name must be schema\.table/),
+    ]);
+  });
+
+  it('names the file and line of the first check with the same id when the second is in another file', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': `include: [teams/a.yaml]\n${BASE_CONFIG}`,
+      'teams/a.yaml':
+        'checks:\n  - id: users-consistency\n    kind: row-count-consistency\n    source: src\n    target: dst\n',
+    });
+
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {})) as ConfigError;
+
+    expect(error.issues).toEqual([
+      {
+        file: join(dir, 'teams/a.yaml'),
+        line: 2,
+        col: 9,
+        path: 'checks[0].id',
+        checkId: 'users-consistency',
+        message: `duplicate check id 'users-consistency' (also ${join(dir, 'guardrail.yaml')}:7)`,
+      },
     ]);
   });
 

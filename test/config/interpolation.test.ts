@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { ConfigError, formatIssue } from '../../src/config/errors';
 import { loadConfig } from '../../src/config/load';
 import { BASE_CONFIG, writeConfigDir } from './config-files';
 
@@ -60,4 +61,48 @@ aws:
       /guardrail\.yaml:18:9 server\.port: expected number, got string/,
     );
   });
+
+  it.each<{ where: string; files: Record<string, string>; line: string }>([
+    {
+      where: 'a mapping',
+      files: { 'guardrail.yaml': BASE_CONFIG.replace('"sqlite://state.db"', '"${STATE_URL}"') },
+      line: 'guardrail.yaml:1:15 state.url: environment variable STATE_URL is not set',
+    },
+    {
+      where: 'a list',
+      files: { 'guardrail.yaml': `${BASE_CONFIG}aws:\n  regions: [us-east-1, "\${REGION}"]\n` },
+      line: 'guardrail.yaml:18:24 aws.regions[1]: environment variable REGION is not set',
+    },
+    {
+      where: 'an included file',
+      files: {
+        'guardrail.yaml': `include: [teams/a.yaml]\n${BASE_CONFIG}`,
+        'teams/a.yaml':
+          'checks:\n  - id: team-a\n    kind: row-count-consistency\n    source: ${TEAM_A_DB}\n',
+      },
+      line: 'teams/a.yaml:4:13 checks[0].source: environment variable TEAM_A_DB is not set',
+    },
+  ])('names the key of an unset variable without a default, in $where', ({ files, line }) => {
+    const dir = writeConfigDir(files);
+
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
+
+    expect(
+      error.issues.map((i) =>
+        formatIssue(i)
+          .replace(dir + sep, '')
+          .replace(/ \(set it, .*/, ''),
+      ),
+    ).toEqual([line]);
+  });
 });
+
+function captureError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}

@@ -47,6 +47,11 @@ describe('table mapping files (tableFiles)', () => {
       /tables\/x\.yaml:2:41 tables\[0\]\.colour \(check users-consistency\): unknown key 'colour'/,
     ],
     [
+      'a misspelt required key',
+      '- { source: a.b, target: c.d }\n- source: e.f\n  targte: g.h\n',
+      /tables\/x\.yaml:2:3 \[1\]\.target \(check users-consistency\): missing required key 'target'\n.*tables\/x\.yaml:3:11 \[1\]\.targte \(check users-consistency\): unknown key 'targte'$/,
+    ],
+    [
       'broken YAML',
       '- { source: a.b, target: c.d\n',
       /tables\/x\.yaml:\d+:\d+ \(check users-consistency\): YAML syntax: /,
