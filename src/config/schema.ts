@@ -8,6 +8,7 @@ import { AlertsConfig } from '../../alerts/config';
 import { CHECKS } from '../../checks/registry';
 import { CHANNELS } from '../../alerts/channels/registry';
 import type { AnyCheckDefinition } from '../../checks/types';
+import { admitInterpolation } from './schema-interpolation';
 
 export const DEFAULT_SCHEDULE = '*/5 * * * *';
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -130,5 +131,5 @@ export function configJsonSchema(): unknown {
     checks: z.array(CHECKS.length ? checks : z.never()).optional(),
     alerts: AlertsConfig.extend({ channels: z.record(z.string(), channelUnion()).optional() }).optional(),
   });
-  return z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' });
+  return admitInterpolation(z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }));
 }
