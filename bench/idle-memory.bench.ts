@@ -1,7 +1,8 @@
 import { CALLER_ACCOUNT } from '../test/kit/aws';
 import { startFakeAwsProcess } from '../test/servers/aws/process';
 import { AWS_ENV, estate, idleConfig } from './idle-process.bench';
-import { BUNDLE, describe, load, measure, median, RUNS } from './process-kit';
+import type { FakeRegion } from '../test/servers/aws/world';
+import { BUNDLE, describe, load, measure, median, RUNS, type Figures } from './process-kit';
 
 const REGIONS = 4;
 const VOLUMES = 1200;
@@ -20,30 +21,18 @@ export async function main(): Promise<void> {
   );
   let first: number | undefined;
   for (const scale of SCALES) {
-    const world = estate(REGIONS, VOLUMES * scale, ADDRESSES * scale);
-    const server = await startFakeAwsProcess({
-      callerAccountId: CALLER_ACCOUNT,
-      accounts: [{ id: CALLER_ACCOUNT, regions: world }],
-    });
-    try {
-      const config = idleConfig(server.url, Object.keys(world));
-      const [figures] = measure([
-        { label: `${scale}×`, args: [BUNDLE, 'run', '--config', config], env: AWS_ENV },
-      ]);
-      const rss = median(figures!.rssMb);
-      first ??= rss;
-      const findings = (VOLUMES + ADDRESSES) * scale;
-      const perFinding =
-        scale === 1
-          ? ''
-          : `; +${(((rss - first) * 1024) / (findings - VOLUMES - ADDRESSES)).toFixed(1)} KB per extra finding`;
-      console.log(
-        `  ${scale}×: ${VOLUMES * scale} volumes + ${ADDRESSES * scale} addresses (${findings} findings): ` +
-          `${describe(figures!)}${perFinding}`,
-      );
-    } finally {
-      await server.close();
-    }
+    const figures = await sweep(estate(REGIONS, VOLUMES * scale, ADDRESSES * scale), `${scale}×`);
+    const rss = median(figures.rssMb);
+    first ??= rss;
+    const findings = (VOLUMES + ADDRESSES) * scale;
+    const perFinding =
+      scale === 1
+        ? ''
+        : `; +${(((rss - first) * 1024) / (findings - VOLUMES - ADDRESSES)).toFixed(1)} KB per extra finding`;
+    console.log(
+      `  ${scale}×: ${VOLUMES * scale} volumes + ${ADDRESSES * scale} addresses (${findings} findings): ` +
+        `${describe(figures)}${perFinding}`,
+    );
   }
   for (const scale of SCALES.slice(1)) await attachedCase(scale, first!);
 }
@@ -63,20 +52,24 @@ async function attachedCase(scale: number, oneX: number): Promise<void> {
         state: 'in-use' as const,
       })),
     );
+  const figures = await sweep(world, 'attached');
+  console.log(
+    `  ${VOLUMES * scale} volumes of which ${(scale - 1) * VOLUMES} attached gp3 + ${ADDRESSES} addresses ` +
+      `(${VOLUMES + ADDRESSES} findings): ${describe(figures)}; ` +
+      `${(median(figures.rssMb) - oneX).toFixed(0)} MB over 1×`,
+  );
+}
+
+/** `guardrail run` of both idle checks over `world`, served by a fake AWS in its own process. */
+async function sweep(world: Record<string, FakeRegion>, label: string): Promise<Figures> {
   const server = await startFakeAwsProcess({
     callerAccountId: CALLER_ACCOUNT,
     accounts: [{ id: CALLER_ACCOUNT, regions: world }],
   });
   try {
     const config = idleConfig(server.url, Object.keys(world));
-    const [figures] = measure([
-      { label: 'attached', args: [BUNDLE, 'run', '--config', config], env: AWS_ENV },
-    ]);
-    console.log(
-      `  ${VOLUMES * scale} volumes of which ${(scale - 1) * VOLUMES} attached gp3 + ${ADDRESSES} addresses ` +
-        `(${VOLUMES + ADDRESSES} findings): ${describe(figures!)}; ` +
-        `${(median(figures!.rssMb) - oneX).toFixed(0)} MB over 1×`,
-    );
+    const [figures] = measure([{ label, args: [BUNDLE, 'run', '--config', config], env: AWS_ENV }]);
+    return figures!;
   } finally {
     await server.close();
   }

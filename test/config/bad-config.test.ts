@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { ConfigError } from '../../src/config/errors';
-import { BASE_CONFIG, writeConfigDir } from './config-files';
+import { BASE_CONFIG, captureError, writeConfigDir } from './config-files';
 
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
 
@@ -388,13 +388,4 @@ function validate(config: string) {
     encoding: 'utf8',
     env: { PATH: process.env.PATH },
   });
-}
-
-function captureError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
 }

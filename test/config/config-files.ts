@@ -39,3 +39,13 @@ export const PRODUCTION_SECRETS = {
   GCHAT_DATA_ENG: 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t',
   GCHAT_FINOPS: 'https://chat.googleapis.com/v1/spaces/BBB/messages?key=k&token=t',
 };
+
+/** The error `fn` throws; a test that expected one fails when it throws none. */
+export function captureError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { ConfigError } from '../../src/config/errors';
-import { BASE_CONFIG, writeConfigDir } from './config-files';
+import { BASE_CONFIG, captureError, writeConfigDir } from './config-files';
 
 // An include glob that matches nothing (a renamed folder, a typo) would drop the checks of the files it was meant
 // to include without a word: it is an error at its line, as a tableFiles glob that matches nothing is.
@@ -12,7 +12,7 @@ describe('include globs', () => {
       'teams/a.yaml': 'checks: []\n',
     });
 
-    const error = capture(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
 
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(
@@ -32,12 +32,3 @@ describe('include globs', () => {
     expect(config.checks.map((c) => c.id)).toEqual(['users-consistency', 'team-a']);
   });
 });
-
-function capture(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
