@@ -13,8 +13,11 @@ export function stateUrlFlag(
 ): { stateUrl?: string; stateDir?: string } {
   const stateDir = env.GUARDRAIL_STATE_DIR ? { stateDir: resolve(env.GUARDRAIL_STATE_DIR) } : {};
   if (flags.state === undefined) return stateDir;
-  if (!StateUrl.safeParse(flags.state).success) {
-    throw new UsageError('--state must be sqlite://PATH or postgres://USER@HOST/DB');
+  const parsed = StateUrl.safeParse(flags.state);
+  if (!parsed.success) {
+    // The message, not the value: a PostgreSQL URL holds the password.
+    const why = parsed.error.issues.map((i) => i.message).find((m) => m.includes('value hidden'));
+    throw new UsageError(`--state must be sqlite://PATH or postgres://USER@HOST/DB${why ? `: ${why}` : ''}`);
   }
   return { stateUrl: flags.state, ...stateDir };
 }

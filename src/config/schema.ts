@@ -2,6 +2,7 @@ import * as z from '../core/zod';
 import { AwsConfig } from '../aws/config';
 import { ConnectionConfig } from '../connectors/config';
 import { parseDuration } from '../core/duration';
+import { databaseUrlProblem } from '../core/url';
 import { cronExpression, duration, MAX_TIMER_MS, optionalString, timeout } from '../core/fields';
 import type { PendingFor } from '../core/types';
 import { AlertsConfig } from '../../alerts/config';
@@ -14,9 +15,17 @@ export const DEFAULT_SCHEDULE = '*/5 * * * *';
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** Where alert states and the outbox live: `sqlite://PATH` (embedded, default) or `postgres://...` (shared). */
-export const StateUrl = z.string().refine((url) => STATE_URL.test(url), {
-  error: 'state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
-});
+export const StateUrl = z
+  .string()
+  .refine((url) => STATE_URL.test(url), {
+    error: 'state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
+  })
+  .superRefine((url, ctx) => {
+    const problem = url.startsWith('postgres')
+      ? databaseUrlProblem(url, ['postgres', 'postgresql'])
+      : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: `state url (value hidden): ${problem}` });
+  });
 const STATE_URL = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;
 
 export const GcpConfig = z.strictObject({

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { stateUrlFlag } from '../../src/cli/flags';
 import { loadConfig } from '../../src/config/load';
-import { writeConfigDir } from './config-files';
+import { BASE_CONFIG, writeConfigDir } from './config-files';
 
 // A database URL the driver would misread fails validation at its line, and the message never holds the URL:
 // with a # in the password, pg and mysql2 (WHATWG URLs) took what followed the @ before it for a host name, which
@@ -53,5 +54,42 @@ describe('database connection URLs', () => {
     ['mysql', 'mariadb://gr:S3cret@127.0.0.1/db'],
   ])('%s: %s is accepted', (type, url) => {
     expect(problem(type, url)).toBeUndefined();
+  });
+});
+
+describe('the state store URL', () => {
+  const state = (url: string) => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': BASE_CONFIG.replace('"sqlite://state.db"', '"${STATE_URL}"'),
+    });
+    try {
+      loadConfig(join(dir, 'guardrail.yaml'), { STATE_URL: url });
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('refuses a PostgreSQL URL the driver would misread, value hidden, as for connections', () => {
+    const message = state('postgres://gr:Pa@ss#S3cretPW@db/state');
+
+    expect(message).toMatch(/guardrail\.yaml:1:\d+ state\.url: state url \(value hidden\): it holds a #/);
+    expect(message).not.toMatch(/S3c|retPW/);
+  });
+
+  it('accepts SQLite paths and well-formed PostgreSQL URLs', () => {
+    expect(state('sqlite://.guardrail/state.db')).toBeUndefined();
+    expect(state('postgresql://gr:Pa%23ss@db:5432/state')).toBeUndefined();
+  });
+});
+
+describe('--state', () => {
+  it('says why a PostgreSQL URL is refused, without the URL', () => {
+    const refuse = () => stateUrlFlag({ state: 'postgres://gr:Pa@ss#S3cretPW@db/state' }, {});
+
+    expect(refuse).toThrow(
+      /^--state must be sqlite:\/\/PATH or postgres:\/\/USER@HOST\/DB: state url \(value hidden\): it holds a #/,
+    );
+    expect(refuse).not.toThrow(/S3c/);
   });
 });
