@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/load';
 import { createLogger, type Logger } from '../core/log';
-import { UsageError } from '../core/errors';
+import { UsageError, CheckFailedError } from '../core/errors';
 import { errorMessage } from '../core/redact';
 import { Agent, pushgatewayMetrics } from '../engine/agent';
 import { applyPlan, DEFAULT_SNAPSHOT_WAIT } from '../engine/cleanup/apply';
@@ -35,7 +35,7 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
   try {
     const [result] = await agent.observe([check.id], signal);
     if (!result || result.status === 'error') {
-      throw new Error(`check ${check.id} could not run: ${result?.error ?? 'no result'}`);
+      throw new CheckFailedError(`check ${check.id} could not run: ${result?.error ?? 'no result'}`);
     }
     const plan = buildPlan(check, result.findings, new Date(), { mark: !!flags.mark });
     const text = `${JSON.stringify(plan, null, 2)}\n`;

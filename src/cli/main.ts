@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
-import { UsageError } from '../core/errors';
+import { CheckFailedError, UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
 import { packageVersion } from './version';
@@ -158,6 +158,10 @@ function reportError(error: unknown): number {
     );
     process.stderr.write(error.issues.map((i) => `  ${formatIssueLine(i)}`).join('\n') + '\n');
     return EXIT.usage;
+  }
+  if (error instanceof CheckFailedError) {
+    process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
+    return EXIT.checkFailed;
   }
   if (error instanceof UsageError) {
     process.stderr.write(`guardrail: ${error.message}\n`);

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { formatDuration } from '../core/duration';
 import { redactUrlSecrets } from '../core/url';
+import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
 
 interface ValidateFlags extends GlobalOptions {
@@ -11,6 +12,8 @@ interface ValidateFlags extends GlobalOptions {
 
 export async function validateCommand(flags: ValidateFlags): Promise<void> {
   const config = loadConfig(flags.config);
+  // --state (or GUARDRAIL_STATE_URL) replaces state.url when the agent runs: checked as strictly.
+  stateUrlFlag(flags);
   const lines = [`${config.file}: valid`];
   lines.push(`state: ${flags.state ? 'from --state' : redactUrlSecrets(config.state.url)}`);
   lines.push(`checks (${config.checks.length}):`);

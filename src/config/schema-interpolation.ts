@@ -8,8 +8,17 @@ type JsonSchema = { [keyword: string]: unknown };
  * run of `$` (`$$` is a literal `$`). Its value is only known at load time, so it may stand for any value.
  */
 const REFERENCE = { type: 'string', pattern: /(^|[^$])(\$\$)*\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}/.source };
-/** The strings that coerce.ts turns into a number or a boolean for a field that wants one. */
-const NUMBER_TEXT = { type: 'string', pattern: /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.source };
+/**
+ * The strings that coerce.ts turns into a number for a field that wants one, narrowed where a pattern can say it:
+ * whole numbers for an integer, no minus sign where the minimum is 0 or more. A maximum is not checked in text.
+ */
+function numberText(schema: JsonSchema): JsonSchema {
+  const min = [schema.minimum, schema.exclusiveMinimum].find((m) => typeof m === 'number') as
+    number | undefined;
+  const sign = min !== undefined && min >= 0 ? '' : '-?';
+  const fraction = schema.type === 'integer' ? '' : '(\\.\\d+)?([eE][+-]?\\d+)?';
+  return { type: 'string', pattern: `^\\s*${sign}\\d+${fraction}\\s*$` };
+}
 const BOOLEAN_TEXT = { type: 'string', pattern: /^\s*(true|false)\s*$/.source };
 
 /**
@@ -62,7 +71,7 @@ export function admitInterpolation(schema: unknown, discriminated = false): unkn
 function textsFor(schema: JsonSchema): JsonSchema[] | undefined {
   // A literal number or boolean is compared, never coerced, and an interpolated value is always text.
   if ('const' in schema && schema.type !== 'string') return undefined;
-  if (schema.type === 'number' || schema.type === 'integer') return [NUMBER_TEXT, REFERENCE];
+  if (schema.type === 'number' || schema.type === 'integer') return [numberText(schema), REFERENCE];
   if (schema.type === 'boolean') return [BOOLEAN_TEXT, REFERENCE];
   if (schema.type === 'string' && STRING_CONSTRAINTS.some((keyword) => keyword in schema)) return [REFERENCE];
   return undefined;

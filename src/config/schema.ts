@@ -21,9 +21,9 @@ export const StateUrl = z
     error: 'state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
   })
   .superRefine((url, ctx) => {
-    const problem = url.startsWith('postgres')
-      ? databaseUrlProblem(url, ['postgres', 'postgresql'])
-      : undefined;
+    // (A URL of neither kind has its message already.)
+    const postgres = STATE_URL.test(url) && url.startsWith('postgres');
+    const problem = postgres ? databaseUrlProblem(url, ['postgres', 'postgresql']) : undefined;
     if (problem) ctx.addIssue({ code: 'custom', message: `state url (value hidden): ${problem}` });
   });
 const STATE_URL = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;

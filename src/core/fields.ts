@@ -65,7 +65,7 @@ const CRON_FIELDS = [
  * alone, the others `*`), so that `0 25 * * *` says "hour", not "expected 5 fields".
  */
 export function cronMistake(text: string): string {
-  const fields = text.trim().split(/\s+/);
+  const fields = text.trim() ? text.trim().split(/\s+/) : [];
   const names = fields.length === 6 ? ['second (0-59)', ...CRON_FIELDS] : CRON_FIELDS;
   if (fields.length !== 5 && fields.length !== 6)
     return `'${text}' is not a cron expression: it has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5, e.g. "*/5 * * * *"`;

@@ -49,18 +49,28 @@ export function unsetSecret(value: unknown): string | undefined {
  * a path on a default host.
  */
 export function databaseUrlProblem(url: string, schemes: readonly string[]): string | undefined {
-  if (unsetSecret(url) !== undefined) return undefined;
+  // `iam-policy` reads unset secrets as stand-ins, also inside a URL (postgres://u:${PASSWORD}@host/db).
+  if (url.includes(UNSET_SECRET)) return undefined;
   const expected = schemes.map((s) => `${s}://`).join(' or ');
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) return `not a URL; expected ${expected}USER:PASSWORD@HOST:PORT/DB`;
-  if (!schemes.includes(scheme)) return `a ${scheme}:// URL; expected ${expected}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
+  if (!schemes.includes(scheme)) return `a ${scheme}: URL; expected ${expected}`;
+  // pg-connection-string parses an empty host before the path (`postgres://u:pw@/db?host=/var/run/postgresql`, a
+  // unix socket) with a stand-in host; mysql2 takes the URL as it is.
+  const socketForm = scheme.startsWith('postgres') || scheme === 'socket';
+  const parsed = parseUrl(url) ?? (socketForm ? parseUrl(url.replace('@/', '@___DUMMY___/')) : undefined);
+  if (!parsed)
     return 'not a valid URL (a bad port, or a character in the password that must be percent-encoded: / ? # @ : as %2F %3F %23 %40 %3A)';
-  }
   if (url.includes('#') || parsed.hash)
     return 'it holds a # (in the password? percent-encode it as %23): the driver would read the rest as a fragment';
   return undefined;
+}
+
+/** The WHATWG URL the drivers read, else undefined. */
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
 }

@@ -88,6 +88,27 @@ describe('guardrail cleanup (built entry point) against the fake AWS', () => {
     expect([expired.status, expired.stderr]).toEqual([2, expect.stringContaining('expired at 2020-01-01')]);
   });
 
+  it('exits 3 naming the check when the check could not run (AWS refuses the connection)', () => {
+    const refused = join(dir, 'refused.yaml');
+    writeFileSync(refused, readFileSync(config, 'utf8').replace(aws.url, 'http://127.0.0.1:9'));
+
+    const result = spawnSync(
+      process.execPath,
+      [CLI, 'cleanup', 'plan', '--check', 'idle-ebs', '--config', refused],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          AWS_ACCESS_KEY_ID: 'AKIDSTATICFAKE',
+          AWS_SECRET_ACCESS_KEY: 'fake-secret',
+        },
+      },
+    );
+
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^guardrail: check idle-ebs could not run: /m);
+  });
+
   it('iam-policy --cleanup adds the scoped delete', () => {
     const policy = JSON.parse(cli(['iam-policy', '--cleanup']).stdout) as { Statement: { Sid: string }[] };
 

@@ -107,6 +107,15 @@ describe('guardrail CLI (built entry point)', () => {
       2,
       'guardrail: --state must be sqlite://PATH or postgres://USER@HOST/DB\n',
     ]);
+    // validate checks the URL the agent would run with, from the environment too, and hides it.
+    const envState = cli(['validate', '--config', quickstartCopy()], {
+      GUARDRAIL_STATE_URL: 'postgres://gr:Pa@ss#S3cretPW@db/state',
+    });
+    expect(envState.status).toBe(2);
+    expect(envState.stderr).toMatch(
+      /^guardrail: --state must be .*: state url \(value hidden\): it holds a #/,
+    );
+    expect(envState.stderr).not.toContain('S3cret');
   });
 
   it('does not fail --fail-on-findings for a silenced finding', () => {

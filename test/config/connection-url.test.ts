@@ -29,11 +29,11 @@ function problem(type: string, url: string): string | undefined {
 
 describe('database connection URLs', () => {
   it.each([
-    ['postgres', 'mysql://gr:S3cretPW@h/db', /a mysql:\/\/ URL; expected postgres:\/\/ or postgresql:\/\//],
+    ['postgres', 'mysql://gr:S3cretPW@h/db', /a mysql: URL; expected postgres:\/\/ or postgresql:\/\//],
     ['postgres', 'S3cretPW', /not a URL; expected postgres:\/\//],
     ['postgres', 'postgres://gr:S3cretPW@h:99999/db', /not a valid URL \(a bad port/],
     ['postgres', 'postgres://gr:Pa@ss#S3cretPW@127.0.0.1:5432/db', /holds a # \(in the password\? .*%23\)/],
-    ['mysql', 'postgres://gr:S3cretPW@h/db', /a postgres:\/\/ URL; expected mysql:\/\/ or mariadb:\/\//],
+    ['mysql', 'postgres://gr:S3cretPW@h/db', /a postgres: URL; expected mysql:\/\/ or mariadb:\/\//],
     // Here the # cuts the authority at `gr:S3c`, which reads as a host and a port that is not a number.
     ['mysql', 'mysql://gr:S3c#retPW@h/db', /not a valid URL .*%23/],
   ])('%s: %s is refused at its line, value hidden', (type, url, expected) => {
@@ -49,12 +49,35 @@ describe('database connection URLs', () => {
     ['postgres', 'postgresql://gr:Pa%23ss%40w0rd@db.internal/app?sslmode=require'],
     // WHATWG URLs split user and host at the last @ of the authority: an @ in the password reads as meant.
     ['postgres', 'postgres://gr:Pa@ss@127.0.0.1:5432/db'],
-    ['postgres', 'socket:/var/run/postgresql?db=app'.replace('socket:', 'socket://')],
+    // Unix sockets, as pg-connection-string reads them (a stand-in host where the host is empty).
+    ['postgres', 'socket:/var/run/postgresql?db=app'],
+    ['postgres', 'socket://u:p@/var/run/postgresql?db=app'],
+    ['postgres', 'postgres://u:p@/db?host=/var/run/postgresql'],
+    ['postgres', 'postgresql://u@/db?host=/cloudsql/proj:asia-northeast3:inst'],
+    ['postgres', 'postgres://gr:S3cret@[::1]:5432/db'],
     ['mysql', 'mysql://gr:S3cret@127.0.0.1:3306/db'],
+    ['mysql', 'mysql://gr@db.internal/app?ssl={"rejectUnauthorized":true}'],
     ['mysql', 'mariadb://gr:S3cret@127.0.0.1/db'],
   ])('%s: %s is accepted', (type, url) => {
     expect(problem(type, url)).toBeUndefined();
   });
+});
+
+it('refuses a MySQL URL without a host (mysql2 reads it as it is), value hidden', () => {
+  expect(problem('mysql', 'mysql://gr:S3cretPW@/db')).toMatch(/not a valid URL/);
+});
+
+it('leaves a URL alone while iam-policy reads its unset secret as a stand-in (it prints a policy, never connects)', () => {
+  const dir = writeConfigDir({
+    'guardrail.yaml': config('postgres').replace(
+      '${DB_URL}',
+      'postgres://guardrail:${PG_PASSWORD}@db:5432/app',
+    ),
+  });
+  const file = join(dir, 'guardrail.yaml');
+
+  expect(() => loadConfig(file, {}, { secrets: 'placeholder' })).not.toThrow();
+  expect(() => loadConfig(file, {})).toThrow(/PG_PASSWORD is not set/);
 });
 
 describe('the state store URL', () => {

@@ -24,3 +24,7 @@ describe('cronMistake', () => {
     expect(cronMistake('75 * * * * *')).toContain("second (0-59): '75'");
   });
 });
+
+it('says an empty schedule has no field', () => {
+  expect(cronMistake('  ')).toContain('it has 0 fields');
+});
