@@ -41,8 +41,11 @@ export interface OutboxRow {
 
 /** Canonical ISO form, so both engines return the same text and SQLite can compare timestamps as strings. */
 export function iso(value: Timestamp): string {
-  return new Date(value).toISOString();
+  // Text already in that form (every timestamp SQLite gives back, and a state's own on its way back in) is kept:
+  // a run reading and writing 1,360 alert states made about 8,000 Dates for nothing.
+  return typeof value === 'string' && CANONICAL.test(value) ? value : new Date(value).toISOString();
 }
+const CANONICAL = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 function optional<T, R>(value: T | null, map: (value: T) => R): R | undefined {
   return value === null ? undefined : map(value);

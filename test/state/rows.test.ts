@@ -1,4 +1,4 @@
-import { toJson } from '../../src/state/rows';
+import { toJson, iso } from '../../src/state/rows';
 
 // toJson takes JSON.stringify's fast path unless the text holds a \u0000 escape; it must give what the replacer
 // alone (strip every NUL, keys included) gives.
@@ -13,5 +13,14 @@ describe('JSON for the state columns', () => {
 
   it('strips NUL from keys and values, and keeps a literal backslash-u0000', () => {
     expect(toJson({ 'k\u0000': ['a\u0000b', 'c\\u0000d'] })).toBe('{"k":["ab","c\\\\u0000d"]}');
+  });
+});
+
+describe('iso', () => {
+  it('keeps canonical text as it is and writes every other timestamp in that form', () => {
+    expect(iso('2026-12-03T14:05:09.120Z')).toBe('2026-12-03T14:05:09.120Z');
+    expect(iso(new Date(Date.UTC(2026, 11, 3, 14, 5, 9, 120)))).toBe('2026-12-03T14:05:09.120Z');
+    expect(iso('2026-12-03T14:05:09Z')).toBe('2026-12-03T14:05:09.000Z');
+    expect(iso('2026-12-03T23:05:09.120+09:00')).toBe('2026-12-03T14:05:09.120Z');
   });
 });
