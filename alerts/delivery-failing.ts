@@ -1,4 +1,4 @@
-import type { StateStore } from '../src/state/types';
+import { ANY_TIME, type StateStore } from '../src/state/types';
 
 /** A channel whose oldest pending message has failed this many attempts is reported as failing. */
 export const FAILING_ATTEMPTS = 5;
@@ -12,9 +12,6 @@ export interface FailingChannel {
   /** Its last (redacted) error. */
   error: string;
 }
-
-/** Later than any message's next attempt: "pending, whenever due". */
-const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
 
 /**
  * The channels among `names` whose oldest pending message has failed at least FAILING_ATTEMPTS times, read

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../src/core/redact';
-import { STORE_CLOCK, type OutboxRecord, type StateStore, type StoreTime } from '../src/state/types';
+import {
+  ANY_TIME,
+  STORE_CLOCK,
+  type OutboxRecord,
+  type StateStore,
+  type StoreTime,
+} from '../src/state/types';
 import { knownBroken, setBroken, type BrokenChannel } from './broken-channels';
 import { failingChannels, type FailingChannel } from './delivery-failing';
 import { backoffMs, Pacing, sleepFor } from './delivery-timing';
@@ -127,7 +133,8 @@ async function deliverOne(record: OutboxRecord, run: Run): Promise<void> {
     return;
   }
   run.pacing.delay(channel.pacingKey, now() + channel.minIntervalMs);
-  const timeout = AbortSignal.timeout(run.sendTimeoutMs);
+  // Never past the delivery budget: a destination that hangs must not hold the run beyond it.
+  const timeout = AbortSignal.timeout(Math.max(1, Math.min(run.sendTimeoutMs, run.deadline - now())));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     await channel.send(record.payload as Notification, { signal });
@@ -235,8 +242,14 @@ function paceAt(run: Run, name: string): number {
 
 /** How long until a message of `open` channels may be sent, or undefined when none can before the deadline. */
 async function nextWait(run: Run, open: string[]): Promise<number | undefined> {
-  const upcoming = await run.options.store.pendingOutbox(new Date(run.deadline), BATCH, open);
-  const times = upcoming
+  // Each thread's oldest pending message only: a newer one is claimed after it (see claimOutbox).
+  const pending = await run.options.store.pendingOutbox(ANY_TIME, BATCH, open);
+  const heads = new Map<string, OutboxRecord>();
+  for (const record of pending) {
+    const thread = JSON.stringify([record.channel, record.checkId]);
+    if (!heads.has(thread)) heads.set(thread, record);
+  }
+  const times = [...heads.values()]
     .map((record) => Math.max(Date.parse(record.nextAttemptAt), paceAt(run, record.channel)))
     .filter((time) => time < run.deadline);
   if (!times.length) return undefined;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AGENT_CHECK_ID, type CheckRunResult } from '../src/core/types';
-import type { StateStore } from '../src/state/types';
+import { ANY_TIME, type StateStore } from '../src/state/types';
 import { agentHealthResult } from './agent-health';
 import type { AlertsConfig } from './config';
 import { deliverOutbox, type DeliverySummary } from './delivery';
@@ -47,8 +47,6 @@ export interface UndeliveredChannel {
   reason: string;
 }
 
-/** Later than any message's next attempt: "pending, whenever due". */
-const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
 /** Enough to tell how many of one channel's messages wait; a backlog beyond it is reported as "1000+". */
 const PENDING_SCAN_LIMIT = 1000;
 

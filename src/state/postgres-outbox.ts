@@ -1,5 +1,5 @@
 import { asIs, changed, type Queryable } from './postgres-db';
-import { toOutboxRecord, withoutNul, type OutboxRow } from './rows';
+import { NO_OLDER_PENDING, toOutboxRecord, withoutNul, type OutboxRow } from './rows';
 import { STORE_CLOCK, type OutboxRecord, type StoreTime } from './types';
 
 /** `$n` as a timestamp: the given time, or the database's clock (the statement's start) when it is NULL. */
@@ -34,7 +34,7 @@ export async function claimDueOutbox(
   // claimed meanwhile is re-checked after its lock is released (its new next_attempt_at is no longer due).
   const { rows } = await db.query<OutboxRow>(
     `WITH due AS (
-       SELECT id FROM guardrail_outbox WHERE ${DUE}
+       SELECT id FROM guardrail_outbox WHERE ${DUE} AND ${NO_OLDER_PENDING}
        ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
      ), claimed AS (
        UPDATE guardrail_outbox o SET next_attempt_at = ${at(1)} + $4::float8 * interval '1 millisecond'

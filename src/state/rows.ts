@@ -107,6 +107,17 @@ export const ALERT_STATE_UPDATE = `status = excluded.status, severity = excluded
   finding = excluded.finding, lifecycle = excluded.lifecycle, pending_runs = excluded.pending_runs,
   silence = excluded.silence`;
 
+/**
+ * The condition, on a row of guardrail_outbox, that no older message of the same check and channel is pending, for
+ * claims: messages of one thread leave in the order they were made. Else a resolved notice made while the firing
+ * one waits out its backoff goes first, and the Chat thread ends on FIRING. The same SQL on both engines.
+ */
+export const NO_OLDER_PENDING = `NOT EXISTS (SELECT 1 FROM guardrail_outbox AS older
+    WHERE older.status = 'pending' AND older.channel = guardrail_outbox.channel
+      AND older.check_id = guardrail_outbox.check_id
+      AND (older.created_at < guardrail_outbox.created_at
+        OR (older.created_at = guardrail_outbox.created_at AND older.id < guardrail_outbox.id)))`;
+
 export const OUTBOX_COLUMNS =
   'id, channel, check_id, created_at, payload, status, attempts, next_attempt_at, last_error, sent_at';
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { iso, toOutboxRecord, withoutNul, type OutboxRow } from './rows';
+import { iso, NO_OLDER_PENDING, toOutboxRecord, withoutNul, type OutboxRow } from './rows';
 import { changed, decode } from './sqlite-db';
 import { STORE_CLOCK, type OutboxRecord, type StoreTime } from './types';
 
@@ -7,6 +7,9 @@ import { STORE_CLOCK, type OutboxRecord, type StoreTime } from './types';
 const DUE = `status = 'pending' AND next_attempt_at <= ?
   AND (? IS NULL OR channel IN (SELECT value FROM json_each(?)))`;
 const SELECT_DUE = `SELECT * FROM guardrail_outbox WHERE ${DUE} ORDER BY created_at, id LIMIT ?`;
+/** What a deliverer may take: due, and no older message of its thread still pending. */
+const SELECT_CLAIMABLE = `SELECT * FROM guardrail_outbox WHERE ${DUE} AND ${NO_OLDER_PENDING}
+  ORDER BY created_at, id LIMIT ?`;
 function dueParams(now: Date, channels?: readonly string[]): (string | null)[] {
   const list = channels ? JSON.stringify(channels) : null;
   return [iso(now), list, list];
@@ -32,7 +35,7 @@ export function claimDueOutbox(
   channels?: readonly string[],
 ): OutboxRecord[] {
   const now = timeOf(at);
-  const select = db.prepare(SELECT_DUE);
+  const select = db.prepare(SELECT_CLAIMABLE);
   const claim = db.prepare(
     "UPDATE guardrail_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
   );

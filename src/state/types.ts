@@ -79,6 +79,8 @@ export interface OutboxRecord {
  */
 export const STORE_CLOCK = 'store-clock';
 export type StoreTime = Date | typeof STORE_CLOCK;
+/** Later than any message's next attempt: "pending, whenever due". */
+export const ANY_TIME = new Date('9999-12-31T23:59:59.999Z');
 
 /** What a run decided for one check: its new alert states and the messages to enqueue. */
 export interface AlertDecision {
@@ -135,7 +137,7 @@ export interface StateStore {
   pendingOutbox(now: StoreTime, limit: number, channels?: readonly string[]): Promise<OutboxRecord[]>;
   /**
    * Atomically takes up to `limit` pending messages due at or before `now` (oldest first; only those of
-   * `channels` when given) and moves their nextAttemptAt to `now + claimMs`, so no other deliverer (another
+   * `channels` when given; none while an older message of its check and channel is pending) and moves their nextAttemptAt to `now + claimMs`, so no other deliverer (another
    * process on the same store) sees them as due until the claim expires; returns them as claimed. Two
    * concurrent claims never return the same message. A crashed deliverer's messages come back when its
    * claims expire. Deliverers sharing a store pass STORE_CLOCK: the claim is then set and checked by one clock.

@@ -1,3 +1,5 @@
+import pino from 'pino';
+import { deliverOutbox } from '../../alerts/delivery';
 import { startChatReceiver, type ChatReceiver } from '../servers/chat-receiver';
 import { FAILURES } from '../servers/chat/outcomes';
 import { chatChannel, checkResult, deliveryWorld, findings, MINUTE } from './delivery-world';
@@ -53,6 +55,26 @@ describe('delivery through the outbox', () => {
 
     expect(summary).toMatchObject({ sent: 2, failed: 1, pending: 0 });
     expect(world.now() - start).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('ends within the delivery budget when the destination hangs, whatever the send timeout', async () => {
+    receiver = await startChatReceiver({ schedule: ['hang', 'hang', 'hang'] });
+    world = await deliveryWorld();
+    await world.run([checkResult('a', findings('a', 1))]);
+    const started = Date.now();
+
+    // The real clock: the budget (0.5 s) is shorter than the send timeout (15 s) and the channel's own (20 s).
+    const summary = await deliverOutbox({
+      store: world.store,
+      channels: new Map([['chat', chatChannel('chat', receiver.webhookUrl(), 20_000)]]),
+      log: pino({ level: 'silent' }),
+      budgetMs: 500,
+      maxAgeMs: 365 * 24 * 60 * MINUTE,
+      sendTimeoutMs: 15_000,
+    });
+
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(summary).toMatchObject({ sent: 0, failed: 1, pending: 1 });
   });
 
   it('drops a message older than maxDeliveryAge, with a count', async () => {

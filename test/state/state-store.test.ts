@@ -146,11 +146,12 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     const later = '2025-01-01T00:00:01.000Z';
     await store.commitAlerts(
       [],
+      // Each of its own check: one thread's messages are claimed one after another (see the next test).
       [
-        message('c', later),
-        message('a', at),
-        message('b', at, { channel: 'ops' }),
-        message('not-due', at, { nextAttemptAt: '2025-01-01T00:10:00.000Z' }),
+        message('c', later, { checkId: 'c' }),
+        message('a', at, { checkId: 'a' }),
+        message('b', at, { channel: 'ops', checkId: 'b' }),
+        message('not-due', at, { nextAttemptAt: '2025-01-01T00:10:00.000Z', checkId: 'not-due' }),
       ],
     );
     const until = '2025-01-01T00:00:35.000Z';
@@ -158,8 +159,8 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     const claimed = await store.claimOutbox(new Date('2025-01-01T00:00:05Z'), 10, 30_000, ['chat']);
 
     expect(claimed).toEqual([
-      message('a', at, { nextAttemptAt: until }),
-      message('c', later, { nextAttemptAt: until }),
+      message('a', at, { nextAttemptAt: until, checkId: 'a' }),
+      message('c', later, { nextAttemptAt: until, checkId: 'c' }),
     ]);
     const justBefore = new Date('2025-01-01T00:00:34.999Z');
     expect(await store.claimOutbox(justBefore, 10, 30_000, ['chat'])).toEqual([]);
@@ -171,12 +172,37 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     expect(await store.countPending()).toBe(4); // a claim changes when a message is due, nothing else
   });
 
+  it("claims a thread's messages in the order they were made: a newer one waits behind an older pending one", async () => {
+    const at = (s: number) => `2025-01-01T00:00:0${s}.000Z`;
+    await store.commitAlerts(
+      [],
+      [
+        // The firing notice waits out a backoff; the resolved one, made later, is due at once.
+        message('firing', at(0), { nextAttemptAt: at(8) }),
+        message('resolved', at(1)),
+        message('other-check', at(2), { checkId: 'lambda' }),
+        message('other-channel', at(3), { channel: 'console' }),
+      ],
+    );
+
+    const now = new Date(at(5));
+    // Reading what is pending shows every due message, for the run's report.
+    const due = await store.pendingOutbox(now, 10);
+    const first = await store.claimOutbox(now, 10, 60_000);
+    await store.markSent('firing', new Date(at(8)));
+    const after = await store.claimOutbox(new Date(at(9)), 10, 60_000);
+
+    expect(due.map((r) => r.id)).toEqual(['resolved', 'other-check', 'other-channel']);
+    expect(first.map((r) => r.id)).toEqual(['other-check', 'other-channel']);
+    expect(after.map((r) => r.id)).toEqual(['resolved']);
+  });
+
   it('never gives one message to two concurrent claims, from two connections', async () => {
     const at = '2025-01-01T00:00:00.000Z';
     const ids = Array.from({ length: 30 }, (_, i) => `m${String(i).padStart(2, '0')}`);
     await store.commitAlerts(
       [],
-      ids.map((id) => message(id, at)),
+      ids.map((id) => message(id, at, { checkId: id })),
     );
     const other = await openStateStore(url, '/');
     const now = new Date('2025-01-01T00:00:01Z');
