@@ -7,7 +7,7 @@ import { AGENT_CHECK_ID, type CheckRunResult, type Finding } from '../src/core/t
  * arrive must page someone through another channel.
  */
 export function agentHealthResult(
-  delivery: Pick<DeliverySummary, 'broken' | 'failing'>,
+  delivery: Pick<DeliverySummary, 'broken' | 'failing'> & Partial<Pick<DeliverySummary, 'rejected'>>,
   now: Date,
 ): CheckRunResult {
   const broken: Finding[] = [...delivery.broken].map(([name, b]: [string, BrokenChannel]) => ({
@@ -24,7 +24,16 @@ export function agentHealthResult(
     summary: `Last error: ${f.error}. Delivery keeps retrying; messages older than alerts.maxDeliveryAge are dropped.`,
     labels: { channel: name },
   }));
-  const findings = [...broken, ...failing];
+  // An event, once per rejection (keyed by the first message it dropped): the alert it carried will not arrive.
+  const rejected: Finding[] = [...(delivery.rejected ?? [])].map(([name, r]) => ({
+    key: `message-rejected:${name}:${r.firstId}`,
+    severity: 'critical',
+    lifecycle: 'event',
+    title: `Alert channel '${name}' rejected ${r.count} message${r.count === 1 ? '' : 's'}${r.status ? ` (HTTP ${r.status})` : ''}; ${r.count === 1 ? 'it was' : 'they were'} dropped`,
+    summary: `${r.error}. The alerts they carried were not delivered there; \`guardrail alerts\` lists them.`,
+    labels: { channel: name },
+  }));
+  const findings = [...broken, ...failing, ...rejected];
   return {
     id: AGENT_CHECK_ID,
     kind: 'agent-health',

@@ -43,11 +43,21 @@ export interface DeliverySummary {
   broken: Map<string, BrokenChannel>;
   /** Channels that were broken and delivered again in this run. */
   recovered: string[];
+  /** Per channel, the messages it rejected for good in this run (HTTP 400: it works, but not with them). */
+  rejected: Map<string, RejectedMessages>;
   /**
    * Configured channels, not broken, whose oldest pending message has failed at least FAILING_ATTEMPTS
    * attempts (retryable errors that do not end), read from the store after the run.
    */
   failing: Map<string, FailingChannel>;
+}
+
+/** Messages a channel rejected for good in one run: the first one's error and id, and how many. */
+export interface RejectedMessages {
+  error: string;
+  status?: number;
+  count: number;
+  firstId: string;
 }
 
 const BATCH = 200;
@@ -96,6 +106,7 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
       dropped: 0,
       broken: await knownBroken(options),
       recovered: [],
+      rejected: new Map(),
       failing: new Map(),
     },
   };
@@ -158,8 +169,20 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
   const status = error instanceof ChannelError ? error.status : undefined;
   const message = errorMessage(error);
   if (error instanceof ChannelError && rejectsOnlyMessage(error)) {
-    // The channel works but will never take this one message (e.g. a payload it rejects): drop it alone.
-    await drop(record, message, run, 'the channel rejected this message (HTTP 400)');
+    // The channel works but will never take this one message (e.g. a payload it rejects): drop it alone, count
+    // the attempt, and say so as the agent's own finding (an alert that will never arrive must not go unseen).
+    summary.failed++;
+    options.onOutcome?.(record.channel, 'failed');
+    const rejected = summary.rejected.get(record.channel);
+    if (rejected) rejected.count++;
+    else
+      summary.rejected.set(record.channel, {
+        error: message,
+        ...(status ? { status } : {}),
+        count: 1,
+        firstId: record.id,
+      });
+    await drop(record, message, run, `the channel rejected this message${status ? ` (HTTP ${status})` : ''}`);
     return;
   }
   summary.failed++;

@@ -113,7 +113,7 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
       pending: (again ?? delivered).pending,
       suppressed: pipeline.suppressed + healthPipeline.suppressed,
       dropped: delivered.dropped + (again?.dropped ?? 0),
-      undelivered: await undelivered(o, again ?? delivered, droppedBy),
+      undelivered: await undelivered(o, again ?? delivered, droppedBy, rejectedIn(delivered, again)),
     },
   };
 }
@@ -126,6 +126,7 @@ async function undelivered(
   o: AlertingOptions,
   delivery: DeliverySummary,
   droppedBy: Map<string, number>,
+  rejectedBy: DeliverySummary['rejected'],
 ): Promise<UndeliveredChannel[]> {
   const out: UndeliveredChannel[] = [];
   for (const channel of [...o.channels.keys()].sort()) {
@@ -133,17 +134,30 @@ async function undelivered(
     const dropped = droppedBy.get(channel) ?? 0;
     if (!waiting.length && !dropped) continue;
     const broken = delivery.broken.get(channel);
+    const rejected = rejectedBy.get(channel);
     const lastError = waiting.find((r) => r.lastError)?.lastError;
     const reason = broken
       ? `rejects messages${broken.status ? ` (HTTP ${broken.status})` : ''}: ${broken.error}`
-      : lastError
-        ? `not delivered within the delivery budget; last error: ${lastError}`
-        : waiting.length
-          ? 'not delivered within the delivery budget (alerts.deliveryBudget)'
-          : 'messages rejected or older than alerts.maxDeliveryAge were dropped';
+      : rejected && !waiting.length
+        ? `rejected ${rejected.count} message${rejected.count === 1 ? '' : 's'}${rejected.status ? ` (HTTP ${rejected.status})` : ''}, dropped: ${rejected.error}`
+        : lastError
+          ? `not delivered within the delivery budget; last error: ${lastError}`
+          : waiting.length
+            ? 'not delivered within the delivery budget (alerts.deliveryBudget)'
+            : 'messages rejected or older than alerts.maxDeliveryAge were dropped';
     out.push({ channel, pending: waiting.length, dropped, reason });
   }
   return out;
+}
+
+/** The messages each channel rejected over both deliveries of the run. */
+function rejectedIn(first: DeliverySummary, again?: DeliverySummary): DeliverySummary['rejected'] {
+  const all = new Map(first.rejected);
+  for (const [channel, r] of again?.rejected ?? []) {
+    const before = all.get(channel);
+    all.set(channel, before ? { ...before, count: before.count + r.count } : r);
+  }
+  return all;
 }
 
 async function deliver(o: AlertingOptions, budgetMs: number): Promise<DeliverySummary> {

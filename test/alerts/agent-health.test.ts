@@ -35,4 +35,22 @@ describe('agent health findings', () => {
     ]);
     expect([healthy.status, healthy.findings]).toEqual(['ok', []]);
   });
+
+  it('tells, once, of messages a working channel rejected and dropped (HTTP 400): their alerts never arrive', () => {
+    const rejected = new Map([
+      ['data-eng', { error: 'HTTP 400 INVALID_ARGUMENT', status: 400, count: 2, firstId: 'msg-17' }],
+    ]);
+
+    const result = agentHealthResult({ broken: new Map(), failing: new Map(), rejected }, NOW);
+
+    expect(result.status).toBe('firing');
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        key: 'message-rejected:data-eng:msg-17',
+        severity: 'critical',
+        lifecycle: 'event',
+        title: "Alert channel 'data-eng' rejected 2 messages (HTTP 400); they were dropped",
+      }),
+    ]);
+  });
 });

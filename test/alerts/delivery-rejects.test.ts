@@ -30,10 +30,12 @@ describe('delivery of messages a channel cannot take', () => {
     world.advance(HOUR);
     const next = await world.deliver(new Map([['chat', chat]]), { log });
 
-    expect(summary).toMatchObject({ sent: 3, failed: 0, dropped: 1, pending: 0, recovered: [] });
+    // The rejected attempt counts, and the rejection is kept for the agent's own finding.
+    expect(summary).toMatchObject({ sent: 3, failed: 1, dropped: 1, pending: 0, recovered: [] });
     expect(summary.broken.size).toBe(0);
+    expect(summary.rejected.get('chat')).toMatchObject({ status: 400, count: 1, firstId: 'm2' });
     expect(chat.delivered).toEqual(['m1', 'm3', 'm4']);
-    expect(outcomes).toEqual(['chat sent', 'chat dropped', 'chat sent', 'chat sent']);
+    expect(outcomes).toEqual(['chat sent', 'chat failed', 'chat dropped', 'chat sent', 'chat sent']);
     expect(errors()).toEqual([
       expect.objectContaining({
         msg: 'dropped undeliverable alert: the channel rejected this message (HTTP 400)',

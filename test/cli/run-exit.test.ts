@@ -129,4 +129,38 @@ describe('guardrail run: signals and exit codes', () => {
       expect(ended.stdout).not.toContain(chat.webhookUrl());
     }, 30_000);
   });
+
+  describe('with a Chat webhook that rejects the message itself (HTTP 400)', () => {
+    let chat: ChatReceiver;
+    beforeEach(async () => {
+      chat = await startChatReceiver({ schedule: ['400'] });
+    });
+    afterEach(() => chat.close());
+
+    it('exits 4, names the 400 and raises the agent finding on the console: the alert is not lost unseen', async () => {
+      const file = config(hole, chat.webhookUrl());
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/\n {2}- \{ id: hung[^\n]*\n/, '\n'));
+
+      const ended = await run(['--config', file, '--format', 'json'], {});
+
+      expect(ended.code).toBe(4);
+      const report = JSON.parse(ended.stdout);
+      expect(report.notifications).toMatchObject({ failed: 1, dropped: 1 });
+      expect(report.notifications.undelivered).toEqual([
+        expect.objectContaining({
+          channel: 'chat',
+          pending: 0,
+          reason: expect.stringMatching(/^rejected 1 message \(HTTP 400\), dropped: /),
+        }),
+      ]);
+      const agent = report.checks.find((c: { id: string }) => c.id === 'guardrail-agent');
+      expect(agent.findings).toEqual([
+        expect.objectContaining({
+          key: expect.stringMatching(/^message-rejected:chat:/),
+          severity: 'critical',
+        }),
+      ]);
+      expect(ended.stdout).not.toContain(chat.webhookUrl());
+    }, 30_000);
+  });
 });
