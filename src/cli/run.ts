@@ -37,6 +37,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
       dryRun: !!flags.dryRun,
       signal: stopping.checks,
       alertSignal: stopping.alerts,
+      onChecksDone: stopping.checksDone,
     });
     if (push && agent.metrics)
       await (await import('../engine/push.js')).pushMetrics(push, agent.metrics, log);

@@ -9,8 +9,13 @@ export const ALERTING_AFTER_STOP_MS = 5_000;
 export interface GracefulStop {
   /** Aborted when the grace period after the first SIGTERM/SIGINT has passed. */
   checks: AbortSignal;
-  /** Aborted a little later, so what the checks found is still committed and, if it can be, delivered. */
+  /**
+   * Aborted ALERTING_AFTER_STOP_MS after the checks ended (or the signal came, when they had ended before), so
+   * what the checks found is still committed and, if it can be, delivered.
+   */
   alerts: AbortSignal;
+  /** Tells that the checks have ended (finished or aborted): from then a stop leaves alerting 5 s, not the grace. */
+  checksDone(): void;
   dispose(): void;
 }
 
@@ -33,22 +38,42 @@ export function shutdownGraceMs(configured: number, env: NodeJS.ProcessEnv = pro
 export function gracefulStop(log: Logger, graceMs: number): GracefulStop {
   const checks = new AbortController();
   const alerts = new AbortController();
-  const timers: NodeJS.Timeout[] = [];
+  let checksTimer: NodeJS.Timeout | undefined;
+  let alertsTimer: NodeJS.Timeout | undefined;
+  let stoppedBy: NodeJS.Signals | undefined;
+  let checksEnded = false;
+  const abortAlertsIn = (ms: number) => {
+    clearTimeout(alertsTimer);
+    alertsTimer = setTimeout(() => alerts.abort(new Error(`interrupted by ${stoppedBy}`)), ms);
+  };
   const offSignals = onStopSignals(log, (signal) => {
+    stoppedBy = signal;
+    if (checksEnded) {
+      log.warn(
+        { signal, delivery: formatDuration(ALERTING_AFTER_STOP_MS) },
+        'stopping: delivering what it has',
+      );
+      abortAlertsIn(ALERTING_AFTER_STOP_MS);
+      return;
+    }
     log.warn(
       { signal, grace: formatDuration(graceMs) },
       'stopping: checks in flight get the grace period, then are aborted',
     );
-    timers.push(
-      setTimeout(() => checks.abort(new Error(`interrupted by ${signal}`)), graceMs),
-      setTimeout(() => alerts.abort(new Error(`interrupted by ${signal}`)), graceMs + ALERTING_AFTER_STOP_MS),
-    );
+    checksTimer = setTimeout(() => checks.abort(new Error(`interrupted by ${signal}`)), graceMs);
+    abortAlertsIn(graceMs + ALERTING_AFTER_STOP_MS);
   });
   return {
     checks: checks.signal,
     alerts: alerts.signal,
+    checksDone: () => {
+      checksEnded = true;
+      // Stopping already, and the checks ended before their grace was out: alerting gets its 5 s from now.
+      if (stoppedBy && !alerts.signal.aborted) abortAlertsIn(ALERTING_AFTER_STOP_MS);
+    },
     dispose: () => {
-      for (const timer of timers) clearTimeout(timer);
+      clearTimeout(checksTimer);
+      clearTimeout(alertsTimer);
       offSignals();
     },
   };

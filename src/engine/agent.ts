@@ -43,6 +43,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Aborts the alerting stage (delivery stops, the outbox keeps the rest). @default `signal` */
   alertSignal?: AbortSignal;
+  /** Called once the checks have ended, before alerting. */
+  onChecksDone?: () => void;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -101,6 +103,7 @@ export class Agent {
       ...(run.signal ? { signal: run.signal } : {}),
       context: (check, signal) => this.context(check, signal, started),
     });
+    run.onChecksDone?.();
     if (this.metrics) {
       await this.countBytesBilled(this.metrics);
       this.metrics.recordCleanupSavings(await store.cleanupSavings());

@@ -130,6 +130,32 @@ describe('guardrail run: signals and exit codes', () => {
     }, 30_000);
   });
 
+  describe('with a Chat webhook that never answers', () => {
+    let chat: ChatReceiver;
+    beforeEach(async () => {
+      chat = await startChatReceiver({ schedule: Array(10).fill('hang') });
+    });
+    afterEach(() => chat.close());
+
+    it('on SIGTERM after the checks, delivers for 5 s more at most, not the grace nor the budget', async () => {
+      const file = config(hole, chat.webhookUrl());
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace(/\n {2}- \{ id: hung[^\n]*\n/, '\n')
+          .replace('alerts:\n', 'alerts:\n  deliveryBudget: 40s\n'),
+      );
+
+      const ended = await run(['--config', file], { GUARDRAIL_SHUTDOWN_GRACE: '30s' }, (pid) =>
+        process.kill(pid, 'SIGTERM'),
+      );
+
+      expect(ended.stderr).toContain('stopping: delivering what it has');
+      expect(ended.code).toBe(4);
+      expect(ended.ms).toBeLessThan(15_000);
+    }, 60_000);
+  });
+
   describe('with a Chat webhook that rejects the message itself (HTTP 400)', () => {
     let chat: ChatReceiver;
     beforeEach(async () => {
