@@ -191,11 +191,21 @@ function logWarnings(): void {
 /** Runs the CLI on this process's arguments and exits with its code: what the `guardrail` binary does. */
 export function runCli(): void {
   logWarnings();
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
-      process.exit(EXIT.failed);
-    },
-  );
+  main(process.argv.slice(2)).then(exitAfterOutput, (error: unknown) => {
+    process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
+    exitAfterOutput(EXIT.failed);
+  });
+}
+
+/**
+ * Exits once what was written to stdout and stderr has left the process. Writes to a pipe complete later, and
+ * `process.exit` drops what is still queued: a JSON report piped to `jq` was cut at 64 KiB, exit code unchanged.
+ */
+function exitAfterOutput(code: number): void {
+  let open = 2;
+  const done = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTAINER_CONFIG, defaultConfigPath } from '../../src/cli/main';
@@ -151,6 +151,22 @@ describe('guardrail CLI (built entry point)', () => {
     expect(validate.stdout).toContain('shop-consistency (row-count-consistency) schedule "*/5 * * * *"');
     expect(checks.stdout).toContain('row-count-consistency');
     expect(schema.properties.checks.items.oneOf ?? schema.properties.checks.items.anyOf).toBeDefined();
+  });
+
+  it('writes all of a long output to a pipe before it exits (schema is over 64 KiB)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'guardrail-schema-')), 'schema.json');
+    const node = JSON.stringify(process.execPath);
+    const cliPath = JSON.stringify(CLI);
+
+    const toFile = spawnSync('sh', ['-c', `${node} ${cliPath} schema > ${JSON.stringify(file)}`]);
+    // A reader slower than the writer, as jq or a log shipper may be: the pipe fills and writes wait.
+    const piped = spawnSync('sh', ['-c', `${node} ${cliPath} schema | (sleep 0.3; wc -c)`], {
+      encoding: 'utf8',
+    });
+
+    expect(toFile.status).toBe(0);
+    expect(statSync(file).size).toBeGreaterThan(65_536);
+    expect(Number(piped.stdout.trim())).toBe(statSync(file).size);
   });
 
   it('validate hides a state password wherever the URL carries it (userinfo or query parameter)', () => {
