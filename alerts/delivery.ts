@@ -168,11 +168,11 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
   const retryable = error instanceof ChannelError ? error.retryable : true;
   const status = error instanceof ChannelError ? error.status : undefined;
   const message = errorMessage(error);
+  summary.failed++;
+  options.onOutcome?.(record.channel, 'failed');
   if (error instanceof ChannelError && rejectsOnlyMessage(error)) {
-    // The channel works but will never take this one message (e.g. a payload it rejects): drop it alone, count
-    // the attempt, and say so as the agent's own finding (an alert that will never arrive must not go unseen).
-    summary.failed++;
-    options.onOutcome?.(record.channel, 'failed');
+    // The channel works but will never take this one message (e.g. a payload it rejects): drop it alone, and say
+    // so as the agent's own finding (an alert that will never arrive must not go unseen).
     const rejected = summary.rejected.get(record.channel);
     if (rejected) rejected.count++;
     else
@@ -185,8 +185,6 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
     await drop(record, message, run, `the channel rejected this message${status ? ` (HTTP ${status})` : ''}`);
     return;
   }
-  summary.failed++;
-  options.onOutcome?.(record.channel, 'failed');
   if (!retryable) {
     // A configuration problem (401/403/404): stop hitting the channel this run, keep its messages pending
     // (until maxDeliveryAge) for when it is fixed, and report it once per broken episode, not every run.

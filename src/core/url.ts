@@ -61,7 +61,7 @@ export function databaseUrlProblem(url: string, schemes: readonly string[]): str
   const parsed = parseUrl(url) ?? (socketForm ? parseUrl(url.replace('@/', '@___DUMMY___/')) : undefined);
   if (!parsed)
     return 'not a valid URL (a bad port, or a character in the password that must be percent-encoded: / ? # @ : as %2F %3F %23 %40 %3A)';
-  if (url.includes('#') || parsed.hash)
+  if (url.includes('#'))
     return 'it holds a # (in the password? percent-encode it as %23): the driver would read the rest as a fragment';
   return undefined;
 }

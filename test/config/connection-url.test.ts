@@ -17,15 +17,18 @@ checks:
     tables: [{ source: a.b, target: a.b }]
 `;
 
-function problem(type: string, url: string): string | undefined {
-  const dir = writeConfigDir({ 'guardrail.yaml': config(type) });
+/** The config error loading `text` with `env` gives, or undefined when it loads. */
+function loadError(text: string, env: NodeJS.ProcessEnv): string | undefined {
+  const dir = writeConfigDir({ 'guardrail.yaml': text });
   try {
-    loadConfig(join(dir, 'guardrail.yaml'), { DB_URL: url });
+    loadConfig(join(dir, 'guardrail.yaml'), env);
     return undefined;
   } catch (error) {
     return (error as Error).message;
   }
 }
+
+const problem = (type: string, url: string) => loadError(config(type), { DB_URL: url });
 
 describe('database connection URLs', () => {
   it.each([
@@ -81,17 +84,8 @@ it('leaves a URL alone while iam-policy reads its unset secret as a stand-in (it
 });
 
 describe('the state store URL', () => {
-  const state = (url: string) => {
-    const dir = writeConfigDir({
-      'guardrail.yaml': BASE_CONFIG.replace('"sqlite://state.db"', '"${STATE_URL}"'),
-    });
-    try {
-      loadConfig(join(dir, 'guardrail.yaml'), { STATE_URL: url });
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
+  const state = (url: string) =>
+    loadError(BASE_CONFIG.replace('"sqlite://state.db"', '"${STATE_URL}"'), { STATE_URL: url });
 
   it('refuses a PostgreSQL URL the driver would misread, value hidden, as for connections', () => {
     const message = state('postgres://gr:Pa@ss#S3cretPW@db/state');
