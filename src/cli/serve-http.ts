@@ -9,8 +9,11 @@ export interface StuckRun {
   limitMs: number;
 }
 
+/** /readyz answers 200 only when ready; the text says why not (503). */
+export type Readiness = 'starting' | 'ready' | 'stopping' | `state store unreachable since ${string}`;
+
 export interface Health {
-  readiness(): 'starting' | 'ready' | 'stopping';
+  readiness(): Readiness;
   stuck(): StuckRun[];
 }
 

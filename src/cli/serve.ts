@@ -13,11 +13,20 @@ import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
 import { addressPort, close, listen, type StuckRun } from './serve-http';
 import { onStopSignals, shutdownGraceMs } from './stop';
+import { StoreProbe } from './store-probe';
 
 /** After the shutdown grace: how long aborted runs, the HTTP server and the agent each get to close. */
 const CLOSE_TIMEOUT_MS = 5_000;
 /** How often a tick's winner asks again for a check that another replica is still running. */
 const RUN_LEASE_POLL_MS = 200;
+/**
+ * The run lease lasts this long past its last renewal (a third of it apart, while the run lives): a replica killed
+ * mid-run holds its check this long at most, not for the whole run's limit, and so does a restarted replica's old
+ * self. A run whose limit is shorter keeps that as its lease.
+ */
+export const RUN_LEASE_TTL_MS = 15_000;
+/** How often serve asks the state store whether it answers, between runs too (guardrail_state_store_up). */
+const STORE_PROBE_MS = 15_000;
 
 /** Long-running mode: one cron task per enabled check, metrics and health over HTTP, clean stop on signals. */
 export async function serveCommand(flags: GlobalOptions): Promise<void> {
@@ -33,11 +42,16 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const checks = config.checks.filter((c) => c.enabled);
   const phase = { storeAnswered: false, startupDone: false, stopping: false };
   let scheduler: Scheduler | undefined;
+  let probe: StoreProbe | undefined;
   const stopSignal = stopSignals(log);
 
   const server = await listen(config.server.port, metrics, {
-    readiness: () =>
-      phase.stopping ? 'stopping' : phase.storeAnswered && phase.startupDone ? 'ready' : 'starting',
+    readiness: () => {
+      if (phase.stopping) return 'stopping';
+      if (!phase.storeAnswered || !phase.startupDone) return 'starting';
+      const since = probe?.unreachableSince;
+      return since === undefined ? 'ready' : `state store unreachable since ${new Date(since).toISOString()}`;
+    },
     stuck: () => scheduler?.stuck() ?? [],
   });
   log.info({ port: addressPort(server), checks: checks.length }, 'guardrail serving');
@@ -47,7 +61,9 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
     await store.ping();
     phase.storeAnswered = true;
     if (phase.stopping) return;
-    scheduler = new Scheduler(agent, store, log, config);
+    probe = new StoreProbe(store, log, metrics, STORE_PROBE_MS);
+    probe.start();
+    scheduler = new Scheduler(agent, store, log, config, metrics);
     scheduler.schedule(checks);
     // Ready once the start-up runs have *finished* (whatever their status), not merely started: a replica that
     // answers /readyz has metrics to show and has tried every check once.
@@ -64,6 +80,7 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   }
 
   phase.stopping = true;
+  probe?.stop();
   await scheduler?.stop(shutdownGraceMs(config.server.shutdownGrace));
   await settledWithin(close(server), CLOSE_TIMEOUT_MS);
   await settledWithin(agent.close(), CLOSE_TIMEOUT_MS);
@@ -95,6 +112,7 @@ class Scheduler {
     private readonly store: StateStore,
     private readonly log: Logger,
     private readonly config: GuardrailConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   schedule(checks: CheckConfig[]): void {
@@ -111,9 +129,15 @@ class Scheduler {
 
   /** One run of `check` for a scheduled tick (node-cron's slot time) or at start-up; never rejects. */
   run(check: CheckConfig, tick: Date | 'start'): Promise<void> {
-    if (this.running.has(check.id)) {
+    const previous = this.running.get(check.id);
+    if (previous) {
       // Without taking the tick's lease: another replica may run this tick.
-      this.log.warn({ check: check.id }, 'previous run still in progress; skipped this tick');
+      const why =
+        previous.startedAt === undefined
+          ? 'previous run still waiting for another replica to finish this check'
+          : 'previous run still in progress';
+      this.log.warn({ check: check.id }, `${why}; skipped this tick`);
+      this.metrics.checkSkipped.inc({ check: check.id, reason: 'overlap' });
       return Promise.resolve();
     }
     const run: Run = { check, done: Promise.resolve() };
@@ -129,24 +153,37 @@ class Scheduler {
 
   private async leased(run: Run, tickId: string): Promise<void> {
     const { check } = run;
-    const ttlMs = this.limitMs(check);
     // The tick's lease is never released: it names one tick, and releasing it would let a replica whose cron
-    // fired late run the same tick again. It expires after the ttl; a holder killed mid-run loses that tick.
+    // fired late run the same tick again. It expires after the run's limit; a holder killed mid-run loses that tick.
     if (tickId !== 'start') {
-      const won = await this.store.acquireLease(`check:${check.id}:${tickId}`, this.holder, ttlMs);
+      const won = await this.store.acquireLease(
+        `check:${check.id}:${tickId}`,
+        this.holder,
+        this.limitMs(check),
+      );
       if (!won) return this.log.debug({ check: check.id, tick: tickId }, 'tick taken by another replica');
     }
     const running = `check:${check.id}:running`;
+    const ttlMs = Math.min(RUN_LEASE_TTL_MS, this.limitMs(check));
     if (!(await this.waitForLease(running, ttlMs, check.timeoutMs))) {
       this.log.warn({ check: check.id, tick: tickId }, 'check still running on another replica; skipped');
+      this.metrics.checkSkipped.inc({ check: check.id, reason: 'running-elsewhere' });
       return;
     }
+    // This run's own stop: the process stopping, or the run lease lost.
+    const stop = new AbortController();
+    const onStop = () => stop.abort(this.controller.signal.reason);
+    this.controller.signal.addEventListener('abort', onStop, { once: true });
     let status: string | undefined;
+    run.startedAt = Date.now();
+    const keeper = this.keepLease(running, ttlMs, run, stop);
     try {
-      run.startedAt = Date.now();
-      const report = await this.agent.runOnce({ checkIds: [check.id], signal: this.controller.signal });
+      const report = await this.agent.runOnce({ checkIds: [check.id], signal: stop.signal });
       status = report.checks.find((c) => c.id === check.id)?.status;
     } finally {
+      this.controller.signal.removeEventListener('abort', onStop);
+      // A renewal in flight on a store that stopped answering must not hold the run open.
+      await settledWithin(keeper.end(), CLOSE_TIMEOUT_MS);
       await this.store
         .releaseLease(running, this.holder)
         .catch((error: unknown) =>
@@ -155,6 +192,77 @@ class Scheduler {
     }
     // Logged once the run lease is given back: a replica killed after this line leaves no lease behind.
     this.log.info({ check: check.id, tick: tickId, status }, 'check run finished');
+  }
+
+  /**
+   * Renews the run lease every third of its ttl while the run lives, until the run outlives its limit (then
+   * /healthz calls it stuck and the lease lapses, so that another replica may run the check). When the lease is
+   * lost (another replica took it, or no renewal succeeded for a whole ttl) the run is stopped: two replicas must
+   * not run one check's alerting side by side.
+   */
+  private keepLease(name: string, ttlMs: number, run: Run, stop: AbortController): { end(): Promise<void> } {
+    let ended = false;
+    let timer: NodeJS.Timeout | undefined;
+    let wake = (): void => undefined;
+    const lost = (why: string) => {
+      const reason = `${why}; this run stopped so that one replica at a time runs ${run.check.id}`;
+      this.log.error({ check: run.check.id, reason }, 'run lease lost');
+      stop.abort(new Error(reason));
+    };
+    const done = (async () => {
+      let heldUntil = Date.now() + ttlMs;
+      for (;;) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, ttlMs / 3);
+        });
+        if (ended || Date.now() - run.startedAt! > this.limitMs(run.check)) return;
+        const askedAt = Date.now();
+        const answer = await this.renewLease(name, ttlMs, heldUntil - askedAt, run.check.id);
+        if (ended) return;
+        if (answer === 'held') heldUntil = askedAt + ttlMs;
+        else if (answer === 'taken') return lost('another replica took the run lease');
+        else if (Date.now() >= heldUntil)
+          return lost(`the run lease could not be renewed for ${formatDuration(ttlMs)}`);
+      }
+    })();
+    return {
+      end: () => {
+        ended = true;
+        clearTimeout(timer);
+        wake();
+        return done;
+      },
+    };
+  }
+
+  /** One renewal, given up after `waitMs` (a store that stopped answering does not fail the query itself). */
+  private async renewLease(
+    name: string,
+    ttlMs: number,
+    waitMs: number,
+    checkId: string,
+  ): Promise<'held' | 'taken' | 'unanswered'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'unanswered'>((resolve) => {
+      timer = setTimeout(() => resolve('unanswered'), Math.max(0, waitMs));
+    });
+    // Settles either way, so that an answer arriving after the wait is not an unhandled rejection.
+    const held = this.store.acquireLease(name, this.holder, ttlMs).then(
+      (ok) => (ok ? 'held' : 'taken'),
+      (error: unknown) => {
+        this.log.warn(
+          { check: checkId, err: errorMessage(error) },
+          'state store: could not renew the run lease',
+        );
+        return 'unanswered' as const;
+      },
+    );
+    try {
+      return await Promise.race([held, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Asks for the lease until it is held, `waitMs` passed or the process stops. */

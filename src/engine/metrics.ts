@@ -58,6 +58,16 @@ export class Metrics {
     help: "Bytes billed by the agent's own BigQuery queries (dry-run first, capped by maximumBytesBilled).",
     registers: [this.registry],
   });
+  readonly checkSkipped = new Counter({
+    name: `${PREFIX}check_skipped_total`,
+    help:
+      'Scheduled runs of a check that serve did not start: its previous run in this process was still going ' +
+      '(reason="overlap"), or another replica held its run lease for longer than the check may take ' +
+      '(reason="running-elsewhere").',
+    labelNames: ['check', 'reason'],
+    registers: [this.registry],
+  });
+  private storeUp?: Gauge;
   private readonly measured = new Map<string, { metric: Gauge | Counter; labelNames: string[] }>();
   private readonly series = new Map<string, Record<string, string>[]>();
 
@@ -73,6 +83,19 @@ export class Metrics {
       const metric = d.type === 'counter' ? new Counter(options) : new Gauge(options);
       this.measured.set(d.name, { metric, labelNames });
     }
+  }
+
+  /**
+   * 1 while serve's state store answers, 0 once it stops (see StoreProbe). Made on first use, so that a `run`
+   * pushing its metrics never reports a store it does not watch.
+   */
+  get stateStoreUp(): Gauge {
+    this.storeUp ??= new Gauge({
+      name: `${PREFIX}state_store_up`,
+      help: "Whether the state store answered serve's last probe (1) or not (0).",
+      registers: [this.registry],
+    });
+    return this.storeUp;
   }
 
   /** $/month saved by applied cleanup plans, from the state store (every process that reads it agrees). */

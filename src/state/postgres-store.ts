@@ -40,8 +40,11 @@ export const PG_CONNECT_TIMEOUT_MS = 10_000;
 export const PG_STATEMENT_TIMEOUT_MS = 10_000;
 /** Client side, for a server (or network) that does not answer at all; longer than the server's own limit. */
 export const PG_QUERY_TIMEOUT_MS = 15_000;
-/** A process stuck inside a transaction gives up its locks (a check's alert lock) after this long. */
-export const PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+/**
+ * A process stuck inside a transaction gives up its locks (a check's alert lock) after this long: as long as serve's
+ * run lease (RUN_LEASE_TTL_MS), so that the replica taking over a hung one's check finds it free too.
+ */
+export const PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 /** `close()` stops waiting for connections to end after this long. */
 export const PG_CLOSE_TIMEOUT_MS = 5_000;
 

@@ -9,6 +9,8 @@ export interface FreezableProxy {
   freeze(): void;
   /** Freezes when the client next sends text containing `marker` (that chunk is not forwarded): mid-statement. */
   freezeOn(marker: string): void;
+  /** Whether it froze (at once, or on its marker). */
+  frozen(): boolean;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startFreezableProxy(target: { host: string; port: number }
     port: address.port,
     freeze: () => void (frozen = true),
     freezeOn: (text) => void (marker = text),
+    frozen: () => frozen,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
