@@ -117,8 +117,13 @@ function decideCheck(
   const states: AlertState[] = [];
   let suppressed = 0;
   const byChannel = new Map<string, NotificationItem[]>();
+  // Per channel, every alert firing now, told this run or not: a message of 1 new says how many fire in all.
+  const firing = new Map<string, number>();
   for (const t of list) {
-    const route = t.notify ? config.routes.find((r) => matches(r.match, check, t.finding)) : undefined;
+    const fires = t.reportState === 'new' || (t.reportState === 'firing' && t.finding.lifecycle !== 'event');
+    const route =
+      t.notify || fires ? config.routes.find((r) => matches(r.match, check, t.finding)) : undefined;
+    if (fires && route) firing.set(route.channel, (firing.get(route.channel) ?? 0) + 1);
     // An alert counts as notified only when a message was queued for it; unrouted, it keeps its old state.
     states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
     if (!t.notify || !route) {
@@ -136,7 +141,7 @@ function decideCheck(
     checkId: result.id,
     checkKind: result.kind,
     createdAt: now.toISOString(),
-    ...capItems(sortItems(items)),
+    ...capItems(sortItems(items), firing.get(channel)),
   }));
   return {
     findings: list.filter((t) => !t.forgotten).map(reported),

@@ -1,6 +1,6 @@
-import { ageText, STATUS_STYLE, statusCounts } from './status';
+import { ageText, STATUS_STYLE } from './status';
 import { tallyOf } from './tally';
-import { totalsLine } from './totals';
+import { countsLine, totalsLine } from './totals';
 import { CHECK_ERROR_KEY } from '../src/core/types';
 import type { SilenceNote } from '../src/state/types';
 import type { Notification } from './types';
@@ -9,7 +9,7 @@ import type { Notification } from './types';
 export function renderText(n: Notification, maxItems = 50): string {
   const tally = tallyOf(n);
   const total = totalsLine(tally);
-  const lines = [`[${n.checkId}] ${n.checkKind}: ${statusCounts(tally)}${total ? ` · ${total}` : ''}`];
+  const lines = [`[${n.checkId}] ${n.checkKind}: ${countsLine(tally)}${total ? ` · ${total}` : ''}`];
   const shown = n.items.slice(0, maxItems);
   for (const item of shown) {
     const { icon, word: status } = STATUS_STYLE[item.status];

@@ -37,9 +37,18 @@ export function tallyOf(n: Notification): ItemTally {
   return n.tally ?? tallyItems(n.items);
 }
 
-/** The message's items cut to MAX_NOTIFICATION_ITEMS, with the tally of them all. */
-export function capItems(items: NotificationItem[]): Pick<Notification, 'items' | 'tally'> {
-  return { items: items.slice(0, MAX_NOTIFICATION_ITEMS), tally: tallyItems(items) };
+/** The message's items cut to MAX_NOTIFICATION_ITEMS, with the tally of them all and the `firing` alerts' count. */
+export function capItems(items: NotificationItem[], firing?: number): Pick<Notification, 'items' | 'tally'> {
+  const tally = tallyItems(items);
+  return {
+    items: items.slice(0, MAX_NOTIFICATION_ITEMS),
+    tally: firing === undefined ? tally : { ...tally, firing },
+  };
+}
+
+/** How many alerts fire: those of the message, and those it does not carry when it knows (`tally.firing`). */
+export function firingOf(tally: ItemTally): number {
+  return Math.max(tally.firing ?? 0, tally.byStatus.new + tally.byStatus.repeat);
 }
 
 /** The tally of the items a channel did not show: the whole message's less the `shown` ones. */

@@ -34,6 +34,11 @@ export interface ItemTally {
   worst?: Severity;
   /** Per cost metric, over the firing items: the sum, and how many items carry the metric. */
   costs: Partial<Record<'monthlyCostUsd' | 'costUsd', { sum: number; priced: number }>>;
+  /**
+   * The check's alerts firing on this channel when the message was made, unsilenced, those it does not carry
+   * (their repeat not due yet) included; absent in messages queued before it existed (alerts/tally `firingOf`).
+   */
+  firing?: number;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { CountWindow } from '../../src/connectors/types';
 import type { Finding, Measurement } from '../../src/core/types';
 import { formatDuration } from '../../src/core/duration';
 import { allowedDiff, breaches, type PairPlan } from './plan';
-import { formatNumber } from '../../src/core/text';
+import { formatNumber, formatPercent } from '../../src/core/text';
 
 function utc(at: Date): string {
   return at.toISOString().slice(0, 16).replace('T', ' ');
@@ -20,10 +20,6 @@ export function describeWindow(window: CountWindow | undefined): string {
 
 function rows(n: number): string {
   return `${formatNumber(n)} ${n === 1 ? 'row' : 'rows'}`;
-}
-
-function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(ratio < 0.001 && ratio > 0 ? 3 : 2)}%`;
 }
 
 /** What each side's count is, when a connector could only estimate it (e.g. BigQuery's streaming buffer). */
@@ -55,7 +51,7 @@ export function driftFinding(
     severity: 'critical',
     title:
       `${plan.label}: target has ${formatNumber(Math.abs(diff))} ${direction} ${Math.abs(diff) === 1 ? 'row' : 'rows'} than source ` +
-      `(source ${formatNumber(sourceRows)}, target ${formatNumber(targetRows)}, ${percent(ratio)}; ` +
+      `(source ${formatNumber(sourceRows)}, target ${formatNumber(targetRows)}, ${formatPercent(ratio)}; ` +
       `${describeWindow(plan.window)})`,
     summary:
       `${plan.pair.source} → ${plan.pair.target}: ${rows(Math.floor(allowed))} of difference tolerated.` +

@@ -7,7 +7,7 @@ import { AGENT_CHECK_ID } from '../core/types';
 import { openStateStore } from '../state/open-store';
 import type { AlertState, StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
-import { compareText } from '../core/text';
+import { compareText, oneLine } from '../core/text';
 
 const FILTERS = ['firing', 'pending', 'silenced', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -154,15 +154,19 @@ export function knownCheck(config: GuardrailConfig, id: string): void {
     throw new UsageError(`unknown check id: ${id}; the config's checks: ${ids.join(', ')}`);
 }
 
-/** Columns padded to their widest cell; a row's `note` goes on the next line, indented. */
+/**
+ * Columns padded to their widest cell; a row's `note` goes on the next line, indented. Each row stays one line: a
+ * cell's line breaks (a driver's error in a check-error title) become spaces.
+ */
 export function table(header: string[], rows: { cells: string[]; note?: string }[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)));
+  const flat = rows.map((r) => ({ cells: r.cells.map(oneLine), note: r.note && oneLine(r.note) }));
+  const widths = header.map((h, i) => Math.max(h.length, ...flat.map((r) => (r.cells[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.flatMap((r) => [line(r.cells), ...(r.note ? [`  ↳ ${r.note}`] : [])])].join(
+  return [line(header), ...flat.flatMap((r) => [line(r.cells), ...(r.note ? [`  ↳ ${r.note}`] : [])])].join(
     '\n',
   );
 }

@@ -16,6 +16,28 @@ export function formatNumber(value: number, maxFractionDigits = 0, minFractionDi
   return `${negative ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
 }
 
+/** Past this many decimals a percentage is written in exponent form: toFixed takes at most 100, no one reads 20. */
+const MAX_PERCENT_DECIMALS = 20;
+
+/**
+ * `ratio` as a percentage with two decimals, and more for a small share so that it keeps two significant digits:
+ * `2.92%`, `0.42%`, `0.0031%`. A share that is not 0 never reads as 0.
+ */
+export function formatPercent(ratio: number): string {
+  if (!Number.isFinite(ratio)) return String(ratio);
+  const percent = ratio * 100;
+  const magnitude = percent === 0 ? 0 : Math.floor(Math.log10(Math.abs(percent)));
+  const decimals = Math.max(2, 1 - magnitude);
+  if (decimals > MAX_PERCENT_DECIMALS) return `${percent.toPrecision(2)}%`;
+  return `${formatNumber(percent, decimals, decimals)}%`;
+}
+
+/** `text` on one line: each run of whitespace or control characters (a driver's multi-line error) as one space. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what a table row cannot hold
+  return text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
 /**
  * `abs` to `digits` fraction digits, rounding its shortest decimal form half up as Intl does (2.675 → 2.68),
  * where toFixed would round the binary value just below it (2.67).

@@ -1,5 +1,5 @@
 import { tallyItems } from '../../alerts/tally';
-import { totalsLine } from '../../alerts/totals';
+import { countsLine, totalsLine } from '../../alerts/totals';
 import type { NotificationItem } from '../../alerts/types';
 
 const item = (
@@ -36,5 +36,40 @@ describe('message totals', () => {
     ['says nothing when no item has a cost', [item('a', 'new', { sourceRows: 3 })], undefined],
   ])('%s', (_name, items, expected) => {
     expect(totalsLine(tallyItems(items))).toBe(expected);
+  });
+
+  it('says the sum covers this message when other alerts fire that it does not carry', () => {
+    const tally = { ...tallyItems([item('a', 'new', { monthlyCostUsd: 8 })]), firing: 11 };
+
+    expect(totalsLine(tally)).toBe('$8.00/month in this message');
+  });
+});
+
+describe('message counts', () => {
+  it.each([
+    [
+      'per status when it carries every firing alert',
+      ['new', 'repeat', 'resolved'],
+      2,
+      '1 new, 1 still firing, 1 resolved',
+    ],
+    ['how many fire in all when it does not', ['new'], 3, '3 firing (1 new)'],
+    [
+      'them beside a repeat and a resolved one',
+      ['new', 'repeat', 'resolved'],
+      5,
+      '5 firing (1 new, 1 still firing), 1 resolved',
+    ],
+    ['that others fire when only a resolved one is told', ['resolved'], 2, '2 firing, 1 resolved'],
+    [
+      'per status in a message queued before it knew the firing count',
+      ['new', 'resolved'],
+      undefined,
+      '1 new, 1 resolved',
+    ],
+  ] as const)('says %s', (_name, statuses, firing, expected) => {
+    const tally = tallyItems(statuses.map((s, i) => item(`k${i}`, s)));
+
+    expect(countsLine(firing === undefined ? tally : { ...tally, firing })).toBe(expected);
   });
 });

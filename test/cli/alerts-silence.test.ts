@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engines, removeTempDirs } from '../state/engines';
@@ -186,5 +186,27 @@ describe('guardrail alerts and silence: usage errors (exit 2)', () => {
 
     expect([empty.status, empty.stdout]).toEqual([0, 'No firing alerts.\n']);
     expect(add.stdout).toContain('until 2099-01-01 23:59 UTC, by ci-user: r');
+  });
+});
+
+describe('guardrail alerts: a check error whose driver message spans lines', () => {
+  it('lists it on one row, its lines joined by spaces', () => {
+    const config = quickstartCopy();
+    const yaml = readFileSync(config, 'utf8');
+    writeFileSync(config, yaml.replace('data/target/orders.csv', 'data/target/missing.csv'));
+
+    const run = cli(['run', '--config', config]);
+    const listed = cli(['alerts', '--config', config]);
+
+    // DuckDB's message has a blank line, the SQL and a caret line under it.
+    expect(run.stdout).toMatch(/could not run: .*missing\.csv"\n\nLINE 1: /);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^CHECK +KEY +SEVERITY +STATUS +SINCE +LAST NOTIFIED +TITLE$/),
+      expect.stringMatching(
+        /^shop-consistency +check-error +warning +firing +.+ UTC +.+ UTC +Check shop-consistency could not run: .*missing\.csv" LINE 1: .* \^$/,
+      ),
+      '',
+    ]);
   });
 });

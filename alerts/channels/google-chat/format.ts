@@ -1,5 +1,5 @@
 import { formatDuration } from '../../../src/core/duration';
-import { formatNumber } from '../../../src/core/text';
+import { formatNumber, formatPercent } from '../../../src/core/text';
 
 // Card text is a small HTML subset: anything a check reports must be escaped, and control characters cost
 // six bytes each once JSON-encoded, so they go.
@@ -18,11 +18,14 @@ export function colored(color: string, html: string): string {
   return `<font color="${color}">${html}</font>`;
 }
 
-/** The overall state of a message: firing if anything is new, else still firing, else resolved. */
-/** A metric as a person reads it: `monthlyCostUsd` as dollars, `*Seconds` as a duration. */
+/**
+ * A metric as a person reads it: `monthlyCostUsd` as dollars, `*Seconds` as a duration, a `*Ratio` or `*Rate`
+ * (a share, 0.0042) as a percentage (0.42%), as the finding's title writes it.
+ */
 export function formatMetric(name: string, value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (/usd$/i.test(name)) return `$${formatNumber(value, 2)}`;
+  if (/(ratio|rate)$/i.test(name)) return formatPercent(value);
   if (/seconds$/i.test(name) && value >= 1) return formatDuration(value * 1000);
   return formatNumber(value, 2);
 }

@@ -10,8 +10,8 @@ import {
 } from './limits';
 import type { ChatMessage, ChatSection } from './message';
 import { itemSection, openLinkButton } from './render-item';
-import { totalsLine } from '../../totals';
-import { messageStatus, restOf, tallyOf } from '../../tally';
+import { countsLine, totalsLine } from '../../totals';
+import { firingOf, messageStatus, restOf, tallyOf } from '../../tally';
 
 export interface RenderOptions {
   /** Thread key, already expanded; undefined posts without a thread. */
@@ -29,8 +29,10 @@ export function renderMessage(n: Notification, options: RenderOptions = {}): Cha
   const tally = tallyOf(n);
   const status = STATUS_STYLE[messageStatus(tally)];
   const severity = tally.worst;
-  const counts = statusCounts(tally) || 'nothing to report';
+  const counts = countsLine(tally) || 'nothing to report';
   const total = totalsLine(tally);
+  // The firing ones it does not carry too: "3 firing (1 new)" is 3 findings, not 1.
+  const findings = firingOf(tally) + tally.byStatus.resolved;
   const headline = `${status.icon} ${n.checkId}: ${counts}`;
   const tail: ChatSection[] = options.grafanaUrl ? [grafanaSection(options.grafanaUrl, n.checkId)] : [];
   const base: ChatMessage = {
@@ -42,7 +44,7 @@ export function renderMessage(n: Notification, options: RenderOptions = {}): Cha
         card: {
           header: {
             title: clean(headline, 200),
-            subtitle: [n.checkKind, severity?.toUpperCase(), `${tally.count} finding(s)`, total]
+            subtitle: [n.checkKind, severity?.toUpperCase(), `${findings} finding(s)`, total]
               .filter(Boolean)
               .join(' · '),
           },
