@@ -15,6 +15,7 @@ import type { StateStore } from '../state/types';
 import type { Metrics } from './metrics';
 import type { RunReport } from './report';
 import { runChecks } from './runner';
+import { recordSuccessTimes } from './success-times';
 import { progressPrinter } from './progress';
 import { UsageError } from '../core/errors';
 
@@ -134,6 +135,7 @@ export class Agent {
         pending.size ? { ...r, findings: r.findings.filter((f) => !pending.has(f.key)) } : r,
       );
     }
+    if (this.metrics && !run.dryRun) await recordSuccessTimes(store, this.metrics, results, this.options.log);
     const reported = alerted.health ? [...results, alerted.health] : results;
     const { notifications } = alerted;
     return {

@@ -38,7 +38,9 @@ export class Metrics {
   });
   private readonly lastSuccess = new Gauge({
     name: `${PREFIX}last_success_timestamp_seconds`,
-    help: 'When the last run of the check that could look (status ok or firing) finished (Unix seconds).',
+    help:
+      'When the last run of the check that could look (status ok or firing) finished (Unix seconds), in any ' +
+      'process sharing the state store; for a check that never did, when its first run finished.',
     labelNames: ['check', 'kind'],
     registers: [this.registry],
   });
@@ -130,6 +132,11 @@ export class Metrics {
     }
     // A partial error (a region, a table) still measured the rest; a check that threw measured nothing.
     if (result.status !== 'error' || result.partial) this.recordMeasurements(result.id, result.measurements);
+  }
+
+  /** The last success of a check that errored now, as the state store knows it (see recordSuccessTimes). */
+  recordLastSuccess(result: Pick<CheckRunResult, 'id' | 'kind'>, unixSeconds: number): void {
+    this.lastSuccess.set({ check: result.id, kind: result.kind }, unixSeconds);
   }
 
   /**

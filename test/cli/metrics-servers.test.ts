@@ -1,8 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   freePort,
   removeDir,
@@ -75,6 +76,76 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
       /^guardrail_last_success_timestamp_seconds\{check="shop-consistency",.*job="guardrail".*\} \d/m,
     );
     expect(pushed).toMatch(/^guardrail_notifications_total\{channel="console",.*outcome="sent"\} 1$/m);
+  });
+
+  /** The pushed guardrail_last_success_timestamp_seconds of the quickstart's check, or undefined. */
+  const lastSuccess = (pushed: string) => {
+    const match = /^guardrail_last_success_timestamp_seconds\{check="shop-consistency",[^}]*\} (\S+)$/m.exec(
+      pushed,
+    );
+    return match ? Number(match[1]) : undefined;
+  };
+
+  it('`run` jobs keep pushing the last success of a check that now errors, and the first run of one that never succeeded', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'guardrail-pushgateway-'));
+    dirs.push(dir);
+    const gateway = startServer('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], dir);
+    servers.push(gateway);
+    await waitUntilReady(gateway, 'pushgateway', () => ok(port, '/-/ready'), 20_000);
+    const pushgateway = `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n`;
+    const run = (config: string) =>
+      spawnSync(process.execPath, [CLI, 'run', '--config', config], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'error' },
+      }).status;
+
+    const config = quickstartCopy({ append: pushgateway });
+    expect(run(config)).toBe(0);
+    const succeeded = lastSuccess((await get(port, '/metrics')).body);
+    expect(succeeded).toBeGreaterThan(Date.now() / 1000 - 60);
+    // The target's view now reads a file that is gone: the check errors (exit 3) in the next job.
+    renameSync(join(dirname(config), 'data/target/orders.csv'), join(dirname(config), 'orders.csv.moved'));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(run(config)).toBe(3);
+    expect(lastSuccess((await get(port, '/metrics')).body)).toBe(succeeded);
+
+    // A check that never succeeded (in a group pushed afresh): from the end of its first run on, so that
+    // GuardrailCheckNotSucceeding can fire; before, it had no series at all.
+    await new Promise((resolve, reject) =>
+      request({ host: '127.0.0.1', port, path: '/metrics/job/guardrail', method: 'DELETE' }, resolve)
+        .on('error', reject)
+        .end(),
+    );
+    expect(lastSuccess((await get(port, '/metrics')).body)).toBeUndefined();
+    const broken = quickstartCopy({ append: pushgateway });
+    renameSync(join(dirname(broken), 'data/target/orders.csv'), join(dirname(broken), 'orders.csv.moved'));
+    const before = Date.now() / 1000;
+    expect(run(broken)).toBe(3);
+    const first = lastSuccess((await get(port, '/metrics')).body);
+    expect(first).toBeGreaterThanOrEqual(Math.floor(before));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(run(broken)).toBe(3);
+    expect(lastSuccess((await get(port, '/metrics')).body)).toBe(first);
+  });
+
+  it('`serve` whose check never succeeded shows the series GuardrailCheckNotSucceeding watches', async () => {
+    const config = quickstartCopy({ append: 'server: { port: 0 }\n' });
+    renameSync(join(dirname(config), 'data/target/orders.csv'), join(dirname(config), 'orders.csv.moved'));
+    const before = Date.now() / 1000;
+    const serve = await startServe(config);
+    try {
+      await waitFor(
+        async () => ((await get(serve.port, '/readyz')).status === 200 ? true : undefined),
+        20_000,
+        'the start-up run',
+      );
+      const metrics = (await get(serve.port, '/metrics')).body;
+      expect(metrics).toMatch(/^guardrail_check_runs_total\{check="shop-consistency",.*status="error"\} 1$/m);
+      expect(lastSuccess(metrics)).toBeGreaterThanOrEqual(Math.floor(before));
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
   });
 
   it('Prometheus scrapes `serve` until guardrail_check_runs_total is in its API', async () => {
