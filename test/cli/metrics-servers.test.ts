@@ -45,6 +45,18 @@ describe('a Pushgateway that accepts and never answers', () => {
   }, 30_000);
 });
 
+/**
+ * A Pushgateway of its own: Debian's keeps its metrics in /var/lib/prometheus/pushgateway.data by default, so
+ * each test (and each CI run) would start with what the others pushed.
+ */
+function startPushgateway(port: number, dir: string): ServerProcess {
+  const args = [
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--persistence.file=${join(dir, 'pushgateway.data')}`,
+  ];
+  return startServer('prometheus-pushgateway', args, dir);
+}
+
 describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers', () => {
   const servers: ServerProcess[] = [];
   const dirs: string[] = [];
@@ -57,7 +69,7 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'guardrail-pushgateway-'));
     dirs.push(dir);
-    const gateway = startServer('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], dir);
+    const gateway = startPushgateway(port, dir);
     servers.push(gateway);
     await waitUntilReady(gateway, 'pushgateway', () => ok(port, '/-/ready'), 20_000);
     const config = quickstartCopy({ append: `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n` });
@@ -90,7 +102,7 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'guardrail-pushgateway-'));
     dirs.push(dir);
-    const gateway = startServer('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], dir);
+    const gateway = startPushgateway(port, dir);
     servers.push(gateway);
     await waitUntilReady(gateway, 'pushgateway', () => ok(port, '/-/ready'), 20_000);
     const pushgateway = `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n`;
@@ -108,7 +120,15 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     renameSync(join(dirname(config), 'data/target/orders.csv'), join(dirname(config), 'orders.csv.moved'));
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(run(config)).toBe(3);
-    expect(lastSuccess((await get(port, '/metrics')).body)).toBe(succeeded);
+    const afterError = (await get(port, '/metrics')).body;
+    expect(lastSuccess(afterError)).toBe(succeeded);
+    // Counters go on from what the group held (a job's own start at 0): both runs are counted.
+    const runs = (status: string) =>
+      new RegExp(`^guardrail_check_runs_total\\{check="shop-consistency",[^}]*status="${status}"\\} 1$`, 'm');
+    expect(afterError).toMatch(runs('firing'));
+    expect(afterError).toMatch(runs('error'));
+    // The drift's message, then the check error's.
+    expect(afterError).toMatch(/^guardrail_notifications_total\{channel="console",.*outcome="sent"\} 2$/m);
 
     // A check that never succeeded (in a group pushed afresh): from the end of its first run on, so that
     // GuardrailCheckNotSucceeding can fire; before, it had no series at all.
