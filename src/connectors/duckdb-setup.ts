@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { mayBlock } from '../core/blocking-calls';
 // The SQL that readies a DuckDB database (see duckdb.ts): views over the configured files, the lockdown, and each
 // session's catalog and search path.
 
@@ -13,7 +15,7 @@ export function readerFor(location: string): string {
   return `read_csv_auto(${path})`;
 }
 
-function resolveLocation(location: string, configDir: string): string {
+export function resolveLocation(location: string, configDir: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)
     ? location
     : resolve(configDir, location);
@@ -116,4 +118,17 @@ export function lockdownStatements(views: Record<string, string>, configDir: str
     'SET enable_external_access = false',
     'SET lock_configuration = true',
   ];
+}
+
+/**
+ * Why a view's local file cannot be read (a FIFO, socket or device: DuckDB would wait on it in the operating
+ * system, where its interrupt cannot reach), or undefined. URLs, globs and missing files are left to DuckDB.
+ */
+export async function unreadableView(location: string, configDir: string): Promise<string | undefined> {
+  const path = resolveLocation(location, configDir);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /[*?[{]/.test(path)) return undefined;
+  const found = await mayBlock(stat(path)).catch(() => undefined);
+  if (!found || found.isFile() || found.isDirectory()) return undefined;
+  const what = found.isFIFO() ? 'a FIFO (named pipe)' : found.isSocket() ? 'a socket' : 'a device';
+  return `${path} is ${what}, not a file: DuckDB would wait on it for ever`;
 }

@@ -4,6 +4,7 @@ import type { DuckDbConnection } from './config';
 import type { Connector, CountOptions, CountRequest, CountResult } from './types';
 import { batchCount } from './batch-count';
 import { sqlDescribe } from './describe';
+import { mayBlock } from '../core/blocking-calls';
 import { abortError } from '../core/limit';
 import { errorMessage } from './errors';
 import { duckDbDialect, duckDbErrorMessage, quote, stringLiteral } from './duckdb-dialect';
@@ -12,6 +13,7 @@ import {
   lockdownStatements,
   MEMORY_CATALOG,
   sessionStatements,
+  unreadableView,
   viewStatements,
 } from './duckdb-setup';
 import { SessionCounter, type OpenContext } from './open-context';
@@ -60,18 +62,25 @@ export async function openDuckDb(
   let attached: { catalog: string; schemas: string[] } | undefined;
   const setup = await instance.connect();
   try {
-    await setup.run("SET TimeZone = 'UTC'");
+    await mayBlock(setup.run("SET TimeZone = 'UTC'"));
     if (!inMemory) {
       const file = resolve(ctx.configDir, config.path);
       const catalog = catalogFor(file);
-      await setup.run(`ATTACH ${stringLiteral(file)} AS ${quote(catalog)} (READ_ONLY)`);
-      const schemas = await setup.runAndReadAll(
-        `SELECT schema_name FROM duckdb_schemas() WHERE database_name = ${stringLiteral(catalog)}`,
+      await mayBlock(setup.run(`ATTACH ${stringLiteral(file)} AS ${quote(catalog)} (READ_ONLY)`));
+      const schemas = await mayBlock(
+        setup.runAndReadAll(
+          `SELECT schema_name FROM duckdb_schemas() WHERE database_name = ${stringLiteral(catalog)}`,
+        ),
       );
       attached = { catalog, schemas: schemas.getRowObjectsJS().map((r) => String(r.schema_name)) };
     }
-    for (const sql of viewStatements(config.views, ctx.configDir, MEMORY_CATALOG)) await setup.run(sql);
-    for (const sql of lockdownStatements(config.views, ctx.configDir)) await setup.run(sql);
+    for (const [view, location] of Object.entries(config.views)) {
+      const why = await unreadableView(location, ctx.configDir);
+      if (why) throw new Error(`view ${view}: ${why}`);
+    }
+    for (const sql of viewStatements(config.views, ctx.configDir, MEMORY_CATALOG))
+      await mayBlock(setup.run(sql));
+    for (const sql of lockdownStatements(config.views, ctx.configDir)) await mayBlock(setup.run(sql));
   } catch (err) {
     setup.closeSync();
     instance.closeSync();
@@ -81,6 +90,8 @@ export async function openDuckDb(
   const session = sessionStatements(attached, config.views);
 
   const idle: DuckDBConnection[] = [];
+  /** Connections whose statement has not returned, interrupted or not. */
+  const busy = new Set<DuckDBConnection>();
   const all: DuckDBConnection[] = [];
   const waiters: Array<(c: DuckDBConnection) => void> = [];
   const acquire = async (): Promise<DuckDBConnection> => {
@@ -91,7 +102,7 @@ export async function openDuckDb(
       all.push(conn);
       counter.opened();
       try {
-        for (const sql of session) await conn.run(sql);
+        for (const sql of session) await mayBlock(conn.run(sql));
       } catch (err) {
         all.splice(all.indexOf(conn), 1);
         conn.closeSync();
@@ -109,19 +120,20 @@ export async function openDuckDb(
   };
   const query = async (sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]> => {
     const conn = await acquire();
+    busy.add(conn);
     try {
       counter.roundTrips++;
       const reader = await guarded(conn, config.statementTimeout, signal, async () => {
         // DuckDB prepares exactly one statement ("Cannot prepare multiple statements at once") and names its
         // type from its own parser: anything but a SELECT is refused before it runs.
-        const prepared = await conn.prepare(sql);
+        const prepared = await mayBlock(conn.prepare(sql));
         try {
           if (prepared.statementType !== StatementType.SELECT) {
             throw new Error(
               `read-only connection: refusing a ${StatementType[prepared.statementType]} (only SELECT runs)`,
             );
           }
-          return await prepared.runAndReadAll();
+          return await mayBlock(prepared.runAndReadAll());
         } finally {
           prepared.destroySync();
         }
@@ -132,6 +144,7 @@ export async function openDuckDb(
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
     } finally {
+      busy.delete(conn);
       release(conn);
     }
   };
@@ -154,8 +167,18 @@ export async function openDuckDb(
     },
     stats: () => counter.snapshot(),
     close: async () => {
-      for (const conn of all) conn.closeSync();
-      instance.closeSync();
+      // A statement blocked in the operating system (a view over a FIFO with no writer, a hung network mount)
+      // ignores DuckDB's interrupt, and closing its connection or the database waits for it on this thread, for
+      // ever: those are left to the end of the process.
+      if (busy.size) {
+        ctx.log.warn(
+          { connection: name, statements: busy.size },
+          'duckdb: a statement did not return after its interrupt (a view over a FIFO or a hung mount?); ' +
+            'not closing this connection',
+        );
+      }
+      for (const conn of all) if (!busy.has(conn)) conn.closeSync();
+      if (!busy.size) instance.closeSync();
       ctx.log.debug({ connection: name }, 'duckdb closed');
     },
   };

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,4 +126,61 @@ describe('duckdb connector with a database file and views', () => {
     expect(views.getRowObjectsJS()).toEqual([]);
     expect(schemas.getRowObjectsJS().map((r) => r.schema_name)).toEqual(['main', 'sales', 'shop']);
   });
+});
+
+describe('duckdb connector and files that block', () => {
+  it('refuses a view over a FIFO at once, naming the view and the file, where DuckDB would wait on it for ever', async () => {
+    const fifo = join(dir, 'orders.csv');
+    await promisify(execFile)('mkfifo', [fifo]);
+    const connections = provider({
+      db: { type: 'duckdb', path: ':memory:', views: { 'shop.orders': fifo } },
+    });
+    try {
+      await expect(connections.get('db')).rejects.toThrow(
+        `view shop.orders: ${fifo} is a FIFO (named pipe), not a file: DuckDB would wait on it for ever`,
+      );
+    } finally {
+      await connections.closeAll();
+    }
+  });
+
+  /** The child's exit: its status, signal and output, or 'hung' when it did not end within `ms`. */
+  function childExit(args: string[], ms: number) {
+    const child = spawn(process.execPath, ['-r', join(__dirname, '../../bench/register.js'), ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    return new Promise<
+      { code: number | null; signal: string | null; stdout: string; stderr: string } | 'hung'
+    >((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('hung');
+      }, ms);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
+  }
+
+  it('ends a process that a blocked DuckDB call would keep from exiting, with SIGKILL and one line saying why', async () => {
+    const fifo = join(dir, 'landed.csv');
+    await promisify(execFile)('mkfifo', [fifo]);
+    const child = join(__dirname, 'blocked-exit-child.ts');
+
+    // Uncounted, the exit waits on the blocked thread for ever (the bug `run` had).
+    expect(await childExit([child, fifo, 'uncounted'], 8_000)).toBe('hung');
+    const ended = await childExit([child, fifo, 'counted'], 8_000);
+    expect(ended).toEqual({
+      code: null,
+      signal: 'SIGKILL',
+      stdout: 'report\n',
+      stderr: expect.stringContaining(
+        'guardrail: 1 call(s) into the operating system never returned (a DuckDB view over a hung mount?); ' +
+          'Node cannot exit past them, so the process ends with SIGKILL (exit status 137 in place of 3)',
+      ),
+    });
+  }, 30_000);
 });
