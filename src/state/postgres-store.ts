@@ -51,18 +51,24 @@ export const PG_CLOSE_TIMEOUT_MS = 5_000;
 /** The shared state store: tables prefixed `guardrail_` in the database the URL names. */
 export class PostgresStateStore implements StateStore {
   private readonly pool: Pool;
+  /**
+   * One connection of its own for leases and pings, so that they never queue behind a run's statements: a run
+   * lease renewed late stops its run, and a ping answered late reads as the store unreachable (serve's /readyz).
+   */
+  private readonly control: Pool;
 
   constructor(url: string) {
-    this.pool = new Pool({
+    const options = {
       connectionString: url,
-      max: POOL_SIZE,
       connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
       query_timeout: PG_QUERY_TIMEOUT_MS,
       statement_timeout: PG_STATEMENT_TIMEOUT_MS,
       idle_in_transaction_session_timeout: PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    });
+    };
+    this.pool = new Pool({ ...options, max: POOL_SIZE });
+    this.control = new Pool({ ...options, max: 1 });
     // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
-    this.pool.on('error', () => undefined);
+    for (const pool of [this.pool, this.control]) pool.on('error', () => undefined);
   }
 
   async migrate(): Promise<void> {
@@ -71,11 +77,11 @@ export class PostgresStateStore implements StateStore {
 
   async close(): Promise<void> {
     // A server that stopped answering never acknowledges the end: the process must not wait for it.
-    await settledWithin(this.pool.end(), PG_CLOSE_TIMEOUT_MS);
+    await settledWithin(Promise.all([this.pool.end(), this.control.end()]), PG_CLOSE_TIMEOUT_MS);
   }
 
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.control.query('SELECT 1');
   }
 
   async alertStates(checkId: string): Promise<AlertState[]>;
@@ -158,11 +164,11 @@ export class PostgresStateStore implements StateStore {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return takeLease(this.pool, name, holder, ttlMs);
+    return takeLease(this.control, name, holder, ttlMs);
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await giveUpLease(this.pool, name, holder);
+    await giveUpLease(this.control, name, holder);
   }
 
   async listAlertStates(checkId?: string): Promise<AlertState[]> {
