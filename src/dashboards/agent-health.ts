@@ -1,10 +1,12 @@
 import { guardrailDashboard, toJson } from './dashboard';
+import { latestRun } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { labelVariable, prometheusVariable, windowVariable } from './variables';
 
 export const AGENT_HEALTH_UID = 'guardrail-agent-health';
 
 const CHECK = 'check=~"$check"';
+const FINDINGS = latestRun(`guardrail_findings{${CHECK}}`);
 
 export function agentHealthDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
@@ -27,7 +29,7 @@ export function agentHealthDashboard(): Record<string, unknown> {
       ),
     )
     .withPanel(
-      statPanel('Firing findings', promQuery(`sum(guardrail_findings{${CHECK}}) or vector(0)`), {
+      statPanel('Firing findings', promQuery(`sum(${FINDINGS}) or vector(0)`), {
         thresholds: steps([1, 'orange']),
       }),
     )
@@ -75,7 +77,7 @@ export function agentHealthDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Findings by severity',
-        [promQuery(`sum by (severity) (guardrail_findings{${CHECK}})`, '{{severity}}')],
+        [promQuery(`sum by (severity) (${FINDINGS})`, '{{severity}}')],
         { unit: 'short', stacked: true },
       ),
     )

@@ -1,4 +1,5 @@
 import { guardrailDashboard, toJson } from './dashboard';
+import { latestRun } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { labelVariable, prometheusVariable } from './variables';
 
@@ -6,9 +7,12 @@ export const DATA_CONSISTENCY_UID = 'guardrail-data-consistency';
 
 const SEL = 'check=~"$check", table=~"$table"';
 
-/** One series per check × table, without the `job`/`instance` labels a scrape adds, so table rows merge. */
-function perTable(metric: string, extra = ''): string {
-  return `max by (check, table) (${metric}{${SEL}${extra}})`;
+/**
+ * One series per check × table, from the replica that ran the check last and without the `job`/`instance` labels a
+ * scrape adds, so table rows merge and a graph keeps one line when another replica runs the check.
+ */
+function perTable(metric: string, extra = '', by = 'check, table'): string {
+  return `max by (${by}) (${latestRun(`${metric}{${SEL}${extra}}`)})`;
 }
 
 /** A 1/0 verdict as a text label, for table columns (value mappings need per-column overrides). */
@@ -36,12 +40,12 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
       labelVariable('table', 'guardrail_table_rows', { label: 'Table', filter: '{check=~"$check"}' }),
     )
     .withPanel(
-      statPanel('Tables compared', promQuery(`count(guardrail_table_row_diff{${SEL}}) or vector(0)`)),
+      statPanel('Tables compared', promQuery(`count(${perTable('guardrail_table_row_diff')}) or vector(0)`)),
     )
     .withPanel(
       statPanel(
         'Tables over tolerance',
-        promQuery(`count(guardrail_table_over_tolerance{${SEL}} == 1) or vector(0)`),
+        promQuery(`count(${perTable('guardrail_table_over_tolerance')} == 1) or vector(0)`),
         {
           description:
             'By each table’s own tolerance, as the check judged it: the tables whose drift alert fires.',
@@ -52,7 +56,7 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
     .withPanel(
       statPanel(
         'Tables behind (freshness)',
-        promQuery(`count(guardrail_table_freshness_over{${SEL}} == 1) or vector(0)`),
+        promQuery(`count(${perTable('guardrail_table_freshness_over')} == 1) or vector(0)`),
         {
           description:
             'Targets lagging their source by more than freshness.maxLag: their freshness alert fires.',
@@ -64,7 +68,7 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
       statPanel(
         'Firing consistency findings',
         promQuery(
-          'sum(guardrail_findings{kind="row-count-consistency", check=~"$check", severity!="info"}) or vector(0)',
+          `sum(${latestRun('guardrail_findings{kind="row-count-consistency", check=~"$check", severity!="info"}')}) or vector(0)`,
         ),
         {
           description: 'Drift, freshness and failed-count findings.',
@@ -118,7 +122,7 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Source vs target rows',
-        [promQuery(`guardrail_table_rows{${SEL}}`, '{{table}} {{side}}')],
+        [promQuery(perTable('guardrail_table_rows', '', 'check, table, side'), '{{table}} {{side}}')],
         {
           unit: 'short',
           width: 24,
@@ -128,7 +132,7 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Row difference (source − target)',
-        [promQuery(`guardrail_table_row_diff{${SEL}}`, '{{table}}')],
+        [promQuery(perTable('guardrail_table_row_diff'), '{{table}}')],
         { unit: 'short', description: 'Positive: rows missing in the target.' },
       ),
     )
@@ -136,8 +140,8 @@ export function dataConsistencyDashboard(): Record<string, unknown> {
       timeseriesPanel(
         'Freshness lag vs allowed',
         [
-          promQuery(`guardrail_table_freshness_lag_seconds{${SEL}}`, '{{table}}'),
-          promQuery(`guardrail_table_freshness_max_lag_seconds{${SEL}}`, '{{table}} allowed'),
+          promQuery(perTable('guardrail_table_freshness_lag_seconds'), '{{table}}'),
+          promQuery(perTable('guardrail_table_freshness_max_lag_seconds'), '{{table}} allowed'),
         ],
         { unit: 's', description: 'Latest source update minus latest target update, and the lag allowed.' },
       ),

@@ -1,4 +1,5 @@
 import { guardrailDashboard, toJson } from './dashboard';
+import { latestRun } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { labelVariable, prometheusVariable } from './variables';
 
@@ -8,6 +9,13 @@ const SEL = 'check=~"$check", account=~"$account", region=~"$region", resource_t
 const USD = 'currencyUSD';
 /** The S3, gp2 and cleanup series have no resource_type label. */
 const PLACE = 'check=~"$check", account=~"$account", region=~"$region"';
+/** Every replica reads these from the shared state store: one figure, exported once per replica. */
+const SAVED = 'max by (check, action) (guardrail_cleanup_saved_monthly_usd{check=~"$check"})';
+
+/** A gauge of the checks' last sweep, from the replica that ran each check last. */
+function latest(metric: string, selector = SEL): string {
+  return latestRun(`${metric}{${selector}}`);
+}
 
 export function idleWasteDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
@@ -27,7 +35,7 @@ export function idleWasteDashboard(): Record<string, unknown> {
       labelVariable('resource_type', 'guardrail_idle_monthly_cost_usd', { label: 'Resource type' }),
     )
     .withPanel(
-      statPanel('Idle waste', promQuery(`sum(guardrail_idle_monthly_cost_usd{${SEL}}) or vector(0)`), {
+      statPanel('Idle waste', promQuery(`sum(${latest('guardrail_idle_monthly_cost_usd')}) or vector(0)`), {
         unit: USD,
         description: 'Total $/month of the idle resources found in the last sweep.',
         thresholds: steps([100, 'orange'], [1000, 'red']),
@@ -35,13 +43,13 @@ export function idleWasteDashboard(): Record<string, unknown> {
       }),
     )
     .withPanel(
-      statPanel('Idle resources', promQuery(`sum(guardrail_idle_resources{${SEL}}) or vector(0)`), {
+      statPanel('Idle resources', promQuery(`sum(${latest('guardrail_idle_resources')}) or vector(0)`), {
         thresholds: steps([1, 'orange']),
         width: 8,
       }),
     )
     .withPanel(
-      statPanel('Not priced', promQuery(`sum(guardrail_idle_unpriced_resources{${SEL}}) or vector(0)`), {
+      statPanel('Not priced', promQuery(`sum(${latest('guardrail_idle_unpriced_resources')}) or vector(0)`), {
         description: 'Idle resources whose price is unknown (region or type missing from the price table).',
         thresholds: steps([1, 'orange']),
         width: 8,
@@ -51,7 +59,7 @@ export function idleWasteDashboard(): Record<string, unknown> {
       statPanel(
         'S3 waste',
         promQuery(
-          `(sum(guardrail_s3_incomplete_upload_monthly_cost_usd{${PLACE}}) or vector(0)) + (sum(guardrail_s3_tiering_monthly_savings_usd{${PLACE}}) or vector(0)) or vector(0)`,
+          `(sum(${latest('guardrail_s3_incomplete_upload_monthly_cost_usd', PLACE)}) or vector(0)) + (sum(${latest('guardrail_s3_tiering_monthly_savings_usd', PLACE)}) or vector(0)) or vector(0)`,
         ),
         {
           unit: USD,
@@ -65,7 +73,7 @@ export function idleWasteDashboard(): Record<string, unknown> {
     .withPanel(
       statPanel(
         'gp2 → gp3 saving',
-        promQuery(`sum(guardrail_gp2_monthly_savings_usd{${PLACE}}) or vector(0)`),
+        promQuery(`sum(${latest('guardrail_gp2_monthly_savings_usd', PLACE)}) or vector(0)`),
         {
           unit: USD,
           description:
@@ -76,22 +84,17 @@ export function idleWasteDashboard(): Record<string, unknown> {
       ),
     )
     .withPanel(
-      statPanel(
-        'Saved by cleanups',
-        promQuery(`sum(guardrail_cleanup_saved_monthly_usd{check=~"$check"}) or vector(0)`),
-        {
-          unit: USD,
-          description:
-            'List-price $/month of the resources that guardrail cleanup apply removed (all plans).',
-          thresholds: steps([0, 'green']),
-          width: 6,
-        },
-      ),
+      statPanel('Saved by cleanups', promQuery(`sum(${SAVED}) or vector(0)`), {
+        unit: USD,
+        description: 'List-price $/month of the resources that guardrail cleanup apply removed (all plans).',
+        thresholds: steps([0, 'green']),
+        width: 6,
+      }),
     )
     .withPanel(
       statPanel(
         'S3 incomplete uploads',
-        promQuery(`sum(guardrail_s3_incomplete_upload_bytes{${PLACE}}) or vector(0)`),
+        promQuery(`sum(${latest('guardrail_s3_incomplete_upload_bytes', PLACE)}) or vector(0)`),
         {
           unit: 'bytes',
           description: 'Bytes held by multipart uploads never completed, older than the check’s minAgeDays.',
@@ -104,13 +107,16 @@ export function idleWasteDashboard(): Record<string, unknown> {
       timeseriesPanel(
         'Waste $/month by kind',
         [
-          promQuery(`sum(guardrail_idle_monthly_cost_usd{${SEL}})`, 'idle EBS/EIP'),
+          promQuery(`sum(${latest('guardrail_idle_monthly_cost_usd')})`, 'idle EBS/EIP'),
           promQuery(
-            `sum(guardrail_s3_incomplete_upload_monthly_cost_usd{${PLACE}})`,
+            `sum(${latest('guardrail_s3_incomplete_upload_monthly_cost_usd', PLACE)})`,
             'S3 incomplete uploads',
           ),
-          promQuery(`sum(guardrail_s3_tiering_monthly_savings_usd{${PLACE}})`, 'S3 untiered (IT saving)'),
-          promQuery(`sum(guardrail_gp2_monthly_savings_usd{${PLACE}})`, 'gp2 → gp3 saving'),
+          promQuery(
+            `sum(${latest('guardrail_s3_tiering_monthly_savings_usd', PLACE)})`,
+            'S3 untiered (IT saving)',
+          ),
+          promQuery(`sum(${latest('guardrail_gp2_monthly_savings_usd', PLACE)})`, 'gp2 → gp3 saving'),
         ],
         { unit: USD, stacked: true },
       ),
@@ -118,21 +124,26 @@ export function idleWasteDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Saved by applied cleanup plans',
-        [promQuery(`sum by (action) (guardrail_cleanup_saved_monthly_usd{check=~"$check"})`, '{{action}}')],
+        [promQuery(`sum by (action) (${SAVED})`, '{{action}}')],
         { unit: USD, stacked: true },
       ),
     )
     .withPanel(
       timeseriesPanel(
         '$/month by resource type',
-        [promQuery(`sum by (resource_type) (guardrail_idle_monthly_cost_usd{${SEL}})`, '{{resource_type}}')],
+        [
+          promQuery(
+            `sum by (resource_type) (${latest('guardrail_idle_monthly_cost_usd')})`,
+            '{{resource_type}}',
+          ),
+        ],
         { unit: USD, stacked: true },
       ),
     )
     .withPanel(
       timeseriesPanel(
         '$/month by region',
-        [promQuery(`sum by (region) (guardrail_idle_monthly_cost_usd{${SEL}})`, '{{region}}')],
+        [promQuery(`sum by (region) (${latest('guardrail_idle_monthly_cost_usd')})`, '{{region}}')],
         { unit: USD, stacked: true },
       ),
     )
@@ -141,7 +152,7 @@ export function idleWasteDashboard(): Record<string, unknown> {
         'By account, region and type',
         [
           promTable(
-            `sort_desc(sum by (account, region, resource_type) (guardrail_idle_monthly_cost_usd{${SEL}}) > 0)`,
+            `sort_desc(sum by (account, region, resource_type) (${latest('guardrail_idle_monthly_cost_usd')}) > 0)`,
           ),
         ],
         { unit: USD, width: 12 },
@@ -150,7 +161,7 @@ export function idleWasteDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'EBS $/month by volume type',
-        [promQuery(`sum by (subtype) (guardrail_idle_subtype_monthly_cost_usd{${SEL}})`, '{{subtype}}')],
+        [promQuery(`sum by (subtype) (${latest('guardrail_idle_subtype_monthly_cost_usd')})`, '{{subtype}}')],
         { unit: USD, stacked: true },
       ),
     );

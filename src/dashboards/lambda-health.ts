@@ -1,12 +1,24 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { cloudwatchPanel, type MetricPanel } from './cloudwatch';
 import { guardrailDashboard, toJson } from './dashboard';
+import { latestRun } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { cloudwatchVariable, labelVariable, prometheusVariable, textVariable } from './variables';
 
 export const LAMBDA_HEALTH_UID = 'guardrail-lambda-health';
 
 const SEL = 'check=~"$check", region=~"$region", function=~"$function"';
+const FUNCTION = 'check, account, region, function';
+
+/** The lambda-errors gauge `metric`, from the replica that ran the check last. */
+function latest(metric: string): string {
+  return latestRun(`${metric}{${SEL}}`);
+}
+
+/** One series per function, whichever replica ran the check last, so a graph keeps one line per function. */
+function perFunction(metric: string): string {
+  return `max by (${FUNCTION}) (${latest(metric)})`;
+}
 const FUNCTION_LABEL = "${PROP('Dim.FunctionName')}";
 
 /** Straight from CloudWatch, for functions (or periods) the lambda-errors check does not cover. */
@@ -53,23 +65,26 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
     .withVariable(cloudwatchVariable())
     .withVariable(textVariable('aws_region', 'CloudWatch region', 'default'))
     .withPanel(
-      statPanel('Functions watched', promQuery(`count(guardrail_lambda_invocations{${SEL}}) or vector(0)`)),
+      statPanel(
+        'Functions watched',
+        promQuery(`count(${latest('guardrail_lambda_invocations')}) or vector(0)`),
+      ),
     )
     .withPanel(
       statPanel(
         'Invocations (last window)',
-        promQuery(`sum(guardrail_lambda_invocations{${SEL}}) or vector(0)`),
+        promQuery(`sum(${latest('guardrail_lambda_invocations')}) or vector(0)`),
       ),
     )
     .withPanel(
-      statPanel('Errors (last window)', promQuery(`sum(guardrail_lambda_errors{${SEL}}) or vector(0)`), {
+      statPanel('Errors (last window)', promQuery(`sum(${latest('guardrail_lambda_errors')}) or vector(0)`), {
         thresholds: steps([1, 'red']),
       }),
     )
     .withPanel(
       statPanel(
         'Throttles (last window)',
-        promQuery(`sum(guardrail_lambda_throttles{${SEL}}) or vector(0)`),
+        promQuery(`sum(${latest('guardrail_lambda_throttles')}) or vector(0)`),
         {
           thresholds: steps([1, 'orange']),
         },
@@ -78,7 +93,7 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Error rate',
-        [promQuery(`guardrail_lambda_error_rate{${SEL}}`, '{{function}} ({{region}})')],
+        [promQuery(perFunction('guardrail_lambda_error_rate'), '{{function}} ({{region}})')],
         {
           unit: 'percentunit',
           description: 'Errors ÷ invocations over the check’s look-back window.',
@@ -88,7 +103,7 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
     .withPanel(
       timeseriesPanel(
         'Max duration',
-        [promQuery(`guardrail_lambda_max_duration_seconds{${SEL}}`, '{{function}} ({{region}})')],
+        [promQuery(perFunction('guardrail_lambda_max_duration_seconds'), '{{function}} ({{region}})')],
         {
           unit: 's',
           description: 'Compare with each function’s timeout: a max at the timeout means timeouts.',
@@ -100,7 +115,7 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
         'Errors',
         [
           promQuery(
-            `sum by (function, region) (guardrail_lambda_errors{${SEL}})`,
+            `sum by (function, region) (${latest('guardrail_lambda_errors')})`,
             '{{function}} ({{region}})',
           ),
         ],
@@ -112,7 +127,7 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
         'Throttles',
         [
           promQuery(
-            `sum by (function, region) (guardrail_lambda_throttles{${SEL}})`,
+            `sum by (function, region) (${latest('guardrail_lambda_throttles')})`,
             '{{function}} ({{region}})',
           ),
         ],
@@ -122,7 +137,11 @@ export function lambdaHealthDashboard(): Record<string, unknown> {
     .withPanel(
       tablePanel(
         'Worst functions by error rate',
-        [promTable(`topk(20, max by (account, region, function) (guardrail_lambda_error_rate{${SEL}}))`)],
+        [
+          promTable(
+            `topk(20, max by (account, region, function) (${latest('guardrail_lambda_error_rate')}))`,
+          ),
+        ],
         { unit: 'percentunit', thresholds: steps([0.01, 'orange'], [0.05, 'red']) },
       ),
     )

@@ -1,0 +1,16 @@
+/** When each process's last run of each check finished (src/engine/metrics.ts). */
+export const LAST_RUN_METRIC = 'guardrail_last_run_timestamp_seconds';
+
+/**
+ * The series of `selector`, a gauge of a check's last run (findings, measurements), kept only from the process
+ * that ran that check last.
+ *
+ * Each `serve` replica sharing a state store runs a check on the ticks it wins and exports its own last run: summed
+ * over replicas one sweep counts once per replica, and the replica that ran longest ago shows stale values. One
+ * process passes every series through unchanged. `topk`, not `== max`: a tie would keep both replicas.
+ *
+ * The result is an `and` expression: aggregate it, or parenthesise it before arithmetic or a comparison.
+ */
+export function latestRun(selector: string): string {
+  return `${selector} and on (check, job, instance) topk by (check) (1, ${LAST_RUN_METRIC})`;
+}
