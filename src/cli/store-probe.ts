@@ -10,7 +10,7 @@ export const STORE_PING_TIMEOUT_MS = 5_000;
 /**
  * Whether `serve`'s state store answers, asked every `everyMs` between runs as well as during them: an outage
  * after start-up shows on /readyz, as guardrail_state_store_up and as one log line when it starts and one when it
- * ends, instead of bare driver errors in each run's log.
+ * ends, instead of bare driver errors in each run's log. Each answer also refreshes guardrail_outbox_pending.
  */
 export class StoreProbe {
   private timer?: NodeJS.Timeout;
@@ -60,9 +60,16 @@ export class StoreProbe {
       this.answered();
     } catch (error) {
       this.failed(error);
+      return;
     } finally {
       clearTimeout(timer);
     }
+    // The outbox is the store's, not this process's: a replica that has not run a check for a while would
+    // otherwise go on showing the count of its last run (and GuardrailOutboxBackingUp fire on it).
+    await this.store.countPending().then(
+      (pending) => this.metrics.outboxPending.set(pending),
+      () => undefined, // the next probe asks again
+    );
   }
 
   private answered(): void {
