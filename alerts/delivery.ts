@@ -23,6 +23,11 @@ export interface DeliveryOptions {
   /** Per-attempt timeout for one send. */
   sendTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Channels found broken earlier in the same run (a 404 webhook): not sent to again, so a run attempts a broken
+   * channel once, however many delivery passes it makes.
+   */
+  broken?: Iterable<string>;
   /** This run's clock. Unless one is given, claims use the store's clock (shared by all deliverers). */
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -98,7 +103,7 @@ export async function deliverOutbox(options: DeliveryOptions): Promise<DeliveryS
     deadline: now() + options.budgetMs,
     sendTimeoutMs: options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
     pacing: new Pacing(),
-    blocked: new Set(),
+    blocked: new Set(options.broken),
     summary: {
       sent: 0,
       failed: 0,
@@ -270,9 +275,23 @@ async function nextWait(run: Run, open: string[]): Promise<number | undefined> {
     const thread = JSON.stringify([record.channel, record.checkId]);
     if (!heads.has(thread)) heads.set(thread, record);
   }
+  const now = run.now();
   const times = [...heads.values()]
-    .map((record) => Math.max(Date.parse(record.nextAttemptAt), paceAt(run, record.channel)))
+    .map((record) => {
+      const at = Math.max(Date.parse(record.nextAttemptAt), paceAt(run, record.channel));
+      // Another deliverer settles its claim long before the claim expires: looked at until this run's deadline.
+      return heldByAnotherDeliverer(record, now) ? Math.min(at, now + POLL_MS, run.deadline - 1) : at;
+    })
     .filter((time) => time < run.deadline);
   if (!times.length) return undefined;
-  return Math.max(0, Math.min(...times) - run.now());
+  return Math.max(0, Math.min(...times) - now);
+}
+
+/**
+ * Whether another deliverer (a run at the same moment on this store) holds the claim of a pending message: it was
+ * never attempted, yet it is not due. A message is due when it is made, and only a claim moves it later without
+ * counting an attempt. (A retry that another deliverer claimed looks like a backoff and is not told apart.)
+ */
+export function heldByAnotherDeliverer(record: OutboxRecord, now: number): boolean {
+  return record.attempts === 0 && Date.parse(record.nextAttemptAt) > now;
 }

@@ -3,7 +3,7 @@ import { AGENT_CHECK_ID, type CheckRunResult } from '../src/core/types';
 import { ANY_TIME, type StateStore } from '../src/state/types';
 import { agentHealthResult } from './agent-health';
 import type { AlertsConfig } from './config';
-import { deliverOutbox, type DeliverySummary } from './delivery';
+import { deliverOutbox, heldByAnotherDeliverer, type DeliverySummary } from './delivery';
 import { processResults, type ReportedFinding } from './pipeline';
 import { renderText } from './render-text';
 import type { Channel } from './types';
@@ -41,10 +41,23 @@ export interface UndeliveredChannel {
   channel: string;
   /** Messages of the channel still waiting in the outbox after this run. */
   pending: number;
+  /**
+   * Of `pending`, those whose delivery claim another run held when this one ended (a `run` or `serve` at the same
+   * moment on this store): that run delivers them, or reports them, or the next run does. Absent when none.
+   */
+  claimed?: number;
   /** Messages of the channel dropped in this run (rejected with 400, or older than maxDeliveryAge). */
   dropped: number;
   /** The channel's last (redacted) error, or why its messages wait. */
   reason: string;
+}
+
+/**
+ * Whether this run failed to deliver some of the channel's messages: what makes `guardrail run` exit 4. Messages
+ * another run holds the claim of are that run's to deliver (or report), not this one's failure.
+ */
+export function failedToDeliver(u: UndeliveredChannel): boolean {
+  return u.dropped > 0 || u.pending > (u.claimed ?? 0);
 }
 
 /** Enough to tell how many of one channel's messages wait; a backlog beyond it is reported as "1000+". */
@@ -74,13 +87,19 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
     undelivered: [],
   };
   if (o.dryRun) {
+    // Read-only: what earlier runs left in the outbox is pending as well, and a real run would deliver it too.
+    const waiting = await o.store.countPending();
+    const earlier =
+      waiting === 1 ? '1 message of an earlier run waits' : `${waiting} messages of earlier runs wait`;
+    if (waiting)
+      o.out(`--- ${earlier} in the outbox: a run would deliver ${waiting === 1 ? 'it' : 'them'} ---`);
     for (const n of pipeline.notifications) {
       const channel = o.channels.get(n.channel);
       o.out(`--- would send to ${n.channel} ---\n${(channel?.preview ?? renderText)(n)}`);
     }
     return {
       findings: pipeline.findings,
-      notifications: { ...counts, pending: pipeline.notifications.length },
+      notifications: { ...counts, pending: waiting + pipeline.notifications.length },
     };
   }
 
@@ -97,8 +116,9 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
   const unusable = (channel: string) => delivered.broken.has(channel) || delivered.failing.has(channel);
   const healthConfig = { ...o.config, routes: o.config.routes.filter((r) => !unusable(r.channel)) };
   const healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
+  // A channel found broken stays so for the rest of the run: the health pass does not post to it again.
   const again = healthPipeline.notifications.length
-    ? await deliver(outcomes, HEALTH_DELIVERY_BUDGET_MS)
+    ? await deliver(outcomes, HEALTH_DELIVERY_BUDGET_MS, delivered.broken.keys())
     : undefined;
   const healthFindings = healthPipeline.findings.get(AGENT_CHECK_ID) ?? [];
   if (healthFindings.length) pipeline.findings.set(AGENT_CHECK_ID, healthFindings);
@@ -129,23 +149,27 @@ async function undelivered(
   rejectedBy: DeliverySummary['rejected'],
 ): Promise<UndeliveredChannel[]> {
   const out: UndeliveredChannel[] = [];
+  const now = Date.now();
   for (const channel of [...o.channels.keys()].sort()) {
     const waiting = await o.store.pendingOutbox(ANY_TIME, PENDING_SCAN_LIMIT, [channel]);
     const dropped = droppedBy.get(channel) ?? 0;
     if (!waiting.length && !dropped) continue;
     const broken = delivery.broken.get(channel);
     const rejected = rejectedBy.get(channel);
+    const claimed = waiting.filter((r) => heldByAnotherDeliverer(r, now)).length;
     const lastError = waiting.find((r) => r.lastError)?.lastError;
     const reason = broken
       ? `rejects messages${broken.status ? ` (HTTP ${broken.status})` : ''}: ${broken.error}`
       : rejected && !waiting.length
         ? `rejected ${rejected.count} message${rejected.count === 1 ? '' : 's'}${rejected.status ? ` (HTTP ${rejected.status})` : ''}, dropped: ${rejected.error}`
-        : lastError
-          ? `not delivered within the delivery budget; last error: ${lastError}`
-          : waiting.length
-            ? 'not delivered within the delivery budget (alerts.deliveryBudget)'
-            : 'messages rejected or older than alerts.maxDeliveryAge were dropped';
-    out.push({ channel, pending: waiting.length, dropped, reason });
+        : claimed && claimed === waiting.length && !dropped
+          ? `another run holds the delivery claim of ${claimed === 1 ? 'its message' : `its ${claimed} messages`}; that run or the next delivers ${claimed === 1 ? 'it' : 'them'}`
+          : lastError
+            ? `not delivered within the delivery budget; last error: ${lastError}`
+            : waiting.length
+              ? 'not delivered within the delivery budget (alerts.deliveryBudget)'
+              : 'messages rejected or older than alerts.maxDeliveryAge were dropped';
+    out.push({ channel, pending: waiting.length, ...(claimed ? { claimed } : {}), dropped, reason });
   }
   return out;
 }
@@ -160,12 +184,17 @@ function rejectedIn(first: DeliverySummary, again?: DeliverySummary): DeliverySu
   return all;
 }
 
-async function deliver(o: AlertingOptions, budgetMs: number): Promise<DeliverySummary> {
+async function deliver(
+  o: AlertingOptions,
+  budgetMs: number,
+  broken?: Iterable<string>,
+): Promise<DeliverySummary> {
   const delivered = await deliverOutbox({
     store: o.store,
     channels: o.channels,
     log: o.log,
     budgetMs,
+    ...(broken ? { broken } : {}),
     maxAgeMs: o.config.maxDeliveryAge,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onOutcome ? { onOutcome: o.onOutcome } : {}),

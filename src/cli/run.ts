@@ -1,3 +1,4 @@
+import { failedToDeliver } from '../../alerts/stage';
 import { loadConfig } from '../config/load';
 import { stateUrlFlag } from './flags';
 import { createLogger } from '../core/log';
@@ -48,7 +49,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     const firing = report.checks.some((c) =>
       c.findings.some((f) => f.state !== 'resolved' && f.state !== 'silenced'),
     );
-    const undelivered = !!report.notifications.undelivered?.length;
+    const undelivered = !!report.notifications.undelivered?.some(failedToDeliver);
     process.exitCode = undelivered
       ? EXIT.undelivered
       : failed

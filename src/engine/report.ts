@@ -1,5 +1,5 @@
 import type { ReportedFinding } from '../../alerts/pipeline';
-import type { UndeliveredChannel } from '../../alerts/stage';
+import { failedToDeliver, type UndeliveredChannel } from '../../alerts/stage';
 import type { CheckStatus } from '../core/types';
 
 /** The run report (DESIGN.md §3), printed by `run --format json`. */
@@ -21,7 +21,7 @@ export interface RunReport {
     pending: number;
     suppressed: number;
     dropped?: number;
-    /** Channels whose messages this run could not deliver, and why (the run exits 4). */
+    /** Channels whose messages this run could not deliver, and why (the run exits 4, see `failedToDeliver`). */
     undelivered?: UndeliveredChannel[];
   };
 }
@@ -59,7 +59,8 @@ export function formatReport(report: RunReport): string {
     const counts = [u.pending ? `${u.pending} waiting` : '', u.dropped ? `${u.dropped} dropped` : '']
       .filter(Boolean)
       .join(', ');
-    lines.push(`  NOT DELIVERED to ${u.channel} (${counts}): ${u.reason}`);
+    const mark = failedToDeliver(u) ? 'NOT DELIVERED to' : 'LEFT TO ANOTHER RUN:';
+    lines.push(`  ${mark} ${u.channel} (${counts}): ${u.reason}`);
   }
   return lines.join('\n');
 }

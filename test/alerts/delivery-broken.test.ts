@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { toOutbox } from '../../alerts/pipeline';
 import { startChatReceiver, type ChatReceiver } from '../servers/chat-receiver';
-import { chatChannel, deliveryWorld, note } from './delivery-world';
+import { startFixedAnswer } from '../servers/fixed-answer';
+import { capturedLog, chatChannel, deliveryWorld, enqueue, note } from './delivery-world';
 
 type World = Awaited<ReturnType<typeof deliveryWorld>>;
 
@@ -89,5 +90,30 @@ describe('a channel that rejects messages (401/403/404)', () => {
 
     expect(later).toMatchObject({ sent: 0, dropped: 250, pending: 0 });
     expect([...later.broken.keys()]).toEqual(['team']);
+  });
+});
+
+describe('a webhook behind a proxy that answers 200 with its login page', () => {
+  it('is a failed attempt, not a delivery: the message waits and the channel is reported broken, without its URL', async () => {
+    const world = await deliveryWorld();
+    // The page links back to where the user was going, as login pages do: the webhook's key and token.
+    const page = '<html><a href="/v1/spaces/AAAAproxy/messages?key=KEY-SECRET-1234">Sign in</a></html>';
+    const proxy = await startFixedAnswer(200, 'text/html; charset=utf-8', page);
+    const { log, lines } = capturedLog();
+    await enqueue(world.store, 'team', ['m1', 'm2'], world.now());
+
+    const summary = await world.deliver(new Map([['team', chatChannel('team', proxy.webhookUrl)]]), { log });
+
+    expect(proxy.requests).toBe(1);
+    expect(summary).toMatchObject({ sent: 0, failed: 1, pending: 2, dropped: 0 });
+    expect(summary.broken.get('team')).toEqual({
+      error:
+        'Google Chat answered HTTP 200 with an HTML page, not the created message (a proxy or login page in the way?): not delivered',
+      since: '2026-11-20T00:00:00.000Z',
+      firstReported: true,
+    });
+    expect(JSON.stringify([...summary.broken, lines])).not.toMatch(/SECRET|127\.0\.0\.1/);
+    await proxy.close();
+    await world.close();
   });
 });

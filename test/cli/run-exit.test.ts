@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startBlackHole, type BlackHole } from '../servers/black-hole';
 import { startChatReceiver, type ChatReceiver } from '../servers/chat-receiver';
+import { startFixedAnswer, type FixedAnswer } from '../servers/fixed-answer';
 
 // The built entry point, run as the image runs it.
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -115,18 +116,69 @@ describe('guardrail run: signals and exit codes', () => {
     });
     afterEach(() => chat.close());
 
-    it('exits 4 and says which channel did not deliver and why', async () => {
+    it('exits 4 and says which channel did not deliver and why, after one attempt', async () => {
       const file = config(hole, chat.webhookUrl());
       writeFileSync(file, readFileSync(file, 'utf8').replace(/\n {2}- \{ id: hung[^\n]*\n/, '\n'));
 
       const ended = await run(['--config', file, '--format', 'json'], {});
 
       expect(ended.code).toBe(4);
+      // The agent's health notice goes to the console in a second delivery pass: the 404 webhook is not retried.
+      expect(chat.requests.map((r) => r.outcome)).toEqual(['404']);
       const report = JSON.parse(ended.stdout);
+      expect(report.notifications).toMatchObject({ failed: 1, pending: 1 });
       expect(report.notifications.undelivered).toEqual([
         expect.objectContaining({ channel: 'chat', pending: 1, reason: expect.stringContaining('HTTP 404') }),
       ]);
       expect(ended.stdout).not.toContain(chat.webhookUrl());
+    }, 30_000);
+
+    it('a dry run afterwards counts the waiting message as pending, posts nothing and exits 0', async () => {
+      const file = config(hole, chat.webhookUrl());
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/\n {2}- \{ id: hung[^\n]*\n/, '\n'));
+      await run(['--config', file], {});
+      const posted = chat.requests.length;
+
+      const dry = await run(['--config', file, '--dry-run', '--format', 'json'], {});
+
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout).notifications).toMatchObject({ sent: 0, failed: 0, pending: 1 });
+      expect(dry.stderr).toContain(
+        '--- 1 message of an earlier run waits in the outbox: a run would deliver it ---',
+      );
+      expect(chat.requests).toHaveLength(posted);
+    }, 30_000);
+  });
+
+  describe('with a slow Chat webhook and two runs at the same moment', () => {
+    let chat: FixedAnswer;
+    beforeEach(async () => {
+      const created = JSON.stringify({ name: 'spaces/AAAAproxy/messages/m1' });
+      chat = await startFixedAnswer(200, 'application/json', created, 6000);
+    });
+    afterEach(() => chat.close());
+
+    it('the run that finds the message claimed by the other says so and exits 0; the other delivers it', async () => {
+      const file = config(hole, chat.webhookUrl);
+      const text = readFileSync(file, 'utf8').replace(/\n {2}- \{ id: hung[^\n]*\n/, '\n');
+      writeFileSync(file, text.replace('alerts:\n', 'alerts:\n  deliveryBudget: 20s\n'));
+      // The same state store (the config's folder), with a delivery budget shorter than a 30 s claim.
+      const second = join(dirname(file), 'second.yaml');
+      writeFileSync(second, text.replace('alerts:\n', 'alerts:\n  deliveryBudget: 1s\n'));
+
+      const first = run(['--config', file, '--format', 'json'], {});
+      while (chat.requests === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const late = await run(['--config', second], {});
+      const early = await first;
+
+      expect(late.code).toBe(0);
+      expect(late.stdout).toContain(
+        'LEFT TO ANOTHER RUN: chat (1 waiting): another run holds the delivery claim of its message; that run or the next delivers it',
+      );
+      expect(late.stdout).not.toContain('NOT DELIVERED');
+      expect(early.code).toBe(0);
+      expect(JSON.parse(early.stdout).notifications).toMatchObject({ sent: 1, pending: 0 });
+      expect(chat.requests).toBe(1);
     }, 30_000);
   });
 

@@ -1,4 +1,5 @@
 import type { AxiosResponse } from 'axios';
+import * as z from '../../../src/core/zod';
 import { ChannelError } from '../../types';
 import type { ChatMessage } from './message';
 
@@ -10,6 +11,13 @@ export interface PostOptions {
 
 const REPLY_OPTION = 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD';
 const MAX_DETAIL_CHARS = 200;
+
+/**
+ * What Chat answers a created message with: the Message, of which webhook posts get only `name` and `thread.name`.
+ * Other fields pass (the API may add some); without a message name, the answer is not Chat's.
+ * @see https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages#Message
+ */
+const CreatedMessage = z.looseObject({ name: z.string().regex(/^spaces\/[^/]+\/messages\/[^/]+$/) });
 
 /**
  * Posts one message to an incoming webhook. `requestId` makes a retry return the message already created
@@ -41,8 +49,28 @@ export async function postMessage(
   } catch (error) {
     throw networkError(axios.isAxiosError(error) ? error.code : undefined);
   }
-  if (response.status >= 200 && response.status < 300) return;
-  throw statusError(response, secretsOf(url), options.now ?? Date.now);
+  if (response.status < 200 || response.status >= 300)
+    throw statusError(response, secretsOf(url), options.now ?? Date.now);
+  if (!CreatedMessage.safeParse(response.data).success) throw notCreatedError(response);
+}
+
+/**
+ * A 2xx without the created message: something else answered (a proxy's login page), so nothing says the message
+ * exists. Like a 404, the channel's configuration is at fault: it is reported broken and its messages wait; a
+ * later attempt repeats the requestId, so a message Chat did create is not posted twice.
+ */
+function notCreatedError(response: AxiosResponse): ChannelError {
+  const message = `Google Chat answered HTTP ${response.status} with ${bodyKind(response)}, not the created message (a proxy or login page in the way?): not delivered`;
+  return new ChannelError(message, false, undefined, undefined, 'channel');
+}
+
+/** What the body was, never what it said: a proxy's page may echo the request URL. */
+function bodyKind(response: AxiosResponse): string {
+  const data: unknown = response.data;
+  if (data === undefined || data === null || data === '') return 'an empty body';
+  if (typeof data !== 'string') return 'JSON without the message name';
+  const type = String(response.headers['content-type'] ?? '');
+  return /html/i.test(type) || /^\s*</.test(data) ? 'an HTML page' : 'a body that is not JSON';
 }
 
 export function statusError(response: AxiosResponse, secrets: string[], now: () => number): ChannelError {

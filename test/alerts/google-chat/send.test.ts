@@ -2,9 +2,10 @@ import pino from 'pino';
 import { googleChatChannel } from '../../../alerts/channels/google-chat';
 import { GoogleChatChannelConfig } from '../../../alerts/channels/google-chat/schema';
 import { startChatReceiver, type ChatReceiver } from '../../servers/chat-receiver';
+import { startFixedAnswer, type FixedAnswer } from '../../servers/fixed-answer';
 import { item, notification } from './notifications';
 import { statusError } from '../../../alerts/channels/google-chat/send';
-import { rejectsOnlyMessage } from '../../../alerts/types';
+import { ChannelError, rejectsOnlyMessage } from '../../../alerts/types';
 
 describe('google-chat send', () => {
   let receiver: ChatReceiver;
@@ -93,5 +94,59 @@ describe('google-chat: which 400s condemn the channel', () => {
 
     expect(rejectsOnlyMessage(error)).toBe(onlyMessage);
     expect(error.retryable).toBe(false);
+  });
+});
+
+describe('google-chat: what counts as delivered', () => {
+  let server: FixedAnswer;
+  afterEach(() => server.close());
+  const send = (webhookUrl: string) =>
+    googleChatChannel
+      .create('team', GoogleChatChannelConfig.parse({ webhookUrl }), {
+        log: pino({ level: 'silent' }),
+        out: () => undefined,
+      })
+      .send(notification([item()]), { signal: AbortSignal.timeout(5000) });
+
+  it.each([
+    ['an HTML login page', 'text/html', '<html><body>Sign in to continue</body></html>', 'an HTML page'],
+    ['an empty body', 'application/json', '', 'an empty body'],
+    ['plain text', 'text/plain', 'OK', 'a body that is not JSON'],
+    ['JSON without a message name', 'application/json', '{"ok":true}', 'JSON without the message name'],
+    [
+      'a name that is not a message',
+      'application/json',
+      '{"name":"spaces/AAA"}',
+      'JSON without the message name',
+    ],
+  ])(
+    'a 200 with %s is a failed attempt that condemns the channel, not a delivery',
+    async (_case, type, body, what) => {
+      server = await startFixedAnswer(200, type, body);
+
+      const sending = send(server.webhookUrl);
+
+      const error = await sending.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChannelError);
+      expect(error).toMatchObject({
+        message: `Google Chat answered HTTP 200 with ${what}, not the created message (a proxy or login page in the way?): not delivered`,
+        retryable: false,
+        scope: 'channel',
+      });
+    },
+  );
+
+  it('takes a 200 with the created message as delivered, whatever other fields it has', async () => {
+    const message = {
+      name: 'spaces/AAAAproxy/messages/BBBB.CCCC',
+      thread: { name: 'spaces/AAAAproxy/threads/DDDD' },
+      createTime: '2026-11-20T12:00:00.000000Z',
+      somethingNew: { added: 'later' },
+    };
+    server = await startFixedAnswer(200, 'application/json; charset=UTF-8', JSON.stringify(message));
+
+    const sending = send(server.webhookUrl);
+
+    await expect(sending).resolves.toBeUndefined();
   });
 });
