@@ -65,13 +65,19 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     dirs.forEach(removeDir);
   });
 
-  it('`run` with metrics.pushgateway pushes its metrics to a Pushgateway, under job="guardrail"', async () => {
+  /** A Pushgateway of this test's own, ready; its port. */
+  async function pushgateway(): Promise<number> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'guardrail-pushgateway-'));
     dirs.push(dir);
     const gateway = startPushgateway(port, dir);
     servers.push(gateway);
     await waitUntilReady(gateway, 'pushgateway', () => ok(port, '/-/ready'), 20_000);
+    return port;
+  }
+
+  it('`run` with metrics.pushgateway pushes its metrics to a Pushgateway, under job="guardrail"', async () => {
+    const port = await pushgateway();
     const config = quickstartCopy({ append: `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n` });
 
     const run = spawnSync(process.execPath, [CLI, 'run', '--config', config], {
@@ -99,20 +105,15 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
   };
 
   it('`run` jobs keep pushing the last success of a check that now errors, and the first run of one that never succeeded', async () => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'guardrail-pushgateway-'));
-    dirs.push(dir);
-    const gateway = startPushgateway(port, dir);
-    servers.push(gateway);
-    await waitUntilReady(gateway, 'pushgateway', () => ok(port, '/-/ready'), 20_000);
-    const pushgateway = `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n`;
+    const port = await pushgateway();
+    const pushTo = `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n`;
     const run = (config: string) =>
       spawnSync(process.execPath, [CLI, 'run', '--config', config], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'error' },
       }).status;
 
-    const config = quickstartCopy({ append: pushgateway });
+    const config = quickstartCopy({ append: pushTo });
     expect(run(config)).toBe(0);
     const succeeded = lastSuccess((await get(port, '/metrics')).body);
     expect(succeeded).toBeGreaterThan(Date.now() / 1000 - 60);
@@ -138,7 +139,7 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
         .end(),
     );
     expect(lastSuccess((await get(port, '/metrics')).body)).toBeUndefined();
-    const broken = quickstartCopy({ append: pushgateway });
+    const broken = quickstartCopy({ append: pushTo });
     renameSync(join(dirname(broken), 'data/target/orders.csv'), join(dirname(broken), 'orders.csv.moved'));
     const before = Date.now() / 1000;
     expect(run(broken)).toBe(3);
