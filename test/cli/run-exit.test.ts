@@ -48,7 +48,16 @@ interface Ended {
 }
 
 /** Starts `guardrail run`, calls `during` once it has logged that it runs, and waits for the exit. */
-function run(args: string[], env: NodeJS.ProcessEnv, during?: (pid: number) => void): Promise<Ended> {
+/**
+ * `guardrail run` with `args`; `during` is called with its pid once `ready()` holds (polled), or by default 300 ms
+ * after the quickstart check has counted its tables.
+ */
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  during?: (pid: number) => void,
+  ready?: () => boolean,
+): Promise<Ended> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, 'run', ...args], {
     env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'debug', ...env },
@@ -60,13 +69,24 @@ function run(args: string[], env: NodeJS.ProcessEnv, during?: (pid: number) => v
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
     // The quickstart check has counted its tables: the run is under way and `hung` waits on the black hole.
-    if (!signalled && during && stderr.includes('counting rows')) {
+    if (!signalled && during && !ready && stderr.includes('counting rows')) {
       signalled = true;
       setTimeout(() => during(child.pid!), 300);
     }
   });
+  const poll =
+    during && ready
+      ? setInterval(() => {
+          if (signalled || !ready()) return;
+          signalled = true;
+          during(child.pid!);
+        }, 20)
+      : undefined;
   return new Promise((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    }),
   );
 }
 
@@ -198,8 +218,12 @@ describe('guardrail run: signals and exit codes', () => {
           .replace('alerts:\n', 'alerts:\n  deliveryBudget: 40s\n'),
       );
 
-      const ended = await run(['--config', file], { GUARDRAIL_SHUTDOWN_GRACE: '30s' }, (pid) =>
-        process.kill(pid, 'SIGTERM'),
+      // Once the webhook has the first post: the checks have ended (a fixed delay raced a slow count under load).
+      const ended = await run(
+        ['--config', file],
+        { GUARDRAIL_SHUTDOWN_GRACE: '30s' },
+        (pid) => process.kill(pid, 'SIGTERM'),
+        () => chat.requests.length > 0,
       );
 
       expect(ended.stderr).toContain('stopping: delivering what it has');
