@@ -13,18 +13,13 @@ import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
 import { addressPort, close, listen, type StuckRun } from './serve-http';
 import { onStopSignals, shutdownGraceMs } from './stop';
+import { keepRunLease, RUN_LEASE_TTL_MS } from './run-lease';
 import { StoreProbe } from './store-probe';
 
 /** After the shutdown grace: how long aborted runs, the HTTP server and the agent each get to close. */
 const CLOSE_TIMEOUT_MS = 5_000;
 /** How often a tick's winner asks again for a check that another replica is still running. */
 const RUN_LEASE_POLL_MS = 200;
-/**
- * The run lease lasts this long past its last renewal (a third of it apart, while the run lives): a replica killed
- * mid-run holds its check this long at most, not for the whole run's limit, and so does a restarted replica's old
- * self. A run whose limit is shorter keeps that as its lease.
- */
-export const RUN_LEASE_TTL_MS = 15_000;
 /** How often serve asks the state store whether it answers, between runs too (guardrail_state_store_up). */
 const STORE_PROBE_MS = 15_000;
 
@@ -176,7 +171,21 @@ class Scheduler {
     this.controller.signal.addEventListener('abort', onStop, { once: true });
     let status: string | undefined;
     run.startedAt = Date.now();
-    const keeper = this.keepLease(running, ttlMs, run, stop);
+    const keeper = keepRunLease({
+      store: this.store,
+      name: running,
+      holder: this.holder,
+      ttlMs,
+      renewing: () => Date.now() - run.startedAt! <= this.limitMs(check),
+      lost: (why) => {
+        const reason = `${why}; this run stopped so that one replica at a time runs ${check.id}`;
+        this.log.error({ check: check.id, reason }, 'run lease lost');
+        this.metrics.checkSkipped.inc({ check: check.id, reason: 'lease-lost' });
+        stop.abort(new Error(reason));
+      },
+      log: this.log,
+      checkId: check.id,
+    });
     try {
       const report = await this.agent.runOnce({ checkIds: [check.id], signal: stop.signal });
       status = report.checks.find((c) => c.id === check.id)?.status;
@@ -192,77 +201,6 @@ class Scheduler {
     }
     // Logged once the run lease is given back: a replica killed after this line leaves no lease behind.
     this.log.info({ check: check.id, tick: tickId, status }, 'check run finished');
-  }
-
-  /**
-   * Renews the run lease every third of its ttl while the run lives, until the run outlives its limit (then
-   * /healthz calls it stuck and the lease lapses, so that another replica may run the check). When the lease is
-   * lost (another replica took it, or no renewal succeeded for a whole ttl) the run is stopped: two replicas must
-   * not run one check's alerting side by side.
-   */
-  private keepLease(name: string, ttlMs: number, run: Run, stop: AbortController): { end(): Promise<void> } {
-    let ended = false;
-    let timer: NodeJS.Timeout | undefined;
-    let wake = (): void => undefined;
-    const lost = (why: string) => {
-      const reason = `${why}; this run stopped so that one replica at a time runs ${run.check.id}`;
-      this.log.error({ check: run.check.id, reason }, 'run lease lost');
-      stop.abort(new Error(reason));
-    };
-    const done = (async () => {
-      let heldUntil = Date.now() + ttlMs;
-      for (;;) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, ttlMs / 3);
-        });
-        if (ended || Date.now() - run.startedAt! > this.limitMs(run.check)) return;
-        const askedAt = Date.now();
-        const answer = await this.renewLease(name, ttlMs, heldUntil - askedAt, run.check.id);
-        if (ended) return;
-        if (answer === 'held') heldUntil = askedAt + ttlMs;
-        else if (answer === 'taken') return lost('another replica took the run lease');
-        else if (Date.now() >= heldUntil)
-          return lost(`the run lease could not be renewed for ${formatDuration(ttlMs)}`);
-      }
-    })();
-    return {
-      end: () => {
-        ended = true;
-        clearTimeout(timer);
-        wake();
-        return done;
-      },
-    };
-  }
-
-  /** One renewal, given up after `waitMs` (a store that stopped answering does not fail the query itself). */
-  private async renewLease(
-    name: string,
-    ttlMs: number,
-    waitMs: number,
-    checkId: string,
-  ): Promise<'held' | 'taken' | 'unanswered'> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'unanswered'>((resolve) => {
-      timer = setTimeout(() => resolve('unanswered'), Math.max(0, waitMs));
-    });
-    // Settles either way, so that an answer arriving after the wait is not an unhandled rejection.
-    const held = this.store.acquireLease(name, this.holder, ttlMs).then(
-      (ok) => (ok ? 'held' : 'taken'),
-      (error: unknown) => {
-        this.log.warn(
-          { check: checkId, err: errorMessage(error) },
-          'state store: could not renew the run lease',
-        );
-        return 'unanswered' as const;
-      },
-    );
-    try {
-      return await Promise.race([held, late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Asks for the lease until it is held, `waitMs` passed or the process stops. */

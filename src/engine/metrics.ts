@@ -63,9 +63,9 @@ export class Metrics {
   readonly checkSkipped = new Counter({
     name: `${PREFIX}check_skipped_total`,
     help:
-      'Scheduled runs of a check that serve did not start: its previous run in this process was still going ' +
-      '(reason="overlap"), or another replica held its run lease for longer than the check may take ' +
-      '(reason="running-elsewhere").',
+      'Scheduled runs of a check that serve did not start or did not finish: its previous run in this process ' +
+      'was still going (reason="overlap"), another replica held its run lease for longer than the check may take ' +
+      '(reason="running-elsewhere"), or the run stopped when another replica took its lease (reason="lease-lost").',
     labelNames: ['check', 'reason'],
     registers: [this.registry],
   });

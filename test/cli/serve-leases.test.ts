@@ -1,4 +1,4 @@
-import { RUN_LEASE_TTL_MS } from '../../src/cli/serve';
+import { RUN_LEASE_TTL_MS } from '../../src/cli/run-lease';
 import { freshPgDatabase } from '../harness/databases';
 import { startFreezableProxy, type FreezableProxy } from '../servers/freezable-proxy';
 import { get, quickstartCopy, startServe, waitFor, type ServeProcess } from './serve-process';
@@ -74,7 +74,7 @@ describe('guardrail serve: a replica that dies or hangs mid-run holds its check 
     );
   }, 60_000);
 
-  it('hung on its store: it stops its run once the lease lapses, says so, and reports the store on /readyz and /metrics', async () => {
+  it('hung on its store: the other replica takes the check once the lease lapses; the hung one reports its store on /readyz and /metrics', async () => {
     const file = config();
     const victim = await frozenReplica(file);
     const frozenAt = Date.now();
@@ -85,14 +85,6 @@ describe('guardrail serve: a replica that dies or hangs mid-run holds its check 
     // Its first run found the check's alert lock free: the store ended the hung replica's transaction as well.
     expect(finished(survivor)[0]).toMatchObject({ tick: 'start', status: 'firing' });
     expect(survivor.logs().filter((l) => l.msg === 'check run failed')).toEqual([]);
-    const stopped = await waitFor(
-      () => victim.logs().find((l) => l.msg === 'run lease lost'),
-      20_000,
-      'the hung replica stopping its run',
-    );
-    expect(stopped.reason).toBe(
-      `the run lease could not be renewed for 15s; this run stopped so that one replica at a time runs shop-consistency`,
-    );
     const readyz = await waitFor(
       async () => {
         const answer = await get(victim.port, '/readyz');
@@ -113,5 +105,7 @@ describe('guardrail serve: a replica that dies or hangs mid-run holds its check 
         ),
     ).toHaveLength(1);
     expect((await get(survivor.port, '/metrics')).body).toMatch(/^guardrail_state_store_up 1$/m);
+    // A store that does not answer stops no run: only a lease taken does (test/cli/run-lease.test.ts).
+    expect(victim.logs().filter((l) => l.msg === 'run lease lost')).toEqual([]);
   }, 80_000);
 });
