@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors';
+import { blockingCallsReturned } from '../core/blocking-calls';
 import { CheckFailedError, UsageError } from '../core/errors';
 import { errorMessage, redact } from '../core/redact';
 import { EXIT } from './options';
@@ -197,14 +198,19 @@ export function runCli(): void {
   });
 }
 
+/** How long exiting waits for a call into the operating system to return (see src/core/blocking-calls.ts). */
+const BLOCKED_CALL_WAIT_MS = 5_000;
+
 /**
- * Exits once what was written to stdout and stderr has left the process. Writes to a pipe complete later, and
- * `process.exit` drops what is still queued: a JSON report piped to `jq` was cut at 64 KiB, exit code unchanged.
+ * Exits once what was written to stdout and stderr has left the process, and any call into the operating system
+ * still pending has returned (a statement interrupted at its timeout, over a slow mount) or `BLOCKED_CALL_WAIT_MS`
+ * passed. Writes to a pipe complete later, and `process.exit` drops what is still queued: a JSON report piped to
+ * `jq` was cut at 64 KiB, exit code unchanged.
  */
 function exitAfterOutput(code: number): void {
   let open = 2;
   const done = () => {
-    if (--open === 0) process.exit(code);
+    if (--open === 0) void blockingCallsReturned(BLOCKED_CALL_WAIT_MS).then(() => process.exit(code));
   };
   process.stdout.write('', done);
   process.stderr.write('', done);

@@ -9,6 +9,8 @@ import { writeSync } from 'node:fs';
  */
 let pending = 0;
 let guarded = false;
+/** Resolved when no call is pending any more. */
+const idle: (() => void)[] = [];
 
 /** `call`, counted until it settles (see above). */
 export async function mayBlock<T>(call: Promise<T>): Promise<T> {
@@ -20,7 +22,24 @@ export async function mayBlock<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } finally {
-    pending--;
+    if (--pending === 0) for (const resolve of idle.splice(0)) resolve();
+  }
+}
+
+/**
+ * Waits up to `ms` for the calls still pending to return (a slow read that has just been interrupted returns,
+ * a hung one never does); true when none is left. Exiting waits for this first, so that only a call still
+ * blocked after it costs the process its exit code.
+ */
+export async function blockingCallsReturned(ms: number): Promise<boolean> {
+  if (!pending) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const returned = new Promise<true>((resolve) => idle.push(() => resolve(true)));
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([returned, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -28,8 +47,9 @@ function endStuckProcess(code: number): void {
   if (!pending) return;
   writeSync(
     2,
-    `guardrail: ${pending} call(s) into the operating system never returned (a DuckDB view over a hung mount?); ` +
-      `Node cannot exit past them, so the process ends with SIGKILL (exit status 137 in place of ${code})\n`,
+    `guardrail: ${pending} call(s) into the operating system had not returned at exit (a DuckDB view over a ` +
+      `hung mount?); Node cannot exit past them, so the process ends with SIGKILL (exit status 137 in place of ` +
+      `${code})\n`,
   );
   process.kill(process.pid, 'SIGKILL');
 }
