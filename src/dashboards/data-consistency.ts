@@ -1,5 +1,5 @@
 import { guardrailDashboard, toJson } from './dashboard';
-import { latestRun } from './latest-run';
+import { latestMeasured, latestRun } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { labelVariable, prometheusVariable } from './variables';
 
@@ -8,11 +8,11 @@ export const DATA_CONSISTENCY_UID = 'guardrail-data-consistency';
 const SEL = 'check=~"$check", table=~"$table"';
 
 /**
- * One series per check × table, from the replica that ran the check last and without the `job`/`instance` labels a
+ * One series per check × table, from the replica that measured the check last and without the `job`/`instance` labels a
  * scrape adds, so table rows merge and a graph keeps one line when another replica runs the check.
  */
 function perTable(metric: string, extra = '', by = 'check, table'): string {
-  return `max by (${by}) (${latestRun(`${metric}{${SEL}${extra}}`)})`;
+  return `max by (${by}) (${latestMeasured(`${metric}{${SEL}${extra}}`)})`;
 }
 
 /** A 1/0 verdict as a text label, for table columns (value mappings need per-column overrides). */

@@ -1,5 +1,5 @@
 import { guardrailDashboard, toJson } from './dashboard';
-import { latestRun } from './latest-run';
+import { latestMeasured } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { labelVariable, prometheusVariable } from './variables';
 
@@ -12,9 +12,9 @@ const PLACE = 'check=~"$check", account=~"$account", region=~"$region"';
 /** Every replica reads these from the shared state store: one figure, exported once per replica. */
 const SAVED = 'max by (check, action) (guardrail_cleanup_saved_monthly_usd{check=~"$check"})';
 
-/** A gauge of the checks' last sweep, from the replica that ran each check last. */
+/** A gauge of the checks' last sweep, from the replica that swept each check last. */
 function latest(metric: string, selector = SEL): string {
-  return latestRun(`${metric}{${selector}}`);
+  return latestMeasured(`${metric}{${selector}}`);
 }
 
 export function idleWasteDashboard(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { cloudwatchPanel, type MetricPanel } from './cloudwatch';
 import { guardrailDashboard, toJson } from './dashboard';
-import { latestRun } from './latest-run';
+import { latestMeasured } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import { cloudwatchVariable, labelVariable, prometheusVariable, textVariable } from './variables';
 
@@ -10,9 +10,9 @@ export const LAMBDA_HEALTH_UID = 'guardrail-lambda-health';
 const SEL = 'check=~"$check", region=~"$region", function=~"$function"';
 const FUNCTION = 'check, account, region, function';
 
-/** The lambda-errors gauge `metric`, from the replica that ran the check last. */
+/** The lambda-errors gauge `metric`, from the replica that measured the check last. */
 function latest(metric: string): string {
-  return latestRun(`${metric}{${SEL}}`);
+  return latestMeasured(`${metric}{${SEL}}`);
 }
 
 /** One series per function, whichever replica ran the check last, so a graph keeps one line per function. */

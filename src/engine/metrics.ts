@@ -36,6 +36,12 @@ export class Metrics {
     labelNames: ['check', 'kind'],
     registers: [this.registry],
   });
+  private readonly lastMeasured = new Gauge({
+    name: `${PREFIX}last_measured_timestamp_seconds`,
+    help: "When the last run of the check that measured (its gauges' values are of that run) finished (Unix seconds).",
+    labelNames: ['check', 'kind'],
+    registers: [this.registry],
+  });
   private readonly lastSuccess = new Gauge({
     name: `${PREFIX}last_success_timestamp_seconds`,
     help:
@@ -131,7 +137,10 @@ export class Metrics {
       );
     }
     // A partial error (a region, a table) still measured the rest; a check that threw measured nothing.
-    if (result.status !== 'error' || result.partial) this.recordMeasurements(result.id, result.measurements);
+    if (result.status !== 'error' || result.partial) {
+      this.recordMeasurements(result.id, result.measurements);
+      this.lastMeasured.set(labels, finishedAt);
+    }
   }
 
   /** The last success of a check that errored now, as the state store knows it (see recordSuccessTimes). */

@@ -1,6 +1,6 @@
 import { generateDashboards } from '../../src/dashboards';
 import { dataConsistencyDashboard } from '../../src/dashboards/data-consistency';
-import { latestRun } from '../../src/dashboards/latest-run';
+import { latestMeasured } from '../../src/dashboards/latest-run';
 import { type DashboardJson, type PanelJson, panelsOf } from './dashboard-json';
 
 type StatJson = PanelJson & { fieldConfig?: { defaults?: { noValue?: string } } };
@@ -9,7 +9,7 @@ const consistency = dataConsistencyDashboard() as unknown as DashboardJson;
 const byTitle = (title: string) => panelsOf(consistency).find((p) => p.title === title);
 const exprsOf = (panel: PanelJson | undefined) => (panel?.targets ?? []).map((t) => String(t.expr));
 const perTable = (metric: string) =>
-  `max by (check, table) (${latestRun(`${metric}{check=~"$check", table=~"$table"}`)})`;
+  `max by (check, table) (${latestMeasured(`${metric}{check=~"$check", table=~"$table"}`)})`;
 
 describe('the data-consistency dashboard', () => {
   it("shows the check's own verdict rather than a tolerance of its own", () => {

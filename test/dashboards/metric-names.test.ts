@@ -17,7 +17,11 @@ const CONTRACT_METRICS = [
   'guardrail_self_bytes_billed_total',
 ];
 /** Metrics the engine exports itself besides the contract's (src/engine/metrics.ts). */
-const ENGINE_METRICS = ['guardrail_cleanup_saved_monthly_usd', 'guardrail_last_run_timestamp_seconds'];
+const ENGINE_METRICS = [
+  'guardrail_cleanup_saved_monthly_usd',
+  'guardrail_last_run_timestamp_seconds',
+  'guardrail_last_measured_timestamp_seconds',
+];
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'].map((s) => `guardrail_check_duration_seconds${s}`);
 
 /** Measurement names as the check kinds declare them; each becomes `guardrail_<name>`. */
