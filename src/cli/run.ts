@@ -41,7 +41,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
       onChecksDone: stopping.checksDone,
     });
     if (push && agent.metrics)
-      await (await import('../engine/push.js')).pushMetrics(push, agent.metrics, log);
+      await (await import('../engine/push.js')).pushMetrics(push, agent.metrics, log, flags.check);
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
     const failed = report.checks.some((c) => c.status === 'error') || stopping.checks.aborted;

@@ -12,11 +12,17 @@ const MIN_PUSH_MS = 1_000;
  * Pushes a run-once job's metrics; a failed push is logged, never fails the run. Counters first continue from the
  * values the group holds (see carryCounters).
  */
-export async function pushMetrics(url: string, metrics: Metrics, log: Logger): Promise<void> {
+export async function pushMetrics(
+  url: string,
+  metrics: Metrics,
+  log: Logger,
+  checkIds?: readonly string[],
+): Promise<void> {
+  const group = groupOf(checkIds);
   // One budget for both requests: a gateway that accepts and never answers costs the run 10 s, not 20.
   const deadline = Date.now() + PUSH_TIMEOUT_MS;
   try {
-    await carryCounters(url, metrics, AbortSignal.timeout(PUSH_TIMEOUT_MS));
+    await carryCounters(url, metrics, AbortSignal.timeout(PUSH_TIMEOUT_MS), group);
   } catch (error) {
     log.warn(
       { err: errorMessage(error) },
@@ -30,10 +36,19 @@ export async function pushMetrics(url: string, metrics: Metrics, log: Logger): P
   }
   try {
     const gateway = new Pushgateway(url, { timeout: left }, metrics.registry);
-    await gateway.pushAdd({ jobName: JOB });
+    await gateway.pushAdd({ jobName: JOB, ...(group ? { groupings: group } : {}) });
   } catch (error) {
     log.warn({ err: errorMessage(error) }, 'could not push metrics to the Pushgateway');
   }
+}
+
+/**
+ * The group a job pushes to: `{job="guardrail"}` for a run of every check; with `--check`, also
+ * `instance="<the checks, sorted>"`. A push replaces each family it sends within its group, so two CronJobs of
+ * different checks sharing one group erased each other's series (last success, findings) within a schedule.
+ */
+export function groupOf(checkIds?: readonly string[]): { instance: string } | undefined {
+  return checkIds?.length ? { instance: [...new Set(checkIds)].sort().join(',') } : undefined;
 }
 
 /** One metric family of a group, as the Pushgateway's API gives it (values as text). */
@@ -50,7 +65,12 @@ interface PushedFamily {
  * replaces the whole family). Two jobs pushing at the same moment may lose one's increments: the counter still
  * only rises. Histograms start again each run.
  */
-export async function carryCounters(url: string, metrics: Metrics, signal: AbortSignal): Promise<void> {
+export async function carryCounters(
+  url: string,
+  metrics: Metrics,
+  signal: AbortSignal,
+  group?: { instance: string },
+): Promise<void> {
   const api = new URL('api/v1/metrics', url.endsWith('/') ? url : `${url}/`);
   // fetch refuses a URL with credentials in it; the Pushgateway takes them as basic auth.
   const headers: Record<string, string> = {};
@@ -62,12 +82,14 @@ export async function carryCounters(url: string, metrics: Metrics, signal: Abort
   const answer = await fetch(api, { headers, signal });
   if (!answer.ok) throw new Error(`GET /api/v1/metrics answered ${answer.status}`);
   const body = (await answer.json()) as { data?: Record<string, unknown>[] };
-  const group = body.data?.find((g) => {
-    const labels = g.labels as Record<string, string> | undefined;
-    return labels && Object.keys(labels).length === 1 && labels.job === JOB;
+  const wanted: Record<string, string> = { job: JOB, ...group };
+  const held = body.data?.find((g) => {
+    const labels = (g.labels ?? {}) as Record<string, string>;
+    const names = Object.keys(labels);
+    return names.length === Object.keys(wanted).length && names.every((n) => labels[n] === wanted[n]);
   });
-  if (!group) return; // nothing pushed yet
-  for (const [name, family] of Object.entries(group) as [string, PushedFamily][]) {
+  if (!held) return; // nothing pushed yet
+  for (const [name, family] of Object.entries(held) as [string, PushedFamily][]) {
     const counter = metrics.registry.getSingleMetric(name);
     if (!(counter instanceof Counter) || family.type !== 'COUNTER') continue;
     const labelNames = new Set(counterLabelNames(counter));

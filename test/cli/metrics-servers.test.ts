@@ -150,6 +150,45 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     expect(lastSuccess((await get(port, '/metrics')).body)).toBe(first);
   });
 
+  it("`run --check` jobs of different checks keep each other's series: each pushes to a group of its checks", async () => {
+    const port = await pushgateway();
+    const config = quickstartCopy({
+      edits: [
+        [
+          '\nalerts:\n',
+          '  - { id: shop-orders, kind: row-count-consistency, source: source, target: target, ' +
+            'tables: [{ source: shop.orders, target: shop_raw.orders }] }\n\nalerts:\n',
+        ],
+      ],
+      append: `metrics: { pushgateway: 'http://127.0.0.1:${port}' }\n`,
+    });
+    const run = (check: string) =>
+      spawnSync(process.execPath, [CLI, 'run', '--config', config, '--check', check], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, GUARDRAIL_LOG_LEVEL: 'error' },
+      }).status;
+
+    expect(run('shop-consistency')).toBe(0);
+    expect(run('shop-orders')).toBe(0);
+    expect(run('shop-orders')).toBe(0);
+    const pushed = (await get(port, '/metrics')).body;
+
+    const series = (check: string) =>
+      new RegExp(
+        `^guardrail_last_success_timestamp_seconds\\{check="${check}",instance="${check}",job="guardrail",`,
+        'm',
+      );
+    expect(pushed).toMatch(series('shop-consistency'));
+    expect(pushed).toMatch(series('shop-orders'));
+    // Each group's counters go on from its own: two runs of shop-orders, one of shop-consistency.
+    expect(pushed).toMatch(
+      /^guardrail_check_runs_total\{check="shop-orders",instance="shop-orders",job="guardrail",[^}]*\} 2$/m,
+    );
+    expect(pushed).toMatch(
+      /^guardrail_check_runs_total\{check="shop-consistency",instance="shop-consistency",job="guardrail",[^}]*\} 1$/m,
+    );
+  });
+
   it('`serve` whose check never succeeded shows the series GuardrailCheckNotSucceeding watches', async () => {
     const config = quickstartCopy({ append: 'server: { port: 0 }\n' });
     renameSync(join(dirname(config), 'data/target/orders.csv'), join(dirname(config), 'orders.csv.moved'));
