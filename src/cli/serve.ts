@@ -8,6 +8,7 @@ import { settledWithin } from '../core/limit';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
 import { Metrics } from '../engine/metrics';
+import { stateStoreUnreachable } from '../state/open-store';
 import type { StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
@@ -35,7 +36,12 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
     metrics,
   });
   const checks = config.checks.filter((c) => c.enabled);
-  const phase = { storeAnswered: false, startupDone: false, stopping: false };
+  const phase: { storeAnswered: boolean; startupDone: boolean; stopping: boolean; storeDownSince?: number } =
+    {
+      storeAnswered: false,
+      startupDone: false,
+      stopping: false,
+    };
   let scheduler: Scheduler | undefined;
   let probe: StoreProbe | undefined;
   const stopSignal = stopSignals(log);
@@ -43,8 +49,8 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const server = await listen(config.server.port, metrics, {
     readiness: () => {
       if (phase.stopping) return 'stopping';
-      if (!phase.storeAnswered || !phase.startupDone) return 'starting';
-      const since = probe?.unreachableSince;
+      const since = phase.storeAnswered ? probe?.unreachableSince : phase.storeDownSince;
+      if (since === undefined && (!phase.storeAnswered || !phase.startupDone)) return 'starting';
       return since === undefined ? 'ready' : `state store unreachable since ${new Date(since).toISOString()}`;
     },
     stuck: () => scheduler?.stuck() ?? [],
@@ -52,10 +58,9 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   log.info({ port: addressPort(server), checks: checks.length }, 'guardrail serving');
 
   const startup = (async () => {
-    const store = await agent.stateStore();
-    await store.ping();
+    const store = await reachableStore(agent, log, phase);
+    if (!store || phase.stopping) return;
     phase.storeAnswered = true;
-    if (phase.stopping) return;
     probe = new StoreProbe(store, log, metrics, STORE_PROBE_MS);
     probe.start();
     scheduler = new Scheduler(agent, store, log, config, metrics);
@@ -80,6 +85,48 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   await settledWithin(close(server), CLOSE_TIMEOUT_MS);
   await settledWithin(agent.close(), CLOSE_TIMEOUT_MS);
   log.info('stopped');
+}
+
+/** The first wait for a state store that cannot be reached at start-up; it doubles up to the last. */
+const STORE_RETRY_FIRST_MS = 1_000;
+const STORE_RETRY_MAX_MS = 30_000;
+
+/**
+ * The state store, once it answers. One that cannot be reached at start-up (a database failover, or a database
+ * started beside the agent) is waited for, unready (/readyz says since when), with one log line per attempt:
+ * crash-looping instead would add the orchestrator's back-off to the outage. Any other failure (credentials, a
+ * missing database, a folder that cannot be written) ends serve with exit 5. Undefined when serve stopped first.
+ */
+async function reachableStore(
+  agent: Agent,
+  log: Logger,
+  phase: { stopping: boolean; storeDownSince?: number },
+): Promise<StateStore | undefined> {
+  let waitMs = STORE_RETRY_FIRST_MS;
+  for (;;) {
+    try {
+      const store = await agent.stateStore();
+      await store.ping();
+      if (phase.storeDownSince !== undefined)
+        log.info(
+          { unreachableFor: formatDuration(Date.now() - phase.storeDownSince) },
+          'state store answering',
+        );
+      phase.storeDownSince = undefined;
+      return store;
+    } catch (error) {
+      if (!stateStoreUnreachable(error)) throw error;
+      phase.storeDownSince ??= Date.now();
+      log.error(
+        { err: errorMessage(error), retryIn: formatDuration(waitMs) },
+        'state store unreachable at start-up: not ready until it answers',
+      );
+    }
+    for (const end = Date.now() + waitMs; Date.now() < end && !phase.stopping;)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, end - Date.now())));
+    if (phase.stopping) return undefined;
+    waitMs = Math.min(waitMs * 2, STORE_RETRY_MAX_MS);
+  }
 }
 
 /** A run in progress in this process; `startedAt` is set once its leases are held and the checks run. */

@@ -65,3 +65,47 @@ function notWritable(file: string, error: unknown): Error {
     { cause: error },
   );
 }
+
+/** Network errors, and PostgreSQL's "cannot connect now" (starting, shutting down) and "too many connections". */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+/** pg's own words for a connection that timed out or ended before it answered. */
+const UNREACHABLE_MESSAGES = /timeout expired|Connection terminated|connection timeout|Query read timeout/i;
+
+/**
+ * Whether opening the state store failed because its server could not be reached (it may answer later: a
+ * failover, a database starting beside the agent), rather than because of what was asked (credentials, a missing
+ * database, a folder that cannot be written), which waiting does not mend.
+ */
+export function stateStoreUnreachable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length) {
+    const e = pending.pop();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const { code, message, cause, errors } = e as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message) && typeof code !== 'string')
+      return true;
+    pending.push(cause, ...(Array.isArray(errors) ? errors : []));
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freshPgDatabase } from '../harness/databases';
 import { startFreezableProxy, type FreezableProxy } from '../servers/freezable-proxy';
@@ -56,6 +56,80 @@ describe('guardrail serve: readiness', () => {
     expect(result.status).toBe(5);
     expect(result.stderr).toMatch(new RegExp(`^guardrail: .*EADDRINUSE.*${port}`, 'm'));
     expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('started while its PostgreSQL store cannot be reached, waits unready and becomes ready once it answers', async () => {
+    const pg = new URL(await freshPgDatabase('serve_late_store'));
+    // A port where nothing listens yet: the database "comes up" when a forwarder to the real one starts there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const late = new URL(pg.toString());
+    late.hostname = '127.0.0.1';
+    late.port = String(port);
+    const serve = await startServe(quickstartCopy({ append: 'server: { port: 0 }\n' }), [
+      '--state',
+      late.toString(),
+    ]);
+    const forwarder = createServer((client) => {
+      const upstream = connect(Number(pg.port), pg.hostname);
+      for (const socket of [client, upstream]) socket.on('error', () => undefined);
+      client.pipe(upstream).pipe(client);
+    });
+    try {
+      const waiting = await waitFor(
+        async () => {
+          const answer = await get(serve.port, '/readyz');
+          return answer.status === 503 && answer.body.startsWith('state store') ? answer : undefined;
+        },
+        10_000,
+        '/readyz naming the state store',
+      );
+      expect(waiting.body).toMatch(/^state store unreachable since \d{4}-/);
+      const line = serve
+        .logs()
+        .find((l) => l.msg === 'state store unreachable at start-up: not ready until it answers');
+      expect(line).toMatchObject({ level: 50, err: expect.stringContaining('ECONNREFUSED') });
+      expect(JSON.stringify(serve.logs())).not.toContain(pg.password || 'never-a-password');
+
+      await new Promise<void>((resolve) => forwarder.listen(port, '127.0.0.1', resolve));
+      await waitFor(
+        async () => ((await get(serve.port, '/readyz')).status === 200 ? true : undefined),
+        30_000,
+        'ready once the store answers',
+      );
+      expect(serve.logs().some((l) => l.msg === 'state store answering')).toBe(true);
+      serve.child.kill('SIGTERM');
+      expect(await exitWithin(serve, 15_000)).toBe(0);
+    } finally {
+      serve.child.kill('SIGKILL');
+      forwarder.close();
+    }
+  }, 60_000);
+
+  it('exits 5 at once when its PostgreSQL store answers but refuses (a missing database): waiting would not mend it', async () => {
+    const missing = new URL(await freshPgDatabase('serve_refused'));
+    missing.pathname = '/guardrail_no_such_database';
+    const config = quickstartCopy({ append: 'server: { port: 0 }\n' });
+
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(__dirname, '../../dist/src/cli/main.js'),
+        'serve',
+        '--config',
+        config,
+        '--state',
+        missing.toString(),
+      ],
+      { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 20_000 },
+    );
+
+    expect(result.status).toBe(5);
+    expect(result.stderr).toMatch(
+      /^guardrail: Cannot open the state store .*guardrail_no_such_database.*does not exist/m,
+    );
   });
 
   it('with server.runOnStart: false is ready once the store answered, without running a check', async () => {
