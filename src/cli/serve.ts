@@ -179,15 +179,19 @@ class Scheduler {
           ? 'previous run still waiting for another replica to finish this check'
           : 'previous run still in progress';
       this.log.warn({ check: check.id }, `${why}; skipped this tick`);
-      this.metrics.checkSkipped.inc({ check: check.id, reason: 'overlap' });
+      // Counted only by the replica running the check: one that waits on another's lease skips nothing of its own.
+      if (previous.startedAt !== undefined)
+        this.metrics.checkSkipped.inc({ check: check.id, reason: 'overlap' });
       return Promise.resolve();
     }
     const run: Run = { check, done: Promise.resolve() };
     const tickId = tick === 'start' ? 'start' : tickName(tick, check.schedule);
     run.done = this.leased(run, tickId)
-      .catch((error: unknown) =>
-        this.log.error({ check: check.id, tick: tickId, err: errorMessage(error) }, 'check run failed'),
-      )
+      .catch((error: unknown) => {
+        // The run failed outside its check (the state store down): counted, or a lost tick leaves no trace.
+        this.metrics.recordRunFailure(check);
+        this.log.error({ check: check.id, tick: tickId, err: errorMessage(error) }, 'check run failed');
+      })
       .finally(() => this.running.delete(check.id));
     this.running.set(check.id, run);
     return run.done;

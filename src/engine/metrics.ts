@@ -143,6 +143,11 @@ export class Metrics {
     }
   }
 
+  /** A run that failed before its check could report (in `serve`: the state store down): an error run. */
+  recordRunFailure(check: { id: string; kind: string }): void {
+    this.runs.inc({ check: check.id, kind: check.kind, status: 'error' });
+  }
+
   /** The last success of a check that errored now, as the state store knows it (see recordSuccessTimes). */
   recordLastSuccess(result: Pick<CheckRunResult, 'id' | 'kind'>, unixSeconds: number): void {
     this.lastSuccess.set({ check: result.id, kind: result.kind }, unixSeconds);

@@ -67,11 +67,11 @@ describe('guardrail serve: a replica that dies or hangs mid-run holds its check 
     await waitFor(() => (finished(survivor).length ? true : undefined), 40_000, 'a run on the survivor');
     const waited = Date.now() - killedAt;
     expect(waited).toBeLessThan(RUN_LEASE_TTL_MS + 8_000);
-    // Its ticks meanwhile were skipped behind its own start-up run, which waited for the lease: counted.
+    // Its ticks meanwhile waited behind its own start-up run, itself waiting for the lease: logged, not counted as
+    // skips (the replica running the check counts those), and its start-up run did not give up.
+    expect(survivor.logs().some((l) => /still waiting for another replica/.test(String(l.msg)))).toBe(true);
     const metrics = (await get(survivor.port, '/metrics')).body;
-    expect(metrics).toMatch(
-      /guardrail_check_skipped_total\{check="shop-consistency",reason="overlap"\} [1-9]/,
-    );
+    expect(metrics).not.toMatch(/^guardrail_check_skipped_total\{/m);
   }, 60_000);
 
   it('hung on its store: the other replica takes the check once the lease lapses; the hung one reports its store on /readyz and /metrics', async () => {
