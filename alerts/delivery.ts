@@ -198,7 +198,9 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
     const known = summary.broken.get(record.channel);
     const meta = { channel: record.channel, err: message, ...(status ? { status } : {}) };
     if (known) {
-      options.log.debug(meta, 'alert channel still rejects messages');
+      if (await stillBroken(run, record.channel, known, message, status))
+        options.log.warn(meta, 'alert channel still rejects messages, for another reason now');
+      else options.log.debug(meta, 'alert channel still rejects messages');
       return;
     }
     const since = new Date(now()).toISOString();
@@ -212,6 +214,9 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
     options.log.error(meta, 'alert channel rejected the message; fix its configuration');
     return;
   }
+  // A broken channel answering otherwise now (a 500, no answer): its report names what it does now.
+  const known = summary.broken.get(record.channel);
+  if (known) await stillBroken(run, record.channel, known, message, status);
   const retryAfter = error instanceof ChannelError ? error.retryAfterMs : undefined;
   if (retryAfter !== undefined) run.pacing.delay(channel.pacingKey, now() + retryAfter);
   const next = now() + backoffMs(record.attempts, retryAfter, options.random);
@@ -220,6 +225,29 @@ async function failed(record: OutboxRecord, channel: Channel, error: unknown, ru
     'alert delivery failed; will retry',
   );
   await options.store.markFailed(record.id, message, new Date(next));
+}
+
+/**
+ * Keeps a broken channel's error its latest (since when it broke stays): a webhook that answered 404 and now
+ * hangs or answers with a login page was still reported as answering 404. True when the error changed.
+ */
+async function stillBroken(
+  run: Run,
+  channel: string,
+  known: BrokenChannel,
+  error: string,
+  status: number | undefined,
+): Promise<boolean> {
+  if (known.error === error && known.status === status) return false;
+  const now: BrokenChannel = {
+    error,
+    ...(status ? { status } : {}),
+    since: known.since,
+    firstReported: known.firstReported,
+  };
+  run.summary.broken.set(channel, now);
+  await setBroken(run.options.store, channel, JSON.stringify({ error, status, since: known.since }));
+  return true;
 }
 
 /** Marks a message dropped, logged as an error and counted, unless another deliverer settled it first. */

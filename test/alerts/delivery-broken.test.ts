@@ -76,6 +76,29 @@ describe('a channel that rejects messages (401/403/404)', () => {
     expect(bad.requests.map((r) => r.outcome).slice(0, 3)).toEqual(['404', '404', 'ok']);
   });
 
+  it('names what the channel does now when a later run finds it failing otherwise (404, then 500)', async () => {
+    const flaky = await startChatReceiver({ schedule: ['404', '500', '500', '500', '500'] });
+    const channels = new Map([['team', chatChannel('team', flaky.webhookUrl())]]);
+    try {
+      const first = await world.deliver(channels, { log });
+      world.advance(60_000);
+
+      const second = await world.deliver(channels, { log, budgetMs: 3_000 });
+
+      expect(first.broken.get('team')).toMatchObject({ status: 404 });
+      expect(second.broken.get('team')).toEqual({
+        error: expect.stringMatching(/^Google Chat answered HTTP 500/),
+        status: 500,
+        since: first.broken.get('team')!.since,
+        firstReported: false,
+      });
+      // The ops channel's 5 are not configured here: they wait too.
+      expect(second).toMatchObject({ sent: 0, pending: 255 });
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('stays broken in runs that have nothing to send to it', async () => {
     const channels = new Map([
       ['team', chatChannel('team', bad.webhookUrl())],
