@@ -1,9 +1,15 @@
 import type { Logger } from 'pino';
 import { AGENT_CHECK_ID, type CheckRunResult } from '../src/core/types';
-import { ANY_TIME, type StateStore } from '../src/state/types';
+import { ANY_TIME, type OutboxRecord, type StateStore } from '../src/state/types';
 import { agentHealthResult } from './agent-health';
 import type { AlertsConfig } from './config';
-import { deliverOutbox, heldByAnotherDeliverer, type DeliverySummary } from './delivery';
+import {
+  deliverOutbox,
+  heldByAnotherDeliverer,
+  type BrokenChannel,
+  type DeliverySummary,
+  type RejectedMessages,
+} from './delivery';
 import { processResults, type ReportedFinding } from './pipeline';
 import { renderText } from './render-text';
 import type { Channel } from './types';
@@ -142,6 +148,32 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
  * Every channel of this process that ends the run with messages waiting or dropped: what `guardrail run` turns
  * into its own exit code, so a scheduled job whose alerts do not arrive does not look healthy.
  */
+/** Why a channel's messages wait or were dropped, the first that applies. */
+function reasonFor(c: {
+  waiting: readonly OutboxRecord[];
+  dropped: number;
+  claimed: number;
+  broken: BrokenChannel | undefined;
+  rejected: RejectedMessages | undefined;
+}): string {
+  const { waiting, dropped, claimed, broken, rejected } = c;
+  const http = (status?: number) => (status ? ` (HTTP ${status})` : '');
+  if (broken) return `rejects messages${http(broken.status)}: ${broken.error}`;
+  if (rejected && !waiting.length) {
+    const messages = `${rejected.count} message${rejected.count === 1 ? '' : 's'}`;
+    return `rejected ${messages}${http(rejected.status)}, dropped: ${rejected.error}`;
+  }
+  // Only when another run holds every waiting message, and none was dropped here, is nothing this run's failure.
+  if (claimed && claimed === waiting.length && !dropped) {
+    const [them, it] = claimed === 1 ? ['its message', 'it'] : [`its ${claimed} messages`, 'them'];
+    return `another run holds the delivery claim of ${them}; that run or the next delivers ${it}`;
+  }
+  const lastError = waiting.find((r) => r.lastError)?.lastError;
+  if (lastError) return `not delivered within the delivery budget; last error: ${lastError}`;
+  if (waiting.length) return 'not delivered within the delivery budget (alerts.deliveryBudget)';
+  return 'messages rejected or older than alerts.maxDeliveryAge were dropped';
+}
+
 async function undelivered(
   o: AlertingOptions,
   delivery: DeliverySummary,
@@ -157,18 +189,7 @@ async function undelivered(
     const broken = delivery.broken.get(channel);
     const rejected = rejectedBy.get(channel);
     const claimed = waiting.filter((r) => heldByAnotherDeliverer(r, now)).length;
-    const lastError = waiting.find((r) => r.lastError)?.lastError;
-    const reason = broken
-      ? `rejects messages${broken.status ? ` (HTTP ${broken.status})` : ''}: ${broken.error}`
-      : rejected && !waiting.length
-        ? `rejected ${rejected.count} message${rejected.count === 1 ? '' : 's'}${rejected.status ? ` (HTTP ${rejected.status})` : ''}, dropped: ${rejected.error}`
-        : claimed && claimed === waiting.length && !dropped
-          ? `another run holds the delivery claim of ${claimed === 1 ? 'its message' : `its ${claimed} messages`}; that run or the next delivers ${claimed === 1 ? 'it' : 'them'}`
-          : lastError
-            ? `not delivered within the delivery budget; last error: ${lastError}`
-            : waiting.length
-              ? 'not delivered within the delivery budget (alerts.deliveryBudget)'
-              : 'messages rejected or older than alerts.maxDeliveryAge were dropped';
+    const reason = reasonFor({ waiting, dropped, claimed, broken, rejected });
     out.push({ channel, pending: waiting.length, ...(claimed ? { claimed } : {}), dropped, reason });
   }
   return out;
