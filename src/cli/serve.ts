@@ -58,7 +58,7 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   log.info({ port: addressPort(server), checks: checks.length }, 'guardrail serving');
 
   const startup = (async () => {
-    const store = await reachableStore(agent, log, phase);
+    const store = await reachableStore(agent, log, metrics, phase);
     if (!store || phase.stopping) return;
     phase.storeAnswered = true;
     probe = new StoreProbe(store, log, metrics, STORE_PROBE_MS);
@@ -100,6 +100,7 @@ const STORE_RETRY_MAX_MS = 30_000;
 async function reachableStore(
   agent: Agent,
   log: Logger,
+  metrics: Metrics,
   phase: { stopping: boolean; storeDownSince?: number },
 ): Promise<StateStore | undefined> {
   let waitMs = STORE_RETRY_FIRST_MS;
@@ -113,10 +114,13 @@ async function reachableStore(
           'state store answering',
         );
       phase.storeDownSince = undefined;
+      metrics.stateStoreUp.set(1);
       return store;
     } catch (error) {
       if (!stateStoreUnreachable(error)) throw error;
       phase.storeDownSince ??= Date.now();
+      // GuardrailStateStoreDown watches this: a replica started against a dead store must raise it too.
+      metrics.stateStoreUp.set(0);
       log.error(
         { err: errorMessage(error), retryIn: formatDuration(waitMs) },
         'state store unreachable at start-up: not ready until it answers',

@@ -87,6 +87,7 @@ describe('guardrail serve: readiness', () => {
         '/readyz naming the state store',
       );
       expect(waiting.body).toMatch(/^state store unreachable since \d{4}-/);
+      expect((await get(serve.port, '/metrics')).body).toMatch(/^guardrail_state_store_up 0$/m);
       const line = serve
         .logs()
         .find((l) => l.msg === 'state store unreachable at start-up: not ready until it answers');
@@ -100,6 +101,7 @@ describe('guardrail serve: readiness', () => {
         'ready once the store answers',
       );
       expect(serve.logs().some((l) => l.msg === 'state store answering')).toBe(true);
+      expect((await get(serve.port, '/metrics')).body).toMatch(/^guardrail_state_store_up 1$/m);
       serve.child.kill('SIGTERM');
       expect(await exitWithin(serve, 15_000)).toBe(0);
     } finally {
