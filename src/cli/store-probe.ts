@@ -16,6 +16,7 @@ export class StoreProbe {
   private timer?: NodeJS.Timeout;
   private downSince?: number;
   private probing?: Promise<void>;
+  private counting?: Promise<void>;
 
   constructor(
     private readonly store: StateStore,
@@ -65,11 +66,20 @@ export class StoreProbe {
       clearTimeout(timer);
     }
     // The outbox is the store's, not this process's: a replica that has not run a check for a while would
-    // otherwise go on showing the count of its last run (and GuardrailOutboxBackingUp fire on it).
-    await this.store.countPending().then(
-      (pending) => this.metrics.outboxPending.set(pending),
-      () => undefined, // the next probe asks again
-    );
+    // otherwise go on showing the count of its last run (and GuardrailOutboxBackingUp fire on it). Counted apart
+    // from the ping, on the busy main pool: a slow count must not hold the next probe.
+    this.counting ??= this.store
+      .countPending()
+      .then(
+        (pending) => this.metrics.outboxPending.set(pending),
+        () => undefined, // the next probe asks again
+      )
+      .finally(() => (this.counting = undefined));
+  }
+
+  /** The outbox count in flight, if any (awaited by tests). */
+  get pendingCount(): Promise<void> | undefined {
+    return this.counting;
   }
 
   private answered(): void {

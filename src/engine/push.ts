@@ -1,4 +1,4 @@
-import { Counter, Pushgateway } from 'prom-client';
+import { Counter, Pushgateway, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/redact';
 import type { Metrics } from './metrics';
@@ -35,11 +35,35 @@ export async function pushMetrics(
     return;
   }
   try {
-    const gateway = new Pushgateway(url, { timeout: left }, metrics.registry);
-    await gateway.pushAdd({ jobName: JOB, ...(group ? { groupings: group } : {}) });
+    if (!group) {
+      await new Pushgateway(url, { timeout: left }, metrics.registry).pushAdd({ jobName: JOB });
+      return;
+    }
+    // The store's own figures go to the shared group, where the latest job's push replaces them; kept in each
+    // check group, a daily job's stale outbox count would keep GuardrailOutboxBackingUp firing after another
+    // job had drained the outbox.
+    const [own, shared] = splitStoreWide(metrics.registry);
+    await new Pushgateway(url, { timeout: left }, own).pushAdd({ jobName: JOB, groupings: group });
+    await new Pushgateway(url, { timeout: Math.max(MIN_PUSH_MS, deadline - Date.now()) }, shared).pushAdd({
+      jobName: JOB,
+    });
   } catch (error) {
     log.warn({ err: errorMessage(error) }, 'could not push metrics to the Pushgateway');
   }
+}
+
+/** Metrics of the whole state store, the same whichever checks a job ran. */
+const STORE_WIDE = new Set(['guardrail_outbox_pending', 'guardrail_cleanup_saved_monthly_usd']);
+
+/** The job's metrics, and the state store's. */
+function splitStoreWide(registry: Registry): [Registry, Registry] {
+  const own = new Registry();
+  const shared = new Registry();
+  for (const { name } of registry.getMetricsAsArray()) {
+    const metric = registry.getSingleMetric(name);
+    if (metric) (STORE_WIDE.has(name) ? shared : own).registerMetric(metric);
+  }
+  return [own, shared];
 }
 
 /**

@@ -66,7 +66,11 @@ function notWritable(file: string, error: unknown): Error {
   );
 }
 
-/** Network errors, and PostgreSQL's "cannot connect now" (starting, shutting down) and "too many connections". */
+/**
+ * Network errors, and PostgreSQL's "cannot connect now" (starting, shutting down) and "too many connections". Not
+ * ENOTFOUND: a host name that does not resolve is far more often a typo than a DNS outage (EAI_AGAIN), and waiting
+ * for ever on a typo hides it.
+ */
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -75,7 +79,6 @@ const UNREACHABLE_CODES = new Set([
   'ENETUNREACH',
   'EPIPE',
   'EAI_AGAIN',
-  'ENOTFOUND',
   '57P01',
   '57P02',
   '57P03',

@@ -34,6 +34,8 @@ import type {
 } from './types';
 
 const POOL_SIZE = 4;
+/** Leases and pings: two, so that a ping does not wait behind a replica's lease polls. */
+const CONTROL_POOL_SIZE = 2;
 /** Every wait on the database is bounded: a server that stops answering fails the run, it does not hang it. */
 export const PG_CONNECT_TIMEOUT_MS = 10_000;
 /** Server side: the longest a statement may run, lock waits included. */
@@ -52,7 +54,7 @@ export const PG_CLOSE_TIMEOUT_MS = 5_000;
 export class PostgresStateStore implements StateStore {
   private readonly pool: Pool;
   /**
-   * One connection of its own for leases and pings, so that they never queue behind a run's statements: a run
+   * Connections of its own for leases and pings, so that they never queue behind a run's statements: a run
    * lease renewed late stops its run, and a ping answered late reads as the store unreachable (serve's /readyz).
    */
   private readonly control: Pool;
@@ -66,7 +68,7 @@ export class PostgresStateStore implements StateStore {
       idle_in_transaction_session_timeout: PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     };
     this.pool = new Pool({ ...options, max: POOL_SIZE });
-    this.control = new Pool({ ...options, max: 1 });
+    this.control = new Pool({ ...options, max: CONTROL_POOL_SIZE });
     // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
     for (const pool of [this.pool, this.control]) pool.on('error', () => undefined);
   }

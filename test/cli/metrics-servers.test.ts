@@ -180,6 +180,10 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
       );
     expect(pushed).toMatch(series('shop-consistency'));
     expect(pushed).toMatch(series('shop-orders'));
+    // The store's outbox count is one figure, in the shared group, which the latest job replaces.
+    expect(pushed.match(/^guardrail_outbox_pending\{.*$/gm)).toEqual([
+      'guardrail_outbox_pending{instance="",job="guardrail"} 0',
+    ]);
     // Each group's counters go on from its own: two runs of shop-orders, one of shop-consistency.
     expect(pushed).toMatch(
       /^guardrail_check_runs_total\{check="shop-orders",instance="shop-orders",job="guardrail",[^}]*\} 2$/m,

@@ -68,6 +68,7 @@ describe('guardrail serve: readiness', () => {
     const late = new URL(pg.toString());
     late.hostname = '127.0.0.1';
     late.port = String(port);
+    late.password = 'sekret-start-up-pw'; // refused before any authentication: never sent, never shown
     const serve = await startServe(quickstartCopy({ append: 'server: { port: 0 }\n' }), [
       '--state',
       late.toString(),
@@ -92,7 +93,8 @@ describe('guardrail serve: readiness', () => {
         .logs()
         .find((l) => l.msg === 'state store unreachable at start-up: not ready until it answers');
       expect(line).toMatchObject({ level: 50, err: expect.stringContaining('ECONNREFUSED') });
-      expect(JSON.stringify(serve.logs())).not.toContain(pg.password || 'never-a-password');
+      expect(JSON.stringify(serve.logs()) + waiting.body).not.toContain('sekret-start-up-pw');
+      expect(line?.err).toContain(':***@127.0.0.1');
 
       await new Promise<void>((resolve) => forwarder.listen(port, '127.0.0.1', resolve));
       await waitFor(

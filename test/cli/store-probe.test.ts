@@ -49,6 +49,7 @@ describe("serve's state-store probe", () => {
 
     answers = 'yes';
     await probe.probe();
+    await probe.pendingCount;
     expect(await gauge(metrics, 'guardrail_state_store_up')).toBe(1);
     expect(await gauge(metrics, 'guardrail_outbox_pending')).toBe(2);
     expect(probe.unreachableSince).toBeUndefined();
