@@ -46,6 +46,12 @@ export function crossCheck(
       warnings.push(`alerts.silences[${i}] matches check '${silence.match.check}', which is not configured`);
     }
   });
+  const [only, ...others] = channels;
+  if (only && !others.length && only.type !== 'console')
+    warnings.push(
+      `alerts.channels: '${only.name}' is the only channel: when it breaks, Guardrail's own alert about it has ` +
+        'nowhere to go (add a second channel, or rely on GuardrailChannelFailing in Prometheus)',
+    );
   for (const channel of channels) {
     for (const w of findChannel(channel.type)?.warnings?.(channel.config) ?? []) {
       warnings.push(`alerts.channels.${channel.name}: ${w}`);
