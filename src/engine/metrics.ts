@@ -56,11 +56,6 @@ export class Metrics {
     labelNames: ['channel', 'outcome'],
     registers: [this.registry],
   });
-  readonly outboxPending = new Gauge({
-    name: `${PREFIX}outbox_pending`,
-    help: 'Alert messages waiting in the outbox.',
-    registers: [this.registry],
-  });
   readonly selfBytesBilled = new Counter({
     name: `${PREFIX}self_bytes_billed_total`,
     help: "Bytes billed by the agent's own BigQuery queries (dry-run first, capped by maximumBytesBilled).",
@@ -91,6 +86,20 @@ export class Metrics {
       const metric = d.type === 'counter' ? new Counter(options) : new Gauge(options);
       this.measured.set(d.name, { metric, labelNames });
     }
+  }
+
+  private pending?: Gauge;
+  /**
+   * Alert messages waiting in the outbox. Made on first use, once the store was read: a `serve` still waiting for
+   * its store at start-up showed 0, a count no one had read.
+   */
+  get outboxPending(): Gauge {
+    this.pending ??= new Gauge({
+      name: `${PREFIX}outbox_pending`,
+      help: 'Alert messages waiting in the outbox.',
+      registers: [this.registry],
+    });
+    return this.pending;
   }
 
   /**

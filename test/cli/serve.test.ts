@@ -88,7 +88,10 @@ describe('guardrail serve: readiness', () => {
         '/readyz naming the state store',
       );
       expect(waiting.body).toMatch(/^state store unreachable since \d{4}-/);
-      expect((await get(serve.port, '/metrics')).body).toMatch(/^guardrail_state_store_up 0$/m);
+      const waitingMetrics = (await get(serve.port, '/metrics')).body;
+      expect(waitingMetrics).toMatch(/^guardrail_state_store_up 0$/m);
+      // No outbox count while no one has read the outbox.
+      expect(waitingMetrics).not.toMatch(/^guardrail_outbox_pending/m);
       const line = serve
         .logs()
         .find((l) => l.msg === 'state store unreachable at start-up: not ready until it answers');
