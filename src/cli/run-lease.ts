@@ -21,6 +21,8 @@ export interface RunLease {
   lost: (reason: string) => void;
   log: Logger;
   checkId: string;
+  /** Called when a renewal got no answer: the store may be down (serve then asks it at once, for /readyz). */
+  unanswered?: () => void;
 }
 
 /** What one renewal found: renewed, taken by another holder, or no answer in time. */
@@ -49,6 +51,7 @@ export function keepRunLease(lease: RunLease): { end(): Promise<void> } {
       const renewal = await renew(lease, lease.ttlMs);
       if (ended) return;
       if (renewal === 'taken') return lease.lost('another replica took the run lease');
+      if (renewal === 'unanswered') lease.unanswered?.();
     }
   })();
   return {

@@ -63,7 +63,9 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
     phase.storeAnswered = true;
     probe = new StoreProbe(store, log, metrics, STORE_PROBE_MS);
     probe.start();
-    scheduler = new Scheduler(agent, store, log, config, metrics);
+    // A run that finds the store silent has the probe ask at once: /readyz says so then, not up to 15 s later.
+    const storeTrouble = () => void probe?.probe();
+    scheduler = new Scheduler(agent, store, log, config, metrics, storeTrouble);
     scheduler.schedule(checks);
     // Ready once the start-up runs have *finished* (whatever their status), not merely started: a replica that
     // answers /readyz has metrics to show and has tried every check once.
@@ -159,6 +161,7 @@ class Scheduler {
     private readonly log: Logger,
     private readonly config: GuardrailConfig,
     private readonly metrics: Metrics,
+    private readonly storeTrouble: () => void,
   ) {}
 
   schedule(checks: CheckConfig[]): void {
@@ -194,6 +197,7 @@ class Scheduler {
       .catch((error: unknown) => {
         // The run failed outside its check (the state store down): counted, or a lost tick leaves no trace.
         this.metrics.recordRunFailure(check);
+        this.storeTrouble();
         this.log.error({ check: check.id, tick: tickId, err: errorMessage(error) }, 'check run failed');
       })
       .finally(() => this.running.delete(check.id));
@@ -240,6 +244,7 @@ class Scheduler {
       },
       log: this.log,
       checkId: check.id,
+      unanswered: this.storeTrouble,
     });
     try {
       const report = await this.agent.runOnce({ checkIds: [check.id], signal: stop.signal });

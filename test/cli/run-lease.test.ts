@@ -66,11 +66,13 @@ describe('the run lease of a serve replica', () => {
   it('does not stop the run while the store does not answer (a failover), and renews once it does', async () => {
     const { store, hanging, hang } = await stores();
     const lost: string[] = [];
+    let unanswered = 0;
     expect(await store.acquireLease(NAME, 'a', TTL_MS)).toBe(true);
-    const keeper = keepRunLease(lease(hanging, lost));
+    const keeper = keepRunLease({ ...lease(hanging, lost), unanswered: () => unanswered++ });
     hang(true);
     await sleep(TTL_MS * 4);
     expect(lost).toEqual([]);
+    expect(unanswered).toBeGreaterThan(0); // serve's probe is asked at once
     hang(false);
     await sleep(TTL_MS);
     expect(await store.acquireLease(NAME, 'b', TTL_MS)).toBe(false);
