@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freshPgDatabase } from '../harness/databases';
+import { startBlackHole } from '../servers/black-hole';
 import { startFreezableProxy, type FreezableProxy } from '../servers/freezable-proxy';
 import { exitWithin, get, quickstartCopy, startServe, waitFor, type ServeProcess } from './serve-process';
 
@@ -114,6 +115,27 @@ describe('guardrail serve: readiness', () => {
       forwarder.close();
     }
   }, 60_000);
+
+  it('started while its store accepts and never answers, waits unready; SIGTERM during the wait exits 0 at once', async () => {
+    const hole = await startBlackHole();
+    const serve = await startServe(quickstartCopy({ append: 'server: { port: 0 }\n' }), [
+      '--state',
+      `postgres://guardrail:sekret-hole-pw@127.0.0.1:${hole.port}/x`,
+    ]);
+    try {
+      const readyz = await get(serve.port, '/readyz');
+      expect(readyz.status).toBe(503);
+      expect(hole.accepted).toBeGreaterThan(0);
+      const stopped = Date.now();
+      serve.child.kill('SIGTERM');
+      expect(await exitWithin(serve, 10_000)).toBe(0);
+      expect(Date.now() - stopped).toBeLessThan(10_000);
+      expect(JSON.stringify(serve.logs())).not.toContain('sekret-hole-pw');
+    } finally {
+      serve.child.kill('SIGKILL');
+      await hole.close();
+    }
+  }, 30_000);
 
   it('exits 5 at once when its PostgreSQL store answers but refuses (a missing database): waiting would not mend it', async () => {
     const missing = new URL(await freshPgDatabase('serve_refused'));
