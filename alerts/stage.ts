@@ -144,10 +144,6 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
   };
 }
 
-/**
- * Every channel of this process that ends the run with messages waiting or dropped: what `guardrail run` turns
- * into its own exit code, so a scheduled job whose alerts do not arrive does not look healthy.
- */
 /** Why a channel's messages wait or were dropped, the first that applies. */
 function reasonFor(c: {
   waiting: readonly OutboxRecord[];
@@ -174,6 +170,10 @@ function reasonFor(c: {
   return 'messages rejected or older than alerts.maxDeliveryAge were dropped';
 }
 
+/**
+ * Every channel of this process that ends the run with messages waiting or dropped: what `guardrail run` turns
+ * into its own exit code, so a scheduled job whose alerts do not arrive does not look healthy.
+ */
 async function undelivered(
   o: AlertingOptions,
   delivery: DeliverySummary,

@@ -1,3 +1,4 @@
+import { sleep } from '../core/limit';
 import type { Logger } from '../core/log';
 import { errorMessage } from '../core/redact';
 import type { StateStore } from '../state/types';
@@ -36,29 +37,27 @@ type Renewal = 'held' | 'taken' | 'unanswered';
  * announcing or sending the same thing; once the store answers, the run either renews its lease or learns it lost.
  */
 export function keepRunLease(lease: RunLease): { end(): Promise<void> } {
-  let ended = false;
-  let timer: NodeJS.Timeout | undefined;
-  let wake = (): void => undefined;
-  const pause = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      timer = setTimeout(resolve, lease.ttlMs / 3);
-    });
+  const ending = new AbortController();
+  const ended = () => ending.signal.aborted;
   const done = (async () => {
     for (;;) {
-      await pause();
-      if (ended || !lease.renewing()) return;
+      if (
+        !(await sleep(lease.ttlMs / 3, ending.signal).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
+      if (!lease.renewing()) return;
       const renewal = await renew(lease, lease.ttlMs);
-      if (ended) return;
+      if (ended()) return;
       if (renewal === 'taken') return lease.lost('another replica took the run lease');
       if (renewal === 'unanswered') lease.unanswered?.();
     }
   })();
   return {
     end: () => {
-      ended = true;
-      clearTimeout(timer);
-      wake();
+      ending.abort();
       return done;
     },
   };

@@ -4,7 +4,7 @@ import { schedule, type ScheduledTask } from 'node-cron';
 import { loadConfig, type CheckConfig, type GuardrailConfig } from '../config/load';
 import { formatDuration } from '../core/duration';
 import { createLogger, type Logger } from '../core/log';
-import { settledWithin } from '../core/limit';
+import { settledWithin, sleep } from '../core/limit';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
 import { Metrics } from '../engine/metrics';
@@ -45,6 +45,8 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   let scheduler: Scheduler | undefined;
   let probe: StoreProbe | undefined;
   const stopSignal = stopSignals(log);
+  const stopping = new AbortController();
+  void stopSignal.then(() => stopping.abort());
 
   const server = await listen(config.server.port, metrics, {
     readiness: () => {
@@ -58,7 +60,7 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   log.info({ port: addressPort(server), checks: checks.length }, 'guardrail serving');
 
   const startup = (async () => {
-    const store = await reachableStore(agent, log, metrics, phase);
+    const store = await reachableStore(agent, log, metrics, phase, stopping.signal);
     if (!store || phase.stopping) return;
     phase.storeAnswered = true;
     probe = new StoreProbe(store, log, metrics, STORE_PROBE_MS);
@@ -103,7 +105,8 @@ async function reachableStore(
   agent: Agent,
   log: Logger,
   metrics: Metrics,
-  phase: { stopping: boolean; storeDownSince?: number },
+  phase: { storeDownSince?: number },
+  stopped: AbortSignal,
 ): Promise<StateStore | undefined> {
   let waitMs = STORE_RETRY_FIRST_MS;
   for (;;) {
@@ -128,9 +131,13 @@ async function reachableStore(
         'state store unreachable at start-up: not ready until it answers',
       );
     }
-    for (const end = Date.now() + waitMs; Date.now() < end && !phase.stopping;)
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200, end - Date.now())));
-    if (phase.stopping) return undefined;
+    if (
+      !(await sleep(waitMs, stopped).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return undefined;
     waitMs = Math.min(waitMs * 2, STORE_RETRY_MAX_MS);
   }
 }

@@ -24,9 +24,7 @@ export class StoreProbe {
     private readonly metrics: Metrics,
     private readonly everyMs: number,
     private readonly timeoutMs = STORE_PING_TIMEOUT_MS,
-  ) {
-    metrics.stateStoreUp.set(1);
-  }
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.probe(), this.everyMs);

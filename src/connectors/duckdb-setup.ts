@@ -15,7 +15,7 @@ export function readerFor(location: string): string {
   return `read_csv_auto(${path})`;
 }
 
-export function resolveLocation(location: string, configDir: string): string {
+function resolveLocation(location: string, configDir: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)
     ? location
     : resolve(configDir, location);

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { settledWithin } from './limit';
 
 /**
  * Calls into the operating system that may block for ever, of this process, that have not returned: a DuckDB
@@ -32,15 +33,7 @@ export async function mayBlock<T>(call: Promise<T>): Promise<T> {
  * blocked after it costs the process its exit code.
  */
 export async function blockingCallsReturned(ms: number): Promise<boolean> {
-  if (!pending) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const returned = new Promise<true>((resolve) => idle.push(() => resolve(true)));
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([returned, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return !pending || settledWithin(new Promise<void>((resolve) => idle.push(resolve)), ms);
 }
 
 function endStuckProcess(code: number): void {

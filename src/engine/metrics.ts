@@ -70,7 +70,6 @@ export class Metrics {
     labelNames: ['check', 'reason'],
     registers: [this.registry],
   });
-  private storeUp?: Gauge;
   private readonly measured = new Map<string, { metric: Gauge | Counter; labelNames: string[] }>();
   private readonly series = new Map<string, Record<string, string>[]>();
 
@@ -88,18 +87,12 @@ export class Metrics {
     }
   }
 
-  private pending?: Gauge;
   /**
    * Alert messages waiting in the outbox. Made on first use, once the store was read: a `serve` still waiting for
    * its store at start-up showed 0, a count no one had read.
    */
   get outboxPending(): Gauge {
-    this.pending ??= new Gauge({
-      name: `${PREFIX}outbox_pending`,
-      help: 'Alert messages waiting in the outbox.',
-      registers: [this.registry],
-    });
-    return this.pending;
+    return this.gaugeOnFirstUse('outbox_pending', 'Alert messages waiting in the outbox.');
   }
 
   /**
@@ -107,12 +100,17 @@ export class Metrics {
    * pushing its metrics never reports a store it does not watch.
    */
   get stateStoreUp(): Gauge {
-    this.storeUp ??= new Gauge({
-      name: `${PREFIX}state_store_up`,
-      help: "Whether the state store answered serve's last probe (1) or not (0).",
-      registers: [this.registry],
-    });
-    return this.storeUp;
+    return this.gaugeOnFirstUse(
+      'state_store_up',
+      "Whether the state store answered serve's last probe (1) or not (0).",
+    );
+  }
+
+  /** A gauge without labels registered when first asked for: until then it is not exported (a bare gauge reads 0). */
+  private gaugeOnFirstUse(name: string, help: string): Gauge {
+    const full = `${PREFIX}${name}`;
+    const known = this.registry.getSingleMetric(full);
+    return known instanceof Gauge ? known : new Gauge({ name: full, help, registers: [this.registry] });
   }
 
   /** $/month saved by applied cleanup plans, from the state store (every process that reads it agrees). */

@@ -34,19 +34,18 @@ export async function pushMetrics(
     log.warn('could not push metrics to the Pushgateway: it did not answer within 10s');
     return;
   }
-  try {
-    if (!group) {
-      await new Pushgateway(url, { timeout: left }, metrics.registry).pushAdd({ jobName: JOB });
-      return;
-    }
-    // The store's own figures go to the shared group, where the latest job's push replaces them; kept in each
-    // check group, a daily job's stale outbox count would keep GuardrailOutboxBackingUp firing after another
-    // job had drained the outbox.
-    const [own, shared] = splitStoreWide(metrics.registry);
-    await new Pushgateway(url, { timeout: left }, own).pushAdd({ jobName: JOB, groupings: group });
-    await new Pushgateway(url, { timeout: Math.max(MIN_PUSH_MS, deadline - Date.now()) }, shared).pushAdd({
+  const push = (registry: Registry, groupings?: { instance: string }) =>
+    new Pushgateway(url, { timeout: Math.max(MIN_PUSH_MS, deadline - Date.now()) }, registry).pushAdd({
       jobName: JOB,
+      ...(groupings ? { groupings } : {}),
     });
+  try {
+    // With a group of checks, the store's own figures go to the shared group, where the latest job's push replaces
+    // them; kept in each check group, a daily job's stale outbox count would keep GuardrailOutboxBackingUp firing
+    // after another job had drained the outbox.
+    const [own, shared] = group ? splitStoreWide(metrics.registry) : [metrics.registry];
+    await push(own, group);
+    if (shared) await push(shared);
   } catch (error) {
     log.warn({ err: errorMessage(error) }, 'could not push metrics to the Pushgateway');
   }
