@@ -135,6 +135,13 @@ export const MIGRATIONS: readonly Migration[] = [
       postgres: cleanupResults('TIMESTAMPTZ', 'DOUBLE PRECISION'),
     },
   },
+  {
+    version: 7,
+    description: "outbox thread index: a claim's check for an older pending message of the thread is a lookup",
+    // Without it each candidate of a claim scanned the whole pending backlog (NO_OLDER_PENDING in rows.ts).
+    sql: `CREATE INDEX guardrail_outbox_thread ON guardrail_outbox (channel, check_id, created_at, id)
+      WHERE status = 'pending';`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
