@@ -137,7 +137,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    description: "outbox thread index: a claim's check for an older pending message of the thread is a lookup",
+    description:
+      "outbox thread index: a claim's check for an older pending message of the thread is a lookup",
     // Without it each candidate of a claim scanned the whole pending backlog (NO_OLDER_PENDING in rows.ts).
     sql: `CREATE INDEX guardrail_outbox_thread ON guardrail_outbox (channel, check_id, created_at, id)
       WHERE status = 'pending';`,
