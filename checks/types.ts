@@ -57,9 +57,12 @@ export interface CheckDefinition<Config = unknown> {
   connectionsOf?(config: Config): ConnectionRef[];
   /**
    * Checks across keys once the config is loaded (list files merged), e.g. a table pair listed twice; each
-   * problem names its path inside the check.
+   * problem names its path inside the check, and `also` the path of an earlier item it clashes with (the
+   * loader adds where that stands, in whichever file).
    */
-  validate?(config: Config & CheckCommon): { path: (string | number)[]; message: string }[];
+  validate?(
+    config: Config & CheckCommon,
+  ): { path: (string | number)[]; message: string; also?: (string | number)[] }[];
   /**
    * The tables and columns the configuration reads, each located in the check's config, for `validate --online`
    * (which checks they exist and can be read on their connections). @default none

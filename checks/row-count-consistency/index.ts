@@ -3,7 +3,7 @@ import type { ConnectionRef } from '../types';
 import { defineCheck, type CheckContext } from '../types';
 import type { Connector, CountResult } from '../../src/connectors/types';
 import { countErrorLine, evaluatePair } from './format';
-import { duplicatePairs, planPairs, type PairPlan } from './plan';
+import { duplicatePairs, freshnessWithoutColumn, planPairs, type PairPlan } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 import { tablesOf } from './tables';
 
@@ -79,8 +79,14 @@ export const rowCountConsistency = defineCheck({
   },
   listFiles: [{ key: 'tableFiles', into: 'tables', item: TablePairConfig }],
   // Runs once `tableFiles` are merged into `tables`, so a pair listed both inline and in a file is caught.
-  validate: (config) =>
-    duplicatePairs(config.tables).map((d) => ({ path: ['tables', d.index], message: d.message })),
+  validate: (config) => [
+    ...duplicatePairs(config.tables).map((d) => ({
+      path: ['tables', d.index],
+      message: d.message,
+      also: ['tables', d.first],
+    })),
+    ...freshnessWithoutColumn(config),
+  ],
   async run(ctx, config) {
     // The config loader has already appended the pairs of `tableFiles` to `tables` (see listFiles).
     const plans = planPairs(config, config.tables, ctx.now);

@@ -34,7 +34,8 @@ export function labelOf(pair: TablePairConfig): string {
 
 /**
  * Pairs whose label (name, or source table) an earlier pair already has: their findings would share keys and
- * metrics. Each problem names both indexes (into `tables`, list files merged) and the table.
+ * metrics. Each problem has both indexes (into `tables`, list files merged) and a message naming the table and
+ * both targets, not the indexes: the loader says where each of the two stands (they may be in different files).
  */
 export function duplicatePairs(
   pairs: readonly TablePairConfig[],
@@ -53,11 +54,36 @@ export function duplicatePairs(
       index: i,
       first,
       message:
-        `tables[${first}] and tables[${i}] both compare '${label}' (targets ${previous.target} and ` +
-        `${pair.target}); remove one, or give one a name`,
+        `'${label}' is compared twice (targets ${previous.target} and ${pair.target}); remove one, or give ` +
+        'one a name',
     });
   });
   return problems;
+}
+
+/**
+ * Pairs whose own `window` or `freshness` leaves freshness with no column: it names none and the pair counts the
+ * whole table, so there is no window column to take. The check's own freshness without a column and without a
+ * window is caught by its schema; these are the pairs that made it so themselves.
+ */
+export function freshnessWithoutColumn(
+  config: RowCountConsistencyConfig,
+): { path: (string | number)[]; message: string }[] {
+  return config.tables.flatMap((pair, i) => {
+    if (pair.window === undefined && pair.freshness === undefined) return [];
+    const freshness = pair.freshness === false ? undefined : (pair.freshness ?? config.freshness);
+    const window = pair.window === false ? undefined : (pair.window ?? config.window);
+    if (!freshness || freshness.column || window) return [];
+    const own = pair.freshness ? 'freshness' : 'window';
+    return [
+      {
+        path: ['tables', i, own],
+        message:
+          `freshness of '${labelOf(pair)}' has no column: it names none and the table has no window to take ` +
+          'it from; set freshness.column (e.g. updated_at), or freshness: false',
+      },
+    ];
+  });
 }
 
 export function planPairs(
@@ -67,7 +93,8 @@ export function planPairs(
 ): PairPlan[] {
   // validate() rejects duplicates when the config loads; this guards callers that skip the loader.
   const duplicate = duplicatePairs(pairs)[0];
-  if (duplicate) throw new Error(duplicate.message);
+  if (duplicate)
+    throw new Error(`tables[${duplicate.first}] and tables[${duplicate.index}]: ${duplicate.message}`);
   return pairs.map((pair, i) => {
     const label = labelOf(pair);
     const windowConfig = pair.window === false ? undefined : (pair.window ?? config.window);

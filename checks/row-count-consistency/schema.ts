@@ -116,7 +116,8 @@ export const RowCountConsistencyConfig = z
       ctx.addIssue({
         code: 'custom',
         path: ['freshness', 'column'],
-        message: 'freshness needs a column when the check has no window',
+        message:
+          'freshness needs a column when the check has no window; set freshness.column (e.g. updated_at)',
       });
     }
   });

@@ -192,10 +192,17 @@ function logWarnings(): void {
 /** Runs the CLI on this process's arguments and exits with its code: what the `guardrail` binary does. */
 export function runCli(): void {
   logWarnings();
+  // A reader that stops early (`guardrail schema | head -1`) closes the pipe: what it did not read is not wanted,
+  // and the command ends as it would have, without a stack trace of the write that found the pipe closed.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   main(process.argv.slice(2)).then(exitAfterOutput, (error: unknown) => {
     process.stderr.write(`guardrail: ${errorMessage(error)}\n`);
     exitAfterOutput(EXIT.failed);
   });
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
 }
 
 /** How long exiting waits for a call into the operating system to return (see src/core/blocking-calls.ts). */

@@ -95,9 +95,13 @@ export function readListFiles(
       if (globs === undefined) continue;
       const file = sources.fileOf(['checks', index]);
       const result = loadListFiles(spec, globs, dirname(file ?? '.'), env, display);
-      if (!result.matched) {
-        const message = `no file matches ${JSON.stringify(globs)} (relative to the folder of this config file)`;
-        issues.push({ ...sources.locate(['checks', index, spec.key]), message, checkId: check.id });
+      for (const i of result.unmatched) {
+        const glob = Array.isArray(globs) ? globs[i] : globs;
+        const at = Array.isArray(globs) ? ['checks', index, spec.key, i] : ['checks', index, spec.key];
+        const message =
+          `no file matches ${JSON.stringify(glob)} (relative to the folder of this config file); ` +
+          'remove it if no file is meant to be read';
+        issues.push({ ...sources.locate(at), message, checkId: check.id });
       }
       issues.push(...result.issues.map((i) => ({ ...i, checkId: check.id })));
       const list = lists.get(spec.into) ?? {
@@ -112,20 +116,33 @@ export function readListFiles(
   return issues;
 }
 
-/** Each plugin's own cross-key validation, located like any other problem. */
+/**
+ * Each plugin's own cross-key validation, located like any other problem: in the list file an item came from
+ * (an analyst's tables file), not at its index in the merged list, which no file shows.
+ */
 export function validateChecks(
   checks: CheckConfig[],
-  data: TopLevelConfig,
-  sources: ConfigSources,
+  positionOf: (checkId: string, path: readonly (string | number)[]) => Position,
 ): ConfigIssue[] {
-  return checks.flatMap((check) => {
-    const index = indexOfCheck(data, check.id);
-    return (findCheck(check.kind)?.validate?.(check) ?? []).map((problem) => ({
-      ...sources.locate(['checks', index, ...problem.path]),
-      message: problem.message,
-      checkId: check.id,
-    }));
-  });
+  return checks.flatMap((check) =>
+    (findCheck(check.kind)?.validate?.(check) ?? []).map((problem) => {
+      const { file, line, col, path } = positionOf(check.id, problem.path);
+      const also = problem.also ? `; also at ${where(positionOf(check.id, problem.also))}` : '';
+      return {
+        file,
+        ...(line ? { line } : {}),
+        ...(col ? { col } : {}),
+        path: path ?? '',
+        message: `${problem.message}${also}`,
+        checkId: check.id,
+      };
+    }),
+  );
+}
+
+/** `file:line`, or the file alone when the line is not known. */
+function where(position: Position): string {
+  return position.line ? `${position.file}:${position.line}` : position.file;
 }
 
 /** Where a validated check stands in the merged `checks` list, for locating its problems. */

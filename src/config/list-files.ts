@@ -3,7 +3,7 @@ import type * as z from 'zod';
 import type { ListFiles } from '../../checks/types';
 import { formatPath, type ConfigIssue } from './errors';
 import { expandGlob } from './glob';
-import { describeZodIssue } from './issue-report';
+import { describeZodIssue, withinUnion } from './issue-report';
 import { readYamlFile } from './yaml-file';
 import { parseCoerced } from './coerce';
 
@@ -29,7 +29,8 @@ export interface ListFileResult {
  * Reads the files a check's `listFiles` key names (globs relative to the folder of the file that defines the
  * check): each file is a YAML list of items, or a mapping with the list under `spec.into`. Every item is
  * validated by `spec.item`; every problem names the file, line and column, so `guardrail validate` catches an
- * analyst's typo in the pull request that adds a table.
+ * analyst's typo in the pull request that adds a table. `unmatched` lists the index of each glob that matched no
+ * file (a renamed folder, a typo).
  */
 export function loadListFiles(
   spec: ListFiles,
@@ -37,8 +38,9 @@ export function loadListFiles(
   baseDir: string,
   env: NodeJS.ProcessEnv,
   display: (path: string) => string,
-): ListFileResult & { matched: boolean } {
-  const files = [...new Set((Array.isArray(globs) ? globs : [globs]).flatMap((g) => expandGlob(g, baseDir)))];
+): ListFileResult & { unmatched: number[] } {
+  const matches = (Array.isArray(globs) ? globs : [globs]).map((g) => expandGlob(g, baseDir));
+  const files = [...new Set(matches.flat())];
   const result: ListFileResult = { items: [], positions: [], issues: [] };
   for (const file of files) {
     const one = loadListFile(spec, file, env, display(file));
@@ -46,7 +48,9 @@ export function loadListFiles(
     result.positions.push(...one.positions);
     result.issues.push(...one.issues);
   }
-  return { ...result, matched: files.length > 0 };
+  // Each glob on its own: one that matches nothing beside one that matches must not pass unseen either.
+  const unmatched = matches.flatMap((found, i) => (found.length ? [] : [i]));
+  return { ...result, unmatched };
 }
 
 function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, file: string): ListFileResult {
@@ -70,6 +74,7 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
   }
   const items: unknown[] = [];
   const positions: Position[] = [];
+  const unset = new Set(issues.filter((i) => i.unsetVariable).map((i) => i.path));
   raw.forEach((item, i) => {
     const parsed = parseCoerced(spec.item as z.ZodType, item);
     if (parsed.success) {
@@ -81,7 +86,7 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
       positions.push({ ...nodeAt(doc, [...base, i], at), path: formatPath([...base, i]), keys: own });
       return;
     }
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap(withinUnion)) {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [k]) : [[]];
       for (const extra of keys) {
         const docPath = [
@@ -90,8 +95,11 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
           ...issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
           ...extra,
         ];
+        const path = formatPath(docPath);
+        // An unset ${VAR} is reported as such; the empty text it left is not a second problem.
+        if (unset.has(path)) continue;
         const message = describeZodIssue(issue, extra[0]);
-        issues.push({ ...nodeAt(doc, docPath, at), path: formatPath(docPath), message });
+        issues.push({ ...nodeAt(doc, docPath, at), path, message });
       }
     }
   });

@@ -7,7 +7,8 @@ import { indexOfCheck, parseChecks, readListFiles, validateChecks, type ListPosi
 import { parseChannels } from './channels';
 import { crossCheck } from './cross-check';
 import { readSources, type LoadOptions } from './secret-stand-ins';
-import type { GuardrailConfig } from './types';
+import type { ConfigSources } from './sources';
+import type { GuardrailConfig, TopLevelConfig } from './types';
 
 export type { ChannelConfig, CheckConfig, GuardrailConfig } from './types';
 export { UNSET_SECRET, unsetSecret, type LoadOptions } from './secret-stand-ins';
@@ -30,14 +31,23 @@ export function loadConfig(
   const checks = parseChecks(data, sources, report, zodIssues);
   const listPositions: ListPositions = new Map();
   issues.push(...readListFiles(checks, data, sources, env, listPositions));
-  issues.push(...validateChecks(checks, data, sources));
+  const positionOf = locator(data, sources, listPositions);
+  issues.push(...validateChecks(checks, positionOf));
   const channels = parseChannels(data, report, zodIssues);
   const warnings = crossCheck(data, checks, channels, report);
   if (!issues.length) issues.push(...nothingToRun(sources, data.checks.length, checks));
   if (issues.length) throw new ConfigError(issues);
 
   const { include: _include, checks: _checks, ...rest } = data;
-  const positionOf = (checkId: string, path: readonly (string | number)[]): Position => {
+  return { ...rest, file, dir: dirname(file), checks, channels, warnings, positionOf };
+}
+
+/**
+ * Where a path inside a check stands in the files: an item that came from a list file (an analyst's tables file)
+ * is located in that file, anything else in the config file that holds the check.
+ */
+function locator(data: TopLevelConfig, sources: ConfigSources, listPositions: ListPositions) {
+  return (checkId: string, path: readonly (string | number)[]): Position => {
     const [key, index, sub] = path;
     const list = typeof key === 'string' ? listPositions.get(checkId)?.get(key) : undefined;
     if (list && typeof index === 'number' && index >= list.inline) {
@@ -48,7 +58,6 @@ export function loadConfig(
     const { file: at, line, col } = sources.locate(merged);
     return { file: at, ...(line ? { line } : {}), ...(col ? { col } : {}), path: formatPath(merged) };
   };
-  return { ...rest, file, dir: dirname(file), checks, channels, warnings, positionOf };
 }
 
 export function resolveFromConfig(config: { dir: string }, path: string): string {

@@ -121,7 +121,12 @@ export function checkCommonShape() {
 }
 
 function buildCheckSchema(def: AnyCheckDefinition) {
-  return z.strictObject({ ...checkCommonShape(), kind: z.literal(def.kind), ...def.configSchema.shape });
+  const own = def.configSchema;
+  const schema = z.strictObject({ ...checkCommonShape(), kind: z.literal(def.kind), ...own.shape });
+  // A plugin's rules across its keys (a superRefine on its object) are checks of the object, not of its shape:
+  // taking the shape alone dropped them, so a config they reject loaded and ran.
+  const rules = (own._zod.def.checks ?? []) as z.core.$ZodCheck<z.output<typeof schema>>[];
+  return rules.length ? schema.check(...rules) : schema;
 }
 /** Built once per kind: a config of 40 row-count checks parses them all with one schema. */
 const checkSchemas = new WeakMap<AnyCheckDefinition, ReturnType<typeof buildCheckSchema>>();

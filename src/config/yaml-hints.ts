@@ -35,6 +35,11 @@ function keyOf(line: Line): string {
   return /^[\s-]*([^\s:{}[\],#]+)/.exec(line.text)?.[1] ?? line.text.trim();
 }
 
+/** The key written at `offset` (a duplicate key's, which may sit mid-line in `{ a: 1, a: 2 }`). */
+function keyAt(text: string, offset: number): string | undefined {
+  return /^(["']?)([^"'\s:{}[\],#]+)\1\s*:/.exec(text.slice(offset, offset + 200))?.[2];
+}
+
 const INDENT_HINT = (line: Line) => `align '${keyOf(line)}' with the keys above it; use spaces, not tabs`;
 const BAD_INDENT = 'bad indentation of a mapping entry';
 const FLOW_HINT = 'close every { and [ on the line that opens it, or write the mapping as indented lines';
@@ -61,16 +66,17 @@ export function describeYamlError(text: string, error: YAMLError): YamlSlip {
   });
   const flow = flowVariableHint(line);
   if (flow) return { offset, message: `YAML syntax: ${said} (hint: ${flow})` };
+  // YAML never takes a tab as indentation; the parser names it only in some places (not under a list item).
+  if (error.code === 'TAB_AS_INDENT' || /^ *\t/.test(line.text))
+    return {
+      offset: line.start,
+      message: 'YAML syntax: a tab in the indentation (hint: indent with spaces, not tabs)',
+    };
   switch (error.code) {
-    case 'TAB_AS_INDENT':
-      return {
-        offset: line.start,
-        message: 'YAML syntax: a tab in the indentation (hint: indent with spaces, not tabs)',
-      };
     case 'DUPLICATE_KEY':
       return {
         offset,
-        message: `YAML syntax: ${said} (hint: '${keyOf(line)}' is already set above in this mapping; keep one)`,
+        message: `YAML syntax: ${said} (hint: '${keyAt(text, offset) ?? keyOf(line)}' is already set above in this mapping; keep one)`,
       };
     case 'BAD_INDENT':
       if (/^Flow/.test(said)) return { offset, message: `YAML syntax: ${said} (hint: ${FLOW_HINT})` };

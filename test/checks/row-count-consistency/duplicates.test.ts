@@ -15,7 +15,7 @@ function loadError(files: Record<string, string>): ConfigError {
 }
 
 describe('row-count-consistency: a table pair listed twice', () => {
-  it('fails validation at load time, naming both indexes and the table', () => {
+  it('fails validation at load time, naming the table, both targets and where the first one stands', () => {
     const err = loadError({
       'guardrail.yaml': BASE_CONFIG.replace(
         '      - { source: main.users, target: main.users }\n',
@@ -28,21 +28,45 @@ describe('row-count-consistency: a table pair listed twice', () => {
         checkId: 'users-consistency',
         path: 'checks[0].tables[1]',
         line: 12,
-        message:
-          "tables[0] and tables[1] both compare 'main.users' (targets main.users and main.users_copy); remove one, or give one a name",
+        message: expect.stringMatching(
+          /^'main\.users' is compared twice \(targets main\.users and main\.users_copy\); remove one, or give one a name; also at .*guardrail\.yaml:11$/,
+        ),
       }),
     ]);
   });
 
-  it('catches a pair of a table file that repeats one listed inline', () => {
+  it('catches a pair of a table file that repeats one listed inline, located in that file', () => {
     const err = loadError({
       'guardrail.yaml': BASE_CONFIG.replace('    tables:', '    tableFiles: "tables/*.yaml"\n    tables:'),
       'tables/more.yaml':
         '- { source: other.t, target: raw.t }\n- { source: main.users, target: raw.users }\n',
     });
 
-    expect(err.issues.map((i) => i.message)).toEqual([
-      "tables[0] and tables[2] both compare 'main.users' (targets main.users and raw.users); remove one, or give one a name",
+    expect(err.issues).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/tables\/more\.yaml$/),
+        line: 2,
+        message: expect.stringMatching(
+          /^'main\.users' is compared twice \(targets main\.users and raw\.users\); remove one, or give one a name; also at .*guardrail\.yaml:\d+$/,
+        ),
+      }),
+    ]);
+  });
+
+  it('locates both of a pair listed twice in one table file in that file (analysts never see the merged list)', () => {
+    const err = loadError({
+      'guardrail.yaml': BASE_CONFIG.replace('    tables:', '    tableFiles: "tables/*.yaml"\n    tables:'),
+      'tables/more.yaml':
+        '# one line per table\n- { source: other.t, target: raw.t }\n- { source: other.u, target: raw.u }\n- { source: other.t, target: raw.t }\n',
+    });
+
+    expect(err.issues).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/tables\/more\.yaml$/),
+        line: 4,
+        path: '[2]',
+        message: expect.stringMatching(/^'other\.t' is compared twice .*; also at .*tables\/more\.yaml:2$/),
+      }),
     ]);
   });
 

@@ -68,6 +68,8 @@ describe('planning the table pairs', () => {
       ],
     });
 
-    expect(() => planPairs(config, config.tables, now)).toThrow("tables[0] and tables[1] both compare 's.t'");
+    expect(() => planPairs(config, config.tables, now)).toThrow(
+      "tables[0] and tables[1]: 's.t' is compared twice",
+    );
   });
 });
