@@ -11,6 +11,7 @@ import { createConnectionProvider } from '../connectors/provider';
 import type { ConnectionProvider } from '../connectors/types';
 import { type CheckContext } from '../../checks/types';
 import { openStateStore } from '../state/open-store';
+import { checkStateFor, dryRunCheckState } from '../state/check-state';
 import type { StateStore } from '../state/types';
 import type { Metrics } from './metrics';
 import type { RunReport } from './report';
@@ -102,7 +103,7 @@ export class Agent {
       concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
       log: this.options.log,
       ...(run.signal ? { signal: run.signal } : {}),
-      context: (check, signal) => this.context(check, signal, started),
+      context: (check, signal) => this.context(check, signal, started, !!run.dryRun),
     });
     run.onChecksDone?.();
     if (this.metrics) {
@@ -192,7 +193,7 @@ export class Agent {
     return this.config.checks.filter((c) => ids.includes(c.id)).map((c) => ({ ...c, enabled: true }));
   }
 
-  private context(check: CheckConfig, signal: AbortSignal, now: Date): CheckContext {
+  private context(check: CheckConfig, signal: AbortSignal, now: Date, dryRun = false): CheckContext {
     const store = this.store!;
     const log = this.options.log.child({ check: check.id });
     return {
@@ -204,11 +205,7 @@ export class Agent {
       configDir: this.config.dir,
       connections: this.connections!,
       aws: this.aws,
-      state: {
-        getWatermark: (name) => store.getWatermark(check.id, name),
-        setWatermark: (name, value) => store.setWatermark(check.id, name, value),
-        observe: (scope, keys, at) => store.observe(check.id, scope, keys, at),
-      },
+      state: dryRun ? dryRunCheckState(store, check.id) : checkStateFor(store, check.id),
       progress: this.options.progress ? progressPrinter(check.id) : () => undefined,
     };
   }

@@ -27,6 +27,14 @@ export async function writeWatermark(
   );
 }
 
+export async function readFirstSeen(pool: Pool, checkId: string, scope: string): Promise<Map<string, Date>> {
+  const result = await pool.query<{ key: string; first_seen_at: Date }>(
+    'SELECT key, first_seen_at FROM guardrail_first_seen WHERE check_id = $1 AND scope = $2',
+    [checkId, scope],
+  );
+  return new Map(result.rows.map((row) => [row.key, row.first_seen_at]));
+}
+
 /** Keeps the first sighting of each of `keys` in `scope` and forgets the keys not among them. */
 export async function observeKeys(
   pool: Pool,

@@ -8,7 +8,7 @@ import {
   readPreviousAlertStates,
   writeAlerts,
 } from './postgres-alerts';
-import { observeKeys, readWatermark, writeWatermark } from './postgres-check-state';
+import { observeKeys, readFirstSeen, readWatermark, writeWatermark } from './postgres-check-state';
 import { readCleanupRecords, readCleanupSavings, writeCleanupRecord } from './postgres-cleanup';
 import { transaction } from './postgres-db';
 import { giveUpLease, takeLease } from './postgres-leases';
@@ -163,6 +163,10 @@ export class PostgresStateStore implements StateStore {
 
   async observe(checkId: string, scope: string, keys: string[], now: Date): Promise<Map<string, Date>> {
     return observeKeys(this.pool, checkId, scope, keys, now);
+  }
+
+  async firstSeen(checkId: string, scope: string): Promise<Map<string, Date>> {
+    return readFirstSeen(this.pool, checkId, scope);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

@@ -16,6 +16,13 @@ export function writeWatermark(db: Database, checkId: string, name: string, valu
 }
 
 /** Keeps the first sighting of each of `keys` in `scope` and forgets the keys not among them. */
+export function readFirstSeen(db: Database, checkId: string, scope: string): Map<string, Date> {
+  const rows = db
+    .prepare('SELECT key, first_seen_at FROM guardrail_first_seen WHERE check_id = ? AND scope = ?')
+    .all(checkId, scope) as { key: string; first_seen_at: string }[];
+  return new Map(rows.map((row) => [row.key, new Date(row.first_seen_at)]));
+}
+
 export function observeKeys(
   db: Database,
   checkId: string,

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrateSqlite } from './migrations';
 import { readAlertStates, readEveryAlertState, readPreviousAlertStates, writeAlerts } from './sqlite-alerts';
-import { observeKeys, readWatermark, writeWatermark } from './sqlite-check-state';
+import { observeKeys, readFirstSeen, readWatermark, writeWatermark } from './sqlite-check-state';
 import { readCleanupRecords, readCleanupSavings, writeCleanupRecord } from './sqlite-cleanup';
 import { giveUpLease, takeLease } from './sqlite-leases';
 import {
@@ -130,6 +130,10 @@ export class SqliteStateStore implements StateStore {
 
   async observe(checkId: string, scope: string, keys: string[], now: Date): Promise<Map<string, Date>> {
     return observeKeys(this.db, checkId, scope, keys, now);
+  }
+
+  async firstSeen(checkId: string, scope: string): Promise<Map<string, Date>> {
+    return readFirstSeen(this.db, checkId, scope);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

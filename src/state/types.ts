@@ -167,6 +167,8 @@ export interface StateStore {
   getWatermark(checkId: string, name: string): Promise<string | undefined>;
   setWatermark(checkId: string, name: string, value: string): Promise<void>;
   observe(checkId: string, scope: string, keys: string[], now: Date): Promise<Map<string, Date>>;
+  /** The first sightings `observe` keeps in `scope`, read only (a dry run changes no state). */
+  firstSeen(checkId: string, scope: string): Promise<Map<string, Date>>;
 
   /**
    * Takes the lease `name` for `holder` until the store's clock passes now + ttlMs, when it is free, expired, or

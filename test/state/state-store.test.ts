@@ -360,6 +360,23 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     expect(await store.observe('other', 'us-east-1', ['vol-1'], t2)).toEqual(new Map([['vol-1', t1]]));
   });
 
+  it('reads the first sightings of a check and scope without changing them (a dry run)', async () => {
+    const [t1, t2] = [new Date('2025-01-01T00:00:00Z'), new Date('2025-01-02T00:00:00Z')];
+    await store.observe('idle', 'us-east-1', ['vol-1', 'vol-2'], t1);
+    await store.observe('idle', 'eu-west-1', ['vol-9'], t2);
+
+    const read = await store.firstSeen('idle', 'us-east-1');
+
+    expect(read).toEqual(
+      new Map([
+        ['vol-1', t1],
+        ['vol-2', t1],
+      ]),
+    );
+    expect(await store.firstSeen('idle', 'us-east-1')).toEqual(read);
+    expect(await store.firstSeen('idle', 'nowhere')).toEqual(new Map());
+  });
+
   it('observes 10,000 keys in one call and forgets half of them in the next', async () => {
     const keys = Array.from({ length: 10_000 }, (_, i) => `vol-${i}`);
     const [t1, t2] = [new Date('2025-01-01T00:00:00Z'), new Date('2025-01-02T00:00:00Z')];
