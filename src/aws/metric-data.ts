@@ -1,4 +1,4 @@
-import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import type { MessageData, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { withoutSdkLogging, type AwsClientConfig } from './clients';
 import { PageTokens } from './pages';
 import { chunk } from '../core/limit';
@@ -16,6 +16,11 @@ export interface MetricDataWindow {
 /**
  * Sends `queries` in as few GetMetricData calls as the API allows (500 queries each), following each call's
  * pages, and hands every result to `onResult` as it arrives: the one CloudWatch reader of the checks.
+ *
+ * A result whose StatusCode says its data is not whole (`InternalError`, `Forbidden`, or `PartialData` with no
+ * page left to complete it) fails the call, naming how many queries and the first one's message: its `Values`
+ * are empty or short, and summed as they were they read as no errors, so a firing alert resolved and a new one
+ * was missed. The caller's target then fails as a region error, which keeps that region's alerts as they are.
  */
 export async function getMetricData(
   client: AwsClientConfig,
@@ -27,6 +32,9 @@ export async function getMetricData(
   if (queries.length === 0) return;
   const { CloudWatchClient, GetMetricDataCommand } = await import('./sdk/cloudwatch.js');
   const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
+  const failed: MetricDataResult[] = [];
+  const partial = new Map<string, MetricDataResult>();
+  const messages: MessageData[] = [];
   try {
     for (const batch of chunk(queries, MAX_QUERIES_PER_CALL)) {
       const tokens = new PageTokens('cloudwatch:GetMetricData');
@@ -42,11 +50,36 @@ export async function getMetricData(
           }),
           { abortSignal: signal },
         );
-        for (const result of out.MetricDataResults ?? []) onResult(result);
+        for (const result of out.MetricDataResults ?? []) {
+          const id = result.Id ?? '';
+          if (result.StatusCode === 'PartialData') partial.set(id, result);
+          else partial.delete(id); // completed by this page, or failed below
+          if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden') failed.push(result);
+          onResult(result);
+        }
+        if (out.Messages?.length) messages.push(...out.Messages);
         nextToken = tokens.next(out.NextToken);
       } while (nextToken);
+      // The last page leaves no token to ask for the rest: a result still partial stays so.
+      failed.push(...partial.values());
+      partial.clear();
     }
+    if (failed.length) throw new Error(incompleteMessage(failed, queries.length, messages));
   } finally {
     cloudwatch.destroy();
   }
+}
+
+/** "CloudWatch GetMetricData returned incomplete data for 3 of 524 queries (err_0: InternalError: ...)". */
+function incompleteMessage(failed: MetricDataResult[], total: number, messages: MessageData[]): string {
+  const first = failed[0]!;
+  const said = [...(first.Messages ?? []), ...messages]
+    .map((m) => [m.Code === first.StatusCode ? undefined : m.Code, m.Value].filter(Boolean).join(': '))
+    .filter(Boolean)
+    .join('; ');
+  return (
+    `CloudWatch GetMetricData returned incomplete data for ${failed.length} of ${total} queries ` +
+    `(${first.Id ?? '?'}: ${first.StatusCode ?? 'no status'}${said ? `: ${said}` : ''}); ` +
+    'their figures are unknown this run'
+  );
 }

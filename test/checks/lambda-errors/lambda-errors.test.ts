@@ -99,6 +99,25 @@ describe('lambda-errors through the real Lambda and CloudWatch (JSON 1.0) client
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  // CloudWatch answers 200 with a result whose StatusCode says its data is not whole. Its empty Values read as no
+  // errors: loader's firing alert resolved, and a new one was missed (a review found it, through a rewriting proxy).
+  it.each([['InternalError'], ['Forbidden'], ['PartialData']] as const)(
+    'fails the region when a metric result is %s, rather than reading its figures as 0',
+    async (status) => {
+      await server.close();
+      const world = functions().map((f) => (f.name === 'loader' ? { ...f, metricStatus: status } : f));
+      server = await startFakeAws({
+        callerAccountId: CALLER_ACCOUNT,
+        metricPageSize: 300,
+        accounts: [{ id: CALLER_ACCOUNT, regions: { [REGION]: { ...emptyRegion(), functions: world } } }],
+      });
+
+      await expect(runCheck(lambdaErrors, { server, store, aws: { regions: [REGION] } })).rejects.toThrow(
+        `CloudWatch GetMetricData returned incomplete data for 4 of 524 queries (inv_126: ${status}: ${status} for inv_126); their figures are unknown this run`,
+      );
+    },
+  );
+
   it('retries CloudWatch and Lambda throttling, then succeeds', async () => {
     server.faults.throttle.set('cloudwatch:GetMetricData', 1);
     server.faults.throttle.set('lambda:ListFunctions', 1);

@@ -62,13 +62,16 @@ export function getMetricData(data: FakeRegion, body: string, pageSize = Infinit
     if (stat?.Metric.Namespace === 'AWS/S3') return s3Result(data, q, input.StartTime);
     const name = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
     const fn = data.functions.find((f) => f.name === name);
-    const value = stat && fn ? STAT_OF[`${stat.Metric.MetricName}/${stat.Stat}`]?.(fn) : undefined;
+    const status = fn?.metricStatus ?? 'Complete';
+    const found = stat && fn ? STAT_OF[`${stat.Metric.MetricName}/${stat.Stat}`]?.(fn) : undefined;
+    const value = status === 'InternalError' || status === 'Forbidden' ? undefined : found;
     return {
       Id: q.Id,
       Label: stat?.Metric.MetricName ?? q.Id,
       Timestamps: value === undefined ? [] : [input.StartTime],
       Values: value === undefined ? [] : [value],
-      StatusCode: 'Complete',
+      StatusCode: status,
+      ...(status === 'Complete' ? {} : { Messages: [{ Code: status, Value: `${status} for ${q.Id}` }] }),
     };
   });
   const start = Number(input.NextToken ?? 0);

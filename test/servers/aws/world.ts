@@ -27,6 +27,11 @@ export interface FakeFunction {
   throttles?: number;
   /** Maximum Duration in ms; undefined = no datapoint. */
   maxDurationMs?: number;
+  /**
+   * The StatusCode of this function's metric results, with no values (`InternalError`, `Forbidden`), or with
+   * its values but no page to complete them (`PartialData`). @default 'Complete'
+   */
+  metricStatus?: 'InternalError' | 'Forbidden' | 'PartialData';
 }
 
 export interface FakeUpload {
