@@ -39,7 +39,7 @@ export function redshiftGrants(name: string, config: RedshiftConnection, at: Arn
     ? `${prefix('redshift-serverless')}:workgroup/*`
     : `${prefix('redshift')}:cluster:${cluster ?? '*'}`;
   const grants: Grant[] = [
-    { sid: `${sid}Execute`, actions: ['redshift-data:ExecuteStatement'], resources: [target] },
+    { sid: `${sid}Execute`, actions: ['redshift-data:BatchExecuteStatement'], resources: [target] },
   ];
   const credentials = (actions: string[], resources: string[]) =>
     grants.push({ sid: `${sid}Credentials`, actions, resources });

@@ -43,6 +43,16 @@ const READ_ONLY_HINT =
   'read-only connection: each statement runs as SELECT * FROM (...), so only a SELECT parses';
 
 /**
+ * Redshift's own limit on a statement (milliseconds): set before each one, in the same batch, so the cluster
+ * ends it even when the agent is gone (killed mid-poll) or its CancelStatement fails. `ms` is the connection's
+ * statementTimeout, the bound the agent polls to as well.
+ * @see https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html
+ */
+export function statementTimeoutSql(ms: number): string {
+  return `SET statement_timeout TO ${Math.max(1, Math.round(ms))}`;
+}
+
+/**
  * The Data API gives each statement its own session, so no session setting can make it read-only. Instead
  * every statement runs as `SELECT * FROM (<statement>) AS guardrail_q`: Redshift's own parser then refuses DDL,
  * DML, `SELECT ... INTO` and a second statement inside the parentheses (syntax errors), whatever the text says.
@@ -118,10 +128,10 @@ export async function openRedshift(
 
   const results = async (
     id: string,
-    done: DescribeStatementCommandOutput,
+    hasResultSet: boolean,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>[]> => {
-    if (!done.HasResultSet) return [];
+    if (!hasResultSet) return [];
     const rows: Record<string, unknown>[] = [];
     const tokens = new PageTokens('redshift-data:GetStatementResult');
     let token: string | undefined;
@@ -170,12 +180,18 @@ export async function openRedshift(
     let id: string | undefined;
     try {
       counter.roundTrips++;
+      // One batch, one session: the timeout first, then the statement (its result is the batch's second, `:2`).
       const started = await client.send(
-        new sdk.ExecuteStatementCommand({ ...target, Sql: statement, StatementName: 'guardrail' }),
+        new sdk.BatchExecuteStatementCommand({
+          ...target,
+          Sqls: [statementTimeoutSql(config.statementTimeout), statement],
+          StatementName: 'guardrail',
+        }),
         { abortSignal: signal },
       );
       id = started.Id as string;
-      return await results(id, await waitFinished(id, signal), signal);
+      const done = await waitFinished(id, signal);
+      return await results(`${id}:2`, !!done.SubStatements?.[1]?.HasResultSet, signal);
     } catch (err) {
       if (id && signal.aborted) await cancel(id);
       // The SDK rejects an aborted call with its own AbortError: say which bound ran out instead.

@@ -29,8 +29,10 @@ describeSqlConnector(
       },
     };
   },
-  { callsPerStatement: 6 },
-); // ExecuteStatement, 3 × DescribeStatement, 2 pages
+  // Redshift's own statement_timeout, set in the statement's batch, ends it (here the PostgreSQL behind the fake
+  // enforces it as Redshift would): nothing of the agent's is needed to stop it.
+  { callsPerStatement: 6, slowSql: 'SELECT pg_sleep(3)' },
+); // BatchExecuteStatement, 3 × DescribeStatement, 2 pages
 
 describe('redshift connector statement lifecycle', () => {
   let url: string;
@@ -69,8 +71,8 @@ describe('redshift connector statement lifecycle', () => {
       { id: 'c', rows: 3 },
     ]);
     expect(server.calls).toEqual([
-      'ExecuteStatement', // throttled, retried by the SDK
-      'ExecuteStatement',
+      'BatchExecuteStatement', // throttled, retried by the SDK
+      'BatchExecuteStatement',
       ...Array(4).fill('DescribeStatement'),
       ...Array(3).fill('GetStatementResult'),
     ]);
@@ -106,6 +108,24 @@ describe('redshift connector statement lifecycle', () => {
       message: 'statement timed out after 1000 ms (cancelled)',
     });
     expect(server.calls).toContain('CancelStatement');
+  });
+
+  it("sets Redshift's own statement_timeout in each statement's batch, so the cluster ends it without the agent", async () => {
+    server = await startRedshiftData(url);
+    const connections = open({ statementTimeout: '1s' });
+    const connector = await connections.get('dw');
+
+    const failed = connector.query!('SELECT pg_sleep(3)', [], { signal: new AbortController().signal });
+
+    // PostgreSQL behind the fake enforces it as Redshift would: the statement fails on the server's side.
+    await expect(failed).rejects.toThrow('canceling statement due to statement timeout');
+    await connections.closeAll();
+    expect(server.calls).not.toContain('CancelStatement');
+    const [batch] = [...server.statements.values()];
+    expect(batch?.subs?.map((s) => s.sql)).toEqual([
+      'SET statement_timeout TO 1000',
+      'SELECT * FROM (\nSELECT pg_sleep(3)\n) AS guardrail_q',
+    ]);
   });
 
   it('needs a workgroup or a cluster', async () => {

@@ -49,7 +49,7 @@ describe('long-running-queries config', () => {
     const parsed = LongRunningQueriesConfig.parse({ connection: 'dw' });
 
     expect(checkPermissions(longRunningQueries, parsed, { dw: { type: 'redshift' } })).toContain(
-      'redshift-data:ExecuteStatement',
+      'redshift-data:BatchExecuteStatement',
     );
     expect(checkPermissions(longRunningQueries, parsed, { dw: { type: 'postgres' } })).toEqual([]);
     expect(longRunningQueries.connectionsOf?.(parsed)).toEqual([{ name: 'dw', path: ['connection'] }]);

@@ -45,8 +45,10 @@ function toPostgres(sql: string): string {
     .replace(/\bdatediff\(\s*(\w+)\s*,/gi, "pg_temp.datediff('$1',");
 }
 
-interface Statement {
+export interface Statement {
   sql: string;
+  /** A batch's statements, in order (`Id:1`, `Id:2`, ...): each holds its own result. */
+  subs?: { sql: string; columns: string[]; rows: unknown[][]; error?: string }[];
   polls: number;
   status: 'SUBMITTED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
   error?: string;
@@ -98,7 +100,58 @@ export async function startRedshiftData(
     res.end(JSON.stringify(type ? { __type: type, message: (body as { message: string }).message } : body));
   };
 
+  /** A statement's rows as the Data API returns them: numbers as numbers. */
+  const runSql = async (sql: string) => {
+    const result = await pg.query({ text: toPostgres(sql), rowMode: 'array' });
+    return {
+      columns: result.fields.map((f) => f.name),
+      rows: (result.rows as unknown[][]).map((r) =>
+        r.map((v) => (v !== null && /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v)),
+      ),
+    };
+  };
+
   const handle = async (op: string, input: Record<string, unknown>, res: ServerResponse): Promise<void> => {
+    if (op === 'BatchExecuteStatement') {
+      if (!input.Database || !(input.WorkgroupName || input.ClusterIdentifier)) {
+        return send(
+          res,
+          400,
+          { message: 'Database and a cluster or workgroup are required' },
+          'ValidationException',
+        );
+      }
+      // Redshift runs a batch as one transaction in one session: a SET holds for the statements after it, and
+      // the PostgreSQL behind the fake enforces statement_timeout as Redshift would.
+      const sqls = (input.Sqls as string[]).map(String);
+      const id = randomUUID();
+      const last = sqls.at(-1) ?? '';
+      const st: Statement = {
+        sql: last,
+        subs: sqls.map((sql) => ({ sql, columns: [], rows: [] })),
+        polls: 0,
+        status: 'SUBMITTED',
+        columns: [],
+        rows: [],
+        hang: !!opts.hang?.(last),
+      };
+      statements.set(id, st);
+      if (!st.hang) {
+        await pg.query('BEGIN');
+        for (const sub of st.subs!) {
+          try {
+            Object.assign(sub, await runSql(sub.sql));
+          } catch (err) {
+            sub.error = `ERROR: ${(err as Error).message}`;
+            st.error = sub.error;
+            break;
+          }
+        }
+        await pg.query(st.error ? 'ROLLBACK' : 'COMMIT');
+        await pg.query('RESET statement_timeout');
+      }
+      return send(res, 200, { Id: id, CreatedAt: Date.now() / 1000, Database: input.Database });
+    }
     if (op === 'ExecuteStatement') {
       if (!input.Database || !(input.WorkgroupName || input.ClusterIdentifier)) {
         return send(
@@ -121,18 +174,22 @@ export async function startRedshiftData(
       statements.set(id, st);
       if (!st.hang) {
         try {
-          const result = await pg.query({ text: toPostgres(sql), rowMode: 'array' });
-          st.columns = result.fields.map((f) => f.name);
-          st.rows = (result.rows as unknown[][]).map((r) =>
-            r.map((v) => (v !== null && /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v)),
-          );
+          Object.assign(st, await runSql(sql));
         } catch (err) {
           st.error = `ERROR: ${(err as Error).message}`;
         }
       }
       return send(res, 200, { Id: id, CreatedAt: Date.now() / 1000, Database: input.Database });
     }
-    const st = statements.get(String(input.Id));
+    const [parentId, index] = String(input.Id).split(':');
+    const parent = statements.get(parentId ?? '');
+    const sub = index ? parent?.subs?.[Number(index) - 1] : undefined;
+    if (op === 'GetStatementResult' && parent && sub) {
+      if (parent.status !== 'FINISHED')
+        return send(res, 400, { message: 'Query has not finished' }, 'ValidationException');
+      return send(res, 200, resultPage(sub, input.NextToken));
+    }
+    const st = index ? undefined : parent;
     if (!st)
       return send(
         res,
@@ -153,30 +210,46 @@ export async function startRedshiftData(
         HasResultSet: st.status === 'FINISHED' && st.columns.length > 0,
         ResultRows: st.status === 'FINISHED' ? st.rows.length : -1,
         QueryString: st.sql,
+        ...(st.subs
+          ? {
+              SubStatements: st.subs.map((s, i) => ({
+                Id: `${String(input.Id)}:${i + 1}`,
+                Status: st.status === 'FINISHED' ? 'FINISHED' : s.error ? 'FAILED' : st.status,
+                ...(s.error ? { Error: s.error } : {}),
+                HasResultSet: st.status === 'FINISHED' && s.columns.length > 0,
+                QueryString: s.sql,
+              })),
+            }
+          : {}),
       });
     }
     if (op === 'GetStatementResult') {
       if (st.status !== 'FINISHED')
         return send(res, 400, { message: 'Query has not finished' }, 'ValidationException');
-      const size = opts.pageSize ?? 1000;
-      const start = Number(input.NextToken ?? 0);
-      const page = st.rows.slice(start, start + size);
-      return send(res, 200, {
-        Records: page.map((r) => r.map(field)),
-        ColumnMetadata: st.columns.map((name) => ({ name, label: name })),
-        TotalNumRows: st.rows.length,
-        ...(opts.repeatToken
-          ? { NextToken: 'page-again' }
-          : start + size < st.rows.length
-            ? { NextToken: String(start + size) }
-            : {}),
-      });
+      return send(res, 200, resultPage(st, input.NextToken));
     }
     if (op === 'CancelStatement') {
       st.status = 'ABORTED';
       return send(res, 200, { Status: true });
     }
     return send(res, 400, { message: `unknown operation ${op}` }, 'UnknownOperationException');
+  };
+
+  /** One GetStatementResult page of a statement's rows. */
+  const resultPage = (st: { columns: string[]; rows: unknown[][] }, nextToken: unknown) => {
+    const size = opts.pageSize ?? 1000;
+    const start = Number(nextToken ?? 0);
+    const page = st.rows.slice(start, start + size);
+    return {
+      Records: page.map((r) => r.map(field)),
+      ColumnMetadata: st.columns.map((name) => ({ name, label: name })),
+      TotalNumRows: st.rows.length,
+      ...(opts.repeatToken
+        ? { NextToken: 'page-again' }
+        : start + size < st.rows.length
+          ? { NextToken: String(start + size) }
+          : {}),
+    };
   };
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
