@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Route, Silence } from './config';
 import { CHECK_ERROR_KEY, type CheckRunResult, type Finding } from '../src/core/types';
-import { mostSevereFirst } from '../src/core/severity';
+import { mostSevereFirst, worse } from '../src/core/severity';
 import type {
   AlertState,
   OutboxRecord,
@@ -12,7 +12,7 @@ import type {
 } from '../src/state/types';
 import { transitions, type Transition } from './lifecycle';
 import { matches } from './match';
-import { capItems } from './tally';
+import { capItems, type Firing } from './tally';
 import type { Notification, NotificationItem } from './types';
 import { compareText } from '../src/core/text';
 
@@ -117,13 +117,21 @@ function decideCheck(
   const states: AlertState[] = [];
   let suppressed = 0;
   const byChannel = new Map<string, NotificationItem[]>();
-  // Per channel, every alert firing now, told this run or not: a message of 1 new says how many fire in all.
-  const firing = new Map<string, number>();
+  // Per channel, every alert firing now, told this run or not: a message of 1 new says how many fire in all, and
+  // the worst of them.
+  const firing = new Map<string, Firing>();
   for (const t of list) {
     const fires = t.reportState === 'new' || (t.reportState === 'firing' && t.finding.lifecycle !== 'event');
     const route =
       t.notify || fires ? config.routes.find((r) => matches(r.match, check, t.finding)) : undefined;
-    if (fires && route) firing.set(route.channel, (firing.get(route.channel) ?? 0) + 1);
+    if (fires && route) {
+      const was = firing.get(route.channel);
+      const severity = t.finding.severity;
+      firing.set(route.channel, {
+        count: (was?.count ?? 0) + 1,
+        worst: was?.worst ? worse(was.worst, severity) : severity,
+      });
+    }
     // An alert counts as notified only when a message was queued for it; unrouted, it keeps its old state.
     states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
     if (!t.notify || !route) {

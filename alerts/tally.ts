@@ -37,12 +37,24 @@ export function tallyOf(n: Notification): ItemTally {
   return n.tally ?? tallyItems(n.items);
 }
 
-/** The message's items cut to MAX_NOTIFICATION_ITEMS, with the tally of them all and the `firing` alerts' count. */
-export function capItems(items: NotificationItem[], firing?: number): Pick<Notification, 'items' | 'tally'> {
+/** The alerts of a check firing on one channel when a message is made, carried by it or not. */
+export interface Firing {
+  count: number;
+  /** The worst severity among them. */
+  worst?: Severity;
+}
+
+/**
+ * The message's items cut to MAX_NOTIFICATION_ITEMS, with the tally of them all and of the `firing` alerts: a
+ * message that carries only a resolved warning while a critical alert still fires (its repeat not due) says
+ * critical, not warning.
+ */
+export function capItems(items: NotificationItem[], firing?: Firing): Pick<Notification, 'items' | 'tally'> {
   const tally = tallyItems(items);
+  if (!firing) return { items: items.slice(0, MAX_NOTIFICATION_ITEMS), tally };
   return {
     items: items.slice(0, MAX_NOTIFICATION_ITEMS),
-    tally: firing === undefined ? tally : { ...tally, firing },
+    tally: { ...tally, firing: firing.count, ...(firing.worst ? { worst: firing.worst } : {}) },
   };
 }
 
@@ -65,9 +77,13 @@ export function restOf(tally: ItemTally, shown: readonly NotificationItem[]): It
   };
 }
 
-/** The status of the message as a whole: new when anything is new, else still firing, else resolved. */
+/**
+ * The status of the message as a whole: new when anything is new, else still firing while any alert of the check
+ * fires on the channel (carried or not), else resolved. A message of 1 resolved among 4 still firing was headed
+ * "✅ resolved" in green, and read on a phone as all clear.
+ */
 export function messageStatus(tally: ItemTally): ItemStatus {
   if (tally.byStatus.new) return 'new';
-  if (tally.byStatus.repeat) return 'repeat';
+  if (firingOf(tally) > 0) return 'repeat';
   return 'resolved';
 }

@@ -78,7 +78,30 @@ describe('the count of a message that does not carry every firing alert', () => 
     const n = await messageAt(1, ['shop.orders', 'shop.payments']);
 
     expect(renderMessage(n).cardsV2[0]!.card.header).toEqual({
-      title: '✅ shop-consistency: 2 firing, 1 resolved',
+      title: '🟠 shop-consistency: 2 firing, 1 resolved',
+      subtitle: 'row-count-consistency · CRITICAL · 3 finding(s)',
+    });
+  });
+
+  it('names the worst severity still firing, not that of the one warning it carries, resolved', async () => {
+    const check = (findings: Finding[]) =>
+      processResults(
+        [result(findings)],
+        CONFIG,
+        store,
+        new Date(T0 + (findings.length === 3 ? 0 : HOUR)),
+        false,
+      );
+    const lag: Finding = { key: 'shop.lag', severity: 'warning', title: 'shop.lag: 2h behind' };
+    await check([lag, drift('shop.orders'), drift('shop.payments')]);
+
+    const out = await check([drift('shop.orders'), drift('shop.payments')]);
+
+    expect(out.notifications[0]!.items.map((i) => `${i.key}:${i.status}:${i.severity}`)).toEqual([
+      'shop.lag:resolved:warning',
+    ]);
+    expect(renderMessage(out.notifications[0]!).cardsV2[0]!.card.header).toEqual({
+      title: '🟠 shop-consistency: 2 firing, 1 resolved',
       subtitle: 'row-count-consistency · CRITICAL · 3 finding(s)',
     });
   });

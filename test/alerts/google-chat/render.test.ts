@@ -48,6 +48,35 @@ describe('google-chat rendering', () => {
     expect(validate(message)).toEqual([]);
   });
 
+  // A trial saw "✅ shop-whole: 4 firing, 1 resolved" in green, subtitle WARNING, while 4 critical alerts fired: the
+  // message carried only the resolved warning (the others' repeat was not due), and its header came from it alone.
+  it('heads a message of one resolved warning as still firing, critical, while critical alerts it does not carry fire', () => {
+    const resolved = item({
+      status: 'resolved',
+      severity: 'warning',
+      key: 'b',
+      firingSince: '2026-11-20T10:00:00.000Z',
+      resolvedAt: '2026-11-20T12:00:00Z',
+    });
+    const message = renderMessage(
+      notification([resolved], capItems([resolved], { count: 4, worst: 'critical' })),
+    );
+
+    expect(message.cardsV2[0]!.card.header).toEqual({
+      title: '🟠 orders-drift: 4 firing, 1 resolved',
+      subtitle: 'row-count-consistency · CRITICAL · 5 finding(s)',
+    });
+    expect(message.text).toMatch(/^🟠 /);
+    expect(validate(message)).toEqual([]);
+  });
+
+  it('heads a message resolved when nothing of the check fires any more', () => {
+    const resolved = item({ status: 'resolved', key: 'b', resolvedAt: '2026-11-20T12:00:00Z' });
+    const message = renderMessage(notification([resolved], capItems([resolved], { count: 0 })));
+
+    expect(message.cardsV2[0]!.card.header?.title).toMatch(/^✅ orders-drift: /);
+  });
+
   it('says for how long a repeated finding has been firing, and lists resolved ones without details', () => {
     const n = notification([
       item({ status: 'repeat', key: 'a', firingSince: '2026-11-20T09:30:00.000Z' }),
