@@ -50,6 +50,9 @@ function problemsOf(
     const hint = found.suggestions.length ? `; did you mean ${found.suggestions.join(' or ')}?` : '';
     return [{ at: use.at, message: `table ${name} not found ${on}${hint}` }];
   }
+  // A table the catalog hides that the database refused: its columns are unknown, the refusal is the problem.
+  if (found.hidden && found.unreadable)
+    return [{ at: use.at, message: `table ${name} cannot be read ${on}: ${found.unreadable}` }];
   const have = new Set(found.columns.map((c) => c.toLowerCase()));
   const missing = use.columns.filter((c) => !have.has(c.name.toLowerCase()));
   if (missing.length) {

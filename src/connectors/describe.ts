@@ -157,15 +157,34 @@ export function sqlDescribe(parts: SqlDescribeParts) {
   ): Promise<Map<string, TableDescription>> => {
     const rows = catalogRows(await parts.run(catalogSql(requests, parts.relation), signal));
     const out = describeFromRows(requests, rows);
+    const refusal = (err: unknown) => redact(errorMessage(err).split('\n', 1)[0] ?? 'refused', parts.secrets);
     for (const req of requests) {
       const found = out.get(tableKey(req.table));
-      if (!found || 'missing' in found || missingColumns(req, found.columns).length) continue;
+      if (found && 'missing' in found) {
+        // Missing from the catalog is not missing from the database: ask the database itself, reading no row.
+        try {
+          await parts.run(probeSql(parts.dialect, { table: req.table }), signal);
+        } catch (err) {
+          signal.throwIfAborted();
+          if (parts.dialect.classify(err) !== 'missing-table')
+            out.set(tableKey(req.table), { columns: [], hidden: true, unreadable: refusal(err) });
+          continue;
+        }
+        try {
+          await parts.run(probeSql(parts.dialect, req), signal);
+          out.set(tableKey(req.table), { columns: [...new Set(req.columns ?? [])], hidden: true });
+        } catch (err) {
+          signal.throwIfAborted();
+          out.set(tableKey(req.table), { columns: [], hidden: true, unreadable: refusal(err) });
+        }
+        continue;
+      }
+      if (!found || missingColumns(req, found.columns).length) continue;
       try {
         await parts.run(probeSql(parts.dialect, req), signal);
       } catch (err) {
         signal.throwIfAborted();
-        const first = errorMessage(err).split('\n', 1)[0] ?? 'refused';
-        out.set(tableKey(req.table), { ...found, unreadable: redact(first, parts.secrets) });
+        out.set(tableKey(req.table), { ...found, unreadable: refusal(err) });
       }
     }
     return out;

@@ -67,6 +67,12 @@ export type TableDescription =
       columns: string[];
       /** Why a statement naming the table, its columns and `where` (reading no row) was refused. */
       unreadable?: string;
+      /**
+       * The catalog does not list the table, yet a statement naming it found it: information_schema shows a user
+       * only what it holds some privilege on (and PostgreSQL never lists materialized views). `columns` are then
+       * those the request named, when a statement naming them passed; else none, and `unreadable` says why.
+       */
+      hidden?: true;
     }
   | {
       missing: true;

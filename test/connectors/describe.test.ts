@@ -112,7 +112,10 @@ describe('describe on PostgreSQL', () => {
       CREATE ROLE ${role} LOGIN PASSWORD 'pw';
       GRANT USAGE ON SCHEMA raw TO ${role};
       GRANT SELECT ON raw.orders TO ${role};
-      GRANT INSERT ON raw.secret TO ${role};`);
+      GRANT INSERT ON raw.secret TO ${role};
+      CREATE TABLE raw.hidden (id INT);
+      CREATE MATERIALIZED VIEW raw.daily AS SELECT 1 AS id;
+      GRANT SELECT ON raw.daily TO ${role};`);
     await admin.end();
     const limited = new URL(url);
     limited.username = role;
@@ -120,7 +123,23 @@ describe('describe on PostgreSQL', () => {
     const connections = provider({ dw: { type: 'postgres', url: limited.toString() } });
 
     const described = await story(await connections.get('dw'), 'raw', { unreadable: 'secret' });
+    // information_schema lists only what the role holds a privilege on, and never a materialized view: neither is
+    // missing (a trial's validate --online said "table not found" of a table it could not read).
+    const hidden = await (
+      await connections.get('dw')
+    ).describe!([{ table: table('raw.hidden') }, { table: table('raw.daily'), columns: ['id'] }], {
+      signal: signal(),
+    });
     await connections.closeAll();
+
+    expect(Object.fromEntries(hidden)).toEqual({
+      'raw.hidden': {
+        columns: [],
+        hidden: true,
+        unreadable: expect.stringMatching(/permission denied for (table|relation) hidden/),
+      },
+      'raw.daily': { columns: ['id'], hidden: true },
+    });
 
     expect(described).toEqual({
       'raw.orders': { columns: ['id', 'status', 'updated_at'] },
