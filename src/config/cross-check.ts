@@ -10,12 +10,15 @@ export function crossCheck(
   checks: CheckConfig[],
   channels: ChannelConfig[],
   report: Report,
+  /** Values dropped for their own errors (see parseTopLevel): a reference to one is not unknown, just broken. */
+  dropped: ReadonlySet<string> = new Set(),
 ) {
   const warnings: string[] = [];
   checks.forEach((check) => {
     const def = findCheck(check.kind);
     const index = indexOfCheck(data, check.id);
     for (const ref of def?.connectionsOf?.(check) ?? []) {
+      if (dropped.has('connections') || dropped.has(`connections.${ref.name}`)) continue;
       if (!(ref.name in data.connections)) {
         const known = Object.keys(data.connections).join(', ') || 'none defined';
         report(

@@ -26,7 +26,8 @@ export function loadConfig(
   const { issues, report, zodIssues } = issueCollector(sources);
 
   // A mistake at the top level must not hide the checks' own: report it, then go on without the keys at fault.
-  const data = parseTopLevel(sources.data, (error) => zodIssues(error, []));
+  const dropped = new Set<string>();
+  const data = parseTopLevel(sources.data, (error) => zodIssues(error, []), dropped);
   if (!data) throw new ConfigError(issues);
   const checks = parseChecks(data, sources, report, zodIssues);
   const listPositions: ListPositions = new Map();
@@ -34,7 +35,7 @@ export function loadConfig(
   const positionOf = locator(data, sources, listPositions);
   issues.push(...validateChecks(checks, positionOf));
   const channels = parseChannels(data, report, zodIssues);
-  const warnings = crossCheck(data, checks, channels, report);
+  const warnings = crossCheck(data, checks, channels, report, dropped);
   if (!issues.length) issues.push(...nothingToRun(sources, data.checks.length, checks));
   if (issues.length) throw new ConfigError(issues);
 

@@ -110,3 +110,23 @@ describe('--state', () => {
     expect(refuse).not.toThrow(/S3c/);
   });
 });
+
+// A trial's URL with a # in its password was reported right, then followed by "unknown connection 'dst'
+// (connections: none defined)" for every check: the whole `connections` key had been dropped for one bad entry.
+it('reports a bad connection URL once, without calling the other connections or itself unknown', () => {
+  const message = problem('postgres', 'postgres://gr:Pa@ss#S3cretPW@127.0.0.1:5432/db');
+
+  expect(message!.split('\n')).toHaveLength(1);
+  expect(message).toMatch(/connections\.db\.url: connection url \(value hidden\)/);
+  expect(message).not.toMatch(/unknown connection/);
+});
+
+it('still calls unknown a connection that no entry names, beside a bad one', () => {
+  const text = config('postgres').replace('    target: dst\n', '    target: dstt\n');
+
+  const message = loadError(text, { DB_URL: 'S3cretPW' });
+
+  expect(message).toMatch(/connections\.db\.url: connection url \(value hidden\)/);
+  expect(message).toMatch(/checks\[0\]\.target \(check c\): unknown connection 'dstt' \(connections: dst\)/);
+  expect(message).not.toMatch(/unknown connection 'db'/);
+});
