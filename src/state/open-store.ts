@@ -22,7 +22,44 @@ export async function openStateStore(url: string, baseDir: string): Promise<Stat
     const reason = errorMessage(error);
     throw new Error(`Cannot open the state store ${redactUrlSecrets(url)}: ${reason}`, { cause: error });
   }
-  return store;
+  return labelled(store, redactUrlSecrets(url));
+}
+
+/** Marks an error already named as the state store's. */
+const STORE_ERROR = Symbol('guardrail.stateStoreError');
+
+/**
+ * The store, its errors named as its own: a store that went away mid-run failed the run with a bare
+ * `connect ECONNREFUSED 127.0.0.1:25433`, which on a host whose monitored database is PostgreSQL too says
+ * nothing of which one failed. The error keeps its cause (and code), so what tells errors apart still does.
+ */
+function labelled(store: StateStore, name: string): StateStore {
+  const named = (error: unknown): unknown => {
+    // Not `instanceof Error`: a native addon's errors are of the main realm's Error, not a test sandbox's.
+    if (typeof error === 'object' && error !== null && STORE_ERROR in error) return error;
+    const out = new Error(`state store ${name}: ${errorMessage(error)}`, { cause: error });
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return Object.assign(out, { [STORE_ERROR]: true }, code === undefined ? {} : { code });
+  };
+  return new Proxy(store, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+          // A thenable, not `instanceof Promise`: a promise of another realm (a test's sandbox) is one too.
+          return typeof (result as PromiseLike<unknown> | undefined)?.then === 'function'
+            ? Promise.resolve(result).catch((error: unknown) => {
+                throw named(error);
+              })
+            : result;
+        } catch (error) {
+          throw named(error);
+        }
+      };
+    },
+  });
 }
 
 /** The file a sqlite URL names (relative paths against `baseDir`), or undefined for other schemes. */
