@@ -68,6 +68,7 @@ const ERROR_WORDS: Record<string, string> = {
   'query-failed': 'count failed',
   'over-budget': 'count skipped: over the byte budget',
   aborted: 'count cancelled',
+  unreachable: 'not counted: the connection stopped answering',
 };
 
 /** `shop.orders: count failed on target (raw.orders)`: what could not be counted, for a finding or the run's errors. */
@@ -103,6 +104,37 @@ export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: 
     labels: { table: plan.label, side, error: code },
     // Whether the table drifted or lags is unknown this run: those alerts keep their state.
     covers: [{ key: plan.label }, { key: `${plan.label}:freshness` }],
+  };
+}
+
+/**
+ * One finding for the tables of a side whose connection stopped answering mid-run, instead of one per table (an
+ * outage of a 500-table source paged as 500 findings, and Chat shows 100). Whether each of them drifted, lags or
+ * errs is unknown this run: all those alerts keep their state.
+ */
+export function unreachableFinding(
+  side: 'source' | 'target',
+  connection: string,
+  plans: readonly PairPlan[],
+  total: number,
+  message: string,
+): Finding {
+  const tables = plans.map((p) => p.label);
+  const shown = tables.slice(0, 10).join(', ');
+  const more = tables.length > 10 ? ` and ${tables.length - 10} more` : '';
+  return {
+    key: `${side}-unreachable`,
+    severity: 'warning',
+    title: `connection '${connection}' (${side}) stopped answering: ${plans.length} of ${total} tables not counted`,
+    summary: `${message}\nNot counted: ${shown}${more}.`,
+    resource: { connection, side },
+    labels: { side, connection, error: 'unreachable' },
+    metrics: { tables: plans.length },
+    covers: plans.flatMap((p) => [
+      { key: p.label },
+      { key: `${p.label}:freshness` },
+      { key: `${p.label}:${side}-error` },
+    ]),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Finding, Measurement, MeasurementDeclaration } from '../../src/cor
 import type { ConnectionRef } from '../types';
 import { defineCheck, type CheckContext } from '../types';
 import type { Connector, CountResult } from '../../src/connectors/types';
-import { countErrorLine, evaluatePair } from './format';
+import { countErrorLine, evaluatePair, unreachableFinding } from './format';
 import { duplicatePairs, freshnessWithoutColumn, planPairs, type PairPlan } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 import { tablesOf } from './tables';
@@ -143,9 +143,35 @@ export const rowCountConsistency = defineCheck({
         if (failed) errors.push(countErrorLine(plan, side, counts[side]));
       }
     }
-    return { findings, measurements, errors };
+    return { findings: collapseUnreachable(findings, plans, sources, targets, config), measurements, errors };
   },
 });
+
+/**
+ * The per-table errors of a side whose connection stopped answering, as one finding when two or more tables were
+ * left uncounted by it (a single table keeps its own).
+ */
+function collapseUnreachable(
+  findings: Finding[],
+  plans: PairPlan[],
+  sources: Map<string, CountResult>,
+  targets: Map<string, CountResult>,
+  config: { source: string; target: string },
+): Finding[] {
+  let out = findings;
+  for (const [side, results] of [
+    ['source', sources],
+    ['target', targets],
+  ] as const) {
+    const lost = plans.filter((p) => results.get(p[side].id)?.error?.code === 'unreachable');
+    if (lost.length < 2) continue;
+    const message = results.get(lost[0]![side].id)?.error?.message ?? 'no answer';
+    const keys = new Set(lost.map((p) => `${p.label}:${side}-error`));
+    out = out.filter((f) => !keys.has(f.key));
+    out.push(unreachableFinding(side, config[side], lost, plans.length, message));
+  }
+  return out;
+}
 
 /** Adds the closest names the connection knows to each missing table's error (a misspelt name is the usual cause). */
 async function suggestTables(

@@ -26,7 +26,12 @@ export interface CountRequest {
   maxTimestampColumn?: string;
 }
 
-export type CountErrorCode = 'missing-table' | 'missing-column' | 'query-failed' | 'over-budget' | 'aborted';
+/**
+ * Why a table was not counted. `unreachable`: the connection stopped answering (twice in a row on one statement),
+ * so neither this table nor any after it was counted in this run.
+ */
+export type CountErrorCode =
+  'missing-table' | 'missing-column' | 'query-failed' | 'over-budget' | 'aborted' | 'unreachable';
 
 export interface CountResult {
   id: string;

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { rowCountConsistency } from '../../../checks/row-count-consistency';
 import { describeWindow } from '../../../checks/row-count-consistency/format';
 import type { Progress } from '../../../src/core/types';
+import { startTcpProxy } from '../../../bench/row-count-proxy';
 import { freshMysqlDatabase, freshPgDatabase } from '../../harness/databases';
 import { checkConfig, checkContext, provider } from '../../kit/check-context';
 
@@ -107,5 +108,57 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
       labels: { check: 'consistency', table: 'sessions' },
     });
     expect(progress.at(-1)).toEqual({ done: 10, total: 10, unit: 'tables' });
+  });
+
+  // A trial stopped the source mid-run: each table then failed on its own, a finding each (6 per check there,
+  // hundreds on a large one, and Chat shows 100), every statement waiting out its own timeouts first.
+  it('reports a target that goes away mid-sweep as one finding covering the tables it left uncounted', async () => {
+    const database = new URL(mysqlUrl).pathname.slice(1);
+    const { hostname, port } = new URL(pgUrl);
+    const proxy = await startTcpProxy({ host: hostname, port: Number(port) });
+    const connections = provider({
+      game1: { type: 'mysql', url: mysqlUrl },
+      dw: { type: 'postgres', url: proxy.wrap(pgUrl), maxConnections: 1, batchSize: 1 },
+    });
+    const config = checkConfig({
+      source: 'game1',
+      target: 'dw',
+      tables: Object.keys(DATA)
+        .filter((t) => t !== 'ghost')
+        .map((t) => ({ source: `${database}.${t}`, target: `raw.${t}`, name: t })),
+    });
+    // The first table is counted on the target, then its server is gone for good.
+    const closing: Promise<void>[] = [];
+    const ctx = {
+      ...checkContext(connections, { now: NOW }),
+      progress: (p: Progress) => {
+        if (p.done >= 1 && !closing.length) closing.push(proxy.close());
+      },
+    };
+
+    const result = await rowCountConsistency.run(ctx, config);
+    await Promise.all(closing);
+    await connections.closeAll();
+
+    const lost = result.findings.filter((f) => f.key.startsWith('target'));
+    expect(lost).toEqual([
+      expect.objectContaining({
+        key: 'target-unreachable',
+        severity: 'warning',
+        title: expect.stringMatching(
+          /^connection 'dw' \(target\) stopped answering: [34] of 4 tables not counted$/,
+        ),
+        labels: { side: 'target', connection: 'dw', error: 'unreachable' },
+      }),
+    ]);
+    expect(result.findings.filter((f) => f.key.endsWith(':target-error'))).toEqual([]);
+    // Their drift, freshness and error alerts keep their state this run.
+    expect(lost[0]!.covers).toEqual(
+      expect.arrayContaining([
+        { key: 'events' },
+        { key: 'events:freshness' },
+        { key: 'events:target-error' },
+      ]),
+    );
   });
 });
