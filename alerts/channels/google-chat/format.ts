@@ -30,6 +30,16 @@ export function formatMetric(name: string, value: number): string {
   return formatNumber(value, 2);
 }
 
+/**
+ * A metric's name as a fact's label: without the unit its value is now written in (`lagSeconds` shows "58m 20s",
+ * so it is labelled `lag`; `monthlyCostUsd` shows "$12", labelled `monthlyCost`).
+ */
+export function metricLabel(name: string, value: number): string {
+  if (!Number.isFinite(value)) return name;
+  const unit = /usd$/i.test(name) ? /usd$/i : /seconds$/i.test(name) && value >= 1 ? /seconds$/i : undefined;
+  return (unit && name.replace(unit, '')) || name;
+}
+
 /** Only absolute http(s) links become buttons; anything else would make Chat reject the message. */
 export function isOpenableUrl(url: string, maxChars: number): boolean {
   return url.length <= maxChars && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);

@@ -2,7 +2,7 @@ import { CHECK_ERROR_KEY } from '../../../src/core/types';
 import type { Notification, NotificationItem } from '../../types';
 import { ageText, STATUS_STYLE } from '../../status';
 import { wasSilencedText } from '../../render-text';
-import { clean, colored, escapeHtml, formatMetric, isOpenableUrl } from './format';
+import { clean, colored, escapeHtml, formatMetric, isOpenableUrl, metricLabel } from './format';
 import {
   MAX_BUTTON_LABEL_CHARS,
   MAX_BUTTONS_PER_ITEM,
@@ -57,7 +57,7 @@ export function itemSection(item: NotificationItem, n: Notification): ChatSectio
 /** Metrics first (the numbers behind the title), then labels, at most MAX_FACTS_PER_ITEM. */
 function facts(item: NotificationItem): [string, string][] {
   const metrics = Object.entries(item.metrics ?? {}).map(([k, v]): [string, string] => [
-    k,
+    metricLabel(k, v),
     formatMetric(k, v),
   ]);
   const labels = Object.entries(item.labels ?? {}).map(([k, v]): [string, string] => [k, String(v)]);

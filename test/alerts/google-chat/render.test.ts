@@ -77,6 +77,19 @@ describe('google-chat rendering', () => {
     expect(message.cardsV2[0]!.card.header?.title).toMatch(/^✅ orders-drift: /);
   });
 
+  it('labels a fact without the unit its value is written in (a trial read "lagSeconds: 58m 20s")', () => {
+    const message = renderMessage(
+      notification([item({ metrics: { lagSeconds: 3500, maxLagSeconds: 600, monthlyCostUsd: 12 } })]),
+    );
+
+    const facts = message.cardsV2[0]!.card.sections[0]!.widgets.flatMap((w) =>
+      'decoratedText' in w && w.decoratedText.topLabel !== 'analytics.orders'
+        ? [`${w.decoratedText.topLabel}: ${w.decoratedText.text}`]
+        : [],
+    );
+    expect(facts.slice(0, 3)).toEqual(['lag: 58m 20s', 'maxLag: 10m', 'monthlyCost: $12']);
+  });
+
   it('says for how long a repeated finding has been firing, and lists resolved ones without details', () => {
     const n = notification([
       item({ status: 'repeat', key: 'a', firingSince: '2026-11-20T09:30:00.000Z' }),
