@@ -62,28 +62,45 @@ export function duplicatePairs(
 }
 
 /**
- * Pairs whose own `window` or `freshness` leaves freshness with no column: it names none and the pair counts the
- * whole table, so there is no window column to take. The check's own freshness without a column and without a
- * window is caught by its schema; these are the pairs that made it so themselves.
+ * Tables whose freshness has no column: it names none and the table counts whole, so there is no window column
+ * to take (planPairs would drop its freshness unread). A table that made it so itself (its own `window: false` or
+ * `freshness`) is named where it says so; those that only inherit the check's freshness and window are named
+ * together, at the check's `freshness`.
  */
 export function freshnessWithoutColumn(
   config: RowCountConsistencyConfig,
 ): { path: (string | number)[]; message: string }[] {
-  return config.tables.flatMap((pair, i) => {
-    if (pair.window === undefined && pair.freshness === undefined) return [];
+  const inherited: string[] = [];
+  const own = config.tables.flatMap((pair, i) => {
     const freshness = pair.freshness === false ? undefined : (pair.freshness ?? config.freshness);
     const window = pair.window === false ? undefined : (pair.window ?? config.window);
     if (!freshness || freshness.column || window) return [];
-    const own = pair.freshness ? 'freshness' : 'window';
+    if (pair.window === undefined && pair.freshness === undefined) {
+      inherited.push(labelOf(pair));
+      return [];
+    }
     return [
       {
-        path: ['tables', i, own],
+        path: ['tables', i, pair.freshness ? 'freshness' : 'window'],
         message:
           `freshness of '${labelOf(pair)}' has no column: it names none and the table has no window to take ` +
           'it from; set freshness.column (e.g. updated_at), or freshness: false',
       },
     ];
   });
+  if (!inherited.length) return own;
+  const one = inherited.length === 1;
+  const some =
+    inherited.slice(0, 5).join(', ') + (inherited.length > 5 ? ` and ${inherited.length - 5} more` : '');
+  return [
+    {
+      path: ['freshness', 'column'],
+      message:
+        `freshness needs a column: ${one ? 'table' : 'tables'} ${some} ${one ? 'has' : 'have'} no window to ` +
+        'take it from; set freshness.column (e.g. updated_at)',
+    },
+    ...own,
+  ];
 }
 
 export function planPairs(

@@ -110,15 +110,7 @@ export const RowCountConsistencyConfig = z
         message: 'list at least one table pair, or set tableFiles',
       });
     }
-    const needsColumn = (f: FreshnessConfig | false | undefined, w: CountWindowConfig | false | undefined) =>
-      f && !f.column && !w;
-    if (needsColumn(config.freshness, config.window)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['freshness', 'column'],
-        message:
-          'freshness needs a column when the check has no window; set freshness.column (e.g. updated_at)',
-      });
-    }
+    // Freshness without a column takes each table's window column: checked per table once list files are merged
+    // (freshnessWithoutColumn in plan.ts), since a table may bring its own window.
   });
 export type RowCountConsistencyConfig = z.infer<typeof RowCountConsistencyConfig>;

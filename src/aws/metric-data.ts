@@ -32,7 +32,8 @@ export async function getMetricData(
   if (queries.length === 0) return;
   const { CloudWatchClient, GetMetricDataCommand } = await import('./sdk/cloudwatch.js');
   const cloudwatch = withoutSdkLogging(new CloudWatchClient(client));
-  const failed: MetricDataResult[] = [];
+  /** By query Id: a query may answer on several pages, and counts once. */
+  const failed = new Map<string, MetricDataResult>();
   const partial = new Map<string, MetricDataResult>();
   const messages: MessageData[] = [];
   try {
@@ -54,17 +55,18 @@ export async function getMetricData(
           const id = result.Id ?? '';
           if (result.StatusCode === 'PartialData') partial.set(id, result);
           else partial.delete(id); // completed by this page, or failed below
-          if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden') failed.push(result);
+          if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden')
+            failed.set(id, result);
           onResult(result);
         }
         if (out.Messages?.length) messages.push(...out.Messages);
         nextToken = tokens.next(out.NextToken);
       } while (nextToken);
       // The last page leaves no token to ask for the rest: a result still partial stays so.
-      failed.push(...partial.values());
+      for (const [id, result] of partial) if (!failed.has(id)) failed.set(id, result);
       partial.clear();
     }
-    if (failed.length) throw new Error(incompleteMessage(failed, queries.length, messages));
+    if (failed.size) throw new Error(incompleteMessage([...failed.values()], queries.length, messages));
   } finally {
     cloudwatch.destroy();
   }

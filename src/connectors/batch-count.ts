@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CountErrorCode, CountOptions, CountRequest, CountResult } from './types';
 import { errorMessage, redact } from './errors';
-import { chunk, mapLimit } from '../core/limit';
+import { chunk, mapLimit, sleep } from '../core/limit';
 import { type SqlDialect, unionSql } from './sql-dialect';
 
 /** Runs one read-only statement on some pooled session and returns its rows. */
@@ -18,6 +18,9 @@ export interface BatchCountOptions extends CountOptions {
   secrets?: readonly string[];
 }
 
+/** Between a statement lost with its connection and its one retry. */
+export const RETRY_PAUSE_MS = 1_000;
+
 interface Item {
   req: CountRequest;
   index: number;
@@ -33,7 +36,7 @@ function toNumber(value: unknown): number | undefined {
  * Counts many tables with `UNION ALL` statements of `batchSize` tables, `concurrency` at a time. A statement
  * that fails is split in halves until the failing tables stand alone, so one missing table or column costs a
  * few extra round trips and yields an error only for itself. A statement whose connection is lost is tried once
- * more on a fresh one; when that is lost too, the server is taken as gone for this run: the statements not yet
+ * more on a fresh one, a second later; when that is lost too, the server is taken as gone for this run: the statements not yet
  * sent fail at once as `unreachable` instead of each waiting out its own timeouts (a server frozen mid-run held a
  * 5-table check 44 s, and a large one up to its check timeout).
  */
@@ -77,16 +80,21 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
     } catch (err) {
       if (opts.signal.aborted) return fail(items, 'aborted', err);
       const kind = opts.dialect.classify(err);
-      // A killed session is replaced by the pool: one more try before giving up on these tables, and on the server.
+      // A killed session is replaced by the pool: the same statement once more, after a pause that a blip (a
+      // session reset, a proxy restart) outlasts, before giving up on these tables and on the server.
       if (kind === 'connection') {
-        if (!retried) return runItems(items, true);
+        if (!retried) {
+          await sleep(RETRY_PAUSE_MS, opts.signal).catch(() => undefined);
+          return runItems(items, true);
+        }
         gone ??= err;
         return fail(items, 'unreachable', err);
       }
       if (items.length === 1) return fail(items, kind, err);
+      // Each half is a statement of its own: its first loss is a first loss, whatever befell the whole.
       const half = Math.ceil(items.length / 2);
-      await runItems(items.slice(0, half), retried);
-      return runItems(items.slice(half), retried);
+      await runItems(items.slice(0, half), false);
+      return runItems(items.slice(half), false);
     }
     const byIndex = new Map(rows.map((r) => [toNumber(r.i ?? r.I), r]));
     for (const item of items) {

@@ -26,7 +26,7 @@ export interface ArnScope {
 }
 
 /**
- * What a `redshift` connection calls, each on what the config names: ExecuteStatement on its cluster or
+ * What a `redshift` connection calls, each on what the config names: BatchExecuteStatement on its cluster or
  * workgroup, and only the credential action its settings use (the Data API's four ways to authenticate).
  * A serverless workgroup's ARN ends in its id, not its name: `workgroup/*` scopes to the account and region.
  * @see https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html

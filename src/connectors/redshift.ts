@@ -81,6 +81,21 @@ export function readOnlyStatement(sql: string): string {
   return `SELECT * FROM (\n${sql}\n) AS guardrail_q`;
 }
 
+/**
+ * Policies made from `guardrail iam-policy` before statements ran in batches grant ExecuteStatement only: after
+ * the upgrade, every statement is refused. Say what to grant instead of the bare AccessDenied.
+ */
+function batchDenied(err: unknown): unknown {
+  const name = (err as { name?: unknown } | undefined)?.name;
+  if (name !== 'AccessDeniedException' || !/BatchExecuteStatement/.test(errorMessage(err))) return err;
+  return new Error(
+    `${errorMessage(err)} (Guardrail runs each statement in a Data API batch after SET statement_timeout, so ` +
+      'the cluster ends it even without the agent: grant redshift-data:BatchExecuteStatement where ' +
+      'ExecuteStatement was granted, e.g. from `guardrail iam-policy`)',
+    { cause: err },
+  );
+}
+
 /** Opens a Redshift connection through the Data API (provisioned cluster or serverless workgroup). */
 export async function openRedshift(
   name: string,
@@ -181,14 +196,18 @@ export async function openRedshift(
     try {
       counter.roundTrips++;
       // One batch, one session: the timeout first, then the statement (its result is the batch's second, `:2`).
-      const started = await client.send(
-        new sdk.BatchExecuteStatementCommand({
-          ...target,
-          Sqls: [statementTimeoutSql(config.statementTimeout), statement],
-          StatementName: 'guardrail',
-        }),
-        { abortSignal: signal },
-      );
+      const started = await client
+        .send(
+          new sdk.BatchExecuteStatementCommand({
+            ...target,
+            Sqls: [statementTimeoutSql(config.statementTimeout), statement],
+            StatementName: 'guardrail',
+          }),
+          { abortSignal: signal },
+        )
+        .catch((err: unknown) => {
+          throw batchDenied(err);
+        });
       id = started.Id as string;
       const done = await waitFinished(id, signal);
       return await results(`${id}:2`, !!done.SubStatements?.[1]?.HasResultSet, signal);

@@ -27,37 +27,72 @@ export async function openStateStore(url: string, baseDir: string): Promise<Stat
 
 /** Marks an error already named as the state store's. */
 const STORE_ERROR = Symbol('guardrail.stateStoreError');
+/** Marks an error thrown by a caller's callback that the store ran (e.g. `updateAlerts`'s decide): not the store's. */
+const CALLERS_ERROR = Symbol('guardrail.callersError');
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+
+/** Runs `f`, passing on what it returns or throws after `onError` had a look at the error. */
+function guarded(f: () => unknown, onError: (error: unknown) => unknown): unknown {
+  try {
+    const result = f();
+    // A thenable, not `instanceof Promise`: a promise of another realm (a test's sandbox) is one too.
+    return isThenable(result)
+      ? Promise.resolve(result).catch((error: unknown) => {
+          throw onError(error);
+        })
+      : result;
+  } catch (error) {
+    throw onError(error);
+  }
+}
 
 /**
  * The store, its errors named as its own: a store that went away mid-run failed the run with a bare
  * `connect ECONNREFUSED 127.0.0.1:25433`, which on a host whose monitored database is PostgreSQL too says
- * nothing of which one failed. The error keeps its cause (and code), so what tells errors apart still does.
+ * nothing of which one failed. The error itself is renamed (its class, code and cause stay), and an error
+ * thrown by a callback the caller handed the store is left as it is: it is the caller's.
  */
 function labelled(store: StateStore, name: string): StateStore {
-  const named = (error: unknown): unknown => {
-    // Not `instanceof Error`: a native addon's errors are of the main realm's Error, not a test sandbox's.
-    if (typeof error === 'object' && error !== null && STORE_ERROR in error) return error;
-    const out = new Error(`state store ${name}: ${errorMessage(error)}`, { cause: error });
-    const code = (error as { code?: unknown } | undefined)?.code;
-    return Object.assign(out, { [STORE_ERROR]: true }, code === undefined ? {} : { code });
+  const callers = (error: unknown): unknown => {
+    if (typeof error === 'object' && error !== null)
+      Object.defineProperty(error, CALLERS_ERROR, { value: true });
+    return error;
   };
+  const named = (error: unknown): unknown => {
+    if (typeof error === 'object' && error !== null) {
+      if (STORE_ERROR in error || CALLERS_ERROR in error) return error;
+      const e = error as { message?: unknown };
+      if (typeof e.message === 'string' && Object.isExtensible(error)) {
+        e.message = `state store ${name}: ${e.message}`;
+        Object.defineProperty(error, STORE_ERROR, { value: true });
+        return error;
+      }
+    }
+    // Not `instanceof Error`: a native addon's errors are of the main realm's Error, not a test sandbox's.
+    return Object.assign(new Error(`state store ${name}: ${errorMessage(error)}`, { cause: error }), {
+      [STORE_ERROR]: true,
+    });
+  };
+  const methods = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, key) {
       const value: unknown = Reflect.get(target, key, target);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        try {
-          const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
-          // A thenable, not `instanceof Promise`: a promise of another realm (a test's sandbox) is one too.
-          return typeof (result as PromiseLike<unknown> | undefined)?.then === 'function'
-            ? Promise.resolve(result).catch((error: unknown) => {
-                throw named(error);
-              })
-            : result;
-        } catch (error) {
-          throw named(error);
-        }
-      };
+      let method = methods.get(key);
+      if (!method) {
+        method = (...args: unknown[]) => {
+          const passed = args.map((a) =>
+            typeof a === 'function'
+              ? (...inner: unknown[]) => guarded(() => (a as (...x: unknown[]) => unknown)(...inner), callers)
+              : a,
+          );
+          return guarded(() => (value as (...a: unknown[]) => unknown).apply(target, passed), named);
+        };
+        methods.set(key, method);
+      }
+      return method;
     },
   });
 }

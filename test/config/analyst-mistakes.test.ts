@@ -28,7 +28,7 @@ function tablesFile(line: string): ConfigIssue[] {
 }
 
 describe('an analyst’s mistakes in table files', () => {
-  it("refuses the check's freshness without a column when the check has no window (it was dropped unread)", () => {
+  it("refuses the check's freshness without a column for tables with no window (it was dropped unread)", () => {
     const issues = issuesOf({
       'guardrail.yaml': BASE_CONFIG.replace('    tables:', '    freshness: { maxLag: 1h }\n    tables:'),
     });
@@ -38,9 +38,23 @@ describe('an analyst’s mistakes in table files', () => {
         path: 'checks[0].freshness.column',
         line: 10,
         message:
-          'freshness needs a column when the check has no window; set freshness.column (e.g. updated_at)',
+          'freshness needs a column: table main.users has no window to take it from; set freshness.column (e.g. updated_at)',
       }),
     ]);
+  });
+
+  it("accepts the check's freshness without a column when every table brings its own window", () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': BASE_CONFIG.replace(
+        '    tables:',
+        '    freshness: { maxLag: 1h }\n    tables:',
+      ).replace(
+        '      - { source: main.users, target: main.users }',
+        '      - { source: main.users, target: main.users, window: { column: updated_at, size: 1h } }',
+      ),
+    });
+
+    expect(loadConfig(join(dir, 'guardrail.yaml'), {}).checks).toHaveLength(1);
   });
 
   it("refuses a check with no table at all (the schema's own rule, dropped with the other)", () => {

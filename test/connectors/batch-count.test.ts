@@ -53,4 +53,45 @@ describe('batchCount when the server stops answering', () => {
 
     expect(results.map((r) => r.rows)).toEqual([1, 1, 1, 1]);
   });
+
+  // A review found two unrelated blips failing a whole sweep: the halves of a split statement inherited its retry,
+  // so one lost connection on a half counted as the second loss.
+  it('gives each half of a split statement its own retry', async () => {
+    const missing = () => Object.assign(new Error('relation "public.t3" does not exist'), { code: '42P01' });
+    const answers: ((sql: string) => Record<string, unknown>[])[] = [
+      () => {
+        throw refused(); // the whole statement, on a stale session
+      },
+      () => {
+        throw missing(); // its retry: one table is missing, so it is split
+      },
+      () => {
+        throw refused(); // the first half, on another stale session
+      },
+      () => [
+        { i: 0, n: 5 },
+        { i: 1, n: 5 },
+      ],
+      () => {
+        throw missing();
+      },
+      () => [{ i: 2, n: 5 }],
+      () => {
+        throw missing();
+      },
+    ];
+    const run: SqlRunner = async (sql) => answers.shift()!(sql);
+    const requests = Array.from({ length: 4 }, (_, i) => request(String(i), `public.t${i}`));
+
+    const results = await batchCount(requests, {
+      dialect: postgresDialect,
+      run,
+      batchSize: 4,
+      concurrency: 1,
+      signal: new AbortController().signal,
+    });
+
+    expect(results.map((r) => r.rows ?? r.error?.code)).toEqual([5, 5, 5, 'missing-table']);
+    expect(answers).toEqual([]);
+  });
 });

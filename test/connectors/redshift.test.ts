@@ -128,6 +128,20 @@ describe('redshift connector statement lifecycle', () => {
     ]);
   });
 
+  // A policy made from iam-policy before statements ran in batches grants ExecuteStatement only (a review's finding).
+  it('says to grant BatchExecuteStatement when the policy predates it', async () => {
+    server = await startRedshiftData(url, { denied: ['BatchExecuteStatement'] });
+    const connections = open();
+    const connector = await connections.get('dw');
+
+    const failed = connector.query!('SELECT 1', [], { signal: new AbortController().signal });
+
+    await expect(failed).rejects.toThrow(
+      /not authorized to perform: redshift-data:BatchExecuteStatement .*grant redshift-data:BatchExecuteStatement where ExecuteStatement was granted/,
+    );
+    await connections.closeAll();
+  });
+
   it('needs a workgroup or a cluster', async () => {
     server = await startRedshiftData(url);
     const connections = provider({ dw: { type: 'redshift', database: 'dev' } });

@@ -39,4 +39,36 @@ describe('errors of a state store that went away after it opened', () => {
 
     await expect(store.countPending()).rejects.toThrow(`state store sqlite://${file}: `);
   });
+
+  // A review found a bug thrown by the alert pipeline's decide (run by the store inside its transaction) renamed
+  // "state store …": on-call would have been sent to look at a healthy store.
+  it.each([['sqlite://:memory:'], ['postgres']])(
+    "%s: leaves the caller's own error as it is, class and message",
+    async (kind) => {
+      const url = kind === 'postgres' ? await freshPgDatabase('store_callers') : kind;
+      const store = await openStateStore(url, '/');
+      try {
+        const error = await store
+          .updateAlerts('c', ['k'], () => {
+            throw new TypeError('bug in decide');
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e as Error,
+          );
+
+        expect(error).toBeInstanceOf(TypeError);
+        expect(error?.message).toBe('bug in decide');
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  it('hands out the same method each time it is read', async () => {
+    const store = await openStateStore('sqlite://:memory:', '/');
+
+    expect(store.countPending).toBe(store.countPending);
+    await store.close();
+  });
 });

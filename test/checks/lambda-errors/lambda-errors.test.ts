@@ -118,6 +118,28 @@ describe('lambda-errors through the real Lambda and CloudWatch (JSON 1.0) client
     },
   );
 
+  it('adds up a metric CloudWatch answers in parts across pages (PartialData, then Complete)', async () => {
+    await server.close();
+    const world = functions().map((f) => (f.name === 'loader' ? { ...f, splitAcrossPages: true } : f));
+    server = await startFakeAws({
+      callerAccountId: CALLER_ACCOUNT,
+      metricPageSize: 10, // loader's first parts and their completions fall on different pages
+
+      accounts: [{ id: CALLER_ACCOUNT, regions: { [REGION]: { ...emptyRegion(), functions: world } } }],
+    });
+
+    const result = await runCheck(lambdaErrors, {
+      server,
+      store,
+      aws: { regions: [REGION] },
+      config: { errorRate: 0.05, minErrors: 5, exclude: ['*-canary'] },
+    });
+
+    expect(result.findings[0]?.title).toBe(
+      'Lambda loader (us-east-1): 12 errors in 100 invocations (12.0%) in the last 15m',
+    );
+  });
+
   it('retries CloudWatch and Lambda throttling, then succeeds', async () => {
     server.faults.throttle.set('cloudwatch:GetMetricData', 1);
     server.faults.throttle.set('lambda:ListFunctions', 1);

@@ -58,11 +58,6 @@ describe('row-count-consistency config', () => {
     ['an unknown key', { tables: [{ source: 'a.b', target: 'c.d', sauce: 1 }] }, 'tables.0'],
     ['no tables at all', {}, 'tables'],
     [
-      'freshness with nothing to measure',
-      { freshness: { maxLag: '5m' }, tables: [{ source: 'a.b', target: 'c.d' }] },
-      'freshness.column',
-    ],
-    [
       'a window of 0s',
       { window: { column: 'a', size: '0s' }, tables: [{ source: 'a.b', target: 'c.d' }] },
       'window.size',

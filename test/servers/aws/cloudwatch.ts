@@ -57,11 +57,27 @@ export function getMetricData(data: FakeRegion, body: string, pageSize = Infinit
       },
     );
   }
+  const later: unknown[] = [];
   const results = input.MetricDataQueries.map((q) => {
     const stat = q.MetricStat;
     if (stat?.Metric.Namespace === 'AWS/S3') return s3Result(data, q, input.StartTime);
     const name = stat?.Metric.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value;
     const fn = data.functions.find((f) => f.name === name);
+    if (fn?.splitAcrossPages && stat) {
+      const all = STAT_OF[`${stat.Metric.MetricName}/${stat.Stat}`]?.(fn);
+      const sum = stat.Stat === 'Sum';
+      const first = all === undefined ? undefined : sum ? Math.floor(all / 2) : all;
+      const rest = all === undefined ? undefined : sum ? all - Math.floor(all / 2) : all;
+      const part = (value: number | undefined, status: string) => ({
+        Id: q.Id,
+        Label: stat.Metric.MetricName,
+        Timestamps: value === undefined ? [] : [input.StartTime],
+        Values: value === undefined ? [] : [value],
+        StatusCode: status,
+      });
+      later.push(part(rest, 'Complete'));
+      return part(first, 'PartialData');
+    }
     const status = fn?.metricStatus ?? 'Complete';
     const found = stat && fn ? STAT_OF[`${stat.Metric.MetricName}/${stat.Stat}`]?.(fn) : undefined;
     const value = status === 'InternalError' || status === 'Forbidden' ? undefined : found;
@@ -74,6 +90,7 @@ export function getMetricData(data: FakeRegion, body: string, pageSize = Infinit
       ...(status === 'Complete' ? {} : { Messages: [{ Code: status, Value: `${status} for ${q.Id}` }] }),
     };
   });
+  results.push(...(later as typeof results));
   const start = Number(input.NextToken ?? 0);
   const end = Math.min(results.length, start + pageSize);
   const next = end < results.length ? String(end) : undefined;

@@ -32,6 +32,11 @@ export interface FakeFunction {
    * its values but no page to complete them (`PartialData`). @default 'Complete'
    */
   metricStatus?: 'InternalError' | 'Forbidden' | 'PartialData';
+  /**
+   * Each metric of this function answers in two parts, as CloudWatch may: PartialData with part of the values, and
+   * the same Id again, Complete with the rest, at the end of the results (so on a later page when pages are small).
+   */
+  splitAcrossPages?: boolean;
 }
 
 export interface FakeUpload {

@@ -16,6 +16,8 @@ export interface RedshiftDataOptions {
   repeatToken?: boolean;
   /** What GETDATE() returns (the cluster's clock, UTC). @default PostgreSQL's clock */
   now?: Date;
+  /** Operations the caller's IAM policy does not grant: answered AccessDeniedException, as AWS words it. */
+  denied?: string[];
 }
 
 /**
@@ -263,6 +265,12 @@ export async function startRedshiftData(
       if (throttles > 0) {
         throttles--;
         return send(res, 400, { message: 'Rate exceeded' }, 'ThrottlingException');
+      }
+      if (opts.denied?.includes(op)) {
+        const message =
+          'User: arn:aws:sts::123456789012:assumed-role/guardrail/agent is not authorized to perform: ' +
+          `redshift-data:${op} on resource: arn:aws:redshift:us-east-1:123456789012:cluster:dw`;
+        return send(res, 400, { message }, 'AccessDeniedException');
       }
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       handle(op, input, res).catch((err: Error) =>
