@@ -8,7 +8,15 @@ import type { ItemStatus, ItemTally, Notification, NotificationItem } from './ty
  */
 export const MAX_NOTIFICATION_ITEMS = 100;
 
-const COST_METRICS = ['monthlyCostUsd', 'costUsd'] as const;
+/**
+ * What acting on an item saves: a change of class or type names its saving (`monthlySavingUsd`), a resource to
+ * remove its whole cost (`monthlyCostUsd`); a BigQuery job, what it cost (`costUsd`, once). An item counts once:
+ * a gp2 volume's cost beside its gp3 saving made a message's total the price of production volumes.
+ */
+const COST_METRICS = {
+  monthlyCostUsd: (m: Record<string, number>) => m.monthlySavingUsd ?? m.monthlyCostUsd,
+  costUsd: (m: Record<string, number>) => m.costUsd,
+} as const;
 
 export function tallyItems(items: readonly NotificationItem[]): ItemTally {
   const byStatus: Record<ItemStatus, number> = { new: 0, repeat: 0, resolved: 0 };
@@ -20,8 +28,11 @@ export function tallyItems(items: readonly NotificationItem[]): ItemTally {
     worstAny = worstAny === undefined ? item.severity : worse(worstAny, item.severity);
     if (item.status === 'resolved') continue;
     worstFiring = worstFiring === undefined ? item.severity : worse(worstFiring, item.severity);
-    for (const metric of COST_METRICS) {
-      const value = item.metrics?.[metric];
+    for (const [metric, of] of Object.entries(COST_METRICS) as [
+      keyof typeof COST_METRICS,
+      typeof COST_METRICS.costUsd,
+    ][]) {
+      const value = item.metrics ? of(item.metrics) : undefined;
       if (typeof value !== 'number') continue;
       const cost = (costs[metric] ??= { sum: 0, priced: 0 });
       cost.sum += value;

@@ -47,7 +47,8 @@ export function gp2Finding(target: AwsTarget, volume: IdleVolume, saving: Gp3Sav
     labels: { account: target.accountId, region: target.region, volume_type: 'gp2' },
     metrics: {
       sizeGiB: volume.sizeGiB,
-      ...(priced ? { monthlySavingUsd: saving.savingUsd, monthlyCostUsd: saving.gp2Usd } : {}),
+      // What it costs now is a fact, not waste: the total of a message adds up savings (alerts/tally.ts).
+      ...(priced ? { monthlySavingUsd: saving.savingUsd, gp2MonthlyCostUsd: saving.gp2Usd } : {}),
     },
     links: [{ label: 'EBS volume', url: ebsVolumeUrl(target.region, volume.volumeId) }],
   };

@@ -43,11 +43,16 @@ export const idleEbsVolumes = defineCheck({
     const minIdleMs = config.minIdleDays * DAY_MS;
     const findings: Finding[] = [...errors];
     for (const { target, value } of scans) {
+      const reported = new Set<string>();
       for (const { volume, cost, firstSeen } of value.idle) {
         if (ctx.now.getTime() - firstSeen.getTime() < minIdleMs) continue;
         findings.push(idleVolumeFinding(target, volume, cost, firstSeen, ctx.now, config.severity));
+        reported.add(volume.volumeId);
       }
-      for (const { volume, saving } of value.gp2) findings.push(gp2Finding(target, volume, saving));
+      // A volume reported idle is not also a gp2 finding: deleting it saves its whole cost, and counting both
+      // added its gp3 saving on top of that cost in the message's total.
+      for (const { volume, saving } of value.gp2)
+        if (!reported.has(volume.volumeId)) findings.push(gp2Finding(target, volume, saving));
     }
     const measurements = idleMeasurements(
       ctx.checkId,

@@ -6,18 +6,21 @@ import { ELASTIC_IP_MONTHLY_USD, PRICE_BASIS } from '../../src/aws/prices';
 import type { AwsTarget } from '../../src/aws/types';
 import type { IdleAddress } from './query';
 
-/** BYOIP addresses are exempt from the public IPv4 charge, so they have no cost. */
-export function addressMonthlyCost(address: IdleAddress): number | undefined {
-  return address.pool === 'amazon' ? ELASTIC_IP_MONTHLY_USD : undefined;
+/**
+ * BYOIP addresses are exempt from the public IPv4 charge: they cost $0, a known price (a message's total used to
+ * count them "without a list price", and a cleanup plan said "price unknown").
+ */
+export function addressMonthlyCost(address: IdleAddress): number {
+  return address.pool === 'amazon' ? ELASTIC_IP_MONTHLY_USD : 0;
 }
 
 export function idleAddressFinding(target: AwsTarget, address: IdleAddress, severity: Severity): Finding {
   const usd = addressMonthlyCost(address);
-  const price = usd === undefined ? 'BYOIP, no IPv4 charge' : `${formatUsd(usd)}/month`;
-  const costLine =
-    usd === undefined
-      ? `It comes from your own pool ${address.pool} (BYOIP), which AWS does not charge for.`
-      : `Costs ${formatUsd(usd)}/month ($0.005/hour × 730 h) at the ${PRICE_BASIS}; releasing it saves all of it.`;
+  const byoip = address.pool !== 'amazon';
+  const price = byoip ? 'BYOIP, no IPv4 charge' : `${formatUsd(usd)}/month`;
+  const costLine = byoip
+    ? `It comes from your own pool ${address.pool} (BYOIP), which AWS does not charge for.`
+    : `Costs ${formatUsd(usd)}/month ($0.005/hour × 730 h) at the ${PRICE_BASIS}; releasing it saves all of it.`;
   return {
     key: address.allocationId,
     severity,
@@ -32,7 +35,7 @@ export function idleAddressFinding(target: AwsTarget, address: IdleAddress, seve
       tags: address.tags,
     },
     labels: { account: target.accountId, region: target.region },
-    metrics: usd === undefined ? {} : { monthlyCostUsd: usd },
+    metrics: { monthlyCostUsd: usd },
     links: [{ label: 'Elastic IP', url: elasticIpUrl(target.region, address.allocationId) }],
   };
 }

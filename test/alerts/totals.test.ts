@@ -34,6 +34,29 @@ describe('message totals', () => {
       '$1,234.50/month in total (1 without a list price)',
     ],
     ['says nothing when no item has a cost', [item('a', 'new', { sourceRows: 3 })], undefined],
+    // A FinOps trial saw "$377.52/month in total" where the idle volumes cost $81.92: each gp2 finding added the
+    // whole monthly price of a production volume. A change of type or class counts its saving, once.
+    [
+      'counts what a change would save, not what the resource costs now',
+      [
+        item('vol-idle', 'new', { monthlyCostUsd: 50 }),
+        item('gp2:vol-prod', 'new', { monthlySavingUsd: 10, gp2MonthlyCostUsd: 200 }),
+      ],
+      '$60.00/month in total',
+    ],
+    [
+      'prices an item that names a saving (S3 tiering beside incomplete uploads)',
+      [
+        item('tiering:b', 'new', { monthlySavingUsd: 8.25 }),
+        item('uploads:b', 'new', { monthlyCostUsd: 0.26 }),
+      ],
+      '$8.51/month in total',
+    ],
+    [
+      'counts a $0 item as priced (a BYOIP address)',
+      [item('eip', 'new', { monthlyCostUsd: 0 })],
+      '$0.00/month in total',
+    ],
   ])('%s', (_name, items, expected) => {
     expect(totalsLine(tallyItems(items))).toBe(expected);
   });

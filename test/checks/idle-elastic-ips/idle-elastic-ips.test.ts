@@ -32,12 +32,12 @@ describe('idle-elastic-ips through the real EC2 client', () => {
     await store.close();
   });
 
-  it('reports unassociated addresses at $3.65/month, BYOIP without a cost, never attached or ignored ones', async () => {
+  it('reports unassociated addresses at $3.65/month, BYOIP at $0 (a known price), never attached or ignored ones', async () => {
     const result = await runCheck(idleElasticIps, { server, store, aws: { regions: ['ap-northeast-2'] } });
 
     expect(result.findings.map((f) => [f.key, f.metrics])).toEqual([
       ['eipalloc-idle', { monthlyCostUsd: 3.65 }],
-      ['eipalloc-byoip', {}],
+      ['eipalloc-byoip', { monthlyCostUsd: 0 }],
     ]);
     expect(result.findings[0]?.title).toBe(
       'Elastic IP 203.0.113.1 in ap-northeast-2 is associated with nothing — $3.65/month',
