@@ -7,7 +7,7 @@ import { Agent, pushgatewayMetrics } from '../engine/agent';
 import { applyPlan, DEFAULT_SNAPSHOT_WAIT } from '../engine/cleanup/apply';
 import { parseDuration } from '../core/duration';
 import { markPlan } from '../engine/cleanup/mark';
-import { buildPlan, CleanupPlan, describePlan } from '../engine/cleanup/plan';
+import { buildPlan, CleanupPlan, describePlan, recordPlan } from '../engine/cleanup/plan';
 import { stateUrlFlag } from './flags';
 import { EXIT, type GlobalOptions } from './options';
 import { onStopSignals } from './stop';
@@ -38,6 +38,8 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
       throw new CheckFailedError(`check ${check.id} could not run: ${result?.error ?? 'no result'}`);
     }
     const plan = buildPlan(check, result.findings, new Date(), { mark: !!flags.mark });
+    // Recorded before it is written: a plan file apply will take is always one the store knows.
+    await recordPlan(await agent.stateStore(), plan);
     const text = `${JSON.stringify(plan, null, 2)}\n`;
     if (flags.out) writeFileSync(flags.out, text);
     else process.stdout.write(text);

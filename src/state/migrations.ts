@@ -97,6 +97,16 @@ const cleanupResults = (ts: string, real: string) => `
     PRIMARY KEY (plan_id, resource_id)
   );`;
 
+/** Each plan `guardrail cleanup plan` wrote, by digest: apply acts only on a plan recorded here, unchanged. */
+const cleanupPlans = (ts: string) => `
+  CREATE TABLE guardrail_cleanup_plan (
+    plan_id TEXT PRIMARY KEY,
+    check_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    created_at ${ts} NOT NULL,
+    expires_at ${ts} NOT NULL
+  );`;
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -142,6 +152,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // Without it each candidate of a claim scanned the whole pending backlog (NO_OLDER_PENDING in rows.ts).
     sql: `CREATE INDEX guardrail_outbox_thread ON guardrail_outbox (channel, check_id, created_at, id)
       WHERE status = 'pending';`,
+  },
+  {
+    version: 8,
+    description: 'cleanup plans: the digest of each plan written, which apply checks a plan file against',
+    sql: { sqlite: cleanupPlans('TEXT'), postgres: cleanupPlans('TIMESTAMPTZ') },
   },
 ];
 

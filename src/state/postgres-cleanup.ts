@@ -1,6 +1,34 @@
 import type { Queryable } from './postgres-db';
 import { cleanupRecord, type CleanupRow } from './rows';
-import type { CleanupRecord } from './types';
+import type { CleanupPlanRecord, CleanupRecord } from './types';
+
+export async function writeCleanupPlan(db: Queryable, p: CleanupPlanRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO guardrail_cleanup_plan (plan_id, check_id, digest, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [p.planId, p.checkId, p.digest, p.createdAt, p.expiresAt],
+  );
+}
+
+export async function readCleanupPlan(db: Queryable, planId: string): Promise<CleanupPlanRecord | undefined> {
+  const { rows } = await db.query<{
+    plan_id: string;
+    check_id: string;
+    digest: string;
+    created_at: Date;
+    expires_at: Date;
+  }>('SELECT * FROM guardrail_cleanup_plan WHERE plan_id = $1', [planId]);
+  const row = rows[0];
+  return row
+    ? {
+        planId: row.plan_id,
+        checkId: row.check_id,
+        digest: row.digest,
+        createdAt: new Date(row.created_at),
+        expiresAt: new Date(row.expires_at),
+      }
+    : undefined;
+}
 
 export async function writeCleanupRecord(db: Queryable, r: CleanupRecord): Promise<void> {
   await db.query(

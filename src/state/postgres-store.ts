@@ -9,7 +9,13 @@ import {
   writeAlerts,
 } from './postgres-alerts';
 import { observeKeys, readFirstSeen, readWatermark, writeWatermark } from './postgres-check-state';
-import { readCleanupRecords, readCleanupSavings, writeCleanupRecord } from './postgres-cleanup';
+import {
+  readCleanupPlan,
+  readCleanupRecords,
+  readCleanupSavings,
+  writeCleanupPlan,
+  writeCleanupRecord,
+} from './postgres-cleanup';
 import { transaction } from './postgres-db';
 import { giveUpLease, takeLease } from './postgres-leases';
 import {
@@ -25,6 +31,7 @@ import { endSilence, insertSilence, readActiveSilences, readAllSilences } from '
 import type {
   AlertDecision,
   AlertState,
+  CleanupPlanRecord,
   CleanupRecord,
   OutboxRecord,
   PreviousAlertState,
@@ -143,6 +150,14 @@ export class PostgresStateStore implements StateStore {
 
   async recordCleanup(r: CleanupRecord): Promise<void> {
     await writeCleanupRecord(this.pool, r);
+  }
+
+  async recordCleanupPlan(p: CleanupPlanRecord): Promise<void> {
+    await writeCleanupPlan(this.pool, p);
+  }
+
+  async cleanupPlan(planId: string): Promise<CleanupPlanRecord | undefined> {
+    return readCleanupPlan(this.pool, planId);
   }
 
   async cleanupSavings(): Promise<{ checkId: string; action: string; monthlySavingUsd: number }[]> {

@@ -1,6 +1,27 @@
 import type { Database } from 'better-sqlite3';
 import { cleanupRecord, type CleanupRow } from './rows';
-import type { CleanupRecord } from './types';
+import type { CleanupPlanRecord, CleanupRecord } from './types';
+
+export function writeCleanupPlan(db: Database, p: CleanupPlanRecord): void {
+  db.prepare(
+    `INSERT INTO guardrail_cleanup_plan (plan_id, check_id, digest, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+  ).run(p.planId, p.checkId, p.digest, p.createdAt.toISOString(), p.expiresAt.toISOString());
+}
+
+export function readCleanupPlan(db: Database, planId: string): CleanupPlanRecord | undefined {
+  const row = db.prepare('SELECT * FROM guardrail_cleanup_plan WHERE plan_id = ?').get(planId) as
+    | { plan_id: string; check_id: string; digest: string; created_at: string; expires_at: string }
+    | undefined;
+  return row
+    ? {
+        planId: row.plan_id,
+        checkId: row.check_id,
+        digest: row.digest,
+        createdAt: new Date(row.created_at),
+        expiresAt: new Date(row.expires_at),
+      }
+    : undefined;
+}
 
 export function writeCleanupRecord(db: Database, r: CleanupRecord): void {
   db.prepare(

@@ -4,7 +4,13 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrateSqlite } from './migrations';
 import { readAlertStates, readEveryAlertState, readPreviousAlertStates, writeAlerts } from './sqlite-alerts';
 import { observeKeys, readFirstSeen, readWatermark, writeWatermark } from './sqlite-check-state';
-import { readCleanupRecords, readCleanupSavings, writeCleanupRecord } from './sqlite-cleanup';
+import {
+  readCleanupPlan,
+  readCleanupRecords,
+  readCleanupSavings,
+  writeCleanupPlan,
+  writeCleanupRecord,
+} from './sqlite-cleanup';
 import { giveUpLease, takeLease } from './sqlite-leases';
 import {
   claimDueOutbox,
@@ -19,6 +25,7 @@ import { endSilence, insertSilence, readActiveSilences, readAllSilences } from '
 import type {
   AlertDecision,
   AlertState,
+  CleanupPlanRecord,
   CleanupRecord,
   OutboxRecord,
   PreviousAlertState,
@@ -106,6 +113,14 @@ export class SqliteStateStore implements StateStore {
 
   async markDropped(id: string, error: string): Promise<boolean> {
     return markOutboxDropped(this.db, id, error);
+  }
+
+  async recordCleanupPlan(p: CleanupPlanRecord): Promise<void> {
+    writeCleanupPlan(this.db, p);
+  }
+
+  async cleanupPlan(planId: string): Promise<CleanupPlanRecord | undefined> {
+    return readCleanupPlan(this.db, planId);
   }
 
   async recordCleanup(r: CleanupRecord): Promise<void> {

@@ -88,6 +88,15 @@ export interface AlertDecision {
   outbox: OutboxRecord[];
 }
 
+/** A cleanup plan as written: its id, check, the SHA-256 of its canonical JSON, and its dates. */
+export interface CleanupPlanRecord {
+  planId: string;
+  checkId: string;
+  digest: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 /** One resource's outcome in `guardrail cleanup apply`. */
 export interface CleanupRecord {
   planId: string;
@@ -190,6 +199,9 @@ export interface StateStore {
   expireSilence(id: string, now: Date): Promise<boolean>;
 
   /** Records (or replaces) the outcome of one plan resource. */
+  /** Records a plan `guardrail cleanup plan` wrote (its digest): apply acts only on plans recorded, unchanged. */
+  recordCleanupPlan(plan: CleanupPlanRecord): Promise<void>;
+  cleanupPlan(planId: string): Promise<CleanupPlanRecord | undefined>;
   recordCleanup(record: CleanupRecord): Promise<void>;
   /** The outcomes recorded for a plan, by resource id. */
   cleanupRecords(planId: string): Promise<CleanupRecord[]>;

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,15 +62,33 @@ describe('guardrail cleanup (built entry point) against the fake AWS', () => {
   });
   afterAll(() => aws.close());
 
-  it('writes a plan, announces it, applies it once, and refuses it once expired', () => {
+  it('writes a plan, announces it, applies it once, and refuses it edited, made up or expired', () => {
     const planFile = join(dir, 'plan.json');
 
     const planned = cli(['cleanup', 'plan', '--check', 'idle-ebs', '--out', planFile, '--notify']);
     const dry = cli(['cleanup', 'apply', planFile, '--dry-run']);
     const applied = cli(['cleanup', 'apply', planFile, '--snapshot-poll', '10ms']);
     const again = cli(['cleanup', 'apply', planFile]);
-    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { expiresAt: string; actions: unknown[] };
-    writeFileSync(planFile, JSON.stringify({ ...plan, expiresAt: '2020-01-01T00:00:00.000Z' }));
+    const text = readFileSync(planFile, 'utf8');
+    const plan = JSON.parse(text) as {
+      id: string;
+      expiresAt: string;
+      actions: { monthlySavingUsd: number }[];
+    };
+    // An edited plan (a later expiry, a bigger saving) and a made-up one are refused: a FinOps trial's forged plan
+    // deleted a volume it named and recorded its invented saving.
+    writeFileSync(planFile, JSON.stringify({ ...plan, expiresAt: '2099-01-01T00:00:00.000Z' }));
+    const edited = cli(['cleanup', 'apply', planFile]);
+    writeFileSync(planFile, JSON.stringify({ ...plan, id: 'plan-2026-12-03-madeup00' }));
+    const madeUp = cli(['cleanup', 'apply', planFile]);
+    // Expiry is the recorded plan's, whatever the file says.
+    writeFileSync(planFile, text);
+    const db = new Database(join(dir, 'state.db'));
+    db.prepare('UPDATE guardrail_cleanup_plan SET expires_at = ? WHERE plan_id = ?').run(
+      '2020-01-01T00:00:00.000Z',
+      plan.id,
+    );
+    db.close();
     const expired = cli(['cleanup', 'apply', planFile]);
 
     expect([planned.status, planned.stderr]).toEqual([0, expect.stringContaining('summary sent to console')]);
@@ -85,6 +104,14 @@ describe('guardrail cleanup (built entry point) against the fake AWS', () => {
     ]);
     expect(again.stdout).toContain('already-done');
     expect(again.stdout).toContain('0 done, 0 skipped, 0 failed; $0.00/month saved');
+    expect([edited.status, edited.stderr]).toEqual([
+      2,
+      expect.stringContaining(`plan ${plan.id} is not the plan guardrail cleanup plan wrote`),
+    ]);
+    expect([madeUp.status, madeUp.stderr]).toEqual([
+      2,
+      expect.stringContaining('plan plan-2026-12-03-madeup00 was not written by guardrail cleanup plan'),
+    ]);
     expect([expired.status, expired.stderr]).toEqual([2, expect.stringContaining('expired at 2020-01-01')]);
   });
 

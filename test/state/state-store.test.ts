@@ -283,6 +283,23 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     expect((await store.pendingOutbox(new Date(recent), 10)).map((m) => m.id)).toEqual(['old-pending']);
   });
 
+  it('records each cleanup plan once, by id, and reads it back (apply checks a plan file against it)', async () => {
+    const plan = {
+      planId: 'plan-2026-12-03-abcd1234',
+      checkId: 'idle-ebs',
+      digest: 'a'.repeat(64),
+      createdAt: new Date('2026-12-03T10:00:00.000Z'),
+      expiresAt: new Date('2026-12-10T10:00:00.000Z'),
+    };
+    await store.recordCleanupPlan(plan);
+
+    expect(await store.cleanupPlan(plan.planId)).toEqual(plan);
+    expect(await store.cleanupPlan('plan-other')).toBeUndefined();
+    // A second plan under the same id (a forged file's) cannot replace the first.
+    await expect(store.recordCleanupPlan({ ...plan, digest: 'b'.repeat(64) })).rejects.toThrow();
+    expect((await store.cleanupPlan(plan.planId))?.digest).toBe('a'.repeat(64));
+  });
+
   it('records cleanup results per plan and resource, the last one winning, and sums what is done', async () => {
     const record = (resourceId: string, outcome: 'done' | 'skipped' | 'failed', usd: number) => ({
       planId: 'plan-1',

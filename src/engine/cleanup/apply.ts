@@ -14,7 +14,14 @@ import {
 } from '../../aws/cleanup/ec2';
 import { abortUpload, bucketIgnored, uploadExists } from '../../aws/cleanup/s3';
 import type { StateStore } from '../../state/types';
-import { CLEANUP_AFTER_TAG, PLAN_TAG, SOURCE_VOLUME_TAG, type CleanupAction, type CleanupPlan } from './plan';
+import {
+  CLEANUP_AFTER_TAG,
+  PLAN_TAG,
+  planDigest,
+  SOURCE_VOLUME_TAG,
+  type CleanupAction,
+  type CleanupPlan,
+} from './plan';
 
 /** Snapshot polling: every 15 s, up to 40 times (10 minutes), then the volume is kept and the action fails. */
 export const DEFAULT_SNAPSHOT_WAIT: SnapshotWait = { intervalMs: 15_000, attempts: 40 };
@@ -58,9 +65,24 @@ type Verdict = string | undefined;
  * what is done is recorded and never done again, so a second apply of the same plan changes nothing.
  */
 export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promise<ApplyReport> {
-  if (options.now.getTime() > Date.parse(plan.expiresAt)) {
+  // Only a plan `cleanup plan` wrote, as it wrote it: a trial edited a plan's dates and actions (a volume made
+  // after it, a made-up saving) and apply deleted the volume and recorded the saving.
+  const recorded = await options.store.cleanupPlan(plan.id);
+  if (!recorded) {
     throw new UsageError(
-      `plan ${plan.id} expired at ${plan.expiresAt}; write a new plan (guardrail cleanup plan)`,
+      `plan ${plan.id} was not written by guardrail cleanup plan with this state store; apply acts only on a ` +
+        'plan it recorded: write one (guardrail cleanup plan) with the state store apply uses',
+    );
+  }
+  if (recorded.digest !== planDigest(plan) || recorded.checkId !== plan.checkId) {
+    throw new UsageError(
+      `plan ${plan.id} is not the plan guardrail cleanup plan wrote (an action, a figure or a date differs); ` +
+        'apply refuses an edited plan: write a new one',
+    );
+  }
+  if (options.now.getTime() > recorded.expiresAt.getTime()) {
+    throw new UsageError(
+      `plan ${plan.id} expired at ${recorded.expiresAt.toISOString()}; write a new plan (guardrail cleanup plan)`,
     );
   }
   const done = new Set(

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as z from '../../core/zod';
 import type { Finding } from '../../core/types';
 import { UsageError } from '../../core/errors';
 import { roundCents, s3StandardMonthlyCost } from '../../aws/prices';
+import type { StateStore } from '../../state/types';
 
 /** How long a plan may be applied after it is written (or after its mark date). */
 export const PLAN_TTL_DAYS = 7;
@@ -97,6 +98,25 @@ const PLANNERS: Record<string, (f: Finding) => CleanupAction[]> = {
     });
   },
 };
+
+/**
+ * The SHA-256 of a plan's canonical JSON (the schema's key order, so the file's layout does not matter): what
+ * `cleanup plan` records in the state store and `cleanup apply` checks a plan file against.
+ */
+export function planDigest(plan: CleanupPlan): string {
+  return createHash('sha256').update(JSON.stringify(CleanupPlan.parse(plan))).digest('hex');
+}
+
+/** Records a plan as written, so that apply acts on it, and on nothing edited or made up. */
+export async function recordPlan(store: StateStore, plan: CleanupPlan): Promise<void> {
+  await store.recordCleanupPlan({
+    planId: plan.id,
+    checkId: plan.checkId,
+    digest: planDigest(plan),
+    createdAt: new Date(plan.createdAt),
+    expiresAt: new Date(plan.expiresAt),
+  });
+}
 
 export function canPlan(kind: string): boolean {
   return kind in PLANNERS;

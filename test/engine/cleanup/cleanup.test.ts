@@ -6,7 +6,7 @@ import { createAwsProvider } from '../../../src/aws/provider';
 import { applyPlan, type ApplyOptions } from '../../../src/engine/cleanup/apply';
 import { markPlan } from '../../../src/engine/cleanup/mark';
 import { cleanupStatements } from '../../../src/engine/cleanup/permissions';
-import { buildPlan, type CleanupPlan } from '../../../src/engine/cleanup/plan';
+import { buildPlan, recordPlan, type CleanupPlan } from '../../../src/engine/cleanup/plan';
 import type { StateStore } from '../../../src/state/types';
 import type { AnyCheckDefinition } from '../../../checks/types';
 import { startFakeAws, type FakeAwsServer } from '../../servers/aws/server';
@@ -70,7 +70,9 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
 
   async function plan(check: AnyCheckDefinition, kind: string, mark = false): Promise<CleanupPlan> {
     const result = await runCheck(check, { server, store, aws: { regions: ['us-east-1'] }, now: NOW });
-    return buildPlan({ id: 'c', kind }, result.findings, NOW, { mark });
+    const built = buildPlan({ id: 'c', kind }, result.findings, NOW, { mark });
+    await recordPlan(store, built);
+    return built;
   }
 
   function apply(p: CleanupPlan, extra: Partial<ApplyOptions> = {}) {
