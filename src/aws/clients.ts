@@ -22,13 +22,19 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number };
 }
 
+/** Said after the SDK's "Could not load credentials from any providers", which names nothing to set. */
+export const CREDENTIALS_HINT =
+  'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role (an instance ' +
+  'profile, an ECS task role, EKS IRSA or Pod Identity); `guardrail iam-policy` prints what the role needs';
+
 /** `AccessDenied: User ... is not authorized` — the AWS error code first, for findings and logs. */
 export function describeAwsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const e = error as SdkErrorLike;
   const code = e.Code ?? e.name;
   const message = e.message || `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`;
-  return code && code !== 'Error' && !message.startsWith(code) ? `${code}: ${message}` : message;
+  const text = code && code !== 'Error' && !message.startsWith(code) ? `${code}: ${message}` : message;
+  return code === 'CredentialsProviderError' ? `${text} (${CREDENTIALS_HINT})` : text;
 }
 
 /** What `withoutSdkLogging` needs of an SDK v3 client. */

@@ -1,5 +1,5 @@
 import type { AwsClientConfig } from './clients';
-import { describeAwsError, withoutSdkLogging } from './clients';
+import { CREDENTIALS_HINT, describeAwsError, withoutSdkLogging } from './clients';
 import type { AwsConfig } from './config';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
 import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
@@ -103,7 +103,13 @@ async function callerIdentity(
   const { STSClient, GetCallerIdentityCommand } = await import('./sdk/sts.js');
   const sts = withoutSdkLogging(new STSClient({ ...config, credentials }));
   try {
-    const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+    const out = await sts
+      .send(new GetCallerIdentityCommand({}), { abortSignal: signal })
+      .catch((error: unknown) => {
+        // The first AWS call of a run: where missing credentials show, as "from any providers" and nothing more.
+        if ((error as { name?: unknown } | undefined)?.name !== 'CredentialsProviderError') throw error;
+        throw new Error(`${(error as Error).message} (${CREDENTIALS_HINT})`, { cause: error });
+      });
     if (!out.Account) throw new Error('STS GetCallerIdentity returned no account id');
     return out.Account;
   } finally {

@@ -34,16 +34,22 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
   const { signal } = stop;
   try {
     const [result] = await agent.observe([check.id], signal);
-    if (!result || result.status === 'error') {
+    if (!result || (result.status === 'error' && !result.partial)) {
       throw new CheckFailedError(`check ${check.id} could not run: ${result?.error ?? 'no result'}`);
     }
+    // A check that read some regions and not others (AccessDenied in one) plans what it read, and says what is
+    // missing: one denied region used to block every plan of the check.
+    const missing = result.partial ? result.error : undefined;
     const plan = buildPlan(check, result.findings, new Date(), { mark: !!flags.mark });
     // Recorded before it is written: a plan file apply will take is always one the store knows.
     await recordPlan(await agent.stateStore(), plan);
     const text = `${JSON.stringify(plan, null, 2)}\n`;
     if (flags.out) writeFileSync(flags.out, text);
     else process.stdout.write(text);
-    const lines = describePlan(plan);
+    const lines = [
+      ...describePlan(plan),
+      ...(missing ? [`Not in this plan, since the check could not read it: ${missing}`] : []),
+    ];
     // With --out, stdout is free for people; without, it carries the plan only.
     (flags.out ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
     if (flags.mark) {
@@ -69,6 +75,7 @@ export async function cleanupPlanCommand(flags: PlanFlags): Promise<void> {
         channel ? `summary sent to ${channel}\n` : 'no route matches this check: nothing sent\n',
       );
     }
+    if (missing) process.exitCode = EXIT.checkFailed;
   } finally {
     stop.dispose();
     await agent.close();
