@@ -32,10 +32,10 @@ export const idleEbsVolumes = defineCheck({
           cost: ebsMonthlyCost({ region: target.region, ...volume }),
           firstSeen: firstSeen.get(volume.volumeId) ?? ctx.now,
         })),
+        // Attached gp2 volumes only: an unattached one is idle, and deleting it saves all of its cost. Counting its
+        // gp3 saving too added it on top of that cost, in a message's total and in the dashboard's waste.
         gp2: volumes
-          .filter(
-            (v) => config.gp2 && v.volumeType === 'gp2' && (v.state === 'available' || v.state === 'in-use'),
-          )
+          .filter((v) => config.gp2 && v.volumeType === 'gp2' && v.state === 'in-use')
           .map((volume) => ({ volume, saving: gp3MonthlySaving(target.region, volume.sizeGiB) })),
       };
     });
@@ -43,16 +43,11 @@ export const idleEbsVolumes = defineCheck({
     const minIdleMs = config.minIdleDays * DAY_MS;
     const findings: Finding[] = [...errors];
     for (const { target, value } of scans) {
-      const reported = new Set<string>();
       for (const { volume, cost, firstSeen } of value.idle) {
         if (ctx.now.getTime() - firstSeen.getTime() < minIdleMs) continue;
         findings.push(idleVolumeFinding(target, volume, cost, firstSeen, ctx.now, config.severity));
-        reported.add(volume.volumeId);
       }
-      // A volume reported idle is not also a gp2 finding: deleting it saves its whole cost, and counting both
-      // added its gp3 saving on top of that cost in the message's total.
-      for (const { volume, saving } of value.gp2)
-        if (!reported.has(volume.volumeId)) findings.push(gp2Finding(target, volume, saving));
+      for (const { volume, saving } of value.gp2) findings.push(gp2Finding(target, volume, saving));
     }
     const measurements = idleMeasurements(
       ctx.checkId,

@@ -27,6 +27,17 @@ export const CREDENTIALS_HINT =
   'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role (an instance ' +
   'profile, an ECS task role, EKS IRSA or Pod Identity); `guardrail iam-policy` prints what the role needs';
 
+/**
+ * The SDK's default chain found no credentials at all (not a wrong profile or an expired SSO session, which say
+ * so themselves).
+ */
+export function noCredentials(error: unknown): boolean {
+  return (
+    (error as { name?: unknown } | undefined)?.name === 'CredentialsProviderError' &&
+    /from any providers/i.test((error as { message?: unknown }).message as string)
+  );
+}
+
 /** `AccessDenied: User ... is not authorized` — the AWS error code first, for findings and logs. */
 export function describeAwsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -34,7 +45,7 @@ export function describeAwsError(error: unknown): string {
   const code = e.Code ?? e.name;
   const message = e.message || `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`;
   const text = code && code !== 'Error' && !message.startsWith(code) ? `${code}: ${message}` : message;
-  return code === 'CredentialsProviderError' ? `${text} (${CREDENTIALS_HINT})` : text;
+  return noCredentials(error) ? `${text} (${CREDENTIALS_HINT})` : text;
 }
 
 /** What `withoutSdkLogging` needs of an SDK v3 client. */

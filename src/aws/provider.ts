@@ -1,5 +1,5 @@
 import type { AwsClientConfig } from './clients';
-import { CREDENTIALS_HINT, describeAwsError, withoutSdkLogging } from './clients';
+import { CREDENTIALS_HINT, describeAwsError, noCredentials, withoutSdkLogging } from './clients';
 import type { AwsConfig } from './config';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
 import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
@@ -107,7 +107,7 @@ async function callerIdentity(
       .send(new GetCallerIdentityCommand({}), { abortSignal: signal })
       .catch((error: unknown) => {
         // The first AWS call of a run: where missing credentials show, as "from any providers" and nothing more.
-        if ((error as { name?: unknown } | undefined)?.name !== 'CredentialsProviderError') throw error;
+        if (!noCredentials(error)) throw error;
         throw new Error(`${(error as Error).message} (${CREDENTIALS_HINT})`, { cause: error });
       });
     if (!out.Account) throw new Error('STS GetCallerIdentity returned no account id');

@@ -17,8 +17,8 @@ export async function pruneBefore(pool: Pool, before: Date): Promise<number> {
     // Tick leases are never released (they name one tick); once expired they hold nothing.
     const leases = await client.query('DELETE FROM guardrail_lease WHERE expires_at < clock_timestamp()');
     const silences = await client.query('DELETE FROM guardrail_silence WHERE ends_at < $1', [before]);
-    return (
-      (outbox.rowCount ?? 0) + (states.rowCount ?? 0) + (leases.rowCount ?? 0) + (silences.rowCount ?? 0)
-    );
+    // An expired plan cannot be applied: its record guards nothing.
+    const plans = await client.query('DELETE FROM guardrail_cleanup_plan WHERE expires_at < $1', [before]);
+    return [outbox, states, leases, silences, plans].reduce((sum, r) => sum + (r.rowCount ?? 0), 0);
   });
 }

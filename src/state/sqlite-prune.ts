@@ -21,7 +21,9 @@ export function pruneBefore(db: Database, before: Date): number {
         .prepare('DELETE FROM guardrail_lease WHERE expires_at < ?')
         .run(iso(new Date())).changes;
       const silences = db.prepare('DELETE FROM guardrail_silence WHERE ends_at < ?').run(at).changes;
-      return outbox + states + leases + silences;
+      // An expired plan cannot be applied: its record guards nothing.
+      const plans = db.prepare('DELETE FROM guardrail_cleanup_plan WHERE expires_at < ?').run(at).changes;
+      return outbox + states + leases + silences + plans;
     })
     .immediate();
 }

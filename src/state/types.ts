@@ -198,10 +198,10 @@ export interface StateStore {
   /** Ends an active silence at `now`; resolves false when no active silence has this id. */
   expireSilence(id: string, now: Date): Promise<boolean>;
 
-  /** Records (or replaces) the outcome of one plan resource. */
   /** Records a plan `guardrail cleanup plan` wrote (its digest): apply acts only on plans recorded, unchanged. */
   recordCleanupPlan(plan: CleanupPlanRecord): Promise<void>;
   cleanupPlan(planId: string): Promise<CleanupPlanRecord | undefined>;
+  /** Records (or replaces) the outcome of one plan resource. */
   recordCleanup(record: CleanupRecord): Promise<void>;
   /** The outcomes recorded for a plan, by resource id. */
   cleanupRecords(planId: string): Promise<CleanupRecord[]>;

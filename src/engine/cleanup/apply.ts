@@ -70,8 +70,9 @@ export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promi
   const recorded = await options.store.cleanupPlan(plan.id);
   if (!recorded) {
     throw new UsageError(
-      `plan ${plan.id} was not written by guardrail cleanup plan with this state store; apply acts only on a ` +
-        'plan it recorded: write one (guardrail cleanup plan) with the state store apply uses',
+      `plan ${plan.id} has no record in this state store: apply acts only on a plan guardrail cleanup plan ` +
+        'recorded, and plans written with another state store, or before plans were recorded (Guardrail ' +
+        'before 2026-12-03), have none; write a new plan (guardrail cleanup plan) with the state store apply uses',
     );
   }
   if (recorded.digest !== planDigest(plan) || recorded.checkId !== plan.checkId) {

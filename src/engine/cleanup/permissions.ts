@@ -1,8 +1,10 @@
 import { CLEANUP_TAG_KEYS, PLAN_TAG } from './plan';
 
 /**
- * What `guardrail cleanup apply` needs besides the checks' read permissions, scoped: volumes are deleted only
- * when they carry a plan tag (apply writes it first), and Guardrail may write only its own tag keys.
+ * What `guardrail cleanup apply` needs besides the checks' read permissions, scoped: a volume is deleted only
+ * once it carries a plan tag, and Guardrail may write only its own tag keys. Apply writes the plan tag itself, so
+ * the condition leaves a trace on each deleted volume rather than limiting which ones: what limits apply to the
+ * plans `cleanup plan` wrote is the state store's record of them (apply.ts).
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
  */
 export function cleanupStatements(kinds: ReadonlySet<string>): unknown[] {

@@ -109,7 +109,7 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
     expect(pages).toHaveLength(2);
   });
 
-  it('reports gp2 volumes, attached or not (unless reported idle), with the saving of gp3 at their baseline, under their own key', async () => {
+  it('reports attached gp2 volumes with the saving of gp3 at their baseline, under their own key', async () => {
     const gp2 = await startFakeAws({ accounts: gp2Estate(), callerAccountId: CALLER_ACCOUNT });
 
     const result = await runCheck(idleEbsVolumes, {
@@ -125,16 +125,22 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
         .map((f) => [f.key, f.severity, f.metrics?.monthlySavingUsd]),
     ).toEqual([
       ['gp2:vol-boot', 'info', 2],
-      // vol-big is unattached, reported idle: deleting it saves all of its cost, so no gp2 finding adds its saving
+      // vol-big is unattached, so idle: deleting it saves all of its cost, and no gp2 finding adds its saving to that
       ['gp2:vol-seoul-small', 'info', 2.28],
       // gp2 57.00 against gp3 45.60 + 125 MiB/s above the baseline × 0.0456
       ['gp2:vol-seoul-big', 'info', 5.7],
     ]);
     expect(result.findings.map((f) => f.key).filter((k) => !k.startsWith('gp2:'))).toEqual(['vol-big']);
+    // Its current price is a fact, not the waste a message's total adds up.
+    expect(result.findings.find((f) => f.key === 'gp2:vol-boot')?.metrics).toEqual({
+      sizeGiB: 100,
+      monthlySavingUsd: 2,
+      gp2MonthlyCostUsd: 10,
+    });
     expect(result.measurements.filter((m) => m.name === 'gp2_monthly_savings_usd')).toEqual([
       {
         name: 'gp2_monthly_savings_usd',
-        value: 17,
+        value: 2, // vol-boot's: unattached vol-big is counted as idle waste, not again as a gp3 saving
         labels: { check: 'test', account: CALLER_ACCOUNT, region: 'us-east-1' },
       },
       {
