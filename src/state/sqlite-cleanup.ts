@@ -10,8 +10,7 @@ export function writeCleanupPlan(db: Database, p: CleanupPlanRecord): void {
 
 export function readCleanupPlan(db: Database, planId: string): CleanupPlanRecord | undefined {
   const row = db.prepare('SELECT * FROM guardrail_cleanup_plan WHERE plan_id = ?').get(planId) as
-    | { plan_id: string; check_id: string; digest: string; created_at: string; expires_at: string }
-    | undefined;
+    { plan_id: string; check_id: string; digest: string; created_at: string; expires_at: string } | undefined;
   return row
     ? {
         planId: row.plan_id,

@@ -104,7 +104,9 @@ const PLANNERS: Record<string, (f: Finding) => CleanupAction[]> = {
  * `cleanup plan` records in the state store and `cleanup apply` checks a plan file against.
  */
 export function planDigest(plan: CleanupPlan): string {
-  return createHash('sha256').update(JSON.stringify(CleanupPlan.parse(plan))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(CleanupPlan.parse(plan)))
+    .digest('hex');
 }
 
 /** Records a plan as written, so that apply acts on it, and on nothing edited or made up. */
