@@ -55,12 +55,23 @@ export function driftFinding(
       `${describeWindow(plan.window)})`,
     summary:
       `${plan.pair.source} → ${plan.pair.target}: ${rows(Math.floor(allowed))} of difference tolerated.` +
-      estimateNote(estimates),
+      estimateNote(estimates) +
+      ` ${NEXT_STEP[direction]}`,
     resource: { source: plan.pair.source, target: plan.pair.target },
     labels: { table: plan.label },
     metrics: { sourceRows, targetRows, diffRows: diff, diffRatio: ratio, allowedRows: allowed },
   };
 }
+
+/** What the person paged does next (a trial's drift card said what was wrong, and nothing of what to do). */
+const NEXT_STEP = {
+  fewer:
+    'Next: if it holds on the next runs, it is loss, not lag: compare the keys of both sides over the same rows ' +
+    "to find the missing ones, and look at the CDC task's errors and table statistics for this table.",
+  more:
+    'Next: the target holds rows the source does not: deletes that were not replicated, or a batch loaded twice ' +
+    '(a replayed CDC batch); look for duplicate keys in the target.',
+} as const;
 
 const ERROR_WORDS: Record<string, string> = {
   'missing-table': 'table missing',

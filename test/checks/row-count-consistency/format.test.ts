@@ -26,6 +26,18 @@ describe('finding text', () => {
     expect(describeWindow(window)).toBe(text);
   });
 
+  // A trial's on-call engineer read what was wrong and nothing of what to do next.
+  it.each([
+    [10, 7, /Next: if it holds on the next runs, it is loss, not lag: compare the keys of both sides/],
+    [
+      7,
+      10,
+      /Next: the target holds rows the source does not: deletes that were not replicated, or a batch loaded twice/,
+    ],
+  ])('says what to do next: source %d, target %d', (source, target, next) => {
+    expect(driftFinding(plan(), source, target)?.summary).toMatch(next);
+  });
+
   it('says a single extra row on the target in analyst words', () => {
     expect(driftFinding(plan(), 1, 2)?.title).toBe(
       'game1.users: target has 1 more row than source (source 1, target 2, 100.00%; whole table)',
