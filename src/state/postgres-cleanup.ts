@@ -1,5 +1,5 @@
 import type { Queryable } from './postgres-db';
-import { cleanupRecord, type CleanupRow } from './rows';
+import { cleanupPlanRecord, cleanupRecord, type CleanupPlanRow, type CleanupRow } from './rows';
 import type { CleanupPlanRecord, CleanupRecord } from './types';
 
 export async function writeCleanupPlan(db: Queryable, p: CleanupPlanRecord): Promise<void> {
@@ -11,23 +11,10 @@ export async function writeCleanupPlan(db: Queryable, p: CleanupPlanRecord): Pro
 }
 
 export async function readCleanupPlan(db: Queryable, planId: string): Promise<CleanupPlanRecord | undefined> {
-  const { rows } = await db.query<{
-    plan_id: string;
-    check_id: string;
-    digest: string;
-    created_at: Date;
-    expires_at: Date;
-  }>('SELECT * FROM guardrail_cleanup_plan WHERE plan_id = $1', [planId]);
-  const row = rows[0];
-  return row
-    ? {
-        planId: row.plan_id,
-        checkId: row.check_id,
-        digest: row.digest,
-        createdAt: new Date(row.created_at),
-        expiresAt: new Date(row.expires_at),
-      }
-    : undefined;
+  const { rows } = await db.query<CleanupPlanRow>('SELECT * FROM guardrail_cleanup_plan WHERE plan_id = $1', [
+    planId,
+  ]);
+  return rows[0] ? cleanupPlanRecord(rows[0]) : undefined;
 }
 
 export async function writeCleanupRecord(db: Queryable, r: CleanupRecord): Promise<void> {

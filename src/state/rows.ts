@@ -2,6 +2,7 @@ import type { Finding } from '../core/types';
 import type { Severity } from '../core/severity';
 import type {
   AlertState,
+  CleanupPlanRecord,
   CleanupRecord,
   OutboxRecord,
   OutboxStatus,
@@ -191,6 +192,24 @@ export interface CleanupRow {
   detail: string;
   monthly_saving_usd: number;
   applied_at: Timestamp;
+}
+
+export interface CleanupPlanRow {
+  plan_id: string;
+  check_id: string;
+  digest: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export function cleanupPlanRecord(row: CleanupPlanRow): CleanupPlanRecord {
+  return {
+    planId: row.plan_id,
+    checkId: row.check_id,
+    digest: row.digest,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+  };
 }
 
 export function cleanupRecord(row: CleanupRow): CleanupRecord {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { cleanupRecord, type CleanupRow } from './rows';
+import { cleanupPlanRecord, cleanupRecord, type CleanupPlanRow, type CleanupRow } from './rows';
 import type { CleanupPlanRecord, CleanupRecord } from './types';
 
 export function writeCleanupPlan(db: Database, p: CleanupPlanRecord): void {
@@ -10,16 +10,8 @@ export function writeCleanupPlan(db: Database, p: CleanupPlanRecord): void {
 
 export function readCleanupPlan(db: Database, planId: string): CleanupPlanRecord | undefined {
   const row = db.prepare('SELECT * FROM guardrail_cleanup_plan WHERE plan_id = ?').get(planId) as
-    { plan_id: string; check_id: string; digest: string; created_at: string; expires_at: string } | undefined;
-  return row
-    ? {
-        planId: row.plan_id,
-        checkId: row.check_id,
-        digest: row.digest,
-        createdAt: new Date(row.created_at),
-        expiresAt: new Date(row.expires_at),
-      }
-    : undefined;
+    CleanupPlanRow | undefined;
+  return row ? cleanupPlanRecord(row) : undefined;
 }
 
 export function writeCleanupRecord(db: Database, r: CleanupRecord): void {

@@ -113,16 +113,14 @@ export async function startRedshiftData(
     };
   };
 
+  const targetNamed = (input: Record<string, unknown>) =>
+    !!input.Database && !!(input.WorkgroupName || input.ClusterIdentifier);
+  const refuseTarget = (res: ServerResponse) =>
+    send(res, 400, { message: 'Database and a cluster or workgroup are required' }, 'ValidationException');
+
   const handle = async (op: string, input: Record<string, unknown>, res: ServerResponse): Promise<void> => {
     if (op === 'BatchExecuteStatement') {
-      if (!input.Database || !(input.WorkgroupName || input.ClusterIdentifier)) {
-        return send(
-          res,
-          400,
-          { message: 'Database and a cluster or workgroup are required' },
-          'ValidationException',
-        );
-      }
+      if (!targetNamed(input)) return refuseTarget(res);
       // Redshift runs a batch as one transaction in one session: a SET holds for the statements after it, and
       // the PostgreSQL behind the fake enforces statement_timeout as Redshift would.
       const sqls = (input.Sqls as string[]).map(String);
@@ -155,14 +153,7 @@ export async function startRedshiftData(
       return send(res, 200, { Id: id, CreatedAt: Date.now() / 1000, Database: input.Database });
     }
     if (op === 'ExecuteStatement') {
-      if (!input.Database || !(input.WorkgroupName || input.ClusterIdentifier)) {
-        return send(
-          res,
-          400,
-          { message: 'Database and a cluster or workgroup are required' },
-          'ValidationException',
-        );
-      }
+      if (!targetNamed(input)) return refuseTarget(res);
       const id = randomUUID();
       const sql = String(input.Sql);
       const st: Statement = {
