@@ -175,7 +175,18 @@ function sqlFor(migration: Migration, dialect: 'sqlite' | 'postgres'): string {
   return typeof migration.sql === 'string' ? migration.sql : migration.sql[dialect];
 }
 
+/**
+ * The migrations a store lacks. A store a newer Guardrail migrated is refused: this version would neither know
+ * its tables nor keep its rules (an older build went on applying a cleanup plan the newer one had refused, and
+ * re-announced alerts the newer one had resolved).
+ */
 function pending(applied: Set<number>): Migration[] {
+  const newest = Math.max(0, ...applied);
+  if (newest > LATEST_SCHEMA_VERSION)
+    throw new Error(
+      `it was migrated by a newer Guardrail (schema version ${newest}; this one knows up to ` +
+        `${LATEST_SCHEMA_VERSION}): run that version or a later one, or point this one at another store`,
+    );
   return [...MIGRATIONS].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
 }
 

@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS } from '../../src/state/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/state/migrations';
 import { openStateStore } from '../../src/state/open-store';
 import type { OutboxRecord, StateStore } from '../../src/state/types';
 import { freshPgDatabase } from '../harness/databases';
 import { outboxRows } from './outbox-rows';
 import { alert, finding, message } from './records';
-import { schemaVersions } from './schema-versions';
+import { recordVersion, schemaVersions } from './schema-versions';
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -42,6 +42,20 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     await Promise.all(stores.map((each) => each.close()));
 
     expect(await schemaVersions(fresh)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  // A trial ran the previous build on a store this one had migrated: it ran on, applied a cleanup plan this one
+  // refuses and re-announced resolved alerts. A build now refuses a store migrated by a newer one.
+  it('refuses a store a newer Guardrail migrated, saying which versions', async () => {
+    const fresh = await newUrl();
+    await (await openStateStore(fresh, '/')).close();
+    await recordVersion(fresh, LATEST_SCHEMA_VERSION + 1);
+
+    const opening = openStateStore(fresh, '/');
+
+    await expect(opening).rejects.toThrow(
+      `it was migrated by a newer Guardrail (schema version ${LATEST_SCHEMA_VERSION + 1}; this one knows up to ${LATEST_SCHEMA_VERSION})`,
+    );
   });
 
   it('upserts alert states by check and key and reads them back per check', async () => {
