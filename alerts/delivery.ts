@@ -316,10 +316,12 @@ async function nextWait(run: Run, open: string[]): Promise<number | undefined> {
 }
 
 /**
- * Whether another deliverer (a run at the same moment on this store) holds the claim of a pending message: it was
- * never attempted, yet it is not due. A message is due when it is made, and only a claim moves it later without
- * counting an attempt. (A retry that another deliverer claimed looks like a backoff and is not told apart.)
+ * Whether another deliverer (a run at the same moment on this store) holds the claim of a pending message: its
+ * claim runs past now. A message claimed before claims were recorded (by a Guardrail before 2026-12-03, during an
+ * upgrade) is told by the old sign: never attempted, yet not due. A retried message another run had claimed read
+ * as a backoff, and the run reported it "not delivered" and exited 4 while the other delivered it.
  */
 export function heldByAnotherDeliverer(record: OutboxRecord, now: number): boolean {
+  if (record.claimedUntil !== undefined) return Date.parse(record.claimedUntil) > now;
   return record.attempts === 0 && Date.parse(record.nextAttemptAt) > now;
 }

@@ -158,6 +158,15 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'cleanup plans: the digest of each plan written, which apply checks a plan file against',
     sql: { sqlite: cleanupPlans('TEXT'), postgres: cleanupPlans('TIMESTAMPTZ') },
   },
+  {
+    version: 9,
+    description: "outbox claims: until when a deliverer holds a message, apart from its retry's backoff",
+    // Without it a retried message another run had claimed read as backoff: "not delivered", exit 4.
+    sql: {
+      sqlite: 'ALTER TABLE guardrail_outbox ADD COLUMN claimed_until TEXT;',
+      postgres: 'ALTER TABLE guardrail_outbox ADD COLUMN claimed_until TIMESTAMPTZ;',
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

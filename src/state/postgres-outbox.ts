@@ -37,7 +37,8 @@ export async function claimDueOutbox(
        SELECT id FROM guardrail_outbox WHERE ${DUE} AND ${NO_OLDER_PENDING}
        ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
      ), claimed AS (
-       UPDATE guardrail_outbox o SET next_attempt_at = ${at(1)} + $4::float8 * interval '1 millisecond'
+       UPDATE guardrail_outbox o SET next_attempt_at = ${at(1)} + $4::float8 * interval '1 millisecond',
+         claimed_until = ${at(1)} + $4::float8 * interval '1 millisecond'
        FROM due WHERE o.id = due.id RETURNING o.*
      )
      SELECT * FROM claimed ORDER BY created_at, id`,
@@ -56,7 +57,7 @@ export async function countPendingOutbox(db: Queryable): Promise<number> {
 export async function markOutboxSent(db: Queryable, id: string, at: Date): Promise<boolean> {
   return changed(
     db,
-    "UPDATE guardrail_outbox SET status = 'sent', sent_at = $1 WHERE id = $2 AND status = 'pending'",
+    "UPDATE guardrail_outbox SET status = 'sent', sent_at = $1, claimed_until = NULL WHERE id = $2 AND status = 'pending'",
     [at, id],
   );
 }
@@ -69,7 +70,7 @@ export async function markOutboxFailed(
 ): Promise<boolean> {
   return changed(
     db,
-    `UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2
+    `UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_until = NULL
      WHERE id = $3 AND status = 'pending'`,
     [withoutNul(error), nextAttemptAt, id],
   );
@@ -78,7 +79,7 @@ export async function markOutboxFailed(
 export async function markOutboxDropped(db: Queryable, id: string, error: string): Promise<boolean> {
   return changed(
     db,
-    "UPDATE guardrail_outbox SET status = 'dropped', last_error = $1 WHERE id = $2 AND status = 'pending'",
+    "UPDATE guardrail_outbox SET status = 'dropped', last_error = $1, claimed_until = NULL WHERE id = $2 AND status = 'pending'",
     [withoutNul(error), id],
   );
 }

@@ -38,6 +38,8 @@ export interface OutboxRow {
   next_attempt_at: Timestamp;
   last_error: string | null;
   sent_at: Timestamp | null;
+  /** Absent on rows read before migration 9. */
+  claimed_until?: Timestamp | null;
 }
 
 /** Canonical ISO form, so both engines return the same text and SQLite can compare timestamps as strings. */
@@ -94,6 +96,8 @@ export function toOutboxRecord(row: OutboxRow, decode: (json: unknown) => unknow
   if (row.last_error !== null) record.lastError = row.last_error;
   const sentAt = optional(row.sent_at, iso);
   if (sentAt !== undefined) record.sentAt = sentAt;
+  const claimedUntil = optional(row.claimed_until ?? null, iso);
+  if (claimedUntil !== undefined) record.claimedUntil = claimedUntil;
   return record;
 }
 

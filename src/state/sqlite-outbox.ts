@@ -37,15 +37,15 @@ export function claimDueOutbox(
   const now = timeOf(at);
   const select = db.prepare(SELECT_CLAIMABLE);
   const claim = db.prepare(
-    "UPDATE guardrail_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+    "UPDATE guardrail_outbox SET next_attempt_at = ?, claimed_until = ? WHERE id = ? AND status = 'pending'",
   );
   const until = iso(new Date(now.getTime() + claimMs));
   // IMMEDIATE takes the write lock before the select: another process claims only after this one committed.
   const rows = db
     .transaction(() => {
       const due = select.all(...dueParams(now, channels), limit) as OutboxRow[];
-      for (const row of due) claim.run(until, row.id);
-      return due.map((row) => ({ ...row, next_attempt_at: until }));
+      for (const row of due) claim.run(until, until, row.id);
+      return due.map((row) => ({ ...row, next_attempt_at: until, claimed_until: until }));
     })
     .immediate();
   return rows.map((row) => toOutboxRecord(row, decode));
@@ -61,7 +61,7 @@ export function countPendingOutbox(db: Database): number {
 export function markOutboxSent(db: Database, id: string, at: Date): boolean {
   return changed(
     db,
-    "UPDATE guardrail_outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'pending'",
+    "UPDATE guardrail_outbox SET status = 'sent', sent_at = ?, claimed_until = NULL WHERE id = ? AND status = 'pending'",
     iso(at),
     id,
   );
@@ -70,7 +70,7 @@ export function markOutboxSent(db: Database, id: string, at: Date): boolean {
 export function markOutboxFailed(db: Database, id: string, error: string, nextAttemptAt: Date): boolean {
   return changed(
     db,
-    `UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+    `UPDATE guardrail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_until = NULL
      WHERE id = ? AND status = 'pending'`,
     withoutNul(error),
     iso(nextAttemptAt),
@@ -81,7 +81,7 @@ export function markOutboxFailed(db: Database, id: string, error: string, nextAt
 export function markOutboxDropped(db: Database, id: string, error: string): boolean {
   return changed(
     db,
-    "UPDATE guardrail_outbox SET status = 'dropped', last_error = ? WHERE id = ? AND status = 'pending'",
+    "UPDATE guardrail_outbox SET status = 'dropped', last_error = ?, claimed_until = NULL WHERE id = ? AND status = 'pending'",
     withoutNul(error),
     id,
   );

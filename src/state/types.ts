@@ -71,6 +71,8 @@ export interface OutboxRecord {
   nextAttemptAt: string;
   lastError?: string;
   sentAt?: string;
+  /** Set while a deliverer holds the message (its claim), until then; cleared when it settles the message. */
+  claimedUntil?: string;
 }
 
 /**

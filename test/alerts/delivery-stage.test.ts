@@ -144,4 +144,30 @@ describe.each(engines)('two runs at the same moment on one %s store', (_engine, 
     expect(late.notifications).toMatchObject({ sent: 0, failed: 0, ...second });
     expect(late.notifications.undelivered.some(failedToDeliver)).toBe(false);
   });
+
+  // An upgrade trial: a message retried before (its webhook had refused), claimed by one of two runs at the same
+  // moment. Its later due time read as a retry's backoff in the other run, which said "not delivered" and exited 4.
+  it('the run that claimed a message retried before holds the claim: the other says so, and has not failed', async () => {
+    const url = await newStoreUrl();
+    stores.push(await openStateStore(url, tmpdir()), await openStateStore(url, tmpdir()));
+    await enqueue(stores[0]!, 'team', ['retried'], Date.now() - 10 * MINUTE);
+    for (let i = 0; i < 3; i++)
+      await stores[0]!.markFailed('retried', 'ECONNREFUSED', new Date(Date.now() - 1000));
+    const created = JSON.stringify({ name: 'spaces/AAAAproxy/messages/m1' });
+    chat = await startFixedAnswer(200, 'application/json', created, 2500);
+    const channels = new Map([['team', chatChannel('team', chat.webhookUrl, 10_000)]]);
+    const results = [checkResult('orders', [])];
+
+    const first = stage(stores[0]!, channels, results, { deliveryBudget: '10s' });
+    while (chat.requests === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const late = await stage(stores[1]!, channels, results, { deliveryBudget: '1s' });
+    const early = await first;
+
+    expect(chat.requests).toBe(1);
+    expect(early.notifications).toMatchObject({ sent: 1, pending: 0 });
+    expect(late.notifications.undelivered).toEqual([
+      expect.objectContaining({ channel: 'team', pending: 1, claimed: 1 }),
+    ]);
+    expect(late.notifications.undelivered.some(failedToDeliver)).toBe(false);
+  });
 });

@@ -173,8 +173,8 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     const claimed = await store.claimOutbox(new Date('2025-01-01T00:00:05Z'), 10, 30_000, ['chat']);
 
     expect(claimed).toEqual([
-      message('a', at, { nextAttemptAt: until, checkId: 'a' }),
-      message('c', later, { nextAttemptAt: until, checkId: 'c' }),
+      message('a', at, { nextAttemptAt: until, claimedUntil: until, checkId: 'a' }),
+      message('c', later, { nextAttemptAt: until, claimedUntil: until, checkId: 'c' }),
     ]);
     const justBefore = new Date('2025-01-01T00:00:34.999Z');
     expect(await store.claimOutbox(justBefore, 10, 30_000, ['chat'])).toEqual([]);
