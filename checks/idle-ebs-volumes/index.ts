@@ -45,7 +45,13 @@ export const idleEbsVolumes = defineCheck({
     for (const { target, value } of scans) {
       for (const { volume, cost, firstSeen } of value.idle) {
         if (ctx.now.getTime() - firstSeen.getTime() < minIdleMs) continue;
-        findings.push(idleVolumeFinding(target, volume, cost, firstSeen, ctx.now, config.severity));
+        const finding = idleVolumeFinding(target, volume, cost, firstSeen, ctx.now, config.severity);
+        // A gp2 alert raised while the volume was attached (or by a Guardrail before 2026-12-03, which raised one
+        // for unattached gp2 volumes too) keeps its state while the volume is idle: nothing about it changed, and
+        // a "resolved" notice would say it had.
+        findings.push(
+          volume.volumeType === 'gp2' ? { ...finding, covers: [{ key: `gp2:${volume.volumeId}` }] } : finding,
+        );
       }
       for (const { volume, saving } of value.gp2) findings.push(gp2Finding(target, volume, saving));
     }

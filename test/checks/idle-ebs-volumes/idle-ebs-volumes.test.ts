@@ -131,6 +131,9 @@ describe('idle-ebs-volumes through the real EC2 client', () => {
       ['gp2:vol-seoul-big', 'info', 5.7],
     ]);
     expect(result.findings.map((f) => f.key).filter((k) => !k.startsWith('gp2:'))).toEqual(['vol-big']);
+    // Its gp2 alert, raised while attached or by a build before 2026-12-03, keeps its state while it is idle:
+    // an upgrade trial got a "resolved" notice for a volume that had not changed.
+    expect(result.findings.find((f) => f.key === 'vol-big')?.covers).toEqual([{ key: 'gp2:vol-big' }]);
     // Its current price is a fact, not the waste a message's total adds up.
     expect(result.findings.find((f) => f.key === 'gp2:vol-boot')?.metrics).toEqual({
       sizeGiB: 100,
