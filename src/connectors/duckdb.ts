@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDbConnection } from './config';
@@ -141,6 +142,11 @@ export async function openDuckDb(
       return reader.getRowObjectsJS() as Record<string, unknown>[];
     } catch (err) {
       const message = errorMessage(err);
+      const gone = missingViewFile(message);
+      if (gone)
+        throw new Error(`file ${gone} does not exist: the view over it cannot be read (moved or removed?)`, {
+          cause: err,
+        });
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
     } finally {
@@ -182,4 +188,16 @@ export async function openDuckDb(
       ctx.log.debug({ connection: name }, 'duckdb closed');
     },
   };
+}
+
+/**
+ * The file of a view that is gone. DuckDB then looks for it as a folder of such files, which the locked-down file
+ * system refuses: "Permission Error: Cannot access file … file system operations are disabled by configuration",
+ * which reads as a setting to change (a trial renamed a CSV under `serve`).
+ */
+export function missingViewFile(message: string): string | undefined {
+  const accessed = /Cannot access file "([^"]+)"/.exec(message)?.[1];
+  if (!accessed) return undefined;
+  const file = accessed.replace(/\/\*\*\/\*[^/]*$/, '');
+  return existsSync(file) ? undefined : file;
 }

@@ -187,3 +187,28 @@ describe('duckdb connector and files that block', () => {
     expect(slow).toEqual({ code: 3, signal: null, stdout: 'report\n', stderr: '' });
   }, 30_000);
 });
+
+// A trial renamed a CSV under `serve`: DuckDB looked for a folder of that name, the locked-down file system refused,
+// and the finding read "Permission Error: ... file system operations are disabled by configuration".
+describe('duckdb connector when a view file goes away', () => {
+  it('says the file does not exist', async () => {
+    const csv = join(dir, 'orders.csv');
+    await writeFile(csv, 'id\n1\n2\n');
+    const connections = provider({ db: { type: 'duckdb', views: { 'shop.orders': csv } } }, dir);
+    const connector = await connections.get('db');
+    const before = await connector.count([request('a', 'shop.orders')], {
+      signal: new AbortController().signal,
+    });
+    await rm(csv);
+
+    const after = await connector.count([request('a', 'shop.orders')], {
+      signal: new AbortController().signal,
+    });
+    await connections.closeAll();
+
+    expect(before).toEqual([{ id: 'a', rows: 2 }]);
+    expect(after[0]?.error?.message).toBe(
+      `file ${csv} does not exist: the view over it cannot be read (moved or removed?)`,
+    );
+  });
+});
