@@ -21,6 +21,15 @@ function resolveLocation(location: string, configDir: string): string {
     : resolve(configDir, location);
 }
 
+/** The files the configured views read, as resolved (URLs and globs left out: they are not one file). */
+export function viewFiles(views: Record<string, string>, configDir: string): Set<string> {
+  return new Set(
+    Object.values(views)
+      .map((location) => resolveLocation(location, configDir))
+      .filter((path) => isAbsolute(path) && !/[*?[{]/.test(path)),
+  );
+}
+
 /** The in-memory catalog every DuckDB connector opens; configured views live there. */
 export const MEMORY_CATALOG = 'memory';
 /** Catalog names DuckDB reserves, which an attached file cannot take. */

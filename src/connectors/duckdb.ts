@@ -16,6 +16,7 @@ import {
   sessionStatements,
   unreadableView,
   viewStatements,
+  viewFiles,
 } from './duckdb-setup';
 import { SessionCounter, type OpenContext } from './open-context';
 
@@ -119,6 +120,7 @@ export async function openDuckDb(
     if (waiter) waiter(conn);
     else idle.push(conn);
   };
+  const ownFiles = viewFiles(config.views, ctx.configDir);
   const query = async (sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]> => {
     const conn = await acquire();
     busy.add(conn);
@@ -142,7 +144,7 @@ export async function openDuckDb(
       return reader.getRowObjectsJS() as Record<string, unknown>[];
     } catch (err) {
       const message = errorMessage(err);
-      const gone = missingViewFile(message);
+      const gone = missingViewFile(message, ownFiles);
       if (gone)
         throw new Error(`file ${gone} does not exist: the view over it cannot be read (moved or removed?)`, {
           cause: err,
@@ -191,13 +193,14 @@ export async function openDuckDb(
 }
 
 /**
- * The file of a view that is gone. DuckDB then looks for it as a folder of such files, which the locked-down file
- * system refuses: "Permission Error: Cannot access file … file system operations are disabled by configuration",
- * which reads as a setting to change (a trial renamed a CSV under `serve`).
+ * The file of a configured view that is gone. DuckDB then looks for it as a folder of such files, which the
+ * locked-down file system refuses: "Permission Error: Cannot access file … file system operations are disabled by
+ * configuration", which reads as a setting to change (a trial renamed a CSV under `serve`). Any other file refused
+ * (a `where` reaching for one) keeps DuckDB's refusal.
  */
-export function missingViewFile(message: string): string | undefined {
+export function missingViewFile(message: string, viewFiles: ReadonlySet<string>): string | undefined {
   const accessed = /Cannot access file "([^"]+)"/.exec(message)?.[1];
   if (!accessed) return undefined;
   const file = accessed.replace(/\/\*\*\/\*[^/]*$/, '');
-  return existsSync(file) ? undefined : file;
+  return viewFiles.has(file) && !existsSync(file) ? file : undefined;
 }
