@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CALLER_ACCOUNT } from '../test/kit/aws';
+import { CALLER_ACCOUNT, FAKE_AWS_ENV } from '../test/kit/aws';
 import { startFakeAwsProcess } from '../test/servers/aws/process';
 import { emptyRegion, type FakeRegion } from '../test/servers/aws/world';
 import {
@@ -68,13 +68,7 @@ export function idleConfig(url: string, regions: string[]): string {
   return file;
 }
 
-export const AWS_ENV = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'AKIDSTATICFAKE',
-  AWS_SECRET_ACCESS_KEY: 'fake-secret',
-  AWS_SESSION_TOKEN: '',
-  AWS_PROFILE: '',
-};
+export const AWS_ENV = { ...process.env, ...FAKE_AWS_ENV };
 
 /**
  * `guardrail run` of both idle checks as a whole process, in turn: the bundle, the same sources unbundled, and the

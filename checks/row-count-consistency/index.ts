@@ -144,21 +144,40 @@ export const rowCountConsistency = defineCheck({
         if (failed && failed.code !== 'unreachable') errors.push(countErrorLine(plan, side, counts[side]));
       }
     }
-    for (const [side, results] of [
-      ['source', sources],
-      ['target', targets],
-    ] as const) {
-      const lost = plans.filter((p) => results.get(p[side].id)?.error?.code === 'unreachable');
-      if (!lost.length) continue;
-      const message = results.get(lost[0]![side].id)?.error?.message ?? 'no answer';
+    const lost = lostTables(plans, sources, targets);
+    for (const { side, tables, message } of lost) {
       errors.push(
-        `connection '${config[side]}' (${side}) stopped answering: ${lost.length} of ${plans.length} tables not ` +
+        `connection '${config[side]}' (${side}) stopped answering: ${tables.length} of ${plans.length} tables not ` +
           `counted: ${message}`,
       );
     }
-    return { findings: collapseUnreachable(findings, plans, sources, targets, config), measurements, errors };
+    return { findings: collapseUnreachable(findings, lost, plans.length, config), measurements, errors };
   },
 });
+
+/** The tables of one side that its lost connection left uncounted, and what the connection said. */
+interface LostTables {
+  side: 'source' | 'target';
+  tables: PairPlan[];
+  message: string;
+}
+
+function lostTables(
+  plans: PairPlan[],
+  sources: Map<string, CountResult>,
+  targets: Map<string, CountResult>,
+): LostTables[] {
+  return (
+    [
+      ['source', sources],
+      ['target', targets],
+    ] as const
+  ).flatMap(([side, results]) => {
+    const tables = plans.filter((p) => results.get(p[side].id)?.error?.code === 'unreachable');
+    if (!tables.length) return [];
+    return [{ side, tables, message: results.get(tables[0]![side].id)?.error?.message ?? 'no answer' }];
+  });
+}
 
 /**
  * The per-table errors of a side whose connection stopped answering, as one finding when two or more tables were
@@ -166,22 +185,16 @@ export const rowCountConsistency = defineCheck({
  */
 function collapseUnreachable(
   findings: Finding[],
-  plans: PairPlan[],
-  sources: Map<string, CountResult>,
-  targets: Map<string, CountResult>,
+  lost: LostTables[],
+  total: number,
   config: { source: string; target: string },
 ): Finding[] {
   let out = findings;
-  for (const [side, results] of [
-    ['source', sources],
-    ['target', targets],
-  ] as const) {
-    const lost = plans.filter((p) => results.get(p[side].id)?.error?.code === 'unreachable');
-    if (lost.length < 2) continue;
-    const message = results.get(lost[0]![side].id)?.error?.message ?? 'no answer';
-    const keys = new Set(lost.map((p) => `${p.label}:${side}-error`));
+  for (const { side, tables, message } of lost) {
+    if (tables.length < 2) continue;
+    const keys = new Set(tables.map((p) => `${p.label}:${side}-error`));
     out = out.filter((f) => !keys.has(f.key));
-    out.push(unreachableFinding(side, config[side], lost, plans.length, message));
+    out.push(unreachableFinding(side, config[side], tables, total, message));
   }
   return out;
 }

@@ -5,17 +5,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CALLER_ACCOUNT } from '../kit/aws';
+import { CALLER_ACCOUNT, FAKE_AWS_ENV } from '../kit/aws';
 import { startFakeAws, type FakeAwsServer } from '../servers/aws/server';
 import { emptyRegion } from '../servers/aws/world';
 
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
-const FAKE_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'AKIDSTATICFAKE',
-  AWS_SECRET_ACCESS_KEY: 'fake-secret',
-  AWS_SESSION_TOKEN: '',
-  AWS_PROFILE: '',
-};
 
 describe('cleanup plan when one region cannot be read', () => {
   let aws: FakeAwsServer;
@@ -72,7 +66,7 @@ describe('cleanup plan when one region cannot be read', () => {
         '--out',
         planFile,
       ],
-      { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...FAKE_CREDENTIALS } },
+      { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...FAKE_AWS_ENV } },
     ).then(
       () => undefined,
       (error: { code?: number; stdout: string; stderr: string }) => error,

@@ -14,9 +14,17 @@ import type { FakeAwsServer } from '../servers/aws/server';
 export const CALLER_ACCOUNT = '111111111111';
 
 /** Static fake credentials for the default chain (the SDK reads them from the environment). */
+/** The fake AWS's credentials, for a child process's environment (no session token, no profile). */
+export const FAKE_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIDSTATICFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake-secret',
+  AWS_SESSION_TOKEN: '',
+  AWS_PROFILE: '',
+};
+
 export function useFakeCredentials(): void {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDSTATICFAKE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
+  process.env.AWS_ACCESS_KEY_ID = FAKE_AWS_ENV.AWS_ACCESS_KEY_ID;
+  process.env.AWS_SECRET_ACCESS_KEY = FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY;
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 }
