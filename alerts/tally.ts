@@ -13,10 +13,11 @@ export const MAX_NOTIFICATION_ITEMS = 100;
  * remove its whole cost (`monthlyCostUsd`); a BigQuery job, what it cost (`costUsd`, once). An item counts once:
  * a gp2 volume's cost beside its gp3 saving made a message's total the price of production volumes.
  */
-const COST_METRICS = {
-  monthlyCostUsd: (m: Record<string, number>) => m.monthlySavingUsd ?? m.monthlyCostUsd,
-  costUsd: (m: Record<string, number>) => m.costUsd,
-} as const;
+const COST_METRICS: readonly [keyof ItemTally['costs'], (m: Record<string, number>) => number | undefined][] =
+  [
+    ['monthlyCostUsd', (m) => m.monthlySavingUsd ?? m.monthlyCostUsd],
+    ['costUsd', (m) => m.costUsd],
+  ];
 
 export function tallyItems(items: readonly NotificationItem[]): ItemTally {
   const byStatus: Record<ItemStatus, number> = { new: 0, repeat: 0, resolved: 0 };
@@ -28,10 +29,7 @@ export function tallyItems(items: readonly NotificationItem[]): ItemTally {
     worstAny = worstAny === undefined ? item.severity : worse(worstAny, item.severity);
     if (item.status === 'resolved') continue;
     worstFiring = worstFiring === undefined ? item.severity : worse(worstFiring, item.severity);
-    for (const [metric, of] of Object.entries(COST_METRICS) as [
-      keyof typeof COST_METRICS,
-      typeof COST_METRICS.costUsd,
-    ][]) {
+    for (const [metric, of] of COST_METRICS) {
       const value = item.metrics ? of(item.metrics) : undefined;
       if (typeof value !== 'number') continue;
       const cost = (costs[metric] ??= { sum: 0, priced: 0 });
