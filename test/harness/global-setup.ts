@@ -1,11 +1,22 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startMariaDb } from './mariadb';
 import { startPostgres } from './postgres';
 import type { HarnessGlobals, TestServer } from './test-server';
 
-/** Starts one PostgreSQL and one MariaDB for the whole run; URLs already set in the env are reused instead. */
+/**
+ * Gives the run a temporary folder of its own, as TMPDIR, so that every folder a test, a server or a CLI it starts
+ * makes under os.tmpdir() goes when the run ends (global-teardown), also those a failing test left behind; then
+ * starts one PostgreSQL and one MariaDB for the whole run (URLs already set in the env are reused instead). Jest
+ * starts its workers after this hook, with this process's environment.
+ */
 async function globalSetup(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'guardrail-tests-'));
+  chmodSync(tmp, 0o711); // run as root, the servers run as their own users and must reach their folders in it
+  process.env.TMPDIR = tmp;
   const servers: TestServer[] = [];
-  (globalThis as HarnessGlobals).guardrailTestServers = servers;
+  Object.assign(globalThis as HarnessGlobals, { guardrailTestServers: servers, guardrailTestTmp: tmp });
   const start = async (
     name: 'GUARDRAIL_TEST_PG_URL' | 'GUARDRAIL_TEST_MYSQL_URL',
     run: () => Promise<TestServer>,

@@ -8,4 +8,6 @@ export interface TestServer {
 /** Where global-teardown finds the servers: jest runs globalSetup and globalTeardown in the same process. */
 export interface HarnessGlobals {
   guardrailTestServers?: TestServer[];
+  /** The run's temporary folder (TMPDIR for every test), removed by global-teardown. */
+  guardrailTestTmp?: string;
 }
