@@ -1,6 +1,7 @@
 // Runs every bench/*.bench.ts (or the ones named on the command line) and prints their figures.
-import { readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -13,8 +14,16 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !wanted.length || wanted.some((w) => f.includes(w)))
   .sort();
-for (const file of files) {
-  console.log(`\n=== ${file}`);
-  const { main } = require(join(here, file));
-  await main();
+// Every folder the benches, their servers and the processes they time make under os.tmpdir() goes at the end.
+const tmp = mkdtempSync(join(tmpdir(), 'guardrail-bench-'));
+chmodSync(tmp, 0o711); // run as root, the database servers run as their own users and must reach their folders
+process.env.TMPDIR = tmp;
+try {
+  for (const file of files) {
+    console.log(`\n=== ${file}`);
+    const { main } = require(join(here, file));
+    await main();
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
 }
