@@ -47,6 +47,12 @@ export interface CheckDefinition<Config = unknown> {
   permissions: readonly string[];
   /** Every measurement the check may report (name, help, labels, gauge or counter). */
   measurements: readonly MeasurementDeclaration[];
+  /**
+   * The counter series the config names in advance (e.g. one per listed project), exported at 0 from the start:
+   * Prometheus's increase() does not count a series' first sample, so a series born at its first amount loses
+   * it. @default none
+   */
+  counterSeries?(config: Config): { name: string; labels: Record<string, string> }[];
   /** A config example (without id/kind), validated by the contract tests. */
   example: Record<string, unknown>;
   run(ctx: CheckContext, config: Config & CheckCommon): Promise<CheckResult>;

@@ -39,6 +39,8 @@ export const bigqueryExpensiveQueries = defineCheck({
   // GCP, not AWS: the role is in the readme (roles/bigquery.resourceViewer, for bigquery.jobs.listAll).
   permissions: [],
   measurements: BIGQUERY_COST_MEASUREMENTS,
+  counterSeries: (config) =>
+    config.projects.map((project) => ({ name: 'bigquery_query_cost_usd_total', labels: { project } })),
   connectionsOf: (config) => [{ name: config.connection, path: ['connection'] }],
   example: {
     connection: 'bq',

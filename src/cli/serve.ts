@@ -29,6 +29,7 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const config = loadConfig(flags.config);
   const log = createLogger();
   const metrics = new Metrics(log);
+  metrics.startSkipSeries(config.checks);
   const agent = new Agent(config, {
     log,
     out: (t) => process.stdout.write(`${t}\n`),

@@ -36,9 +36,10 @@ export function agentHealthDashboard(): Record<string, unknown> {
     .withPanel(
       statPanel(
         'Undelivered notifications',
-        promQuery('sum(increase(guardrail_notifications_total{outcome!="sent"}[$__range])) or vector(0)'),
+        promQuery('sum(increase(guardrail_notifications_total{outcome="dropped"}[$__range])) or vector(0)'),
         {
-          description: 'Failed attempts and dropped messages in the time range.',
+          description:
+            'Messages given up in the time range (older than alerts.maxDeliveryAge). Failed attempts that a retry delivered are not counted: see Notifications by outcome, and Outbox pending for messages still waiting.',
           thresholds: steps([1, 'red']),
         },
       ),

@@ -1,5 +1,6 @@
 import * as bigquery from '@grafana/grafana-foundation-sdk/bigquery';
 import { guardrailDashboard, toJson } from './dashboard';
+import { latestMeasured } from './latest-run';
 import { promQuery, promTable, statPanel, steps, tablePanel, timeseriesPanel } from './panels';
 import {
   BIGQUERY,
@@ -52,6 +53,10 @@ const onBigQuery = { datasource: BIGQUERY, unit: 'currencyUSD' };
  */
 const onBigQueryTable = { datasource: BIGQUERY, width: 12 };
 
+/** What guardrail_bigquery_query_cost_usd_total adds up (see the check's measurement help). */
+const QUERY_COST =
+  'Cost of every query job the check listed, not only the expensive ones: on-demand bytes billed, plus the estimated slot time of reservation jobs when reservations: price.';
+
 export function bigqueryCostDashboard(): Record<string, unknown> {
   const builder = guardrailDashboard({
     uid: BIGQUERY_COST_UID,
@@ -71,16 +76,34 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
     )
     .withPanel(
       statPanel(
-        'Expensive-query cost reported by Guardrail',
+        'Query cost seen by Guardrail',
         promQuery(
           'sum(increase(guardrail_bigquery_query_cost_usd_total{check=~"$check"}[$__range])) or vector(0)',
         ),
-        { unit: 'currencyUSD', width: 8, thresholds: steps([100, 'orange'], [1000, 'red']) },
+        {
+          unit: 'currencyUSD',
+          width: 4,
+          thresholds: steps([100, 'orange'], [1000, 'red']),
+          description: QUERY_COST,
+        },
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Expensive queries, last run',
+        promQuery(
+          `sum(${latestMeasured('guardrail_bigquery_expensive_queries{check=~"$check"}')}) or vector(0)`,
+        ),
+        {
+          width: 4,
+          thresholds: steps([1, 'orange']),
+          description: 'Query jobs over the check’s cost threshold in its last run (each one is a finding).',
+        },
       ),
     )
     .withPanel(
       timeseriesPanel(
-        'Reported cost by project (per day)',
+        'Query cost seen by project (per day)',
         [
           promQuery(
             'sum by (project) (increase(guardrail_bigquery_query_cost_usd_total{check=~"$check"}[1d]))',
@@ -91,7 +114,7 @@ export function bigqueryCostDashboard(): Record<string, unknown> {
           unit: 'currencyUSD',
           width: 16,
           stacked: true,
-          description: 'Jobs over the check’s cost threshold.',
+          description: QUERY_COST,
         },
       ),
     )

@@ -72,6 +72,10 @@ export class Agent {
     private readonly options: AgentOptions,
   ) {
     this.metrics = options.metrics;
+    this.metrics?.startSeries(
+      config.checks,
+      config.channels.map((c) => c.name),
+    );
     this.aws = createAwsProvider(config.aws);
     for (const c of config.channels) {
       const def = findChannel(c.type);

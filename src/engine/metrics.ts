@@ -1,12 +1,17 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { CHECKS } from '../../checks/registry';
-import type { Measurement, MeasurementDeclaration } from '../core/types';
-import type { CheckRunResult } from '../core/types';
+import { CHECKS, findCheck } from '../../checks/registry';
+import type { CheckConfig } from '../config/types';
+import type { CheckRunResult, CheckStatus, Measurement, MeasurementDeclaration } from '../core/types';
 import { SEVERITIES } from '../core/severity';
 
 const PREFIX = 'guardrail_';
 const DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900];
+const STATUSES: readonly CheckStatus[] = ['ok', 'firing', 'error', 'skipped'];
+const OUTCOMES = ['sent', 'failed', 'dropped'] as const;
+/** Why serve did not start or finish a scheduled run (guardrail_check_skipped_total's reason). */
+export type SkipReason = 'overlap' | 'running-elsewhere' | 'lease-lost';
+const SKIP_REASONS: readonly SkipReason[] = ['overlap', 'running-elsewhere', 'lease-lost'];
 
 /** The agent's Prometheus metrics (DESIGN.md §6); check measurements become gauges on demand. */
 export class Metrics {
@@ -72,6 +77,34 @@ export class Metrics {
   });
   private readonly measured = new Map<string, { metric: Gauge | Counter; labelNames: string[] }>();
   private readonly series = new Map<string, Record<string, string>[]>();
+
+  /**
+   * Every counter series the config names starts at 0: runs of each enabled check by status, messages of each
+   * channel by outcome, and the checks' own counters it lists in advance (`counterSeries`). Prometheus's increase() does not count a series' first sample, so a series born at 1
+   * made the first error run, dropped message or skipped tick read as none, on the dashboards and in the rules.
+   */
+  startSeries(checks: readonly CheckConfig[], channels: readonly string[]): void {
+    for (const check of checks.filter((c) => c.enabled)) {
+      for (const status of STATUSES) this.runs.inc({ check: check.id, kind: check.kind, status }, 0);
+      for (const { name, labels } of findCheck(check.kind)?.counterSeries?.(check) ?? []) {
+        const declared = this.measured.get(name);
+        if (declared?.metric instanceof Counter)
+          declared.metric.inc(this.labelsOf(declared.labelNames, check.id, labels), 0);
+      }
+    }
+    for (const channel of channels)
+      for (const outcome of OUTCOMES) this.notifications.inc({ channel, outcome }, 0);
+  }
+
+  /** serve's skipped runs of each enabled check start at 0 by reason (see startSeries). */
+  startSkipSeries(checks: readonly CheckConfig[]): void {
+    for (const check of checks.filter((c) => c.enabled))
+      for (const reason of SKIP_REASONS) this.checkSkipped.inc({ check: check.id, reason }, 0);
+  }
+
+  private labelsOf(names: readonly string[], checkId: string, labels: Record<string, string>) {
+    return Object.fromEntries(names.map((l) => [l, l === 'check' ? checkId : (labels[l] ?? '')]));
+  }
 
   /** Each declared measurement becomes a metric at once, with its help text (`# HELP` before any run). */
   constructor(
@@ -176,12 +209,10 @@ export class Metrics {
         );
         continue;
       }
-      const labelsOf = (m: Measurement) =>
-        Object.fromEntries(
-          declared.labelNames.map((l) => [l, l === 'check' ? checkId : (m.labels[l] ?? '')]),
-        );
+      const labelsOf = (m: Measurement) => this.labelsOf(declared.labelNames, checkId, m.labels);
       if (declared.metric instanceof Counter) {
-        for (const m of list) if (m.value > 0) declared.metric.inc(labelsOf(m), m.value);
+        // A 0 too: the series then exists before its first amount (see startSeries).
+        for (const m of list) if (m.value >= 0) declared.metric.inc(labelsOf(m), m.value);
         continue;
       }
       const gauge = declared.metric as Gauge;

@@ -235,28 +235,28 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     servers.push(prometheus);
     await waitUntilReady(prometheus, 'prometheus', () => ok(port, '/-/ready'), 30_000);
 
+    type Series = { metric: Record<string, string>; value: [number, string] };
     const series = await waitFor(
       async () => {
         const answer = await get(port, '/api/v1/query?query=guardrail_check_runs_total');
-        const result = (JSON.parse(answer.body) as { data: { result: { metric: Record<string, string> }[] } })
-          .data.result;
-        return result.length ? result : undefined;
+        const result = (JSON.parse(answer.body) as { data: { result: Series[] } }).data.result;
+        return result.some((s) => s.metric.status === 'firing' && s.value[1] === '1') ? result : undefined;
       },
       30_000,
-      'guardrail_check_runs_total in Prometheus',
+      'the firing run of guardrail_check_runs_total in Prometheus',
     );
     serve.child.kill('SIGTERM');
 
-    expect(series.map((s) => s.metric)).toEqual([
-      {
-        __name__: 'guardrail_check_runs_total',
-        check: 'shop-consistency',
-        instance: `127.0.0.1:${serve.port}`,
-        job: 'guardrail',
-        kind: 'row-count-consistency',
-        status: 'firing',
-      },
-    ]);
+    // Every status is there from the start, at 0 until it happens: increase() then counts its first run.
+    const byStatus = Object.fromEntries(series.map((s) => [s.metric.status, s.value[1]]));
+    expect(byStatus).toEqual({ ok: '0', firing: '1', error: '0', skipped: '0' });
+    expect(series[0]!.metric).toMatchObject({
+      __name__: 'guardrail_check_runs_total',
+      check: 'shop-consistency',
+      instance: `127.0.0.1:${serve.port}`,
+      job: 'guardrail',
+      kind: 'row-count-consistency',
+    });
     expect(await exitWithin(serve, 10_000)).toBe(0);
   });
 });

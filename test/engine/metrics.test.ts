@@ -1,5 +1,6 @@
 import { Metrics } from '../../src/engine/metrics';
 import type { CheckRunResult } from '../../src/core/types';
+import type { CheckConfig } from '../../src/config/types';
 
 describe('metrics from measurements', () => {
   it('replaces a gauge series per run (a dropped table disappears) and adds counter amounts up', async () => {
@@ -51,5 +52,52 @@ describe('run timestamps', () => {
       lastRun: String(Date.parse('2026-01-01T00:05:01.500Z') / 1000),
       lastSuccess: String(Date.parse('2026-01-01T00:00:01.500Z') / 1000),
     });
+  });
+});
+
+describe('counter series the config names', () => {
+  const check = (id: string, kind: string, own: Record<string, unknown> = {}, enabled = true) =>
+    ({ id, kind, enabled, schedule: '* * * * *', timeoutMs: 1000, ...own }) as CheckConfig;
+
+  it('start at 0, so that increase() counts the first error run, dropped message, skip and cost', async () => {
+    const metrics = new Metrics();
+    const checks = [
+      check('bq', 'bigquery-expensive-queries', { projects: ['shop-prod', 'shop-dev'] }),
+      check('old', 'lambda-errors', {}, false),
+    ];
+
+    metrics.startSeries(checks, ['data-eng']);
+    metrics.startSkipSeries(checks);
+    const text = await metrics.registry.metrics();
+
+    for (const status of ['ok', 'firing', 'error', 'skipped'])
+      expect(text).toContain(
+        `guardrail_check_runs_total{check="bq",kind="bigquery-expensive-queries",status="${status}"} 0`,
+      );
+    for (const outcome of ['sent', 'failed', 'dropped'])
+      expect(text).toContain(`guardrail_notifications_total{channel="data-eng",outcome="${outcome}"} 0`);
+    for (const reason of ['overlap', 'running-elsewhere', 'lease-lost'])
+      expect(text).toContain(`guardrail_check_skipped_total{check="bq",reason="${reason}"} 0`);
+    expect(text).toContain('guardrail_bigquery_query_cost_usd_total{check="bq",project="shop-prod"} 0');
+    expect(text).toContain('guardrail_bigquery_query_cost_usd_total{check="bq",project="shop-dev"} 0');
+    // A disabled check never runs: no series of its own.
+    expect(text).not.toContain('check="old"');
+  });
+
+  it('a counter measured at 0 exists from that run on, and later amounts add to it', async () => {
+    const metrics = new Metrics();
+
+    metrics.recordMeasurements('bq', [
+      { name: 'bigquery_query_cost_usd_total', value: 0, labels: { project: 'new' } },
+    ]);
+    expect(await metrics.registry.metrics()).toContain(
+      'guardrail_bigquery_query_cost_usd_total{check="bq",project="new"} 0',
+    );
+    metrics.recordMeasurements('bq', [
+      { name: 'bigquery_query_cost_usd_total', value: 7.5, labels: { project: 'new' } },
+    ]);
+    expect(await metrics.registry.metrics()).toContain(
+      'guardrail_bigquery_query_cost_usd_total{check="bq",project="new"} 7.5',
+    );
   });
 });
