@@ -1,5 +1,5 @@
 import { formatBytes } from '../../src/core/bytes';
-import { scrubSql } from '../../src/core/redact';
+import { sqlExcerpt } from '../../src/core/redact';
 import type { Finding } from '../../src/core/types';
 import type { Severity } from '../../src/core/severity';
 import type { JobRow } from './query';
@@ -34,10 +34,6 @@ export function severityOf(cost: number, thresholdUsd: number): Severity {
 }
 
 export { formatBytes };
-
-export function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
-}
 
 /** The console page that shows the job's SQL and results. */
 export function jobUrl(project: string, location: string, jobId: string): string {
@@ -77,7 +73,7 @@ export function jobFinding(job: JobRow, at: JobContext): Finding {
       ? `${job.userEmail} ran a query in ${at.project}${billed}`
       : `${job.userEmail} ran a $${cost.toFixed(2)} query in ${at.project}${billed}`,
     // Scrubbed before it is cut, so a cut cannot split a secret literal out of the scrubber's sight.
-    summary: truncate(scrubSql(job.query), at.maxSqlChars),
+    summary: sqlExcerpt(job.query, at.maxSqlChars),
     resource: {
       project: at.project,
       region: at.region,

@@ -1,7 +1,8 @@
 import type { Finding } from '../../src/core/types';
 import type { Severity } from '../../src/core/severity';
 import { formatDuration } from '../../src/core/duration';
-import { cleanText, type SessionDialect } from '../../src/connectors/session-source';
+import { sqlExcerpt } from '../../src/core/redact';
+import type { SessionDialect } from '../../src/connectors/session-source';
 import type { Blocker, LockWait } from './query';
 
 /**
@@ -96,7 +97,7 @@ function waiterLines(waiters: Map<number, WaitingSession>): string[] {
     .slice(0, MAX_LISTED_WAITERS)
     .map(
       (w) =>
-        `- ${w.pid} (${w.user}) for ${formatDuration(w.waitedMs)}: ${cleanText(w.sql, WAITER_SQL_CHARS) || '(unknown)'}`,
+        `- ${w.pid} (${w.user}) for ${formatDuration(w.waitedMs)}: ${sqlExcerpt(w.sql, WAITER_SQL_CHARS) || '(unknown)'}`,
     );
   const more = sorted.length - MAX_LISTED_WAITERS;
   return more > 0 ? [...lines, `+${more} more`] : lines;
@@ -118,7 +119,7 @@ export function blockerFinding(
     summary: [
       stateLine(blocker),
       `Application: ${blocker.application || 'unknown'}; client: ${blocker.client || 'unknown'}.`,
-      `${statement}: ${cleanText(blocker.sql, BLOCKER_SQL_CHARS) || '(unknown)'}`,
+      `${statement}: ${sqlExcerpt(blocker.sql, BLOCKER_SQL_CHARS) || '(unknown)'}`,
       `Waiting sessions (${n}):`,
       ...waiterLines(waiters),
       `To end it: ${end}`,

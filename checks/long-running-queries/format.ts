@@ -1,7 +1,8 @@
 import type { Finding } from '../../src/core/types';
 import type { Severity } from '../../src/core/severity';
 import { formatDuration } from '../../src/core/duration';
-import { cleanText } from '../../src/connectors/session-source';
+import { SQL_SUMMARY_CHARS } from '../../src/connectors/session-source';
+import { sqlExcerpt } from '../../src/core/redact';
 import type { RunningQuery } from './query';
 
 /** One finding per query; the key stays the same while the query runs, and changes when a new one starts. */
@@ -11,7 +12,7 @@ export function runningQueryFinding(query: RunningQuery, severity: Severity): Fi
     key: `${query.id}@${query.startedAt.toISOString()}`,
     severity,
     title: `Query by ${query.user} running for ${formatDuration(runningMs)} on ${query.database}`,
-    summary: `Started ${query.startedAt.toISOString()} (pid ${query.pid}):\n${cleanText(query.sql)}`,
+    summary: `Started ${query.startedAt.toISOString()} (pid ${query.pid}):\n${sqlExcerpt(query.sql, SQL_SUMMARY_CHARS)}`,
     labels: { user: query.user, database: query.database },
     metrics: { runningSeconds: Math.round(runningMs / 1000) },
     resource: { pid: query.pid, queryId: query.id, startedAt: query.startedAt.toISOString() },

@@ -34,7 +34,7 @@ export function errorMessage(error: unknown): string {
 const SQL_LITERAL = String.raw`'(?:[^'\\]|\\.|'')*(?:'|$)|"(?:[^"\\]|\\.|"")*(?:"|$)`;
 /** A credential-like key (`PASSWORD`, `SECRET`, `KEY_ID`, `SESSION_TOKEN`, `CREDENTIALS`...), then its literal. */
 const SQL_KEYED_LITERAL = new RegExp(
-  String.raw`\b(\w*(?:password|passwd|secret|token|credentials?|key_id|access_key|private_key|api_key)\w*` +
+  String.raw`\b(\w*(?:password|passwd|secret|token|credentials?|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key)\w*` +
     String.raw`(?:\s+FOR\s+[^=;]+=|\s*(?:=>|=|:|\(|\s+AS\b))?\s*)(${SQL_LITERAL})`,
   'gi',
 );
@@ -49,7 +49,7 @@ const KEY_VALUE_SECRET =
 
 /** Every pattern above needs one of these (a URL, IDENTIFIED, or a credential-like key): most texts have none. */
 const MAY_HOLD_SECRET =
-  /:\/\/|identified|passw|pwd|secret|token|credential|key_id|access_key|private_key|api_key/i;
+  /:\/\/|identified|passw|pwd|secret|token|credential|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key/i;
 
 function hideLiteral(literal: string): string {
   const quote = literal.startsWith('"') ? '"' : "'";
@@ -69,4 +69,35 @@ export function scrubSql(text: string): string {
     .replace(SQL_KEYED_LITERAL, (_all, head: string, literal: string) => `${head}${hideLiteral(literal)}`)
     .replace(KEY_VALUE_SECRET, (_all, key: string, value: string) => (value === '***' ? _all : `${key}***`));
   return redact(out);
+}
+
+/**
+ * Another session's SQL for a summary: scrubbed whole, then cut to `max` characters. Cut first, a literal cut open
+ * (`PASSWORD 'Sup3…`) was scrubbed later across the following lines up to the next quote: the waiting sessions
+ * and the command to end the blocker vanished, and the next literal's opening showed. A literal the cut leaves open
+ * is closed, so that nothing after the excerpt reads as inside it.
+ */
+export function sqlExcerpt(value: unknown, max: number): string {
+  const text = value === null || value === undefined ? '' : scrubSql(String(value).trim());
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const open = openQuote(cut);
+  return `${cut}${open ?? ''}…`;
+}
+
+/** The quote a text ends inside of (a SQL literal or quoted name left open), or undefined. */
+function openQuote(text: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) {
+        if (text[i + 1] === quote)
+          i++; // '' inside a literal
+        else quote = undefined;
+      }
+    } else if (c === "'" || c === '"') quote = c;
+  }
+  return quote;
 }

@@ -1,4 +1,4 @@
-import { errorMessage, redact, scrubSql } from '../../src/core/redact';
+import { errorMessage, redact, scrubSql, sqlExcerpt } from '../../src/core/redact';
 
 describe('redact', () => {
   it.each([
@@ -121,5 +121,25 @@ describe('scrubSql', () => {
     ],
   ])('hides the secret of %s', (_case, sql, expected) => {
     expect(scrubSql(sql)).toBe(expected);
+  });
+});
+
+describe('sqlExcerpt', () => {
+  it('scrubs the whole statement before cutting it, so a secret past the cut never shows in part', () => {
+    const sql = `UNLOAD ('select 1') TO 's3://b/' IAM_ROLE 'arn:aws:iam::1:role/r' MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEYbase64=='`;
+
+    expect(sqlExcerpt(sql, 300)).toBe(
+      "UNLOAD ('select 1') TO 's3://b/' IAM_ROLE 'arn:aws:iam::1:role/r' MASTER_SYMMETRIC_KEY '***'",
+    );
+    expect(sqlExcerpt("ALTER USER bob PASSWORD 'hunter2'", 27)).toBe("ALTER USER bob PASSWORD '*'…");
+  });
+
+  it('closes a literal or quoted name the cut leaves open, and leaves closed ones alone', () => {
+    expect(sqlExcerpt("SELECT 'it''s', \"a b\" FROM t WHERE x = 'abcdef'", 44)).toBe(
+      "SELECT 'it''s', \"a b\" FROM t WHERE x = 'abc'…",
+    );
+    expect(sqlExcerpt("SELECT 'it''s' FROM t", 13)).toBe("SELECT 'it'''…"); // inside, after an escaped quote
+    expect(sqlExcerpt('SELECT 1', 8)).toBe('SELECT 1');
+    expect(sqlExcerpt(null, 8)).toBe('');
   });
 });

@@ -1,3 +1,4 @@
+import { sqlExcerpt } from '../../../src/core/redact';
 import {
   costUsd,
   formatBytes,
@@ -7,7 +8,6 @@ import {
   slotCostUsd,
   thresholdBytes,
   thresholdSlotMs,
-  truncate,
 } from '../../../checks/bigquery-expensive-queries/format';
 import { jobsSql, locationOf, readListing } from '../../../checks/bigquery-expensive-queries/query';
 import { BigQueryExpensiveQueriesConfig } from '../../../checks/bigquery-expensive-queries/schema';
@@ -68,8 +68,8 @@ describe('cost maths', () => {
     expect(formatBytes(bytes)).toBe(text);
   });
 
-  it('truncates text longer than the limit with an ellipsis, keeping the limit', () => {
-    expect([truncate('abcdef', 6), truncate('abcdefg', 6)]).toEqual(['abcdef', 'abcde…']);
+  it('cuts SQL longer than the limit with an ellipsis, keeping the limit', () => {
+    expect([sqlExcerpt('abcdef', 6), sqlExcerpt('abcdefg', 6)]).toEqual(['abcdef', 'abcde…']);
   });
 
   it('links the job page of the console', () => {

@@ -8,6 +8,7 @@ import type { Blocker, LockWait } from '../../../checks/lock-waits/query';
 import { renderMessage } from '../../../alerts/channels/google-chat/render';
 import { previewMessage } from '../../../alerts/channels/google-chat/preview';
 import type { CheckCommon } from '../../../src/core/types';
+import { scrubSql } from '../../../src/core/redact';
 import { freshPgDatabase } from '../../harness/databases';
 import { startRedshiftData, type RedshiftDataServer } from '../../servers/redshift-data/server';
 import { checkContext, engineFields, loopbackAws, provider } from '../../kit/check-context';
@@ -70,6 +71,39 @@ describe('lock-waits findings', () => {
     waiterSql: `SELECT * FROM sales WHERE id = ${waiterPid} /* ${'x'.repeat(200)} */`,
     waitedMs,
     blocker: on,
+  });
+
+  it('hides the secrets of statements cut short, and keeps every line after them (scrubbed whole, then cut)', () => {
+    // An on-call trial: the blocker's COPY cut inside its CREDENTIALS literal; the engine's scrub of the summary
+    // then hid from that open quote to the next one, three lines on: the waiters and the command to end the
+    // blocker vanished, and the start of a waiter's password showed.
+    const head = {
+      ...blocker(501, 'idle in transaction'),
+      sql: `COPY sales FROM 's3://bucket/${'p/'.repeat(76)}ok' CREDENTIALS 'aws_access_key_id=AKIAEXAMPLE;aws_secret_access_key=wJalrXUtnFEMIK7MDENGbPxRfiCY'`,
+    };
+    const waits = [
+      { ...wait(601, head, 700_000), waiterSql: 'SELECT * FROM sales' },
+      {
+        ...wait(602, head, 600_000),
+        waiterSql: "ALTER USER some_long_user_name_here_abcdefghij PASSWORD 'Sup3rS3cretValue!xyz'",
+      },
+    ];
+
+    const finding = blockerFinding(groupByBlocker(waits)[0]!, 'warning', 'redshift');
+    const summary = scrubSql(finding.summary!); // as the engine scrubs every finding's text
+
+    expect(summary).not.toMatch(/AKIAEXAMPLE|wJalr|Sup3|S3cret/);
+    const lines = summary.split('\n');
+    expect(lines[2]).toMatch(
+      /^Last statement: COPY sales FROM 's3:\/\/bucket\/(p\/)+ok' CREDENTIALS '\*\*\*'…$/,
+    ); // cut at its closing quote, closed again
+    expect(lines.slice(3)).toEqual([
+      'Waiting sessions (2):',
+      '- 601 (user601) for 11m 40s: SELECT * FROM sales',
+      // Cut inside the hidden literal (at its closing quote), which the excerpt closes.
+      "- 602 (user602) for 10m: ALTER USER some_long_user_name_here_abcdefghij PASSWORD '***'…",
+      'To end it: SELECT pg_terminate_backend(501);',
+    ]);
   });
 
   it('lists at most 5 waiters and "+N more", keeping the summary within the Chat card summary', () => {
