@@ -6,15 +6,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build.mjs ./scripts/
+COPY scripts/build.mjs scripts/externals.mjs scripts/prune-bundled.mjs ./scripts/
 COPY src ./src
 COPY checks ./checks
 COPY alerts ./alerts
-# Then only what runs: production dependencies; not the musl DuckDB binding (71 MB), which npm installs beside the
-# glibc one because it ignores the lock file's `libc` field; of better-sqlite3 only its compiled addon (its
-# sources and object files are 27 MB).
+# Then only what runs: the packages the bundle leaves to node_modules and what they need (prune-bundled: the AWS
+# SDK, zod, the Grafana SDK and the rest are in the bundle; no source maps or type declarations); not the musl
+# DuckDB binding (71 MB), which npm installs beside the glibc one because it ignores the lock file's `libc` field;
+# of better-sqlite3 only its compiled addon (its sources and object files are 27 MB).
 RUN npm run build \
   && npm prune --omit=dev --no-audit --no-fund \
+  && node scripts/prune-bundled.mjs \
   && rm -rf node_modules/@duckdb/node-bindings-linux-*-musl \
   && cd node_modules/better-sqlite3 \
   && mv build/Release/better_sqlite3.node . && rm -rf build deps src \
@@ -27,13 +29,14 @@ FROM node:22-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends tini \
   && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # The config is read from /etc/guardrail (as shipped: the quickstart; mount yours over it); a relative SQLite
-# state path, the default included, lands in the state volume.
+# state path, the default included, lands in the state volume, writable by uid 10001 and by group 0, so that a
+# platform that runs images under an arbitrary uid in group 0 (OpenShift) can keep its state there too.
 ENV NODE_ENV=production \
   GUARDRAIL_CONFIG=/etc/guardrail/guardrail.yaml \
   GUARDRAIL_STATE_DIR=/var/lib/guardrail
 RUN groupadd --system --gid 10001 guardrail \
   && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/guardrail --no-create-home guardrail \
-  && mkdir -p /var/lib/guardrail && chown 10001:10001 /var/lib/guardrail
+  && mkdir -p /var/lib/guardrail && chown 10001:0 /var/lib/guardrail && chmod 0770 /var/lib/guardrail
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 # The bundle: the CLI and its lazily loaded chunks; node_modules serves the native and external drivers.

@@ -7,22 +7,9 @@ import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXTERNAL } from './externals.mjs';
 
 const OUT = 'dist/src/cli';
-
-/**
- * Left to node_modules: native addons (DuckDB, better-sqlite3), drivers with optional native or dynamic
- * requires (pg's pg-native, mysql2), and the Google client (protobuf descriptors read from disk). Each is
- * imported lazily by the one connector or store that needs it.
- */
-const EXTERNAL = [
-  '@duckdb/node-api',
-  'better-sqlite3',
-  'pg',
-  'mysql2',
-  'mysql2/promise',
-  '@google-cloud/bigquery',
-];
 
 // Bundled CommonJS packages call require() for Node built-ins; ESM has no require, so each chunk gets one.
 const BANNER = [

@@ -12,7 +12,7 @@ export async function dashboardsCommand(flags: DashboardsOptions): Promise<void>
   const dir = resolve(flags.out);
   const shown = relative(process.cwd(), dir) || '.';
   if (!flags.check) {
-    const files = writeDashboardFiles(dir);
+    const files = writeOrExplain(dir, shown);
     process.stdout.write(`wrote ${files.length} files to ${shown}/\n`);
     warnUnexpected(dir);
     return;
@@ -28,6 +28,23 @@ export async function dashboardsCommand(flags: DashboardsOptions): Promise<void>
   );
   process.stderr.write(`${lines.join('\n')}\n`);
   process.exitCode = 1;
+}
+
+/**
+ * A folder that cannot be written (the image's read-only root, where the default `dashboards` is /app/dashboards;
+ * a path through a file) is named, with the way out, instead of Node's bare "EACCES: permission denied, mkdir".
+ */
+function writeOrExplain(dir: string, shown: string): ReturnType<typeof writeDashboardFiles> {
+  try {
+    return writeDashboardFiles(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code) throw error;
+    throw new Error(
+      `cannot write the dashboards to ${shown}/ (${code}): give a writable folder with --out, e.g. --out /tmp/dashboards`,
+      { cause: error },
+    );
+  }
 }
 
 /** Writing never deletes: a JSON file left over from a removed dashboard is for a human to remove. */

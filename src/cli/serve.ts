@@ -74,7 +74,8 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
     // answers /readyz has metrics to show and has tried every check once.
     if (config.server.runOnStart) await Promise.all(checks.map((c) => scheduler!.run(c, 'start')));
     phase.startupDone = true;
-    log.info({ checks: checks.length }, 'guardrail ready');
+    // A stop during the start-up runs ended them: the agent is stopping, not ready (a container trial saw this).
+    if (!phase.stopping) log.info({ checks: checks.length }, 'guardrail ready');
   })();
   try {
     await Promise.race([stopSignal, startup.then(() => stopSignal)]);

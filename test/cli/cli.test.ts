@@ -132,6 +132,21 @@ describe('guardrail CLI (built entry point)', () => {
     ]);
   });
 
+  it('names the folder and the way out when the dashboards cannot be written there', () => {
+    // As on the image's read-only root (EACCES there; here a path through a file, which root cannot write either).
+    const file = join(mkdtempSync(join(tmpdir(), 'guardrail-cli-')), 'a-file');
+    writeFileSync(file, '');
+
+    const result = cli(['dashboards', '--out', join(file, 'dashboards')]);
+
+    expect([result.status, result.stderr]).toEqual([
+      5,
+      expect.stringMatching(
+        /^guardrail: cannot write the dashboards to .*a-file\/dashboards\/ \(ENOTDIR\): give a writable folder with --out/,
+      ),
+    ]);
+  });
+
   it('--version prints the version in package.json and exits 0', () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
 

@@ -38,7 +38,10 @@ function imageLayout(append = '') {
   readOnly(etc);
   chmodSync(base, 0o755);
   chmodSync(app, 0o555);
-  if (isRoot) spawnSync('chown', [`${IMAGE_UID}:${IMAGE_UID}`, state]);
+  // The state volume as the Dockerfile makes it.
+  const { stateDir } = dockerfileCommand();
+  chmodSync(state, stateDir.mode);
+  if (isRoot) spawnSync('chown', [`${stateDir.uid}:${stateDir.gid}`, state]);
   return { base, config: join(etc, 'guardrail.yaml'), state, app };
 }
 
@@ -55,7 +58,7 @@ function readOnly(dir: string) {
  * The ENTRYPOINT with the image's paths swapped for this machine's: as uid 10001 when root (keeping only the
  * capability to *read* any file, so the checkout and Node can be read wherever they live; writes obey permissions).
  */
-function entrypoint(args: string[]): [string, string[]] {
+function entrypoint(args: string[], user = { uid: IMAGE_UID, gid: IMAGE_UID }): [string, string[]] {
   const { entrypoint: command } = dockerfileCommand();
   const argv = command
     .filter((part) => part !== 'tini' && part !== '--')
@@ -64,8 +67,8 @@ function entrypoint(args: string[]): [string, string[]] {
   const asUser = isRoot
     ? [
         'setpriv',
-        `--reuid=${IMAGE_UID}`,
-        `--regid=${IMAGE_UID}`,
+        `--reuid=${user.uid}`,
+        `--regid=${user.gid}`,
         '--clear-groups',
         '--inh-caps=+dac_read_search',
         '--ambient-caps=+dac_read_search',
@@ -148,6 +151,19 @@ describe('the image entry point, as the image runs it', () => {
     const report = JSON.parse(next.stdout) as { checks: { findings: { state: string }[] }[] };
     expect(report.checks.flatMap((c) => c.findings.map((f) => f.state))).toEqual(['silenced']);
   });
+
+  (isRoot ? it : it.skip)(
+    'keeps its state under an arbitrary uid in group 0, as OpenShift runs images (a container trial)',
+    () => {
+      const l = layout();
+      const [cmd, args] = entrypoint(['run', '--format', 'json'], { uid: 1000650000, gid: 0 });
+
+      const result = spawnSync(cmd, args, { cwd: l.app, env: imageEnv(l), encoding: 'utf8' });
+
+      expect([result.status, result.stderr]).toEqual([0, expect.not.stringContaining('Cannot write')]);
+      expect(existsSync(join(l.state, '.guardrail/state.db'))).toBe(true);
+    },
+  );
 
   it('names the path and the ways out when the state folder is not writable', () => {
     const l = layout();

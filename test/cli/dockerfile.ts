@@ -10,6 +10,8 @@ export function dockerfileCommand(): {
   compileCache: string | undefined;
   /** The CLI commands the build runs as the image's user to fill that cache (their arguments). */
   warmUp: string[][];
+  /** The state volume's owner (uid, gid) and mode, as the build makes it. */
+  stateDir: { uid: number; gid: number; mode: number };
   text: string;
 } {
   const text = readFileSync(join(__dirname, '../../Dockerfile'), 'utf8').replace(/\\\n\s*/g, '');
@@ -21,5 +23,16 @@ export function dockerfileCommand(): {
   const warmUp = [...afterUser.matchAll(/node dist\/src\/cli\/main\.js ([^&>]*)/g)].map((m) =>
     m[1]!.trim().split(/\s+/),
   );
-  return { entrypoint: json('ENTRYPOINT'), cmd: json('CMD'), healthcheck, compileCache, warmUp, text };
+  const [, uid, gid, mode] =
+    /chown (\d+):(\d+) \/var\/lib\/guardrail && chmod (0\d+) \/var\/lib\/guardrail/.exec(text)!;
+  const stateDir = { uid: Number(uid), gid: Number(gid), mode: parseInt(mode!, 8) };
+  return {
+    entrypoint: json('ENTRYPOINT'),
+    cmd: json('CMD'),
+    healthcheck,
+    compileCache,
+    warmUp,
+    stateDir,
+    text,
+  };
 }
