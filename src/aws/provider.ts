@@ -3,6 +3,8 @@ import { CREDENTIALS_HINT, describeAwsError, noCredentials, withoutSdkLogging } 
 import type { AwsConfig } from './config';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
 import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
+import { formatDuration } from '../core/duration';
+import { redact } from '../core/redact';
 import type { AwsProvider, AwsTarget } from './types';
 
 /** How long the list of an account's enabled regions (`regions: all`) is reused. */
@@ -36,6 +38,24 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
       throwOnRequestTimeout: true,
     },
   });
+  /**
+   * The calls that find the targets (the caller's account, an account's regions) as a whole within
+   * targetTimeout: each request was bounded, but retried, so an endpoint that accepts and never answers held the
+   * check to its own timeout and ended it with "timed out", naming neither the call nor the endpoint.
+   */
+  const bounded = async <T>(what: string, signal: AbortSignal, call: (s: AbortSignal) => Promise<T>) => {
+    const own = AbortSignal.timeout(targetTimeoutMs);
+    try {
+      return await call(AbortSignal.any([signal, own]));
+    } catch (error) {
+      if (!own.aborted || signal.aborted) throw error;
+      const where = config?.endpoint ? ` at ${redact(config.endpoint)}` : '';
+      throw new Error(
+        `${what}${where} did not answer within ${formatDuration(targetTimeoutMs)} (aws.targetTimeout): the AWS endpoint hangs or cannot be reached`,
+        { cause: error },
+      );
+    }
+  };
   const requireHome = (): string => {
     if (homeRegion) return homeRegion;
     throw new Error('aws.region is not set (nor AWS_REGION): set aws.region in the config');
@@ -49,9 +69,10 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
   let callerAccount: Promise<Account[]> | undefined;
   const listAccounts = (signal: AbortSignal): Promise<Account[]> => {
     if (accounts.size > 0) return Promise.resolve([...accounts.values()]);
-    callerAccount ??= callerIdentity(base(requireHome()), master, signal).then((id) => [
-      { id, credentials: master },
-    ]);
+    const home = requireHome();
+    callerAccount ??= bounded(`STS GetCallerIdentity in ${home}`, signal, (bound) =>
+      callerIdentity(base(home), master, bound),
+    ).then((id) => [{ id, credentials: master }]);
     callerAccount.catch(() => (callerAccount = undefined));
     return callerAccount;
   };
@@ -63,7 +84,10 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
     if (regions !== 'all') return Promise.resolve([requireHome()]);
     const hit = regionCache.get(account.id);
     if (hit && Date.now() - hit.at < REGIONS_TTL_MS) return hit.regions;
-    const loading = enabledRegions({ ...base(requireHome()), credentials: account.credentials }, signal);
+    const home = requireHome();
+    const loading = bounded(`EC2 DescribeRegions in ${home} for account ${account.id}`, signal, (bound) =>
+      enabledRegions({ ...base(home), credentials: account.credentials }, bound),
+    );
     regionCache.set(account.id, { at: Date.now(), regions: loading });
     loading.catch(() => regionCache.delete(account.id));
     return loading;

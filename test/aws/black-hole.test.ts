@@ -28,4 +28,19 @@ describe('an AWS endpoint that accepts and never answers', () => {
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(hole.accepted).toBeGreaterThan(0);
   }, 15_000);
+
+  // An on-call trial: each STS request was cut at targetTimeout but retried, so the lambda check waited out its own
+  // 45 s timeout and said only "timed out after 45s".
+  it('gives up finding the account within aws.targetTimeout, naming the call and the endpoint', async () => {
+    const endpoint = `http://127.0.0.1:${hole.port}`;
+    const config = AwsConfig.parse({ region: 'us-east-1', endpoint, targetTimeout: '2s' });
+    const started = Date.now();
+
+    const targets = createAwsProvider(config).targets(new AbortController().signal);
+
+    await expect(targets).rejects.toThrow(
+      `STS GetCallerIdentity in us-east-1 at ${endpoint} did not answer within 2s (aws.targetTimeout): the AWS endpoint hangs or cannot be reached`,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 15_000);
 });
