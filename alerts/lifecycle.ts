@@ -1,4 +1,4 @@
-import { CHECK_ERROR_KEY, type Finding, type PendingFor } from '../src/core/types';
+import { CHECK_ERROR_KEY, isErrorKey, type Finding, type PendingFor } from '../src/core/types';
 import { severityRank, worse } from '../src/core/severity';
 import type { AlertState, PreviousAlertState, SilenceNote } from '../src/state/types';
 import { selects } from './match';
@@ -101,7 +101,7 @@ export function transitions(input: LifecycleInput): Transition[] {
     } else {
       const escalated = severityRank(finding.severity) > severityRank(prev.severity);
       const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;
-      const notify = escalated || due || ended ? ('repeat' as const) : undefined;
+      const notify = escalated || due || ended || newCause(prev, finding) ? ('repeat' as const) : undefined;
       const next = notify ? { ...base, lastNotifiedAt: at } : base;
       out.push({
         key: finding.key,
@@ -178,4 +178,16 @@ function coverage(findings: readonly Finding[]): (finding: Pick<Finding, 'key' |
     return false;
   });
   return (finding) => exact.has(finding.key) || others.some((c) => selects(c, finding));
+}
+
+/**
+ * Whether a check's (or a region's) error alert now has another cause than the one last told: a rate limit that
+ * became Access Denied. Without this the thread went on blaming the first cause until repeatInterval (4 h), as an
+ * on-call trial found. Numbers are left out of the comparison (durations, counts, ids), so a cause told again in
+ * other figures stays quiet.
+ */
+function newCause(prev: PreviousAlertState, finding: Finding): boolean {
+  if (!isErrorKey(finding.key) || !prev.finding) return false;
+  const cause = (title: string) => title.replace(/\d+/g, '#');
+  return cause(prev.finding.title) !== cause(finding.title);
 }

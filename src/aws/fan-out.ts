@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { Finding } from '../core/types';
+import { REGION_ERROR_PREFIX, type Finding } from '../core/types';
 import type { AwsClientConfig } from './clients';
 import { describeAwsError } from './clients';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
@@ -114,7 +114,7 @@ export async function scanTargets<T>(
 function regionError(target: AwsTarget, error: unknown): Finding {
   const message = describeAwsError(error);
   return {
-    key: `region-error:${target.accountId}/${target.region}`,
+    key: `${REGION_ERROR_PREFIX}${target.accountId}/${target.region}`,
     severity: 'warning',
     title: `Could not scan ${target.region} in account ${target.accountId}: ${message.split('\n')[0]}`,
     summary: `The other regions were scanned; this one is missing from the results until the error is fixed. ${message}`,

@@ -127,3 +127,15 @@ export interface CheckRunResult {
 
 /** The key of the finding a check raises about itself when it cannot run. */
 export const CHECK_ERROR_KEY = 'check-error';
+/** The key prefix of an AWS target (account and region) a check could not scan. */
+export const REGION_ERROR_PREFIX = 'region-error:';
+
+/**
+ * Whether a finding says that a check could not look (its own error, or a region's), rather than what it saw:
+ * a new cause for such an alert is told at once (see alerts/lifecycle.ts), so its stored finding is read back.
+ */
+export function isErrorKey(key: string): boolean {
+  return key === CHECK_ERROR_KEY || key.startsWith(REGION_ERROR_PREFIX);
+}
+/** isErrorKey in SQL, for both stores. */
+export const ERROR_KEY_SQL = `(key = '${CHECK_ERROR_KEY}' OR key LIKE '${REGION_ERROR_PREFIX}%')`;

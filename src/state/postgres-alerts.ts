@@ -1,4 +1,5 @@
 import { asIs, type Queryable } from './postgres-db';
+import { ERROR_KEY_SQL } from '../core/types';
 import {
   ALERT_STATE_COLUMNS,
   ALERT_STATE_UPDATE,
@@ -38,7 +39,8 @@ export async function readPreviousAlertStates(
   const { rows } = await db.query<AlertStateRow>(
     `SELECT check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at, resolved_at,
          pending_runs, silence, lifecycle,
-         CASE WHEN lifecycle = 'condition' AND key = ANY($2::text[]) THEN NULL ELSE finding END AS finding
+         CASE WHEN lifecycle = 'condition' AND key = ANY($2::text[]) AND NOT ${ERROR_KEY_SQL} THEN NULL
+           ELSE finding END AS finding
        FROM guardrail_alert_state WHERE check_id = $1
        AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key = ANY($2::text[]))
      ORDER BY key`,

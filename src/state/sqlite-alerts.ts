@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { ERROR_KEY_SQL } from '../core/types';
 import {
   ALERT_STATE_COLUMNS,
   ALERT_STATE_UPDATE,
@@ -17,8 +18,8 @@ const ALL_STATES = 'SELECT * FROM guardrail_alert_state WHERE check_id = ? ORDER
 /** A run's previous states (see PreviousAlertState): a condition of the run's keys without its finding. */
 const RUN_STATES = `SELECT check_id, key, status, severity, first_firing_at, last_seen_at, last_notified_at,
     resolved_at, pending_runs, silence, lifecycle,
-    CASE WHEN lifecycle = 'condition' AND key IN (SELECT value FROM json_each(@keys)) THEN NULL ELSE finding END
-      AS finding
+    CASE WHEN lifecycle = 'condition' AND key IN (SELECT value FROM json_each(@keys)) AND NOT ${ERROR_KEY_SQL}
+      THEN NULL ELSE finding END AS finding
   FROM guardrail_alert_state WHERE check_id = @checkId
   AND ((lifecycle = 'condition' AND status IN ('firing', 'pending')) OR key IN (SELECT value FROM json_each(@keys)))
   ORDER BY key`;

@@ -68,6 +68,42 @@ describe('alert lifecycle over consecutive runs', () => {
   });
   afterEach(() => store.close());
 
+  it("tells a check error's new cause at once, and not the same cause in other figures", async () => {
+    // An on-call trial: a BigQuery rate limit became Access Denied, and the thread went on blaming the rate limit.
+    const error = (title: string): Finding => ({ key: 'check-error', severity: 'critical', title });
+    const region = (title: string): Finding => ({
+      key: 'region-error:111/eu-west-1',
+      severity: 'warning',
+      title,
+    });
+
+    const first = await runAt(store, 0, [
+      error('Check bq could not run: Exceeded rate limits (after 2 tries)'),
+    ]);
+    const figures = await runAt(store, 1, [
+      error('Check bq could not run: Exceeded rate limits (after 3 tries)'),
+    ]);
+    const cause = await runAt(store, 2, [
+      error('Check bq could not run: Access Denied: bigquery.jobs.listAll'),
+    ]);
+    const same = await runAt(store, 3, [
+      error('Check bq could not run: Access Denied: bigquery.jobs.listAll'),
+    ]);
+    const regionFirst = await runAt(store, 4, [region('Could not scan eu-west-1: Throttling')]);
+    const regionCause = await runAt(store, 5, [region('Could not scan eu-west-1: UnauthorizedOperation')]);
+
+    expect([first.notified, figures.notified, cause.notified, same.notified]).toEqual([
+      ['check-error:new'],
+      [],
+      ['check-error:repeat'],
+      [],
+    ]);
+    expect([regionFirst.notified, regionCause.notified]).toEqual([
+      ['region-error:111/eu-west-1:new', 'check-error:resolved'],
+      ['region-error:111/eu-west-1:repeat'],
+    ]);
+  });
+
   it('notifies a new finding, suppresses the repeat, repeats after the interval, then resolves', async () => {
     const first = await runAt(store, 0, [drift('users')]);
     const soon = await runAt(store, 1, [drift('users')]);

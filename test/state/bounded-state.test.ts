@@ -66,6 +66,16 @@ describe.each(engines)('%s state store, bounded', (_engine, newUrl) => {
     expect(states).toEqual([event('job-1', RECENT), withoutFinding, condition('vol-2')]);
   });
 
+  it('keeps the stored finding of an error alert reported again, so that a new cause can be told', async () => {
+    const errors = [condition('check-error'), condition('region-error:111/eu-west-1')];
+    await store.commitAlerts([...errors, condition('vol-1')], []);
+
+    const states = await store.alertStates('idle', ['check-error', 'region-error:111/eu-west-1', 'vol-1']);
+
+    const { finding: _dropped, ...withoutFinding } = condition('vol-1');
+    expect(states).toEqual([...errors, withoutFinding]);
+  });
+
   it('claims on the store clock: due messages only, until the store clock passes the claim', async () => {
     const claimMs = 60_000;
     await store.commitAlerts(
