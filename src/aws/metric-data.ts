@@ -66,22 +66,35 @@ export async function getMetricData(
       for (const [id, result] of partial) if (!failed.has(id)) failed.set(id, result);
       partial.clear();
     }
-    if (failed.size) throw new Error(incompleteMessage([...failed.values()], queries.length, messages));
+    if (failed.size) throw new Error(incompleteMessage([...failed.values()], queries, messages));
   } finally {
     cloudwatch.destroy();
   }
 }
 
-/** "CloudWatch GetMetricData returned incomplete data for 3 of 524 queries (err_0: InternalError: ...)". */
-function incompleteMessage(failed: MetricDataResult[], total: number, messages: MessageData[]): string {
+/**
+ * "CloudWatch GetMetricData returned incomplete data for 3 of 524 queries (Errors of FunctionName=orders-api:
+ * InternalError: ...)": the first query by its metric and dimensions (or its Label), not by the Id made up for it.
+ */
+function incompleteMessage(
+  failed: MetricDataResult[],
+  queries: MetricDataQuery[],
+  messages: MessageData[],
+): string {
   const first = failed[0]!;
+  const query = queries.find((q) => q.Id === first.Id);
+  const metric = query?.MetricStat?.Metric;
+  const dimensions = (metric?.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).join(', ');
+  const named =
+    query?.Label ??
+    (metric?.MetricName ? `${metric.MetricName}${dimensions ? ` of ${dimensions}` : ''}` : (first.Id ?? '?'));
   const said = [...(first.Messages ?? []), ...messages]
     .map((m) => [m.Code === first.StatusCode ? undefined : m.Code, m.Value].filter(Boolean).join(': '))
     .filter(Boolean)
     .join('; ');
   return (
-    `CloudWatch GetMetricData returned incomplete data for ${failed.length} of ${total} queries ` +
-    `(${first.Id ?? '?'}: ${first.StatusCode ?? 'no status'}${said ? `: ${said}` : ''}); ` +
+    `CloudWatch GetMetricData returned incomplete data for ${failed.length} of ${queries.length} queries ` +
+    `(${named}: ${first.StatusCode ?? 'no status'}${said ? `: ${said}` : ''}); ` +
     'their figures are unknown this run'
   );
 }
