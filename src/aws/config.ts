@@ -49,7 +49,10 @@ export const AwsConfig = z.strictObject({
   accounts: z.array(AwsAccount).min(1).optional(),
   /** Account × region targets scanned at once by one check. @default 20 */
   maxConcurrency: z.int().min(1).max(64).default(DEFAULT_MAX_CONCURRENCY),
-  /** Most time one account × region may take within a check; past it, that target is a region error. @default 2m */
+  /**
+   * Most time one account × region may take within a check (past it, that target is a region error), and finding
+   * the accounts and regions may take before the check (the caller's account, `regions: all`). @default 2m
+   */
   targetTimeout: timeout().default(DEFAULT_TARGET_TIMEOUT_MS),
   /** SDK attempts per API call (adaptive retry: throttling is retried with client-side rate limiting). @default 5 */
   maxAttempts: z.int().min(1).max(20).default(5),
