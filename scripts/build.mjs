@@ -138,6 +138,79 @@ const lazyBuiltins = {
 };
 
 /**
+ * Built-ins (and a package) required at the top for paths Guardrail never takes: pino reads
+ * `worker_threads.isMainThread` for asynchronous destinations (Guardrail writes synchronously) and loads
+ * thread-stream (worker_threads, assert) for transports; sonic-boom `assert` for a check of an asynchronous open;
+ * the AWS SDK's CRC32 checksum `zlib`. Each is required where it is used instead: Node's own sources of the three
+ * built-ins cost about 3 MB of RSS in every `run` (Node 22.3+ has zlib.crc32, which the SDK tested for). A package
+ * upgrade that changes those lines fails the build rather than bring them back unnoticed.
+ */
+const LAZY_REQUIRES = [
+  {
+    file: /[\\/]node_modules[\\/]pino[\\/]lib[\\/]tools\.js$/,
+    rewrite: (source) =>
+      source
+        .replace("const { isMainThread } = require('worker_threads')\n", '')
+        .replace(/\bisMainThread\b/g, "require('worker_threads').isMainThread"),
+    expect: (source) => (source.match(/require\('worker_threads'\)\.isMainThread/g) ?? []).length === 1,
+  },
+  {
+    // thread-stream, which requires worker_threads and assert at its top, serves only pino.transport().
+    file: /[\\/]node_modules[\\/]pino[\\/]lib[\\/]transport\.js$/,
+    rewrite: (source) =>
+      source
+        .replace("const ThreadStream = require('thread-stream')\n", '')
+        .replace('new ThreadStream(', "new (require('thread-stream'))("),
+    expect: (source) =>
+      !/\bThreadStream\b/.test(source) && source.includes("new (require('thread-stream'))("),
+  },
+  {
+    // The SDK's CRC32 checksum (S3 uploads, never sent by Guardrail) reads node:zlib at its top.
+    sdk: true,
+    file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]crc32[\\/]Crc32Node\.js$/,
+    rewrite: (source) =>
+      source
+        .replace('import * as zlib from "node:zlib";\n', '')
+        .replace(
+          'const zlibCrc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : undefined;',
+          'const zlibCrc32 = (data, value) => process.getBuiltinModule("node:zlib").crc32(data, value);',
+        ),
+    expect: (source) => !/\bzlib\./.test(source.replace('getBuiltinModule("node:zlib").crc32', '')),
+  },
+  {
+    file: /[\\/]node_modules[\\/]sonic-boom[\\/]index\.js$/,
+    rewrite: (source) =>
+      source.replace(
+        "const assert = require('assert')\n",
+        "const assert = (...args) => require('assert')(...args)\n",
+      ),
+    expect: (source) => source.includes("const assert = (...args) => require('assert')(...args)"),
+  },
+];
+/** The plugin for `rules`, each of which the bundle must hold. */
+function lazyRequires(rules) {
+  return {
+    name: 'lazy-requires',
+    setup(b) {
+      const done = new Set();
+      for (const [i, { file, rewrite, expect }] of rules.entries()) {
+        b.onLoad({ filter: file }, (args) => {
+          const contents = rewrite(readFileSync(args.path, 'utf8'));
+          if (!expect(contents)) throw new Error(`lazy-requires: ${args.path} no longer reads as expected`);
+          done.add(i);
+          return { contents, loader: 'js' };
+        });
+      }
+      b.onEnd((result) => {
+        const missed = rules.filter((_, i) => !done.has(i)).map((r) => r.file);
+        if (missed.length && !result.errors.length)
+          throw new Error(`lazy-requires: not bundled: ${missed.join(', ')}`);
+      });
+    },
+  };
+}
+
+/**
  * The brief bundle (src/cli/brief-loader.ts): the CLI as one CommonJS file for validate, checks, schema,
  * iam-policy and help. Their own lazily imported modules (and the warning logger) are inlined; any other dynamic
  * import, which no brief command reaches, stays an import of the ES-module chunk built for it.
@@ -184,7 +257,7 @@ const cli = await build({
   mainFields: ['module', 'main'],
   external: EXTERNAL,
   banner: { js: BANNER },
-  plugins: [sdkDeepImports, pureSdkSchemas, lazyBuiltins, fastXmlParser],
+  plugins: [sdkDeepImports, pureSdkSchemas, lazyBuiltins, fastXmlParser, lazyRequires(LAZY_REQUIRES)],
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
@@ -210,7 +283,8 @@ const brief = await build({
   banner: {
     js: `"use strict";var __guardrailImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`,
   },
-  plugins: [briefOnly(chunkOf), lazyBuiltins],
+  // The brief commands make no AWS call: the SDK is not in their bundle.
+  plugins: [briefOnly(chunkOf), lazyBuiltins, lazyRequires(LAZY_REQUIRES.filter((r) => !r.sdk))],
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,

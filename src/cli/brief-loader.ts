@@ -21,8 +21,14 @@ import {
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { debuglog } from 'node:util';
-import { constants, Script } from 'node:vm';
-import { crc32 } from 'node:zlib';
+import type { Script } from 'node:vm';
+
+/**
+ * node:vm and node:zlib (for its crc32) on first use: the binary imports this file for every command, and `run` or
+ * `serve` loading them for nothing cost about 1.5 MB of RSS (Node's own sources of zlib).
+ */
+const vm = () => process.getBuiltinModule('node:vm');
+const crc32 = (data: Uint8Array) => process.getBuiltinModule('node:zlib').crc32(data);
 
 /** The commands the brief bundle answers; everything else loads the ES-module bundle. */
 const BUNDLED = new Set(['validate', 'checks', 'schema', 'iam-policy', 'help']);
@@ -96,6 +102,7 @@ export function runBrief(bundle: string, cachePath: string | undefined, args: re
   const source = readFileSync(bundle, 'utf8');
   const cachedData = cachePath ? readCache(cachePath) : undefined;
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const { Script, constants } = vm();
   const script = new Script(wrapped, {
     filename: bundle,
     cachedData,

@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRODUCTION_SECRETS } from '../config/config-files';
+import { CALLER_ACCOUNT, FAKE_AWS_ENV } from '../kit/aws';
+import { startFakeAwsProcess } from '../servers/aws/process';
+import { emptyRegion } from '../servers/aws/world';
 
 // The bundled CLI as the image runs it, with a preload that records every module file the process loads.
 const ROOT = join(__dirname, '../..');
@@ -29,11 +32,11 @@ function packagesOf(files: string[]): string[] {
 }
 
 /** Every module URL the process loaded, and `builtin:NAME` for each Node built-in compiled for it. */
-function traced(args: string[], cwd: string): string[] {
+function traced(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string[] {
   const trace = join(mkdtempSync(join(tmpdir(), 'guardrail-trace-')), 'modules.json');
   const result = spawnSync(process.execPath, ['--require', TRACER, CLI, ...args], {
     cwd,
-    env: { ...process.env, ...PRODUCTION_SECRETS, GUARDRAIL_TRACE_MODULES: trace },
+    env: { ...process.env, ...PRODUCTION_SECRETS, ...env, GUARDRAIL_TRACE_MODULES: trace },
     encoding: 'utf8',
   });
   expect(result.stderr).toBe('');
@@ -97,5 +100,46 @@ describe('the bundled CLI loads only what the config enables', () => {
 
     expect(validate.filter((b) => eager.test(b))).toEqual([]);
     expect(run).toContain('crypto');
+  });
+
+  it('runs AWS and DuckDB checks without loading worker_threads, assert, zlib or vm (required at the top, never used)', async () => {
+    const builtinsOf = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+      traced(args, cwd, env)
+        .filter((u) => u.startsWith('builtin:'))
+        .map((u) => u.slice('builtin:'.length));
+    const unused = /^(worker_threads|assert|zlib|vm)$/;
+    // In a process of its own: the traced CLI runs under spawnSync, which holds this one's event loop.
+    const aws = await startFakeAwsProcess({
+      callerAccountId: CALLER_ACCOUNT,
+      accounts: [{ id: CALLER_ACCOUNT, regions: { 'us-east-1': emptyRegion() } }],
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'guardrail-bundle-'));
+      writeFileSync(
+        join(dir, 'guardrail.yaml'),
+        [
+          "state: { url: 'sqlite://state.db' }",
+          `aws: { region: us-east-1, endpoint: '${aws.url}' }`,
+          'checks:',
+          '  - { id: idle-ebs, kind: idle-ebs-volumes }',
+          '  - { id: idle-eip, kind: idle-elastic-ips }',
+          'alerts: { channels: { console: { type: console } }, routes: [{ channel: console }] }',
+          '',
+        ].join('\n'),
+      );
+      const state = join(mkdtempSync(join(tmpdir(), 'guardrail-bundle-')), 'state.db');
+
+      const sweep = builtinsOf(['run', '--config', 'guardrail.yaml'], dir, FAKE_AWS_ENV);
+      const quickstart = builtinsOf(
+        ['run', '--config', 'guardrail.yaml', '--state', `sqlite://${state}`],
+        join(ROOT, 'examples/quickstart'),
+      );
+
+      expect(sweep.filter((b) => unused.test(b))).toEqual([]);
+      expect(quickstart.filter((b) => unused.test(b))).toEqual([]);
+      expect(sweep).toContain('https'); // the control: the trace sees what the SDK does load
+    } finally {
+      await aws.close();
+    }
   });
 });
