@@ -101,8 +101,11 @@ export function transitions(input: LifecycleInput): Transition[] {
     } else {
       const escalated = severityRank(finding.severity) > severityRank(prev.severity);
       const due = now.getTime() - Date.parse(prev.lastNotifiedAt) >= input.repeatIntervalMs;
-      const notify = escalated || due || ended || newCause(prev, finding) ? ('repeat' as const) : undefined;
-      const next = notify ? { ...base, lastNotifiedAt: at } : base;
+      const cause = causeChange(prev, finding, now);
+      const notify = escalated || due || ended || cause === 'tell' ? ('repeat' as const) : undefined;
+      // A new cause not told yet keeps the stored finding (the cause last told) to compare with on later runs.
+      const kept = cause === 'wait' && prev.finding ? { ...base, finding: prev.finding } : base;
+      const next = notify ? { ...base, lastNotifiedAt: at } : kept;
       out.push({
         key: finding.key,
         finding,
@@ -183,11 +186,31 @@ function coverage(findings: readonly Finding[]): (finding: Pick<Finding, 'key' |
 /**
  * Whether a check's (or a region's) error alert now has another cause than the one last told: a rate limit that
  * became Access Denied. Without this the thread went on blaming the first cause until repeatInterval (4 h), as an
- * on-call trial found. Numbers are left out of the comparison (durations, counts, ids), so a cause told again in
- * other figures stays quiet.
+ * on-call trial found. What varies from run to run within one cause is left out of the comparison: figures and any
+ * word holding a digit (durations, counts, ids, addresses), parentheses (details such as the first failed query),
+ * quoted text and `name=value` values. A new cause is told no sooner than CAUSE_NOTICE_MS after the last notice,
+ * so that a cause that still varies in its words cannot page every run; until then the stored finding stays the
+ * one last told, so the change is told once that time has passed.
  */
-function newCause(prev: PreviousAlertState, finding: Finding): boolean {
-  if (!isErrorKey(finding.key) || !prev.finding) return false;
-  const cause = (title: string) => title.replace(/\d+/g, '#');
-  return cause(prev.finding.title) !== cause(finding.title);
+function causeChange(prev: PreviousAlertState, finding: Finding, now: Date): 'same' | 'tell' | 'wait' {
+  if (!isErrorKey(finding.key) || !prev.finding || !prev.lastNotifiedAt) return 'same';
+  if (errorCause(prev.finding.title) === errorCause(finding.title)) return 'same';
+  return now.getTime() - Date.parse(prev.lastNotifiedAt) < CAUSE_NOTICE_MS ? 'wait' : 'tell';
+}
+
+const CAUSE_NOTICE_MS = 15 * 60_000;
+
+/** An error's text without what varies within one cause (see newCause). */
+export function errorCause(title: string): string {
+  let text = title;
+  for (let before = ''; before !== text;) {
+    before = text;
+    text = text.replace(/\([^()]*\)/g, ' ');
+  }
+  return text
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, ' ')
+    .replace(/=\S+/g, '=')
+    .split(/\s+/)
+    .filter((word) => word && !/\d/.test(word))
+    .join(' ');
 }

@@ -41,14 +41,17 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
   /**
    * The calls that find the targets (the caller's account, an account's regions) as a whole within
    * targetTimeout: each request was bounded, but retried, so an endpoint that accepts and never answers held the
-   * check to its own timeout and ended it with "timed out", naming neither the call nor the endpoint.
+   * check to its own timeout and ended it with "timed out", naming neither the call nor the endpoint. The call is
+   * shared by the checks that ask meanwhile (its promise is cached), so it has no caller's signal: a check that
+   * stopped (its timeout, a SIGTERM) made it fail for every other check waiting on it. Each caller stops waiting
+   * on its own signal instead (`until`).
    */
-  const bounded = async <T>(what: string, signal: AbortSignal, call: (s: AbortSignal) => Promise<T>) => {
+  const bounded = async <T>(what: string, call: (s: AbortSignal) => Promise<T>) => {
     const own = AbortSignal.timeout(targetTimeoutMs);
     try {
-      return await call(AbortSignal.any([signal, own]));
+      return await call(own);
     } catch (error) {
-      if (!own.aborted || signal.aborted) throw error;
+      if (!own.aborted) throw error;
       const where = config?.endpoint ? ` at ${redact(config.endpoint)}` : '';
       throw new Error(
         `${what}${where} did not answer within ${formatDuration(targetTimeoutMs)} (aws.targetTimeout): the AWS endpoint hangs or cannot be reached`,
@@ -70,11 +73,11 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
   const listAccounts = (signal: AbortSignal): Promise<Account[]> => {
     if (accounts.size > 0) return Promise.resolve([...accounts.values()]);
     const home = requireHome();
-    callerAccount ??= bounded(`STS GetCallerIdentity in ${home}`, signal, (bound) =>
+    callerAccount ??= bounded(`STS GetCallerIdentity in ${home}`, (bound) =>
       callerIdentity(base(home), master, bound),
     ).then((id) => [{ id, credentials: master }]);
     callerAccount.catch(() => (callerAccount = undefined));
-    return callerAccount;
+    return until(callerAccount, signal);
   };
 
   const regionCache = new Map<string, { at: number; regions: Promise<string[]> }>();
@@ -83,14 +86,14 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
     if (Array.isArray(regions)) return Promise.resolve(regions);
     if (regions !== 'all') return Promise.resolve([requireHome()]);
     const hit = regionCache.get(account.id);
-    if (hit && Date.now() - hit.at < REGIONS_TTL_MS) return hit.regions;
+    if (hit && Date.now() - hit.at < REGIONS_TTL_MS) return until(hit.regions, signal);
     const home = requireHome();
-    const loading = bounded(`EC2 DescribeRegions in ${home} for account ${account.id}`, signal, (bound) =>
+    const loading = bounded(`EC2 DescribeRegions in ${home} for account ${account.id}`, (bound) =>
       enabledRegions({ ...base(home), credentials: account.credentials }, bound),
     );
     regionCache.set(account.id, { at: Date.now(), regions: loading });
     loading.catch(() => regionCache.delete(account.id));
-    return loading;
+    return until(loading, signal);
   };
 
   return {
@@ -156,4 +159,14 @@ async function enabledRegions(config: AwsClientConfig, signal: AbortSignal): Pro
 /** IAM actions the provider itself calls in each account, besides the checks' own (`guardrail iam-policy`). */
 export function providerPermissions(config: Pick<AwsConfig, 'regions'> | undefined): string[] {
   return config?.regions === 'all' ? ['ec2:DescribeRegions'] : [];
+}
+
+/** `shared`, or the reason `signal` aborts with, whichever comes first: one caller stops waiting, not the call. */
+function until<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', stop, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

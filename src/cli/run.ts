@@ -30,6 +30,7 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     ...state,
     progress: process.stderr.isTTY && flags.format !== 'json',
     ...(push ? { metrics: await pushgatewayMetrics(log) } : {}),
+    ...(flags.check ? { onlyChecks: flags.check } : {}),
   });
   const stopping = gracefulStop(log, shutdownGraceMs(config.server.shutdownGrace));
   try {

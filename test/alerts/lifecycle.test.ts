@@ -104,6 +104,60 @@ describe('alert lifecycle over consecutive runs', () => {
     ]);
   });
 
+  it("does not take an error's varying details for a new cause, and tells a new cause at most once in 15 minutes", async () => {
+    // A review: the first failed CloudWatch query, and IPv6 addresses from DNS, change from run to run.
+    const region = (detail: string): Finding => ({
+      key: 'region-error:111/eu-west-1',
+      severity: 'warning',
+      title: `Could not scan eu-west-1 in account 111: CloudWatch GetMetricData returned incomplete data for 4 of 524 queries (Invocations of FunctionName=${detail}: InternalError); their figures are unknown this run`,
+    });
+    const unreachable = (address: string): Finding => ({
+      key: 'check-error',
+      severity: 'critical',
+      title: `Check pg could not run: connect ENETUNREACH ${address}:443 - Local (:::0)`,
+    });
+    const minutes = (m: number) => m / 60;
+
+    const runs = [
+      await runAt(store, 0, [region('loader'), unreachable('2607:f8b0:4004:c07::5f')]),
+      await runAt(store, minutes(20), [region('fanout'), unreachable('2607:f8b0:4004:c1b::5f')]),
+      await runAt(store, minutes(40), [region('etl-7'), unreachable('2607:f8b0:4004:c0a::5f')]),
+    ];
+    const denied = (m: number) =>
+      runAt(store, minutes(m), [
+        { ...region('x'), title: 'Could not scan eu-west-1 in account 111: UnauthorizedOperation' },
+        unreachable('2607:f8b0:4004:c0a::5f'),
+      ]);
+    const changed = await denied(41); // a new cause, but 41 minutes after the first notice: told
+    const again = await denied(45);
+
+    expect(runs.map((r) => r.notified)).toEqual([
+      ['check-error:new', 'region-error:111/eu-west-1:new'],
+      [],
+      [],
+    ]);
+    expect([changed.notified, again.notified]).toEqual([['region-error:111/eu-west-1:repeat'], []]);
+  });
+
+  it('tells a new cause no sooner than 15 minutes after the last notice', async () => {
+    const error = (title: string): Finding => ({ key: 'check-error', severity: 'critical', title });
+    const minutes = (m: number) => m / 60;
+
+    const first = await runAt(store, 0, [error('Check bq could not run: Exceeded rate limits')]);
+    const soon = await runAt(store, minutes(5), [error('Check bq could not run: Access Denied')]);
+    const later = await runAt(store, minutes(16), [error('Check bq could not run: Access Denied')]);
+
+    expect([first.notified, soon.notified, later.notified]).toEqual([
+      ['check-error:new'],
+      [],
+      ['check-error:repeat'], // told once 15 minutes have passed, against the rate limit last told
+    ]);
+    const stored = await store.alertStates('consistency');
+    expect(stored.find((a) => a.key === 'check-error')?.finding.title).toBe(
+      'Check bq could not run: Access Denied',
+    );
+  });
+
   it('notifies a new finding, suppresses the repeat, repeats after the interval, then resolves', async () => {
     const first = await runAt(store, 0, [drift('users')]);
     const soon = await runAt(store, 1, [drift('users')]);

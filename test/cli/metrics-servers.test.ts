@@ -191,6 +191,11 @@ describeWithTools([PROMETHEUS, PUSHGATEWAY])('metrics in real Prometheus servers
     expect(pushed).toMatch(
       /^guardrail_check_runs_total\{check="shop-consistency",instance="shop-consistency",job="guardrail",[^}]*\} 1$/m,
     );
+    // Each group holds its own checks' series only, the zeros included (a review found every check's zeros in each).
+    const runSeries = pushed.match(/^guardrail_check_runs_total\{.*$/gm) ?? [];
+    expect(runSeries.filter((l) => /check="shop-orders",instance="shop-consistency"/.test(l))).toEqual([]);
+    expect(runSeries.filter((l) => /check="shop-consistency",instance="shop-orders"/.test(l))).toEqual([]);
+    expect(runSeries.filter((l) => /check="shop-orders",instance="shop-orders"/.test(l))).toHaveLength(4);
   });
 
   it('`serve` whose check never succeeded shows the series GuardrailCheckNotSucceeding watches', async () => {
