@@ -1,3 +1,4 @@
+import { hideSqlSecrets } from './sql-scrub';
 // Webhook URLs carry their key and token in the query string, database URLs their password in the authority:
 // both are secrets wherever they appear in text we print. The userinfo runs to the LAST '@' before the host:
 // drivers split `postgres://user:p@ss@host/db` there, so an unencoded '@' in a password stays hidden.
@@ -29,45 +30,24 @@ export function errorMessage(error: unknown): string {
   return redact(String(error));
 }
 
-// SQL of other sessions may carry credentials in string literals; the statement stays readable, the literal
-// becomes '***'. A literal cut short (text already truncated) is hidden to the end of the text.
-const SQL_LITERAL = String.raw`'(?:[^'\\]|\\.|'')*(?:'|$)|"(?:[^"\\]|\\.|"")*(?:"|$)`;
-/** A credential-like key (`PASSWORD`, `SECRET`, `KEY_ID`, `SESSION_TOKEN`, `CREDENTIALS`...), then its literal. */
-const SQL_KEYED_LITERAL = new RegExp(
-  String.raw`\b(\w*(?:password|passwd|secret|token|credentials?|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key)\w*` +
-    String.raw`(?:\s+FOR\s+[^=;]+=|\s*(?:=>|=|:|\(|\s+AS\b))?\s*)(${SQL_LITERAL})`,
-  'gi',
-);
-/** `IDENTIFIED BY 'pw'`, `IDENTIFIED WITH plugin BY 'pw'`, and Oracle's unquoted `IDENTIFIED BY pw`. */
-const SQL_IDENTIFIED_BY = new RegExp(
-  String.raw`\b(IDENTIFIED(?:\s+WITH\s+\S+)?\s+(?:BY|AS)(?:\s+PASSWORD)?\s*)(${SQL_LITERAL}|[^\s;'"]+)`,
-  'gi',
-);
 /** `password=hunter2` in a connection string (`key=value`, no spaces), quoted or not. */
 const KEY_VALUE_SECRET =
   /\b([\w-]*(?:password|passwd|pwd|secret|token|access_key_id|api_key)[\w-]*=)([^\s;'"&,)]+)/gi;
 
-/** Every pattern above needs one of these (a URL, IDENTIFIED, or a credential-like key): most texts have none. */
+/** Every secret above needs one of these (a URL, IDENTIFIED, a credential-like key or a key function). */
 const MAY_HOLD_SECRET =
-  /:\/\/|identified|passw|pwd|secret|token|credential|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key/i;
-
-function hideLiteral(literal: string): string {
-  const quote = literal.startsWith('"') ? '"' : "'";
-  return `${quote}***${quote}`;
-}
+  /:\/\/|identified|passw|pwd|secret|token|credential|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key|crypt|hmac|keyset|add_key/i;
 
 /**
- * SQL text with the credentials it may carry hidden: string literals after PASSWORD / IDENTIFIED BY /
- * SECRET / KEY_ID / CREDENTIALS-like keys become '***', as do `password=...` values and URL credentials.
+ * SQL text with the credentials it may carry hidden (see sql-scrub.ts): string literals after PASSWORD / IDENTIFIED
+ * BY / SECRET / KEY_ID / CREDENTIALS-like keys and the literal arguments of key functions become '***', as do
+ * `password=...` values and URL credentials.
  */
 export function scrubSql(text: string): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
-  const out = text
-    .replace(SQL_IDENTIFIED_BY, (_all, head: string, value: string) =>
-      /^['"]/.test(value) ? `${head}${hideLiteral(value)}` : `${head}***`,
-    )
-    .replace(SQL_KEYED_LITERAL, (_all, head: string, literal: string) => `${head}${hideLiteral(literal)}`)
-    .replace(KEY_VALUE_SECRET, (_all, key: string, value: string) => (value === '***' ? _all : `${key}***`));
+  const out = (hideSqlSecrets(text) ?? text).replace(KEY_VALUE_SECRET, (_all, key: string, value: string) =>
+    value === '***' ? _all : `${key}***`,
+  );
   return redact(out);
 }
 

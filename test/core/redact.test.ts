@@ -124,6 +124,58 @@ describe('scrubSql', () => {
   });
 });
 
+describe('scrubSql on SQL written to slip past it (a review)', () => {
+  it.each([
+    [
+      'a key word inside an earlier literal',
+      "INSERT INTO audit VALUES ('rotate password'); ALTER ROLE app PASSWORD 'Tr0ub4dor';",
+      "INSERT INTO audit VALUES ('rotate password'); ALTER ROLE app PASSWORD '***';",
+    ],
+    [
+      'a key word inside a comment on the role',
+      "COMMENT ON ROLE app IS 'service token'; ALTER ROLE app PASSWORD 'Tr0ub4dor';",
+      "COMMENT ON ROLE app IS 'service token'; ALTER ROLE app PASSWORD '***';",
+    ],
+    ['dollar quotes', 'ALTER ROLE a PASSWORD $$Tr0ub4dor$$', 'ALTER ROLE a PASSWORD $$***$$'],
+    ['tagged dollar quotes', 'ALTER ROLE a PASSWORD $pw$Tr0ub4dor$pw$', 'ALTER ROLE a PASSWORD $pw$***$pw$'],
+    ["E'...' with an escaped quote", "ALTER ROLE a PASSWORD E'Tr0ub\\'4dor'", "ALTER ROLE a PASSWORD E'***'"],
+    ["U&'...'", "ALTER ROLE a PASSWORD U&'Tr0ub4dor'", "ALTER ROLE a PASSWORD U&'***'"],
+    [
+      'a block comment before the literal',
+      "ALTER ROLE a PASSWORD /* c */ 'Tr0ub4dor'",
+      "ALTER ROLE a PASSWORD /* c */ '***'",
+    ],
+    [
+      'a line comment before the literal',
+      "ALTER ROLE a PASSWORD -- c\n 'Tr0ub4dor'",
+      "ALTER ROLE a PASSWORD -- c\n '***'",
+    ],
+    [
+      'pgcrypto',
+      "SELECT pgp_sym_encrypt(card, 'k3y-Tr0ub4dor') FROM t",
+      "SELECT pgp_sym_encrypt(card, '***') FROM t",
+    ],
+    ['MySQL AES_ENCRYPT', "SELECT AES_ENCRYPT(x, 'k3y-Tr0ub4dor')", "SELECT AES_ENCRYPT(x, '***')"],
+    [
+      "BigQuery's raw key bytes",
+      "SELECT KEYS.ADD_KEY_FROM_RAW_BYTES(ks, 'AES_CBC_PKCS', b'Tr0ub4dor0123456')",
+      "SELECT KEYS.ADD_KEY_FROM_RAW_BYTES(ks, '***', b'***')",
+    ],
+  ])('hides the secret with %s', (_case, sql, expected) => {
+    expect(scrubSql(sql)).toBe(expected);
+  });
+
+  // PostgreSQL reads 'x\' as a whole literal; MySQL reads \' as a quote inside it. Read either way, nothing shows.
+  it('hides what either reading of a backslash finds secret', () => {
+    const postgres = "ALTER ROLE a PASSWORD 'x\\'; ALTER ROLE b PASSWORD 'Tr0ub4dor';";
+    const mysql = "ALTER USER bob PASSWORD 'it\\'s-Tr0ub4dor' VALID UNTIL 'never'";
+
+    expect(scrubSql(postgres)).not.toMatch(/Tr0ub|4dor/);
+    expect(scrubSql(mysql)).not.toMatch(/Tr0ub|4dor|s-/);
+    expect(scrubSql(postgres)).toMatch(/^ALTER ROLE a PASSWORD '\*\*\*/);
+  });
+});
+
 describe('sqlExcerpt', () => {
   it('scrubs the whole statement before cutting it, so a secret past the cut never shows in part', () => {
     const sql = `UNLOAD ('select 1') TO 's3://b/' IAM_ROLE 'arn:aws:iam::1:role/r' MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEYbase64=='`;
