@@ -2,16 +2,23 @@ import { hideSqlSecrets } from './sql-scrub';
 // Webhook URLs carry their key and token in the query string, database URLs their password in the authority:
 // both are secrets wherever they appear in text we print. The userinfo runs to the LAST '@' before the host:
 // drivers split `postgres://user:p@ss@host/db` there, so an unencoded '@' in a password stays hidden.
-const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)((?:[^\s/'"@]*@)+)?([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi;
+// The scheme is at most 32 characters: unbounded, a long run of letters and dots before a `://` was tried from each
+// of its characters (a review timed 15 s on 200 KB).
+const URL_IN_TEXT =
+  /\b([a-z][a-z0-9+.-]{0,31}:\/\/)((?:[^\s/'"@]*@)+)?([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi;
+/** A URL's `user:password` that the text ends in, before its `@` (SQL cut short by the server or by us). */
+const URL_CUT_IN_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/'"@:]*:)[^\s/'"@]*$/i;
 
 /** Removes credentials and query strings from every URL in `text`, and every listed secret (e.g. a password). */
 export function redact(text: string, secrets: readonly string[] = []): string {
   if (!secrets.length && !text.includes('://')) return text;
-  let out = text.replace(
-    URL_IN_TEXT,
-    (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) =>
-      `${scheme}${hideAuth(auth)}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`,
-  );
+  let out = text
+    .replace(URL_CUT_IN_USERINFO, '$1***')
+    .replace(
+      URL_IN_TEXT,
+      (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) =>
+        `${scheme}${hideAuth(auth)}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`,
+    );
   // Short values would blank out ordinary words; a real password is longer.
   for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join('***');
   return out;
@@ -30,9 +37,14 @@ export function errorMessage(error: unknown): string {
   return redact(String(error));
 }
 
-/** `password=hunter2` in a connection string (`key=value`, no spaces), quoted or not. */
-const KEY_VALUE_SECRET =
-  /\b([\w-]*(?:password|passwd|pwd|secret|token|access_key_id|api_key)[\w-]*=)([^\s;'"&,)]+)/gi;
+/**
+ * `password=hunter2` in a connection string (`key=value`, also `key = value` and `key='va lue'`). A word run is read
+ * whole, from its start only (`(?<![\w-])[\w-]+`, the key tested in the callback): a key pattern with `[\w-]*` on both sides retried each start
+ * of a long base64 run, which took minutes on a 1 MB statement (a review).
+ */
+const KEY_VALUE = /(?<![\w-])([\w-]+)(\s*=\s*)('[^']*'|"[^"]*"|[^\s;'"&,)]+)/g;
+const KEY_VALUE_KEY =
+  /password|passwd|pwd|secret|token|access_key_id|api_key|apikey|accountkey|sharedaccesssignature/i;
 
 /** Every secret above needs one of these (a URL, IDENTIFIED, a credential-like key or a key function). */
 const MAY_HOLD_SECRET =
@@ -45,8 +57,10 @@ const MAY_HOLD_SECRET =
  */
 export function scrubSql(text: string): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
-  const out = (hideSqlSecrets(text) ?? text).replace(KEY_VALUE_SECRET, (_all, key: string, value: string) =>
-    value === '***' ? _all : `${key}***`,
+  const out = (hideSqlSecrets(text) ?? text).replace(
+    KEY_VALUE,
+    (all, key: string, eq: string, value: string) =>
+      !KEY_VALUE_KEY.test(key) || /^['"]?\*\*\*/.test(value) ? all : `${key}${eq}***`,
   );
   return redact(out);
 }
@@ -58,9 +72,13 @@ export function scrubSql(text: string): string {
  * is closed, so that nothing after the excerpt reads as inside it.
  */
 export function sqlExcerpt(value: unknown, max: number): string {
-  const text = value === null || value === undefined ? '' : scrubSql(String(value).trim());
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  // Only the head can show: a 1 MB BigQuery statement is scrubbed in its first few KB. A literal the head cuts open
+  // is hidden to its end when it is a secret, as any literal cut short is.
+  const raw = value === null || value === undefined ? '' : String(value).trim();
+  const head = raw.slice(0, Math.max(4 * max, 4096));
+  const text = scrubSql(head);
+  if (text.length <= max && head.length === raw.length) return text;
+  const cut = text.slice(0, Math.min(text.length, max - 1));
   const open = openQuote(cut);
   return `${cut}${open ?? ''}…`;
 }

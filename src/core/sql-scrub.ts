@@ -1,67 +1,86 @@
 // Credentials in another session's SQL (`ALTER ROLE ... PASSWORD '...'`, `COPY ... CREDENTIALS '...'`,
 // `pgp_sym_encrypt(x, 'key')`): which characters to hide. The text is read as SQL tokens, so that a word inside a
 // literal (`'rotate password'`) is not taken for a key, comments and dollar quotes are known, and a literal is
-// hidden whole. Whether a backslash escapes a quote depends on the server (MySQL and BigQuery: yes; PostgreSQL:
-// only in E'...'), and a wrong guess shifts every literal after it: so the text is read both ways, and what either
-// reading finds secret is hidden.
+// hidden whole. Servers disagree on what ends a literal: whether `\'` escapes a quote (MySQL, BigQuery: yes;
+// PostgreSQL: only in E'...'), whether `'''` opens a triple-quoted literal (BigQuery) or doubles a quote inside one,
+// whether `#` starts a comment (MySQL) and block comments nest (PostgreSQL); a wrong guess shifts every literal
+// after it. So the text is read each way, and what any reading finds secret is hidden. A literal's own text is read
+// as SQL too (a PL/pgSQL body, a PREPAREd statement, a JSON document), so that the SQL inside it is scrubbed alike.
 
 /** A credential-like key: `PASSWORD`, `SECRET`, `KEY_ID`, `SESSION_TOKEN`, `CREDENTIALS`, `MASTER_SYMMETRIC_KEY`... */
 const KEY_WORD =
-  /(password|passwd|secret|token|credentials?|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key)/i;
-/** Functions whose literal arguments are keys (pgcrypto, MySQL, BigQuery's KEYS and AEAD): every one is hidden. */
+  /(password|passwd|pwd|secret|token|credentials?|key_id|access_key|private_key|api_key|apikey|symmetric_key|master_key|encryption_key|accountkey)/i;
+/**
+ * Functions whose literal arguments may be keys or passwords (pgcrypto, hashes, MySQL's AES, BigQuery's KEYS and
+ * AEAD, Aurora's aws_s3 credentials, settings, HTTP headers): every literal argument is hidden.
+ */
 const KEY_FUNCTION =
-  /^(pgp_sym_encrypt(_bytea)?|pgp_sym_decrypt(_bytea)?|pgp_pub_encrypt(_bytea)?|pgp_pub_decrypt(_bytea)?|encrypt|decrypt|encrypt_iv|decrypt_iv|hmac|aes_encrypt|aes_decrypt|des_encrypt|des_decrypt|add_key_from_raw_bytes|keyset_from_json|new_keyset|deterministic_encrypt|deterministic_decrypt_string|deterministic_decrypt_bytes|decrypt_string|decrypt_bytes)$/i;
+  /^(pgp_sym_encrypt(_bytea)?|pgp_sym_decrypt(_bytea)?|pgp_pub_encrypt(_bytea)?|pgp_pub_decrypt(_bytea)?|encrypt|decrypt|encrypt_iv|decrypt_iv|hmac|crypt|digest|md5|sha1|sha2|sha224|sha256|sha384|sha512|encode|decode|aes_encrypt|aes_decrypt|des_encrypt|des_decrypt|add_key_from_raw_bytes|keyset_from_json|keyset_chain|new_keyset|deterministic_encrypt|deterministic_decrypt_string|deterministic_decrypt_bytes|decrypt_string|decrypt_bytes|create_aws_credentials|table_import_from_s3|query_export_to_s3|set_config|http_header)$/i;
+/** A literal that is a credential whatever precedes it: an HTTP authorization value. */
+const SECRET_VALUE = /^\s*(bearer|basic)\s+\S/i;
+/** How deep literals inside literals are read as SQL. */
+const MAX_NESTING = 3;
 
 interface Token {
   kind: 'space' | 'comment' | 'literal' | 'word' | 'punct';
   start: number;
   end: number;
-  /** For a literal: where its content starts and ends (without prefix and quotes); `open` when cut short. */
+  /** For a literal or quoted name: where its text starts and ends (without prefix and quotes); `open` when cut short. */
   content?: { start: number; end: number; open: boolean };
 }
 
-/** The tokens of `text`, with backslash escapes in plain quotes or not. */
-function tokenize(text: string, backslashes: boolean): Token[] {
+/** How one reading takes what servers disagree on. */
+interface Reading {
+  /** `\'` escapes a quote in plain literals (MySQL, BigQuery), or not (PostgreSQL, but for E'...'). */
+  backslashes: boolean;
+  /** `'''` opens a triple-quoted literal (BigQuery), or is a quote doubled inside a literal (the others). */
+  triple: boolean;
+  /** `#` starts a comment and block comments do not nest (MySQL), or the reverse (PostgreSQL). */
+  mysql: boolean;
+}
+const READINGS: readonly Reading[] = [
+  { backslashes: false, triple: false, mysql: false },
+  { backslashes: true, triple: false, mysql: true },
+  { backslashes: true, triple: true, mysql: false },
+];
+
+/** The tokens of `text[from, to)` in one reading. */
+function tokenize(text: string, from: number, to: number, reading: Reading): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
+  let i = from;
+  while (i < to) {
     const start = i;
     const c = text[i]!;
     if (/\s/.test(c)) {
-      while (i < text.length && /\s/.test(text[i]!)) i++;
+      while (i < to && /\s/.test(text[i]!)) i++;
       tokens.push({ kind: 'space', start, end: i });
-    } else if (c === '-' && text[i + 1] === '-') {
-      while (i < text.length && text[i] !== '\n') i++;
+    } else if ((c === '-' && text[i + 1] === '-') || (c === '#' && reading.mysql)) {
+      while (i < to && text[i] !== '\n') i++;
       tokens.push({ kind: 'comment', start, end: i });
     } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? text.length : close + 2;
+      i = blockComment(text, i, to, !reading.mysql);
       tokens.push({ kind: 'comment', start, end: i });
-    } else if (c === '$' && /^\$[A-Za-z_]?\w*\$/.test(text.slice(i, i + 64))) {
-      const tag = /^\$[A-Za-z_]?\w*\$/.exec(text.slice(i, i + 64))![0];
+    } else if (c === '$' && /^\$(?:[A-Za-z_]\w*)?\$/.test(text.slice(i, Math.min(to, i + 64)))) {
+      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(text.slice(i, i + 64))![0];
       const close = text.indexOf(tag, i + tag.length);
-      const end = close < 0 ? text.length : close;
-      i = close < 0 ? text.length : close + tag.length;
-      tokens.push({
-        kind: 'literal',
-        start,
-        end: i,
-        content: { start: start + tag.length, end, open: close < 0 },
-      });
+      const found = close >= 0 && close + tag.length <= to;
+      i = found ? close + tag.length : to;
+      const content = { start: start + tag.length, end: found ? close : to, open: !found };
+      tokens.push({ kind: 'literal', start, end: i, content });
     } else if (c === "'" || c === '"' || c === '`') {
-      i = quoted(text, i, backslashes, tokens, start);
+      i = quoted(text, i, to, reading.backslashes, reading.triple, tokens, start);
     } else if (/[A-Za-z_]/.test(c)) {
-      while (i < text.length && /[\w$]/.test(text[i]!)) i++;
-      // E'...', B'...', X'...', N'...', r'...', b'...', rb'...', U&'...': the prefix belongs to the literal.
+      while (i < to && /[\w$]/.test(text[i]!)) i++;
+      // E'...', B'...', X'...', N'...', r'...', b'...', rb'...', U&'...' and MySQL's _utf8mb4'...': the prefix
+      // belongs to the literal.
       const word = text.slice(start, i);
       const amp = /^u$/i.test(word) && text[i] === '&' ? 1 : 0;
       const quote = text[i + amp];
-      if (
-        (quote === "'" || quote === '"') &&
-        /^(e|b|x|n|r|rb|br|u)$/i.test(word) &&
-        (amp || !/^u$/i.test(word))
-      ) {
-        i = quoted(text, i + amp, backslashes || /^e$/i.test(word), tokens, start);
+      const prefix =
+        (/^(e|b|x|n|r|rb|br|u)$/i.test(word) && (amp > 0 || !/^u$/i.test(word))) || /^_\w+$/.test(word);
+      if ((quote === "'" || quote === '"') && prefix && i + amp < to) {
+        const backslashes = reading.backslashes || /^e$/i.test(word);
+        i = quoted(text, i + amp, to, backslashes, reading.triple, tokens, start);
       } else tokens.push({ kind: 'word', start, end: i });
     } else {
       i++;
@@ -71,65 +90,122 @@ function tokenize(text: string, backslashes: boolean): Token[] {
   return tokens;
 }
 
-/** Reads the quoted literal (or quoted name) at `at`: '' doubles a quote; `\` escapes one when `backslashes`. */
-function quoted(text: string, at: number, backslashes: boolean, tokens: Token[], start: number): number {
+/** The end of the block comment at `at`; PostgreSQL's nest. */
+function blockComment(text: string, at: number, to: number, nested: boolean): number {
+  let depth = 0;
+  for (let i = at; i < to - 1; i++) {
+    if (text[i] === '/' && text[i + 1] === '*' && (nested || depth === 0)) {
+      depth++;
+      i++;
+    } else if (text[i] === '*' && text[i + 1] === '/') {
+      depth--;
+      i++;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return to;
+}
+
+/**
+ * Reads the quoted literal (or quoted name) at `at`: '' doubles a quote; `\` escapes one when `backslashes`;
+ * `'''` opens BigQuery's triple-quoted literal when `triples`.
+ */
+function quoted(
+  text: string,
+  at: number,
+  to: number,
+  backslashes: boolean,
+  triples: boolean,
+  tokens: Token[],
+  start: number,
+): number {
   const q = text[at]!;
-  // BigQuery's triple quotes: '''...''' and """...""".
-  const triple = q !== '`' && text.startsWith(q.repeat(3), at) ? q.repeat(3) : undefined;
+  const triple = triples && q !== '`' && text.startsWith(q.repeat(3), at) ? q.repeat(3) : undefined;
+  const kind = q === '`' ? 'word' : 'literal';
   let i = at + (triple ? 3 : 1);
   const contentStart = i;
-  for (;;) {
-    if (i >= text.length) {
-      const content = { start: contentStart, end: text.length, open: true };
-      tokens.push({ kind: q === '`' ? 'word' : 'literal', start, end: i, content });
-      return i;
-    }
+  while (i < to) {
     const c = text[i]!;
     if (backslashes && c === '\\') {
       i += 2;
       continue;
     }
     if (triple ? text.startsWith(triple, i) : c === q) {
-      if (!triple && text[i + 1] === q) {
+      if (!triple && text[i + 1] === q && i + 1 < to) {
         i += 2;
         continue;
       }
       const end = i;
       i += triple ? 3 : 1;
-      const content = { start: contentStart, end, open: false };
-      tokens.push({ kind: q === '`' ? 'word' : 'literal', start, end: i, content });
+      tokens.push({ kind, start, end: i, content: { start: contentStart, end, open: false } });
       return i;
     }
     i++;
   }
+  tokens.push({ kind, start, end: to, content: { start: contentStart, end: to, open: true } });
+  return to;
 }
 
-/** Marks in `hidden` what the tokens of one reading hold secret: key literals, IDENTIFIED BY values, key arguments. */
-function markSecrets(text: string, tokens: Token[], hidden: Uint8Array, open: Set<number>): void {
-  const significant = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+/** What a scrub found: the characters to hide, and the literals it hid that the text cut open. */
+interface Marks {
+  hidden: Uint8Array;
+  open: Set<number>;
+}
+
+/**
+ * Marks what one reading of `text[from, to)` holds secret: key literals, IDENTIFIED BY values, the literal
+ * arguments of key functions; then reads the text of every literal it left visible as SQL in its turn.
+ */
+function markSecrets(
+  text: string,
+  from: number,
+  to: number,
+  reading: Reading,
+  marks: Marks,
+  depth: number,
+): void {
+  const { hidden } = marks;
+  const significant = tokenize(text, from, to, reading).filter(
+    (t) => t.kind !== 'space' && t.kind !== 'comment',
+  );
   const word = (t: Token | undefined) => (t?.kind === 'word' ? text.slice(t.start, t.end) : undefined);
+  /** A word, or a quoted name or literal used as a key (`"password" = '...'`, `{"password": "..."}`). */
+  const keyText = (t: Token | undefined) =>
+    t?.content
+      ? text.slice(t.content.start, t.content.end)
+      : t?.kind === 'word'
+        ? text.slice(t.start, t.end)
+        : '';
   const punct = (t: Token | undefined) => (t?.kind === 'punct' ? text[t.start] : undefined);
   const hide = (t: Token) => {
     const { start, end } = t.content ?? t;
     for (let k = start; k < end; k++) hidden[k] = 1;
-    if (t.content?.open) open.add(t.start);
+    if (t.content?.open) marks.open.add(t.start);
   };
-  /** Whether the token before index `j` (then before its separator) is a credential-like key. */
+  const isHidden = (t: Token | undefined) =>
+    t?.kind === 'literal' &&
+    t.content !== undefined &&
+    t.content.end > t.content.start &&
+    hidden[t.content.start] === 1;
+  /** Whether the literal at index `j` is a key's value: KEY [= => : ( AS TO <> != :=] literal, or KEY FOR ... =. */
   const keyed = (j: number): boolean => {
     let k = j - 1;
     const sep = punct(significant[k]);
-    if (sep === '=' && punct(significant[k - 1]) === '=') return false; // `==` compares
-    if (sep === '>' && punct(significant[k - 1]) === '=')
-      k -= 2; // =>
+    const before = punct(significant[k - 1]);
+    if (sep === '=' && before === '=') return false; // `==` compares
+    if (sep === '>' && (before === '=' || before === '<'))
+      k -= 2; // => and <>
+    else if (sep === '=' && (before === '!' || before === ':' || before === '<' || before === '>')) k -= 2;
     else if (sep === '=' || sep === ':' || sep === '(') k -= 1;
-    else if (/^as$/i.test(word(significant[k]) ?? '')) k -= 1;
-    if (KEY_WORD.test(word(significant[k]) ?? '')) return true;
+    else if (/^replace$/i.test(word(significant[k]) ?? ''))
+      return true; // MySQL: ... REPLACE 'current password'
+    else if (/^(as|to|in)$/i.test(word(significant[k]) ?? '')) k -= 1;
+    if (KEY_WORD.test(keyText(significant[k]))) return true;
     if (sep !== '=') return false;
     // SET PASSWORD FOR 'bob'@'localhost' = '...': a FOR clause, up to 8 tokens, between the key and `=`.
     for (let back = k, n = 0; back >= 0 && n < 8; back--, n++) {
-      const w = word(significant[back]);
       if (punct(significant[back]) === ';') return false;
-      if (w && /^for$/i.test(w)) return KEY_WORD.test(word(significant[back - 1]) ?? '');
+      if (/^for$/i.test(word(significant[back]) ?? '')) return KEY_WORD.test(keyText(significant[back - 1]));
     }
     return false;
   };
@@ -142,33 +218,73 @@ function markSecrets(text: string, tokens: Token[], hidden: Uint8Array, open: Se
     if (/^with$/i.test(word(significant[k - 1]) ?? '')) k -= 2;
     return /^identified$/i.test(word(significant[k]) ?? '');
   };
-  // Literal arguments of key functions, at any depth inside their parentheses.
-  const calls: number[] = []; // the depth at which each open key-function call started
-  let depth = 0;
+  const visible: Token[] = [];
+  // Literal arguments of key functions, at any depth inside their parentheses; and of `KEY IN (...)`.
+  const calls: number[] = []; // the parenthesis depth at which each open key call started
+  let parens = 0;
   significant.forEach((t, j) => {
     const p = punct(t);
     if (p === '(') {
-      depth++;
-      if (KEY_FUNCTION.test(word(significant[j - 1]) ?? '')) calls.push(depth);
+      parens++;
+      const name = word(significant[j - 1]) ?? '';
+      const keyIn = /^in$/i.test(name) && KEY_WORD.test(keyText(significant[j - 2]));
+      if (KEY_FUNCTION.test(name) || keyIn) calls.push(parens);
     } else if (p === ')') {
-      if (calls[calls.length - 1] === depth) calls.pop();
-      depth--;
+      if (calls[calls.length - 1] === parens) calls.pop();
+      parens--;
     } else if (t.kind === 'literal') {
-      if (calls.length || keyed(j) || identifiedBy(j)) hide(t);
+      const content = t.content ? text.slice(t.content.start, t.content.end) : '';
+      // 'a' 'b' is one value to MySQL and PostgreSQL: a literal right after a hidden one is hidden too.
+      const joined = isHidden(significant[j - 1]);
+      if (calls.length > 0 || keyed(j) || identifiedBy(j) || joined || SECRET_VALUE.test(content)) hide(t);
+      else visible.push(t);
     } else if (t.kind === 'word' && identifiedBy(j) && !t.content) {
       hide(t); // Oracle's unquoted IDENTIFIED BY pw
     }
   });
+  if (depth >= MAX_NESTING) return;
+  for (const t of visible) {
+    const { start, end } = t.content!;
+    if (end - start > 3 && MAY_NEST.test(text.slice(start, end)))
+      markNested(text, t, reading, marks, depth + 1);
+  }
 }
+
+/**
+ * Reads a literal's text as SQL: as it stands in a dollar-quoted body; in a quoted literal, with its doubled quotes
+ * undone first (`'... IDENTIFIED BY ''pw'''`), each character it hides marking the ones it came from.
+ */
+function markNested(text: string, t: Token, reading: Reading, marks: Marks, depth: number): void {
+  const { start, end } = t.content!;
+  const q = text[t.content!.start - 1];
+  if (q !== "'" && q !== '"') return markSecrets(text, start, end, reading, marks, depth);
+  let inner = '';
+  const from: number[] = []; // where each character of `inner` starts in `text`
+  for (let i = start; i < end; i++) {
+    from.push(i);
+    inner += text[i];
+    if (text[i] === q && text[i + 1] === q) i++;
+  }
+  from.push(end);
+  const own: Marks = { hidden: new Uint8Array(inner.length), open: new Set() };
+  markSecrets(inner, 0, inner.length, reading, own, depth);
+  own.hidden.forEach((h, k) => {
+    if (h) for (let i = from[k]!; i < from[k + 1]!; i++) marks.hidden[i] = 1;
+  });
+}
+
+/** A literal's text worth reading as SQL: it names a key, IDENTIFIED or a key function. */
+const MAY_NEST =
+  /identified|passw|pwd|secret|token|credential|key|crypt|hmac|digest|md5|sha|encode|decode|replace|bearer|basic/i;
 
 /**
  * The text with each secret replaced by `***` (quotes kept; a literal cut short gets its closing quote), or
  * undefined when none was found.
  */
 export function hideSqlSecrets(text: string): string | undefined {
-  const hidden = new Uint8Array(text.length);
-  const open = new Set<number>();
-  for (const backslashes of [false, true]) markSecrets(text, tokenize(text, backslashes), hidden, open);
+  const marks: Marks = { hidden: new Uint8Array(text.length), open: new Set() };
+  for (const reading of READINGS) markSecrets(text, 0, text.length, reading, marks, 0);
+  const { hidden, open } = marks;
   if (!hidden.includes(1)) return undefined;
   let out = '';
   for (let i = 0; i < text.length;) {
@@ -182,8 +298,10 @@ export function hideSqlSecrets(text: string): string | undefined {
   // A literal cut short (text already truncated) was hidden to the end: close it.
   if (open.size && hidden[text.length - 1]) {
     const first = Math.min(...open);
-    const quote = /['"]/.exec(text.slice(first))?.[0];
-    if (quote && !out.endsWith(quote)) out += quote;
+    const quote = /['"$]/.exec(text.slice(first))?.[0];
+    if (quote === "'" || quote === '"') {
+      if (!out.endsWith(quote)) out += quote;
+    }
   }
   return out;
 }

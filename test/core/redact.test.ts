@@ -165,6 +165,54 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
     expect(scrubSql(sql)).toBe(expected);
   });
 
+  // A second review, trying every form a real session could run (marker Zq9Secret).
+  it.each([
+    [
+      'a PL/pgSQL body',
+      "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='app') THEN CREATE ROLE app LOGIN PASSWORD 'Zq9Secret'; END IF; END $$;",
+    ],
+    ['a PREPAREd statement', "PREPARE s FROM 'ALTER USER bob IDENTIFIED BY ''Zq9Secret'''"],
+    ["MySQL's REPLACE of the current password", "ALTER USER bob IDENTIFIED BY 'newpw' REPLACE 'Zq9Secret'"],
+    ['pgcrypto crypt()', "UPDATE users SET password = crypt('Zq9Secret', gen_salt('bf')) WHERE id = 1"],
+    ['aws_s3 credentials', "SELECT aws_commons.create_aws_credentials('AKIAEXAMPLE', 'Zq9Secret', '')"],
+    ['SET ... TO', "ALTER DATABASE postgres SET app.jwt_secret TO 'Zq9Secret'"],
+    ['a quoted key', `UPDATE "users" SET "password" = 'Zq9Secret'`],
+    [
+      'a quoted option name',
+      `CREATE USER MAPPING FOR bob SERVER s OPTIONS (user 'bob', "password" 'Zq9Secret')`,
+    ],
+    [
+      'an escaped quote before the key',
+      "UPDATE users SET name = replace(name, '''', ''), password = 'Zq9Secret' WHERE id = 1",
+    ],
+    [
+      'a COPY quote character',
+      "COPY t FROM 's3://b/k' CSV QUOTE AS '''' ACCESS_KEY_ID 'AKIAEX' SECRET_ACCESS_KEY 'Zq9Secret'",
+    ],
+    ['a spaced key = value', "SELECT dblink_connect('c', 'host=h password = Zq9Secret dbname=d')"],
+    ['a quoted key=value', "SELECT dblink_connect('c','host=h password=''Zq9 Secret''')"],
+    [
+      'an Azure account key',
+      "CREATE SECRET az (TYPE AZURE, CONNECTION_STRING 'AccountName=a;AccountKey=Zq9Secret;')",
+    ],
+    ['a URL password cut before its @', "SELECT * FROM dblink('postgresql://u:Zq9Secret"],
+    ['WHERE pwd =', "SELECT * FROM users WHERE pwd = 'Zq9Secret'"],
+    ['token <>', "SELECT * FROM sessions WHERE token <> 'Zq9Secret'"],
+    ['password IN (...)', "SELECT * FROM users WHERE password IN ('Zq9Secret', 'other')"],
+    ['SET @password :=', "SET @password := 'Zq9Secret'"],
+    ['set_config', "SELECT set_config('myapp.api_key', 'Zq9Secret', false)"],
+    ['JSON in a literal', `INSERT INTO cfg VALUES ('{"password":"Zq9Secret"}')`],
+    ['a bearer header', "SELECT http_header('Authorization', 'Bearer Zq9Secret')"],
+    ['a MySQL # comment with an apostrophe', "# it's done\nALTER USER bob IDENTIFIED BY 'Zq9Secret'"],
+    ['a nested block comment', "/* a /* b */ it's */ ALTER ROLE app PASSWORD 'Zq9Secret'"],
+    ['a charset introducer', "ALTER USER bob IDENTIFIED BY _utf8mb4'Zq9Secret'"],
+    ['adjacent literals', "ALTER USER bob IDENTIFIED BY 'Zq9' 'Secret'"],
+  ])('hides the secret of %s', (_case, sql) => {
+    const out = scrubSql(sql);
+    expect(out).not.toMatch(/Zq9|Secret/);
+    expect(out).toContain('***');
+  });
+
   // PostgreSQL reads 'x\' as a whole literal; MySQL reads \' as a quote inside it. Read either way, nothing shows.
   it('hides what either reading of a backslash finds secret', () => {
     const postgres = "ALTER ROLE a PASSWORD 'x\\'; ALTER ROLE b PASSWORD 'Tr0ub4dor';";
