@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../core/log';
 import { settledWithin, sleep } from '../core/limit';
 import { errorMessage } from '../core/redact';
 import { Agent } from '../engine/agent';
+import { collectDefaultMetrics } from 'prom-client';
 import { Metrics } from '../engine/metrics';
 import { stateStoreUnreachable } from '../state/open-store';
 import type { StateStore } from '../state/types';
@@ -30,6 +31,9 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
   const log = createLogger();
   const metrics = new Metrics(log);
   metrics.startSkipSeries(config.checks);
+  // The process's own figures (process_resident_memory_bytes, nodejs_heap_size_used_bytes, open fds, event loop
+  // lag): an agent that runs for months is watched for growth like any service (a soak test found none exported).
+  collectDefaultMetrics({ register: metrics.registry });
   const agent = new Agent(config, {
     log,
     out: (t) => process.stdout.write(`${t}\n`),

@@ -33,6 +33,9 @@ describe('guardrail serve: readiness', () => {
     const lastRun = Number(LAST_RUN.exec(metrics.body)?.[1]);
     expect(Math.abs(lastRun - Date.now() / 1000)).toBeLessThan(30);
     expect(metrics.body).toMatch(/^guardrail_last_success_timestamp_seconds\{check="shop-consistency",/m);
+    // The process's own figures, for watching a long-running agent's memory (a soak test found none).
+    expect(metrics.body).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(metrics.body).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);
     expect(health).toEqual({ status: 200, body: 'ok\n' });
     expect(await serve.exited).toBe(0);
     expect(serve.logs().filter((l) => l.msg === 'check run finished')).toEqual([
