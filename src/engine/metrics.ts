@@ -200,6 +200,15 @@ export class Metrics {
   recordMeasurements(checkId: string, measurements: Measurement[]): void {
     const byName = new Map<string, Measurement[]>();
     for (const m of measurements) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+    // A gauge the check measured before and not now goes too: a table whose every side failed reports no
+    // difference, and its old 0 read as "in sync" on the dashboard for as long as it could not be counted (a soak).
+    for (const [key, old] of this.series) {
+      const [name, check] = key.split('\u0000') as [string, string];
+      if (check !== checkId || byName.has(name)) continue;
+      const gauge = this.measured.get(name)?.metric;
+      if (gauge instanceof Gauge) for (const labels of old) gauge.remove(labels);
+      this.series.delete(key);
+    }
     for (const [name, list] of byName) {
       const declared = this.measured.get(name);
       if (!declared) {

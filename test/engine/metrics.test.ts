@@ -24,6 +24,26 @@ describe('metrics from measurements', () => {
   });
 });
 
+describe('gauges a check stops measuring', () => {
+  it('go, rather than keep their last value (a table that cannot be counted showed 0 difference)', async () => {
+    const metrics = new Metrics();
+
+    metrics.recordMeasurements('c', [
+      { name: 'table_row_diff', value: 0, labels: { table: 'a' } },
+      { name: 'table_rows', value: 10, labels: { table: 'a', side: 'source' } },
+    ]);
+    metrics.recordMeasurements('other', [{ name: 'table_row_diff', value: 3, labels: { table: 'b' } }]);
+    metrics.recordMeasurements('c', [
+      { name: 'table_rows', value: 10, labels: { table: 'a', side: 'source' } },
+    ]);
+    const text = await metrics.registry.metrics();
+
+    expect(text).not.toContain('guardrail_table_row_diff{check="c"');
+    expect(text).toContain('guardrail_table_row_diff{check="other",table="b"} 3');
+    expect(text).toContain('guardrail_table_rows{check="c",side="source",table="a"} 10');
+  });
+});
+
 describe('run timestamps', () => {
   const run = (status: CheckRunResult['status'], startedAt: string): CheckRunResult => ({
     id: 'c',
