@@ -6,19 +6,20 @@ import { hideSqlSecrets } from './sql-scrub';
 // of its characters (a review timed 15 s on 200 KB).
 const URL_IN_TEXT =
   /\b([a-z][a-z0-9+.-]{0,31}:\/\/)((?:[^\s/'"@]*@)+)?([^\s/?#'"]*)([^\s?#'"]*)(\?[^\s#'"]*)?/gi;
-/** A URL's `user:password` that the text ends in, before its `@` (SQL cut short by the server or by us). */
+/**
+ * A URL's `user:password` that SQL cut short ends in, before its `@` (by the server, or by us). Only in SQL: in a
+ * whole URL the same text is `host:port`.
+ */
 const URL_CUT_IN_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/'"@:]*:)[^\s/'"@]*$/i;
 
 /** Removes credentials and query strings from every URL in `text`, and every listed secret (e.g. a password). */
 export function redact(text: string, secrets: readonly string[] = []): string {
   if (!secrets.length && !text.includes('://')) return text;
-  let out = text
-    .replace(URL_CUT_IN_USERINFO, '$1***')
-    .replace(
-      URL_IN_TEXT,
-      (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) =>
-        `${scheme}${hideAuth(auth)}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`,
-    );
+  let out = text.replace(
+    URL_IN_TEXT,
+    (_all, scheme: string, auth?: string, host?: string, path?: string, query?: string) =>
+      `${scheme}${hideAuth(auth)}${host ?? ''}${path ?? ''}${query ? '?***' : ''}`,
+  );
   // Short values would blank out ordinary words; a real password is longer.
   for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join('***');
   return out;
@@ -57,11 +58,11 @@ const MAY_HOLD_SECRET =
  */
 export function scrubSql(text: string): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
-  const out = (hideSqlSecrets(text) ?? text).replace(
-    KEY_VALUE,
-    (all, key: string, eq: string, value: string) =>
+  const out = (hideSqlSecrets(text) ?? text)
+    .replace(URL_CUT_IN_USERINFO, '$1***')
+    .replace(KEY_VALUE, (all, key: string, eq: string, value: string) =>
       !KEY_VALUE_KEY.test(key) || /^['"]?\*\*\*/.test(value) ? all : `${key}${eq}***`,
-  );
+    );
   return redact(out);
 }
 

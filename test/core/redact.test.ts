@@ -43,6 +43,13 @@ describe('redact', () => {
     expect(redact(text)).toBe(expected);
   });
 
+  it('keeps the port of a URL that ends the text (only SQL cut short is read as user:password)', () => {
+    expect(redact('endpoint http://127.0.0.1:35017')).toBe('endpoint http://127.0.0.1:35017');
+    expect(scrubSql("SELECT * FROM dblink('postgresql://u:pw")).toBe(
+      "SELECT * FROM dblink('postgresql://u:***",
+    );
+  });
+
   it('hides listed secrets of at least 3 characters', () => {
     expect(redact('password hunter22 for ab', ['hunter22', 'ab'])).toBe('password *** for ab');
   });
