@@ -200,7 +200,7 @@ function causeChange(prev: PreviousAlertState, finding: Finding, now: Date): 'sa
 
 const CAUSE_NOTICE_MS = 15 * 60_000;
 
-/** An error's text without what varies within one cause (see newCause). */
+/** An error's text without what varies within one cause (see causeChange). */
 export function errorCause(title: string): string {
   let text = title;
   for (let before = ''; before !== text;) {

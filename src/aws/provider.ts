@@ -4,6 +4,7 @@ import type { AwsConfig } from './config';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TARGET_TIMEOUT_MS } from './config';
 import { assumeRole, defaultChain, type CredentialProvider } from './credentials';
 import { formatDuration } from '../core/duration';
+import { untilAborted } from '../core/limit';
 import { redact } from '../core/redact';
 import type { AwsProvider, AwsTarget } from './types';
 
@@ -44,7 +45,7 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
    * check to its own timeout and ended it with "timed out", naming neither the call nor the endpoint. The call is
    * shared by the checks that ask meanwhile (its promise is cached), so it has no caller's signal: a check that
    * stopped (its timeout, a SIGTERM) made it fail for every other check waiting on it. Each caller stops waiting
-   * on its own signal instead (`until`).
+   * on its own signal instead (`untilAborted`).
    */
   const bounded = async <T>(what: string, call: (s: AbortSignal) => Promise<T>) => {
     const own = AbortSignal.timeout(targetTimeoutMs);
@@ -77,7 +78,7 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
       callerIdentity(base(home), master, bound),
     ).then((id) => [{ id, credentials: master }]);
     callerAccount.catch(() => (callerAccount = undefined));
-    return until(callerAccount, signal);
+    return untilAborted(callerAccount, signal);
   };
 
   const regionCache = new Map<string, { at: number; regions: Promise<string[]> }>();
@@ -86,14 +87,14 @@ export function createAwsProvider(config: AwsConfig | undefined, env = process.e
     if (Array.isArray(regions)) return Promise.resolve(regions);
     if (regions !== 'all') return Promise.resolve([requireHome()]);
     const hit = regionCache.get(account.id);
-    if (hit && Date.now() - hit.at < REGIONS_TTL_MS) return until(hit.regions, signal);
+    if (hit && Date.now() - hit.at < REGIONS_TTL_MS) return untilAborted(hit.regions, signal);
     const home = requireHome();
     const loading = bounded(`EC2 DescribeRegions in ${home} for account ${account.id}`, (bound) =>
       enabledRegions({ ...base(home), credentials: account.credentials }, bound),
     );
     regionCache.set(account.id, { at: Date.now(), regions: loading });
     loading.catch(() => regionCache.delete(account.id));
-    return until(loading, signal);
+    return untilAborted(loading, signal);
   };
 
   return {
@@ -159,14 +160,4 @@ async function enabledRegions(config: AwsClientConfig, signal: AbortSignal): Pro
 /** IAM actions the provider itself calls in each account, besides the checks' own (`guardrail iam-policy`). */
 export function providerPermissions(config: Pick<AwsConfig, 'regions'> | undefined): string[] {
   return config?.regions === 'all' ? ['ec2:DescribeRegions'] : [];
-}
-
-/** `shared`, or the reason `signal` aborts with, whichever comes first: one caller stops waiting, not the call. */
-function until<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', stop, { once: true });
-    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
 }

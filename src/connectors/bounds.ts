@@ -1,6 +1,4 @@
-import { abortError } from '../core/limit';
-
-export { settledWithin } from '../core/limit';
+export { settledWithin, untilAborted } from '../core/limit';
 
 // How long a connector waits for a peer that accepted the TCP connection but never answers. Without a bound on
 // each wait, one such server holds a run, and the process, forever (issue 9).
@@ -33,33 +31,6 @@ export function clientTimeoutMs(statementTimeoutMs: number): number {
 /** An error that says which wait ran out; `code` lets the classifiers treat it as a lost connection. */
 export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
-}
-
-/**
- * Settles like `work`, or rejects with the signal's reason as soon as it aborts. `work` itself is left to its
- * own bounds; `onLate` receives its value should it arrive after the abort (e.g. to release a session).
- */
-export function untilAborted<T>(
-  work: Promise<T>,
-  signal: AbortSignal,
-  onLate?: (value: T) => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) onLate?.(value);
-        else resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
 
 /** A signal that aborts after `ms` with a {@link TimeoutError}, or with `signal`; `clear()` stops the timer. */

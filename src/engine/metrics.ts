@@ -76,12 +76,14 @@ export class Metrics {
     registers: [this.registry],
   });
   private readonly measured = new Map<string, { metric: Gauge | Counter; labelNames: string[] }>();
-  private readonly series = new Map<string, Record<string, string>[]>();
+  /** The gauge series each check's last measuring run set, by check id, then metric name. */
+  private readonly series = new Map<string, Map<string, Record<string, string>[]>>();
 
   /**
    * Every counter series the config names starts at 0: runs of each enabled check by status, messages of each
-   * channel by outcome, and the checks' own counters it lists in advance (`counterSeries`). Prometheus's increase() does not count a series' first sample, so a series born at 1
-   * made the first error run, dropped message or skipped tick read as none, on the dashboards and in the rules.
+   * channel by outcome, and the checks' own counters it lists in advance (`counterSeries`). Prometheus's
+   * increase() does not count a series' first sample, so a series born at 1 made the first error run, dropped
+   * message or skipped tick read as none, on the dashboards and in the rules.
    */
   startSeries(checks: readonly CheckConfig[], channels: readonly string[]): void {
     for (const check of checks.filter((c) => c.enabled)) {
@@ -194,21 +196,21 @@ export class Metrics {
   }
 
   /**
-   * Gauges replace the check's previous series of each measured name (a dropped table must not linger);
+   * Gauges replace the check's previous series, whatever their name (a dropped table must not linger);
    * counters add this run's amounts. A name no check kind declares is skipped with a warning.
    */
   recordMeasurements(checkId: string, measurements: Measurement[]): void {
     const byName = new Map<string, Measurement[]>();
     for (const m of measurements) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
-    // A gauge the check measured before and not now goes too: a table whose every side failed reports no
-    // difference, and its old 0 read as "in sync" on the dashboard for as long as it could not be counted (a soak).
-    for (const [key, old] of this.series) {
-      const [name, check] = key.split('\u0000') as [string, string];
-      if (check !== checkId || byName.has(name)) continue;
+    // Every gauge series of the check's last measuring run goes, then this run's are set: a gauge it measured then
+    // and not now goes too (a table whose every side failed reports no difference, and its old 0 read as "in sync"
+    // on the dashboard for as long as it could not be counted: a soak).
+    for (const [name, old] of this.series.get(checkId) ?? []) {
       const gauge = this.measured.get(name)?.metric;
       if (gauge instanceof Gauge) for (const labels of old) gauge.remove(labels);
-      this.series.delete(key);
     }
+    const current = new Map<string, Record<string, string>[]>();
+    this.series.set(checkId, current);
     for (const [name, list] of byName) {
       const declared = this.measured.get(name);
       if (!declared) {
@@ -225,11 +227,9 @@ export class Metrics {
         continue;
       }
       const gauge = declared.metric as Gauge;
-      const seriesKey = `${name}\u0000${checkId}`;
-      for (const old of this.series.get(seriesKey) ?? []) gauge.remove(old);
-      const current = list.map(labelsOf);
-      list.forEach((m, i) => gauge.set(current[i]!, m.value));
-      this.series.set(seriesKey, current);
+      const labels = list.map(labelsOf);
+      list.forEach((m, i) => gauge.set(labels[i]!, m.value));
+      current.set(name, labels);
     }
   }
 }

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRODUCTION_SECRETS } from '../config/config-files';
+import { PRODUCTION_SECRETS, writeConfigDir } from '../config/config-files';
 import { CALLER_ACCOUNT, FAKE_AWS_ENV } from '../kit/aws';
 import { startFakeAwsProcess } from '../servers/aws/process';
 import { emptyRegion } from '../servers/aws/world';
@@ -114,10 +114,8 @@ describe('the bundled CLI loads only what the config enables', () => {
       accounts: [{ id: CALLER_ACCOUNT, regions: { 'us-east-1': emptyRegion() } }],
     });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'guardrail-bundle-'));
-      writeFileSync(
-        join(dir, 'guardrail.yaml'),
-        [
+      const dir = writeConfigDir({
+        'guardrail.yaml': [
           "state: { url: 'sqlite://state.db' }",
           `aws: { region: us-east-1, endpoint: '${aws.url}' }`,
           'checks:',
@@ -126,7 +124,7 @@ describe('the bundled CLI loads only what the config enables', () => {
           'alerts: { channels: { console: { type: console } }, routes: [{ channel: console }] }',
           '',
         ].join('\n'),
-      );
+      });
       const state = join(mkdtempSync(join(tmpdir(), 'guardrail-bundle-')), 'state.db');
 
       const sweep = builtinsOf(['run', '--config', 'guardrail.yaml'], dir, FAKE_AWS_ENV);

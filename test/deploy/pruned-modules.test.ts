@@ -2,11 +2,12 @@
 // runs from a folder holding exactly that, so each path that loads an external package (DuckDB, SQLite, pg, mysql2,
 // the BigQuery client) or a bundled one (the AWS SDK, the Grafana SDK) is shown to work without the rest.
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { writeConfigDir } from '../config/config-files';
 import { CALLER_ACCOUNT, FAKE_AWS_ENV } from '../kit/aws';
 import { freshMysqlDatabase, freshPgDatabase } from '../harness/databases';
 import { startFakeAws, type FakeAwsServer } from '../servers/aws/server';
@@ -88,18 +89,13 @@ describe('the CLI with only the packages the image keeps', () => {
   });
 
   async function run(config: string[], env: NodeJS.ProcessEnv = {}): Promise<Report> {
-    const dir = mkdtempSync(join(tmpdir(), 'guardrail-pruned-config-'));
+    const alerts = [
+      'alerts:',
+      '  channels: { console: { type: console } }',
+      '  routes: [{ channel: console }]',
+    ];
+    const dir = writeConfigDir({ 'guardrail.yaml': [...config, ...alerts, ''].join('\n') });
     const file = join(dir, 'guardrail.yaml');
-    writeFileSync(
-      file,
-      [
-        ...config,
-        'alerts:',
-        '  channels: { console: { type: console } }',
-        '  routes: [{ channel: console }]',
-        '',
-      ].join('\n'),
-    );
     const cli = join(app, 'dist/src/cli/main.js');
     const result = await promisify(execFile)(
       process.execPath,
