@@ -135,17 +135,31 @@ function scrubFinding(finding: Finding): Finding {
   };
 }
 
-/** `value` with every string scrubbed; the same object where nothing changed (most resources hold no SQL). */
+/**
+ * `value` with every string scrubbed; the same object where nothing changed (most resources hold no SQL). A copy is
+ * made only from the first change on: an idle sweep scrubs thousands of resources, and copying each cost as much as
+ * scrubbing it.
+ */
 function scrubValue(value: unknown): unknown {
   if (typeof value === 'string') return scrubSql(value);
   if (Array.isArray(value)) {
-    const scrubbed = value.map(scrubValue);
-    return scrubbed.some((v, i) => v !== value[i]) ? scrubbed : value;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const scrubbed = scrubValue(v);
+      if (scrubbed !== v) (copy ??= value.slice())[i] = scrubbed;
+    }
+    return copy ?? value;
   }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value);
-    const scrubbed = entries.map(([k, v]) => [k, scrubValue(v)] as const);
-    return scrubbed.some(([, v], i) => v !== entries[i]![1]) ? Object.fromEntries(scrubbed) : value;
+    let copy: Record<string, unknown> | undefined;
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const v = record[k];
+      const scrubbed = scrubValue(v);
+      if (scrubbed !== v) (copy ??= { ...record })[k] = scrubbed;
+    }
+    return copy ?? value;
   }
   return value;
 }

@@ -265,6 +265,7 @@ describe("runner scrubbing other sessions' SQL", () => {
               pid: 42,
               sql: `COPY t FROM 's3://b' credentials 'aws_secret_access_key=abc'`,
               nested: { q: `password=hunter2` },
+              statements: ['SELECT 1', `ALTER USER a PASSWORD 'p'`, 'SELECT 2'],
             },
           },
         ],
@@ -279,7 +280,12 @@ describe("runner scrubbing other sessions' SQL", () => {
       severity: 'warning',
       title: `bob has run ALTER USER bob PASSWORD '***' for 10m`,
       summary: `CREATE SECRET s (TYPE S3, KEY_ID '***', SECRET '***')`,
-      resource: { pid: 42, sql: `COPY t FROM 's3://b' credentials '***'`, nested: { q: 'password=***' } },
+      resource: {
+        pid: 42,
+        sql: `COPY t FROM 's3://b' credentials '***'`,
+        nested: { q: 'password=***' },
+        statements: ['SELECT 1', `ALTER USER a PASSWORD '***'`, 'SELECT 2'],
+      },
     });
     expect(threw?.error).toBe(`syntax error in: CREATE USER bob IDENTIFIED BY '***'`);
     expect(threw?.findings[0]?.title).not.toContain('hunter2');
