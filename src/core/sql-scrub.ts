@@ -6,6 +6,7 @@
 // whether `#` starts a comment (MySQL) and block comments nest (PostgreSQL); a wrong guess shifts every literal
 // after it. So the text is read each way, and what any reading finds secret is hidden. A literal's own text is read
 // as SQL too (a PL/pgSQL body, a PREPAREd statement, a JSON document), so that the SQL inside it is scrubbed alike.
+// An INSERT's values are matched to its column list by position.
 
 /** A credential-like key: `PASSWORD`, `SECRET`, `KEY_ID`, `SESSION_TOKEN`, `CREDENTIALS`, `MASTER_SYMMETRIC_KEY`... */
 const KEY_WORD =
@@ -218,6 +219,7 @@ function markSecrets(
     if (/^with$/i.test(word(significant[k - 1]) ?? '')) k -= 2;
     return /^identified$/i.test(word(significant[k]) ?? '');
   };
+  const positional = insertedSecrets(significant, punct, word, keyText);
   const visible: Token[] = [];
   // Literal arguments of key functions, at any depth inside their parentheses; and of `KEY IN (...)`.
   const calls: number[] = []; // the parenthesis depth at which each open key call started
@@ -236,10 +238,13 @@ function markSecrets(
       const content = t.content ? text.slice(t.content.start, t.content.end) : '';
       // 'a' 'b' is one value to MySQL and PostgreSQL: a literal right after a hidden one is hidden too.
       const joined = isHidden(significant[j - 1]);
-      if (calls.length > 0 || keyed(j) || identifiedBy(j) || joined || SECRET_VALUE.test(content)) hide(t);
+      const secret = calls.length > 0 || keyed(j) || identifiedBy(j) || joined || positional.has(j);
+      if (secret || SECRET_VALUE.test(content)) hide(t);
       else visible.push(t);
     } else if (t.kind === 'word' && identifiedBy(j) && !t.content) {
       hide(t); // Oracle's unquoted IDENTIFIED BY pw
+    } else if (positional.has(j)) {
+      hide(t); // an unquoted value (a number, a word) in a credential column's place
     }
   });
   if (depth >= MAX_NESTING) return;
@@ -248,6 +253,62 @@ function markSecrets(
     if (end - start > 3 && MAY_NEST.test(text.slice(start, end)))
       markNested(text, t, reading, marks, depth + 1);
   }
+}
+
+/**
+ * The tokens (indices into `significant`) of the values that `INSERT INTO t (name, password) VALUES ('bob', 'pw'),
+ * (...)` (also REPLACE, MERGE's INSERT, and a `(cols) VALUE (...)`) gives to a credential-like column: the column
+ * list's n-th name against each row's n-th value, every token of that value but its parentheses and commas.
+ */
+function insertedSecrets(
+  significant: readonly Token[],
+  punct: (t: Token | undefined) => string | undefined,
+  word: (t: Token | undefined) => string | undefined,
+  keyText: (t: Token | undefined) => string,
+): Set<number> {
+  const secret = new Set<number>();
+  significant.forEach((t, v) => {
+    if (!/^values?$/i.test(word(t) ?? '') || punct(significant[v - 1]) !== ')') return;
+    // The column list: back from its `)` to the matching `(`, the last name of each element (`t.password`).
+    const columns: string[] = [];
+    let depth = 0;
+    let name = '';
+    let k = v - 1;
+    for (; k >= 0; k--) {
+      const p = punct(significant[k]);
+      if (p === ')') depth++;
+      else if (p === '(') depth--;
+      if (depth === 0) break;
+      if (depth === 1 && (p === ',' || p === ')') && k !== v - 1) {
+        columns.unshift(name);
+        name = '';
+      } else if (depth === 1 && !name && !p) name = keyText(significant[k]);
+    }
+    if (k < 0) return;
+    columns.unshift(name);
+    const keys = new Set(columns.flatMap((c, n) => (KEY_WORD.test(c) ? [n] : [])));
+    if (!keys.size) return;
+    // Each row: `(` values `)`, rows apart by `,`; anything else ends the list (ON DUPLICATE KEY, RETURNING, `;`).
+    let j = v + 1;
+    while (punct(significant[j]) === '(') {
+      let position = 0;
+      let inner = 0;
+      for (j++; j < significant.length; j++) {
+        const p = punct(significant[j]);
+        if (p === '(') inner++;
+        else if (p === ')' && inner-- === 0) break;
+        else if (p === ',' && inner === 0) {
+          position++;
+          continue;
+        }
+        if (keys.has(position) && p !== '(' && p !== ')' && p !== ',') secret.add(j);
+      }
+      j++;
+      if (punct(significant[j]) !== ',') break;
+      j++;
+    }
+  });
+  return secret;
 }
 
 /**

@@ -214,10 +214,31 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
     ['a nested block comment', "/* a /* b */ it's */ ALTER ROLE app PASSWORD 'Zq9Secret'"],
     ['a charset introducer', "ALTER USER bob IDENTIFIED BY _utf8mb4'Zq9Secret'"],
     ['adjacent literals', "ALTER USER bob IDENTIFIED BY 'Zq9' 'Secret'"],
+    ['an INSERT by column position', "INSERT INTO users (name, password) VALUES ('bob', 'Zq9Secret')"],
+    [
+      'an INSERT of several rows, a key function and quoted columns',
+      `INSERT INTO u ("name", "api_token") VALUES ('a', 'Zq9'), ('b', crypt('Secret', gen_salt('bf')))`,
+    ],
+    [
+      "MERGE's INSERT",
+      "MERGE INTO t USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT (id, secret) VALUES (1, 'Zq9Secret')",
+    ],
   ])('hides the secret of %s', (_case, sql) => {
     const out = scrubSql(sql);
     expect(out).not.toMatch(/Zq9|Secret/);
     expect(out).toContain('***');
+  });
+
+  it("hides only the values in a credential column's place, and reads each INSERT on its own", () => {
+    expect(
+      scrubSql(
+        "INSERT INTO users (u.name, u.pwd, age) VALUES ('bob', 'pw1', 3), ('al', 12345, 4) ON DUPLICATE KEY UPDATE age = 1; " +
+          "INSERT INTO logs (msg, at) VALUES ('password changed', now())",
+      ),
+    ).toBe(
+      "INSERT INTO users (u.name, u.pwd, age) VALUES ('bob', '***', 3), ('al', ***, 4) ON DUPLICATE KEY UPDATE age = 1; " +
+        "INSERT INTO logs (msg, at) VALUES ('password changed', now())",
+    );
   });
 
   // PostgreSQL reads 'x\' as a whole literal; MySQL reads \' as a quote inside it. Read either way, nothing shows.
