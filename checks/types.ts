@@ -28,9 +28,10 @@ export interface CheckContext {
   /**
    * Records a part of the source the check could not read (a region, a project, a table) while it goes on with
    * the rest: the run is then `error` (partial), with the check's other findings kept. `CheckResult.errors` says
-   * the same from a check's return value.
+   * the same from a check's return value. `withFinding` when the check raised a finding of its own about it (see
+   * `CheckResult.errorsWithFindings`).
    */
-  readonly reportError?: (message: string) => void;
+  readonly reportError?: (message: string, withFinding?: boolean) => void;
 }
 
 /** A check plugin: one definition object per kind (see checks/<kind>/index.ts). */

@@ -151,7 +151,9 @@ export const rowCountConsistency = defineCheck({
           `counted: ${message}`,
       );
     }
-    return { findings: collapseUnreachable(findings, lost, plans.length, config), measurements, errors };
+    // Each error has its finding: the table's, or the lost connection's.
+    const collapsed = collapseUnreachable(findings, lost, plans.length, config);
+    return { findings: collapsed, measurements, errorsWithFindings: errors };
   },
 });
 

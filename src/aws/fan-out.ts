@@ -37,7 +37,7 @@ export interface FanOutContext {
    * Where a target that could not be scanned is reported, as a check's `errors` (the runner adds it to the
    * context: the run is then an error, its findings still stand).
    */
-  reportError?: (message: string) => void;
+  reportError?: (message: string, withFinding?: boolean) => void;
 }
 
 /**
@@ -103,7 +103,8 @@ export async function scanTargets<T>(
     if (result.status === 'fulfilled') scans.push({ target, value: result.value });
     else errors.push(regionError(target, result.reason));
   });
-  for (const error of errors) ctx.reportError?.(error.title);
+  // Each has its region-error finding: the check-error finding would say it twice.
+  for (const error of errors) ctx.reportError?.(error.title, true);
   if (targets.length > 0 && scans.length === 0) {
     const first = describeAwsError(settled.find((r) => r.status === 'rejected')?.reason);
     throw new Error(`every AWS target failed (${targets.length}); first: ${first}`);

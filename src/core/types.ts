@@ -59,6 +59,11 @@ export interface CheckResult {
    * `cover` the alerts this leaves unknown.
    */
   errors?: string[];
+  /**
+   * Like `errors`, for what the check raised a finding of its own about (a table it could not count): the run is an
+   * `error` all the same and they are logged, but no check-error finding says them a second time.
+   */
+  errorsWithFindings?: string[];
 }
 
 export interface Progress {

@@ -49,18 +49,23 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
     if (!def) throw new Error(`unknown check kind '${check.kind}'`);
     // Shared plumbing (the AWS fan-out) reports a target it could not read here, as a check's `errors` would.
     const reported: string[] = [];
+    const reportedWithFindings: string[] = [];
     const ctx = {
       ...options.context(check, controller.signal),
-      reportError: (m: string) => reported.push(m),
+      reportError: (m: string, withFinding?: boolean) =>
+        (withFinding ? reportedWithFindings : reported).push(m),
     };
     const result = await Promise.race([def.run(ctx, check), aborted]);
     const durationMs = Date.now() - startedAt.getTime();
     const { measurements } = result;
-    const errors = [...(result.errors ?? []), ...reported].map(scrubSql);
-    if (errors.length) {
-      const error = errors.join('; ');
+    // Errors without a finding of their own get the check-error finding; one cause is one alert, not two.
+    const unfound = [...(result.errors ?? []), ...reported].map(scrubSql);
+    const found = [...(result.errorsWithFindings ?? []), ...reportedWithFindings].map(scrubSql);
+    if (unfound.length || found.length) {
+      const error = [...unfound, ...found].join('; ');
       options.log.warn({ check: check.id, kind: check.kind, err: error }, 'check could not read everything');
-      const findings = [...result.findings, partialErrorFinding(check, errors)].map(scrubFinding);
+      const own = unfound.length ? [partialErrorFinding(check, unfound)] : [];
+      const findings = [...result.findings, ...own].map(scrubFinding);
       return { ...base, status: 'error', partial: true, durationMs, error, findings, measurements };
     }
     const findings = result.findings.map(scrubFinding);

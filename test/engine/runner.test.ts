@@ -173,7 +173,34 @@ describe('runner with a check that could not read everything', () => {
     ]);
   });
 
-  it('counts an AWS target the fan-out could not scan as an error, keeping its region-error finding', async () => {
+  it('raises no check-error finding for errors with findings of their own; the rest still get one', async () => {
+    const table = (key: string): Finding => ({ key, severity: 'critical', title: `${key}: table not found` });
+    const [covered] = await runs(async () => ({
+      findings: [table('t1:source-error'), table('t1:target-error')],
+      measurements: [],
+      errorsWithFindings: ['t1: table not found on source', 't1: table not found on target'],
+    }));
+    const [mixed] = await runs(async () => ({
+      findings: [table('t1:target-error')],
+      measurements: [],
+      errors: ['cannot list t2: denied'],
+      errorsWithFindings: ['t1: table not found on target'],
+    }));
+
+    expect(covered).toMatchObject({
+      status: 'error',
+      partial: true,
+      error: 't1: table not found on source; t1: table not found on target',
+    });
+    expect(covered?.findings.map((f) => f.key)).toEqual(['t1:source-error', 't1:target-error']);
+    expect(mixed?.error).toBe('cannot list t2: denied; t1: table not found on target');
+    expect(mixed?.findings.map((f) => [f.key, f.title])).toEqual([
+      ['t1:target-error', 't1:target-error: table not found'],
+      ['check-error', 'Check partial could not read everything: cannot list t2: denied'],
+    ]);
+  });
+
+  it('counts an AWS target the fan-out could not scan as an error, with its region-error finding and no second one', async () => {
     const aws: AwsProvider = {
       targets: async () => [
         { accountId: '111', region: 'us-east-1' },
@@ -192,7 +219,7 @@ describe('runner with a check that could not read everything', () => {
 
     expect([result?.status, result?.findings.map((f) => f.key)]).toEqual([
       'error',
-      ['region-error:111/eu-west-1', 'check-error'],
+      ['region-error:111/eu-west-1'],
     ]);
     expect(result?.error).toMatch(/^Could not scan eu-west-1 in account 111: .*AccessDenied/);
   });

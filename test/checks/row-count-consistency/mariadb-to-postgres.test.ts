@@ -93,7 +93,7 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
       ['ghost:target-error', 'critical', `ghost: table raw.ghost not found on target`],
     ]);
     // The table it could not count also makes the run an error (the runner reports it as such).
-    expect(result.errors).toEqual(['ghost: table raw.ghost not found on target']);
+    expect(result.errorsWithFindings).toEqual(['ghost: table raw.ghost not found on target']);
     expect(
       result.measurements.filter((m) => m.name === 'table_row_diff').map((m) => [m.labels.table, m.value]),
     ).toEqual([
@@ -153,7 +153,7 @@ describe('row-count-consistency from MariaDB to PostgreSQL', () => {
     ]);
     expect(result.findings.filter((f) => f.key.endsWith(':target-error'))).toEqual([]);
     // The run's error says it once, not a line per table.
-    expect(result.errors?.filter((e) => /target/.test(e))).toEqual([
+    expect(result.errorsWithFindings?.filter((e) => /target/.test(e))).toEqual([
       expect.stringMatching(/^connection 'dw' \(target\) stopped answering: [34] of 4 tables not counted: /),
     ]);
     // Their drift, freshness and error alerts keep their state this run.

@@ -24,7 +24,7 @@ describe('the quickstart example', () => {
     });
     await connections.closeAll();
 
-    expect(result.errors).toEqual([]);
+    expect(result.errorsWithFindings).toEqual([]);
     expect(result.findings).toEqual([
       expect.objectContaining({
         key: 'shop.orders',
@@ -73,7 +73,7 @@ describe('the quickstart example', () => {
       }),
     );
     expect(missing?.summary).toBeUndefined();
-    expect(result.errors).toEqual([
+    expect(result.errorsWithFindings).toEqual([
       'shop.orders: table shop_raw.orderz not found on target; did you mean shop_raw.orders?',
     ]);
   });
