@@ -70,6 +70,8 @@ export class Agent {
   private readonly channels = new Map<string, Channel>();
   private readonly aws: AwsProvider;
   private bytesBilledSeen = 0;
+  /** Runs between opening the connections and their checks' end (serve starts one per tick, side by side). */
+  private runsChecking = 0;
   private alerting: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -105,21 +107,25 @@ export class Agent {
 
   /** Runs the selected checks once, routes their alerts, delivers the outbox (unless dry-run). */
   async runOnce(run: RunOptions = {}): Promise<RunReport> {
-    await this.open();
-    const store = this.store!;
     const started = new Date();
     const checks = this.select(run.checkIds);
-    const results = await runChecks(checks, {
-      concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
-      log: this.options.log,
-      ...(run.signal ? { signal: run.signal } : {}),
-      context: (check, signal) => this.context(check, signal, started, !!run.dryRun),
-    });
-    run.onChecksDone?.();
-    if (this.metrics) {
-      await this.countBytesBilled(this.metrics);
-      this.metrics.recordCleanupSavings(await store.cleanupSavings());
+    let results: CheckRunResult[];
+    this.runsChecking++;
+    try {
+      await this.open();
+      results = await runChecks(checks, {
+        concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
+        log: this.options.log,
+        ...(run.signal ? { signal: run.signal } : {}),
+        context: (check, signal) => this.context(check, signal, started, !!run.dryRun),
+      });
+      run.onChecksDone?.();
+      if (this.metrics) await this.countBytesBilled(this.metrics);
+    } finally {
+      if (--this.runsChecking === 0) await this.closeConnections();
     }
+    const store = this.store!;
+    if (this.metrics) this.metrics.recordCleanupSavings(await store.cleanupSavings());
 
     // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
     // read the same alert states and deliver the same outbox rows side by side.
@@ -185,12 +191,24 @@ export class Agent {
     this.bytesBilledSeen = total;
   }
 
-  async close(): Promise<void> {
-    await this.connections?.closeAll();
-    await this.store?.close();
+  /**
+   * Closes the connections once no run is checking; the next run opens them again. `serve` kept them for the life
+   * of the process, and a DuckDB instance holds native memory for each statement run on it until it is closed:
+   * the quickstart at a check a second grew about 95 KB a run (1,000 runs: 45 to 187 MB of anonymous RSS; closed
+   * after each run, it levelled off near 99 MB by run 400).
+   */
+  private async closeConnections(): Promise<void> {
+    const connections = this.connections;
     this.connections = undefined;
-    this.store = undefined;
+    // The connectors count bytes billed since they opened: the next ones start from 0.
     this.bytesBilledSeen = 0;
+    await connections?.closeAll();
+  }
+
+  async close(): Promise<void> {
+    await this.closeConnections();
+    await this.store?.close();
+    this.store = undefined;
   }
 
   private select(ids?: string[]): CheckConfig[] {

@@ -55,3 +55,27 @@ describe('one agent, concurrent runs (serve)', () => {
     ]);
   });
 });
+
+describe('one agent, many runs (serve): connections', () => {
+  it('closes them once no run is checking, and the next run opens them again', async () => {
+    const agent = new Agent(loadConfig(twoChecks(), {}), {
+      log: pino({ level: 'silent' }),
+      out: () => undefined,
+    });
+    const connections = () => (agent as unknown as { connections?: unknown }).connections;
+
+    // Side by side, the first run to finish must not close what the other is still counting with.
+    const together = await Promise.all([
+      agent.runOnce({ checkIds: ['shop-consistency'] }),
+      agent.runOnce({ checkIds: ['shop-copy'] }),
+    ]);
+    const closed = connections();
+    const again = await agent.runOnce({ checkIds: ['shop-consistency'] });
+    const closedAgain = connections();
+    await agent.close();
+
+    expect([...together, again].map((r) => r.checks[0]!.status)).toEqual(['firing', 'firing', 'firing']);
+    // A DuckDB instance kept open holds native memory for every statement run on it (serve grew ~95 KB a run).
+    expect([closed, closedAgain]).toEqual([undefined, undefined]);
+  });
+});
