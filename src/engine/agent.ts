@@ -19,6 +19,7 @@ import { runChecks } from './runner';
 import { recordSuccessTimes } from './success-times';
 import { progressPrinter } from './progress';
 import { UsageError } from '../core/errors';
+import { errorMessage } from '../core/redact';
 
 export interface AgentOptions {
   log: Logger;
@@ -72,6 +73,8 @@ export class Agent {
   private bytesBilledSeen = 0;
   /** Runs between opening the connections and their checks' end (serve starts one per tick, side by side). */
   private runsChecking = 0;
+  /** Connections being closed after the last run checked (see releaseConnections). */
+  private closing: Promise<unknown> = Promise.resolve();
   private alerting: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -109,11 +112,8 @@ export class Agent {
   async runOnce(run: RunOptions = {}): Promise<RunReport> {
     const started = new Date();
     const checks = this.select(run.checkIds);
-    let results: CheckRunResult[];
-    this.runsChecking++;
-    try {
-      await this.open();
-      results = await runChecks(checks, {
+    const results = await this.checking(async () => {
+      const done = await runChecks(checks, {
         concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
         log: this.options.log,
         ...(run.signal ? { signal: run.signal } : {}),
@@ -121,9 +121,8 @@ export class Agent {
       });
       run.onChecksDone?.();
       if (this.metrics) await this.countBytesBilled(this.metrics);
-    } finally {
-      if (--this.runsChecking === 0) await this.closeConnections();
-    }
+      return done;
+    });
     const store = this.store!;
     if (this.metrics) this.metrics.recordCleanupSavings(await store.cleanupSavings());
 
@@ -192,21 +191,39 @@ export class Agent {
   }
 
   /**
-   * Closes the connections once no run is checking; the next run opens them again. `serve` kept them for the life
-   * of the process, and a DuckDB instance holds native memory for each statement run on it until it is closed:
-   * the quickstart at a check a second grew about 95 KB a run (1,000 runs: 45 to 187 MB of anonymous RSS; closed
-   * after each run, it levelled off near 99 MB by run 400).
+   * Runs `work` (checks) with the connections open; the last run to finish checking closes them, and the next run
+   * opens them again. `serve` kept them for the life of the process, and a DuckDB instance holds native memory for
+   * each statement run on it until it is closed: the quickstart at a check a second grew about 95 KB a run (1,000
+   * runs: 45 to 187 MB of anonymous RSS; closed after each run, it levelled off near 99 MB by run 400).
    */
-  private async closeConnections(): Promise<void> {
+  private async checking<T>(work: () => Promise<T>): Promise<T> {
+    this.runsChecking++;
+    try {
+      await this.open();
+      return await work();
+    } finally {
+      if (--this.runsChecking === 0) this.releaseConnections();
+    }
+  }
+
+  /** Closes the connections in the background (each close is bounded): the run's alerts do not wait on it. */
+  private releaseConnections(): void {
     const connections = this.connections;
+    if (!connections) return;
     this.connections = undefined;
     // The connectors count bytes billed since they opened: the next ones start from 0.
     this.bytesBilledSeen = 0;
-    await connections?.closeAll();
+    const closing = connections
+      .closeAll()
+      .catch((err: unknown) =>
+        this.options.log.warn({ err: errorMessage(err) }, 'closing connections failed'),
+      );
+    this.closing = Promise.all([this.closing, closing]);
   }
 
   async close(): Promise<void> {
-    await this.closeConnections();
+    this.releaseConnections();
+    await this.closing;
     await this.store?.close();
     this.store = undefined;
   }
@@ -240,14 +257,15 @@ export class Agent {
 
   /** Runs the selected checks without alerting and returns what they report now (cleanup plans). */
   async observe(checkIds: string[], signal?: AbortSignal): Promise<CheckRunResult[]> {
-    await this.open();
     const started = new Date();
-    return runChecks(this.select(checkIds), {
-      concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
-      log: this.options.log,
-      ...(signal ? { signal } : {}),
-      context: (check, s) => this.context(check, s, started),
-    });
+    return this.checking(() =>
+      runChecks(this.select(checkIds), {
+        concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
+        log: this.options.log,
+        ...(signal ? { signal } : {}),
+        context: (check, s) => this.context(check, s, started),
+      }),
+    );
   }
 
   /** The AWS clients of the config (cleanup apply acts through them). */
