@@ -142,8 +142,9 @@ const lazyBuiltins = {
  * `worker_threads.isMainThread` for asynchronous destinations (Guardrail writes synchronously) and loads
  * thread-stream (worker_threads, assert) for transports; sonic-boom `assert` for a check of an asynchronous open;
  * the AWS SDK's CRC32 checksum `zlib`. Each is required where it is used instead: Node's own sources of the three
- * built-ins cost about 3 MB of RSS in every `run` (Node 22.3+ has zlib.crc32, which the SDK tested for). A package
- * upgrade that changes those lines fails the build rather than bring them back unnoticed.
+ * built-ins cost about 3 MB of RSS in every `run` (Node 22.3+ has zlib.crc32, which the SDK tested for). Likewise
+ * the SDK's test of each reply body for a web stream, which loaded Node's web streams by reading their globals. A
+ * package upgrade that changes those lines fails the build rather than bring them back unnoticed.
  */
 const LAZY_REQUIRES = [
   {
@@ -176,6 +177,25 @@ const LAZY_REQUIRES = [
           'const zlibCrc32 = (data, value) => process.getBuiltinModule("node:zlib").crc32(data, value);',
         ),
     expect: (source) => !/\bzlib\./.test(source.replace('getBuiltinModule("node:zlib").crc32', '')),
+  },
+  {
+    // Each reply body is tested for a web ReadableStream and a Blob by reading those globals, which loads Node's web
+    // streams (about 3 ms); a Node stream, which every reply here is, has neither getReader nor arrayBuffer.
+    sdk: true,
+    file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]serde[\\/]util-stream[\\/]stream-type-check\.js$/,
+    rewrite: (source) =>
+      source
+        .replace(
+          'isReadableStream = (stream) => typeof ReadableStream === "function" &&',
+          'isReadableStream = (stream) => typeof stream?.getReader === "function" && typeof ReadableStream === "function" &&',
+        )
+        .replace(
+          'return typeof Blob === "function" &&',
+          'return typeof blob?.arrayBuffer === "function" && typeof Blob === "function" &&',
+        ),
+    expect: (source) =>
+      source.includes('typeof stream?.getReader === "function" && typeof ReadableStream') &&
+      source.includes('typeof blob?.arrayBuffer === "function" && typeof Blob'),
   },
   {
     file: /[\\/]node_modules[\\/]sonic-boom[\\/]index\.js$/,
