@@ -1,4 +1,16 @@
-import { compileCacheDir, isBrief, unsupportedNode } from '../../src/cli/bin';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  BRIEF_V8_FLAGS,
+  compileCacheDir,
+  DEFAULT_V8_FLAGS,
+  isBrief,
+  leanUntilBusy,
+  RUN_CPU_BUDGET_MS,
+  RUN_V8_FLAGS,
+  unsupportedNode,
+  v8FlagsFor,
+} from '../../src/cli/bin';
 
 describe('the guardrail binary', () => {
   it('runs brief commands without the optimising compilers, but not those that may run long', () => {
@@ -9,6 +21,67 @@ describe('the guardrail binary', () => {
     expect(isBrief(['alerts'])).toBe(false);
     expect(isBrief(['run'])).toBe(false);
     expect(isBrief(['serve'])).toBe(false);
+  });
+
+  it('runs every command but serve lean, with flags this V8 knows, and restores its defaults', () => {
+    expect(v8FlagsFor(['validate', '--config', 'g.yaml'])).toBe(BRIEF_V8_FLAGS);
+    expect(v8FlagsFor(['run', '--config', 'g.yaml'])).toBe(RUN_V8_FLAGS);
+    expect(v8FlagsFor(['alerts'])).toBe(RUN_V8_FLAGS);
+    expect(v8FlagsFor(['validate', '--online'])).toBe(RUN_V8_FLAGS);
+    expect(v8FlagsFor(['serve'])).toEqual([]);
+    // An unknown flag is only a warning from V8: each must be listed by this Node, and the defaults restored must
+    // be this Node's.
+    const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    const listed = (name: string) =>
+      new RegExp(`^\\s+--${name} \\(.*\\n\\s+type: (\\w+)\\s+default: (\\S+)`, 'm').exec(options);
+    const nameOf = (flag: string) => /^--(?:no-)?([a-z-]+)/.exec(flag)![1]!;
+    for (const flag of [...BRIEF_V8_FLAGS, ...RUN_V8_FLAGS])
+      expect([flag, !!listed(nameOf(flag))]).toEqual([flag, true]);
+    expect(DEFAULT_V8_FLAGS.map((f) => listed(nameOf(f))?.[2])).toEqual(DEFAULT_V8_FLAGS);
+    expect(RUN_V8_FLAGS.map(nameOf)).toEqual(DEFAULT_V8_FLAGS.map(nameOf));
+  });
+
+  it('gives V8 its defaults back once the process has used its CPU budget, and only then', () => {
+    const set: string[] = [];
+    let cpu = 0;
+    let poll: (() => void) | undefined;
+    let stopped = 0;
+    leanUntilBusy({
+      setFlags: (flag) => set.push(flag),
+      cpuMs: () => cpu,
+      every: (f) => {
+        poll = f;
+        return () => stopped++;
+      },
+    });
+    expect(set).toEqual(RUN_V8_FLAGS);
+    cpu = RUN_CPU_BUDGET_MS - 1;
+    poll!();
+    expect(set).toEqual(RUN_V8_FLAGS);
+    cpu = RUN_CPU_BUDGET_MS;
+    poll!();
+    expect(set).toEqual([...RUN_V8_FLAGS, ...DEFAULT_V8_FLAGS]);
+    expect(stopped).toBe(1);
+  });
+
+  it('really compiles nothing with Turbofan within the budget, and does once it is spent (the built binary)', () => {
+    // Work in slices, so that the poll runs between them, as it does between a run's awaits.
+    const script = `
+      require(${JSON.stringify(join(__dirname, '../../dist/src/cli/main.js'))}).leanUntilBusy();
+      const cpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+      function work() { let s = 0; for (let i = 0; i < 2e6; i++) s = (s + i * i) % 1000003; return s; }
+      let said = false;
+      (function slice() {
+        work();
+        if (!said && cpu() > ${RUN_CPU_BUDGET_MS} * 0.7) (said = true), console.log('--- budget nearly spent');
+        if (cpu() > ${RUN_CPU_BUDGET_MS} * 1.5) return console.log('--- done');
+        setImmediate(slice);
+      })();`;
+    const out = execFileSync(process.execPath, ['--trace-opt', '-e', script], { encoding: 'utf8' });
+    const [before, after] = out.split('--- budget nearly spent');
+    expect(after).toContain('--- done');
+    expect(before).not.toMatch(/TURBOFAN/);
+    expect(after).toMatch(/completed compiling .*work.*TURBOFAN/);
   });
 
   it('keeps its compile cache where NODE_COMPILE_CACHE says, else under the temporary folder', () => {
