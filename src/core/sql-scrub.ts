@@ -258,7 +258,9 @@ function markSecrets(
 /**
  * The tokens (indices into `significant`) of the values that `INSERT INTO t (name, password) VALUES ('bob', 'pw'),
  * (...)` (also REPLACE, MERGE's INSERT, and a `(cols) VALUE (...)`) gives to a credential-like column: the column
- * list's n-th name against each row's n-th value, every token of that value but its parentheses and commas.
+ * list's n-th name against each row's n-th value, every token of that value but its parentheses and commas. The
+ * same for `INSERT INTO t (name, password) SELECT 'bob', 'pw' [UNION [ALL] SELECT ...]`: the n-th item of each
+ * select list, up to its alias.
  */
 function insertedSecrets(
   significant: readonly Token[],
@@ -267,8 +269,10 @@ function insertedSecrets(
   keyText: (t: Token | undefined) => string,
 ): Set<number> {
   const secret = new Set<number>();
+  const isWord = (t: Token | undefined, pattern: RegExp) => pattern.test(word(t) ?? '');
   significant.forEach((t, v) => {
-    if (!/^values?$/i.test(word(t) ?? '') || punct(significant[v - 1]) !== ')') return;
+    const select = isWord(t, /^select$/i);
+    if ((!select && !isWord(t, /^values?$/i)) || punct(significant[v - 1]) !== ')') return;
     // The column list: back from its `)` to the matching `(`, the last name of each element (`t.password`).
     const columns: string[] = [];
     let depth = 0;
@@ -288,6 +292,14 @@ function insertedSecrets(
     columns.unshift(name);
     const keys = new Set(columns.flatMap((c, n) => (KEY_WORD.test(c) ? [n] : [])));
     if (!keys.size) return;
+    if (select) {
+      // `INTO t (...) SELECT`, and not `WITH x AS (...) SELECT`: the table's (maybe qualified) name, then INTO.
+      let m = k - 1;
+      while (m >= 0 && keyText(significant[m]) && punct(significant[m - 1]) === '.') m -= 2;
+      if (keyText(significant[m]) && isWord(significant[m - 1], /^into$/i))
+        selectedSecrets(significant, v + 1, keys, punct, isWord, secret);
+      return;
+    }
     // Each row: `(` values `)`, rows apart by `,`; anything else ends the list (ON DUPLICATE KEY, RETURNING, `;`).
     let j = v + 1;
     while (punct(significant[j]) === '(') {
@@ -309,6 +321,42 @@ function insertedSecrets(
     }
   });
   return secret;
+}
+
+/** Adds to `secret` the `keys` positions' items of the select list at `from`, and of each `UNION [ALL] SELECT`'s. */
+function selectedSecrets(
+  significant: readonly Token[],
+  from: number,
+  keys: ReadonlySet<number>,
+  punct: (t: Token | undefined) => string | undefined,
+  isWord: (t: Token | undefined, pattern: RegExp) => boolean,
+  secret: Set<number>,
+): void {
+  const END = /^(from|where|group|having|window|order|limit|union|except|intersect|on|returning)$/i;
+  let j = from;
+  for (;;) {
+    while (isWord(significant[j], /^(distinct|all)$/i)) j++;
+    let position = 0;
+    let inner = 0;
+    let aliased = false;
+    for (; j < significant.length; j++) {
+      const p = punct(significant[j]);
+      if (inner === 0 && (p === ';' || p === ')' || isWord(significant[j], END))) break;
+      if (p === '(') inner++;
+      else if (p === ')') inner--;
+      else if (p === ',' && inner === 0) {
+        position++;
+        aliased = false;
+        continue;
+      } else if (inner === 0 && isWord(significant[j], /^as$/i)) aliased = true;
+      if (keys.has(position) && !aliased && p !== '(' && p !== ')' && p !== ',') secret.add(j);
+    }
+    if (!isWord(significant[j], /^union$/i)) return;
+    j++;
+    if (isWord(significant[j], /^(all|distinct)$/i)) j++;
+    if (!isWord(significant[j], /^select$/i)) return;
+    j++;
+  }
 }
 
 /**

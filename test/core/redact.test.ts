@@ -223,6 +223,11 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
       "MERGE's INSERT",
       "MERGE INTO t USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT (id, secret) VALUES (1, 'Zq9Secret')",
     ],
+    ['an INSERT … SELECT by column position', "INSERT INTO users (name, password) SELECT 'bob', 'Zq9Secret'"],
+    [
+      'an INSERT … SELECT of several rows into a qualified table',
+      `INSERT INTO app."users" (name, api_token) SELECT DISTINCT 'a', 'Zq9' UNION ALL SELECT 'b', 'Secret' FROM dual`,
+    ],
   ])('hides the secret of %s', (_case, sql) => {
     const out = scrubSql(sql);
     expect(out).not.toMatch(/Zq9|Secret/);
@@ -239,6 +244,13 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
       "INSERT INTO users (u.name, u.pwd, age) VALUES ('bob', '***', 3), ('al', ***, 4) ON DUPLICATE KEY UPDATE age = 1; " +
         "INSERT INTO logs (msg, at) VALUES ('password changed', now())",
     );
+  });
+
+  it("hides only the select list's items in a credential column's place, not their aliases nor the rest", () => {
+    const sql =
+      "INSERT INTO users (name, pwd, age) SELECT 'bob', 'pw1' AS pwd, 3 FROM staging WHERE note = 'keep' " +
+      "ON CONFLICT (name) DO UPDATE SET age = 4; WITH x AS (SELECT id FROM secrets) SELECT 'shown', 2 FROM x";
+    expect(scrubSql(sql)).toBe(sql.replace("'pw1'", "'***'"));
   });
 
   // PostgreSQL reads 'x\' as a whole literal; MySQL reads \' as a quote inside it. Read either way, nothing shows.
