@@ -127,7 +127,8 @@ const lazyBuiltins = {
       const names = Object.keys(real).filter((n) => /^[a-z]/.test(n) && typeof real[n] === 'function');
       const lines = [
         `let loaded;`,
-        `const load = () => (loaded ??= require('node:${args.path}'));`,
+        // Through the binary's loader while it runs with other V8 flags than the defaults (src/cli/bin.ts).
+        `const load = () => (loaded ??= (globalThis[Symbol.for('guardrail.loadBuiltin')] ?? require)('node:${args.path}'));`,
         `const lazy = (name) => (...a) => load()[name](...a);`,
         ...names.map((n) => `export const ${n} = lazy(${JSON.stringify(n)});`),
         `export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,

@@ -5,8 +5,11 @@ import {
   compileCacheDir,
   DEFAULT_V8_FLAGS,
   isBrief,
+  LOAD_BUILTIN,
   leanUntilBusy,
   RUN_CPU_BUDGET_MS,
+  setFlagsAfter,
+  BRIEF_BUILTINS,
   RUN_V8_FLAGS,
   unsupportedNode,
   v8FlagsFor,
@@ -37,31 +40,74 @@ describe('the guardrail binary', () => {
     const nameOf = (flag: string) => /^--(?:no-)?([a-z-]+)/.exec(flag)![1]!;
     for (const flag of [...BRIEF_V8_FLAGS, ...RUN_V8_FLAGS])
       expect([flag, !!listed(nameOf(flag))]).toEqual([flag, true]);
-    expect(DEFAULT_V8_FLAGS.map((f) => listed(nameOf(f))?.[2])).toEqual(DEFAULT_V8_FLAGS);
+    expect(DEFAULT_V8_FLAGS.map((f) => listed(nameOf(f))?.[2]?.replaceAll('"', ''))).toEqual(
+      DEFAULT_V8_FLAGS,
+    );
     expect(RUN_V8_FLAGS.map(nameOf)).toEqual(DEFAULT_V8_FLAGS.map(nameOf));
   });
 
-  it('gives V8 its defaults back once the process has used its CPU budget, and only then', () => {
+  it('gives V8 its defaults back once the process has used its CPU budget, and for each lazy built-in until then', () => {
     const set: string[] = [];
     let cpu = 0;
     let poll: (() => void) | undefined;
     let stopped = 0;
-    leanUntilBusy({
-      setFlags: (flag) => set.push(flag),
-      cpuMs: () => cpu,
-      every: (f) => {
-        poll = f;
-        return () => stopped++;
+    const global: Record<symbol, unknown> = {};
+    leanUntilBusy(
+      {
+        setFlags: (flag) => set.push(flag),
+        cpuMs: () => cpu,
+        every: (f) => {
+          poll = f;
+          return () => stopped++;
+        },
       },
-    });
+      global,
+    );
     expect(set).toEqual(RUN_V8_FLAGS);
+    const load = global[LOAD_BUILTIN] as (id: string) => unknown;
+    expect(load('node:path')).toBe(process.getBuiltinModule('node:path'));
+    expect(set).toEqual([...RUN_V8_FLAGS, ...DEFAULT_V8_FLAGS, ...RUN_V8_FLAGS]);
+    set.length = 0;
     cpu = RUN_CPU_BUDGET_MS - 1;
     poll!();
-    expect(set).toEqual(RUN_V8_FLAGS);
+    expect(set).toEqual([]);
     cpu = RUN_CPU_BUDGET_MS;
     poll!();
-    expect(set).toEqual([...RUN_V8_FLAGS, ...DEFAULT_V8_FLAGS]);
+    expect(set).toEqual(DEFAULT_V8_FLAGS);
     expect(stopped).toBe(1);
+    expect(global[LOAD_BUILTIN]).toBeUndefined();
+  });
+
+  it("loads Node's built-ins with the defaults' flag hash while lean, so that Node's code cache of them is used", () => {
+    // V8 refuses a code cache made with other flags (v8.cachedDataVersionTag() is their hash): a built-in first
+    // loaded with the lean flags would be compiled from its source.
+    const script = `
+      const v8 = require('node:v8');
+      const before = v8.cachedDataVersionTag();
+      require(${JSON.stringify(join(__dirname, '../../dist/src/cli/main.js'))}).leanUntilBusy();
+      const lean = v8.cachedDataVersionTag();
+      let during;
+      const get = process.getBuiltinModule;
+      process.getBuiltinModule = (id) => ((during = v8.cachedDataVersionTag()), get(id));
+      globalThis[Symbol.for('guardrail.loadBuiltin')]('node:https');
+      console.log(JSON.stringify({ before, lean, during, after: v8.cachedDataVersionTag() }));`;
+    const tags = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Record<
+      string,
+      number
+    >;
+    expect(tags.lean).not.toBe(tags.before);
+    expect(tags).toEqual({ before: tags.before, lean: tags.lean, during: tags.before, after: tags.lean });
+  });
+
+  it('loads the built-ins every start needs before it changes the flags', () => {
+    const done: string[] = [];
+    setFlagsAfter(
+      ['node:zlib', 'node:vm'],
+      () => done.push('flags'),
+      (id) => done.push(id),
+    );
+    expect(done).toEqual(['node:zlib', 'node:vm', 'flags']);
+    expect(BRIEF_BUILTINS).toEqual(['node:zlib', 'node:vm']); // what brief-loader.ts reads on every start
   });
 
   it('really compiles nothing with Turbofan within the budget, and does once it is spent (the built binary)', () => {
