@@ -23,22 +23,25 @@ export function compileCacheDir(env = process.env): string {
  * Commands that read a config, answer and exit, running each line of code about once. For them V8's optimising
  * compilers (Maglev, Turbofan) never pay back their compile time, and paging their code in costs about 5 MB of
  * RSS; nor does the young generation need to grow past 1 MB, since little of what they allocate survives. `run`,
- * `serve` and `cleanup` keep the optimisers: they parse pages of AWS replies and run for minutes or months; so do
- * `alerts`, which may list tens of thousands of stored alerts, and `validate --online`, whose "did you mean"
- * compares each missing table with the whole catalog (8x slower without the optimisers at 13,000 tables).
+ * `serve` and `cleanup` get the optimisers back after half a second of CPU (below): they parse pages of AWS replies
+ * and may run for minutes or months; so do `alerts`, which may list tens of thousands of stored alerts, and
+ * `validate --online`, whose "did you mean" compares each missing table with the whole catalog (8x slower without
+ * the optimisers at 13,000 tables).
  */
 export const BRIEF_COMMANDS = new Set(['validate', 'checks', 'iam-policy', 'schema', 'silence', 'help']);
 export const BRIEF_V8_FLAGS = ['--no-opt', '--no-maglev', '--semi-space-growth-factor=1'];
 
 /**
- * Every other command but `serve` starts without Turbofan and with a young generation that does not grow, and gets
- * V8's defaults back once the process has used RUN_CPU_BUDGET_MS of CPU. Most of what a scheduler starts is an
+ * Every other command starts without Turbofan and with a young generation that does not grow, and gets V8's
+ * defaults back once the process has used RUN_CPU_BUDGET_MS of CPU. Most of what a scheduler starts is an
  * I/O-bound job within that budget (an idle sweep of 1,360 resources uses about 0.3 s of CPU), where Turbofan's
  * compiles never paid back, and paging in its code, with the young generation grown to 8 MB a semi-space, cost
  * 20 MB of peak RSS (bench/idle-process.bench.ts: 98 against 78 MB, at the same wall time). CPU, not wall time: a
  * sweep that waits on AWS for seconds stays lean, while a CPU-bound one is optimised again after its first half
  * second of CPU, which bounds what it loses: 16 times that sweep over loopback, all CPU, took 1.38 s against 1.09 s
- * with V8's defaults from the start (1.60 s with a budget of 1 s). `serve` runs for months and keeps the defaults.
+ * with V8's defaults from the start (1.60 s with a budget of 1 s). `serve` too, which is thus past its start-up
+ * within a second or so: its modules are compiled with the same flags as `run`'s, so the code caches the image makes
+ * with a `run` serve it as well (a cache made with other flags is refused).
  */
 /**
  * Turbofan is kept from every function by its filter (`~` matches none) rather than turned off: `--no-turbofan`
@@ -73,8 +76,7 @@ export function setFlagsAfter(
 
 /** The V8 flags the binary sets for a command's arguments before it loads the CLI. */
 export function v8FlagsFor(args: readonly string[]): readonly string[] {
-  if (isBrief(args)) return BRIEF_V8_FLAGS;
-  return args[0] === 'serve' ? [] : RUN_V8_FLAGS;
+  return isBrief(args) ? BRIEF_V8_FLAGS : RUN_V8_FLAGS;
 }
 
 /** What leanUntilBusy needs from the process (replaced in its test). */
@@ -171,17 +173,19 @@ if (tooOld) {
   setFlagsAfter(BRIEF_BUILTINS, () => BRIEF_V8_FLAGS.forEach((flag) => setFlagsFromString(flag)));
   runBrief(brief, briefCachePath(compileCacheDir(), brief, args[0]!), args);
 } else if (require.main === module) {
-  // Node runs the code a cache holds: only from a folder no other user can write.
-  const cache = compileCacheDir();
-  if (!process.env.NODE_DISABLE_COMPILE_CACHE && privateFolder(cache, !process.env.NODE_COMPILE_CACHE))
-    enableCompileCache(cache);
   // A variable, so that neither tsc nor esbuild resolves it: the bundle is built beside this file; a plain
   // `tsc` build (the bench's unbundled baseline) has main.js instead.
   const entry = existsSync(join(__dirname, 'guardrail.mjs')) ? './guardrail.mjs' : './main.js';
-  // import() loads Node's ES-module loader at once, and the CLI's modules later: the flags are set in between.
+  // import() loads Node's ES-module loader at once, and the CLI's modules later: the flags are set in between, and
+  // the compile cache turned on after them, so that its folder (named by V8's hash of the flags) is the one the
+  // modules are compiled for.
   const cli = import(entry) as Promise<{ runCli(): void }>;
   const flags = v8FlagsFor(process.argv.slice(2));
   if (flags === RUN_V8_FLAGS) setFlagsAfter(RUN_BUILTINS, () => leanUntilBusy());
   else for (const flag of flags) setFlagsFromString(flag);
+  // Node runs the code a cache holds: only from a folder no other user can write.
+  const cache = compileCacheDir();
+  if (!process.env.NODE_DISABLE_COMPILE_CACHE && privateFolder(cache, !process.env.NODE_COMPILE_CACHE))
+    enableCompileCache(cache);
   void cli.then((loaded) => loaded.runCli());
 }
