@@ -42,8 +42,7 @@ export const BRIEF_V8_FLAGS = ['--no-opt', '--no-maglev', '--semi-space-growth-f
  * with V8's defaults from the start (1.60 s with a budget of 1 s). `serve` too, which is thus past its start-up
  * within a second or so: its modules are compiled with the same flags as `run`'s, so the code caches the image makes
  * with a `run` serve it as well (a cache made with other flags is refused).
- */
-/**
+ *
  * Turbofan is kept from every function by its filter (`~` matches none) rather than turned off: `--no-turbofan`
  * changes other flags with it, and setting it again does not undo them, so V8's hash of the flags (which a code
  * cache must match) would not come back to the defaults'; these two flags, set back, give the same hash again.
