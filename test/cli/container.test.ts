@@ -180,7 +180,7 @@ describe('the image entry point, as the image runs it', () => {
     );
   });
 
-  it('reads the code caches the build made, from a folder it cannot write (the read-only root), adding nothing', () => {
+  it('reads the code caches the build made, from a folder it cannot write (the read-only root), adding nothing', async () => {
     const { compileCache, warmUp } = dockerfileCommand();
     expect(compileCache).toBe('/app/compile-cache');
     expect(warmUp.map((args) => args[0])).toEqual([
@@ -191,7 +191,7 @@ describe('the image entry point, as the image runs it', () => {
       'help',
       'run',
     ]);
-    const l = layout();
+    const l = layout('server: { port: 0 }\n');
     // The build's folder and its warm-up's temporary state, made as the Dockerfile makes them (owned by uid 10001).
     const cache = join(l.base, 'compile-cache');
     const warmState = join(l.base, 'warm-up');
@@ -228,6 +228,25 @@ describe('the image entry point, as the image runs it', () => {
     expect(run.stderr).toMatch(/cache for file:\/\/\S*\/guardrail\.mjs was accepted/);
     expect(run.stderr).not.toMatch(/was rejected/);
     expect([quiet.status, quiet.stderr]).toEqual([0, '']);
+
+    // The image's own command: serve compiles its modules with the flags run had, so the run's caches serve it too.
+    const [cmd, args] = entrypoint(['serve']);
+    const serve = spawn(cmd, args, {
+      cwd: l.app,
+      env: { ...env, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+    }) as ChildProcessWithoutNullStreams;
+    let served = '';
+    serve.stderr.on('data', (chunk: Buffer) => (served += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => serve.once('exit', (code) => resolve(code)));
+    await waitFor(
+      () => (/"msg":"guardrail serving"/.test(served) ? true : undefined),
+      20_000,
+      'serve to listen',
+    );
+    serve.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(served).toMatch(/cache for file:\/\/\S*\/guardrail\.mjs was accepted/);
+    expect(served).not.toMatch(/was rejected/);
     expect(listing()).toEqual(before);
   });
 
