@@ -38,8 +38,8 @@ export const BRIEF_V8_FLAGS = ['--no-opt', '--no-maglev', '--semi-space-growth-f
  * compiles never paid back, and paging in its code, with the young generation grown to 8 MB a semi-space, cost
  * 20 MB of peak RSS (bench/idle-process.bench.ts: 98 against 78 MB, at the same wall time). CPU, not wall time: a
  * sweep that waits on AWS for seconds stays lean, while a CPU-bound one is optimised again after its first half
- * second of CPU, which bounds what it loses: 16 times that sweep over loopback, all CPU, took 1.38 s against 1.09 s
- * with V8's defaults from the start (1.60 s with a budget of 1 s). `serve` too, which is thus past its start-up
+ * second of CPU, which bounds what it loses: 16 times that sweep over loopback, all CPU, took 1.22 s against 0.95 s
+ * with V8's defaults from the start (1.28x; 1.47x with a budget of 1 s). `serve` too, which is thus past its start-up
  * within a second or so: its modules are compiled with the same flags as `run`'s, so the code caches the image makes
  * with a `run` serve it as well (a cache made with other flags is refused).
  *
