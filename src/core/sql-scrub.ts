@@ -258,9 +258,10 @@ function markSecrets(
 /**
  * The tokens (indices into `significant`) of the values that `INSERT INTO t (name, password) VALUES ('bob', 'pw'),
  * (...)` (also REPLACE, MERGE's INSERT, and a `(cols) VALUE (...)`) gives to a credential-like column: the column
- * list's n-th name against each row's n-th value, every token of that value but its parentheses and commas. The
- * same for `INSERT INTO t (name, password) SELECT 'bob', 'pw' [UNION [ALL] SELECT ...]`: the n-th item of each
- * select list, up to its alias.
+ * list's n-th name against each row's n-th value, every token of that value but its parentheses and commas. After
+ * `INTO t [[AS] u] (name, password)`, the same for every select list and VALUES row up to the statement's end:
+ * `SELECT 'bob', 'pw' FROM dual UNION ALL (SELECT ...)`, `WITH ... SELECT`, `UNION ALL VALUES (...)`. A select list
+ * of a subquery or a CTE in that statement is read the same way: a column in a credential's place is hidden too.
  */
 function insertedSecrets(
   significant: readonly Token[],
@@ -270,38 +271,29 @@ function insertedSecrets(
 ): Set<number> {
   const secret = new Set<number>();
   const isWord = (t: Token | undefined, pattern: RegExp) => pattern.test(word(t) ?? '');
-  significant.forEach((t, v) => {
-    const select = isWord(t, /^select$/i);
-    if ((!select && !isWord(t, /^values?$/i)) || punct(significant[v - 1]) !== ')') return;
-    // The column list: back from its `)` to the matching `(`, the last name of each element (`t.password`).
+  /** The credential-like positions of the list between `(` at `open` and its `)`, and that `)`'s index. */
+  const columnList = (open: number): { keys: Set<number>; close: number } | undefined => {
     const columns: string[] = [];
-    let depth = 0;
     let name = '';
-    let k = v - 1;
-    for (; k >= 0; k--) {
+    let depth = 0;
+    for (let k = open; k < significant.length; k++) {
       const p = punct(significant[k]);
-      if (p === ')') depth++;
-      else if (p === '(') depth--;
-      if (depth === 0) break;
-      if (depth === 1 && (p === ',' || p === ')') && k !== v - 1) {
-        columns.unshift(name);
+      if (p === '(') depth++;
+      else if (p === ')') depth--;
+      if (depth === 0) {
+        columns.push(name);
+        const keys = new Set(columns.flatMap((c, n) => (KEY_WORD.test(c) ? [n] : [])));
+        return { keys, close: k };
+      }
+      if (depth === 1 && p === ',') {
+        columns.push(name);
         name = '';
-      } else if (depth === 1 && !name && !p) name = keyText(significant[k]);
+      } else if (depth === 1 && !p) name = keyText(significant[k]); // the last name of `t.password`
     }
-    if (k < 0) return;
-    columns.unshift(name);
-    const keys = new Set(columns.flatMap((c, n) => (KEY_WORD.test(c) ? [n] : [])));
-    if (!keys.size) return;
-    if (select) {
-      // `INTO t (...) SELECT`, and not `WITH x AS (...) SELECT`: the table's (maybe qualified) name, then INTO.
-      let m = k - 1;
-      while (m >= 0 && keyText(significant[m]) && punct(significant[m - 1]) === '.') m -= 2;
-      if (keyText(significant[m]) && isWord(significant[m - 1], /^into$/i))
-        selectedSecrets(significant, v + 1, keys, punct, isWord, secret);
-      return;
-    }
-    // Each row: `(` values `)`, rows apart by `,`; anything else ends the list (ON DUPLICATE KEY, RETURNING, `;`).
-    let j = v + 1;
+    return undefined;
+  };
+  /** Each row from `(` at `j`: `(` values `)`, rows apart by `,`; anything else ends them. */
+  const rows = (keys: ReadonlySet<number>, j: number) => {
     while (punct(significant[j]) === '(') {
       let position = 0;
       let inner = 0;
@@ -319,12 +311,57 @@ function insertedSecrets(
       if (punct(significant[j]) !== ',') break;
       j++;
     }
+  };
+  significant.forEach((t, v) => {
+    // `(cols) VALUES (...)`, wherever the column list stands (MySQL's INSERT without INTO, MERGE's INSERT).
+    if (isWord(t, /^values?$/i) && punct(significant[v - 1]) === ')') {
+      let depth = 0;
+      let k = v - 1;
+      for (; k >= 0; k--) {
+        const p = punct(significant[k]);
+        if (p === ')') depth++;
+        else if (p === '(' && --depth === 0) break;
+      }
+      const list = k >= 0 ? columnList(k) : undefined;
+      if (list?.keys.size) rows(list.keys, v + 1);
+      return;
+    }
+    if (!isWord(t, /^into$/i)) return;
+    // INTO t [[AS] u] (cols): the table's (maybe qualified) name, then maybe an alias, then the column list.
+    let j = v + 1;
+    if (!keyText(significant[j])) return;
+    while (punct(significant[j + 1]) === '.' && keyText(significant[j + 2])) j += 2;
+    j++;
+    if (isWord(significant[j], /^as$/i)) j++;
+    const alias = !isWord(significant[j], /^(values?|select|with|default|set|table)$/i);
+    if (
+      alias &&
+      punct(significant[j]) !== '(' &&
+      keyText(significant[j]) &&
+      punct(significant[j + 1]) === '('
+    )
+      j++;
+    if (punct(significant[j]) !== '(') return;
+    const list = columnList(j);
+    if (!list?.keys.size) return;
+    // Every select list and VALUES row to the statement's end.
+    let depth = 0;
+    for (let k = list.close + 1; k < significant.length; k++) {
+      const p = punct(significant[k]);
+      if (p === '(') depth++;
+      else if (p === ')') depth--;
+      // The statement's end, or the next INSERT's INTO (which is read on its own): each token is read once.
+      else if (depth <= 0 && (p === ';' || isWord(significant[k], /^into$/i))) break;
+      if (isWord(significant[k], /^select$/i))
+        selectList(significant, k + 1, list.keys, punct, isWord, secret);
+      else if (isWord(significant[k], /^values$/i)) rows(list.keys, k + 1);
+    }
   });
   return secret;
 }
 
-/** Adds to `secret` the `keys` positions' items of the select list at `from`, and of each `UNION [ALL] SELECT`'s. */
-function selectedSecrets(
+/** Adds to `secret` the tokens of the select list at `from` in the `keys` positions, each up to its alias. */
+function selectList(
   significant: readonly Token[],
   from: number,
   keys: ReadonlySet<number>,
@@ -332,30 +369,24 @@ function selectedSecrets(
   isWord: (t: Token | undefined, pattern: RegExp) => boolean,
   secret: Set<number>,
 ): void {
-  const END = /^(from|where|group|having|window|order|limit|union|except|intersect|on|returning)$/i;
+  const END =
+    /^(from|where|group|having|window|order|limit|offset|fetch|for|into|union|except|intersect|on|returning)$/i;
   let j = from;
-  for (;;) {
-    while (isWord(significant[j], /^(distinct|all)$/i)) j++;
-    let position = 0;
-    let inner = 0;
-    let aliased = false;
-    for (; j < significant.length; j++) {
-      const p = punct(significant[j]);
-      if (inner === 0 && (p === ';' || p === ')' || isWord(significant[j], END))) break;
-      if (p === '(') inner++;
-      else if (p === ')') inner--;
-      else if (p === ',' && inner === 0) {
-        position++;
-        aliased = false;
-        continue;
-      } else if (inner === 0 && isWord(significant[j], /^as$/i)) aliased = true;
-      if (keys.has(position) && !aliased && p !== '(' && p !== ')' && p !== ',') secret.add(j);
-    }
-    if (!isWord(significant[j], /^union$/i)) return;
-    j++;
-    if (isWord(significant[j], /^(all|distinct)$/i)) j++;
-    if (!isWord(significant[j], /^select$/i)) return;
-    j++;
+  while (isWord(significant[j], /^(distinct|all)$/i)) j++;
+  let position = 0;
+  let inner = 0;
+  let aliased = false;
+  for (; j < significant.length; j++) {
+    const p = punct(significant[j]);
+    if (inner === 0 && (p === ';' || p === ')' || isWord(significant[j], END))) return;
+    if (p === '(') inner++;
+    else if (p === ')') inner--;
+    else if (p === ',' && inner === 0) {
+      position++;
+      aliased = false;
+      continue;
+    } else if (inner === 0 && isWord(significant[j], /^as$/i)) aliased = true;
+    if (keys.has(position) && !aliased && p !== '(' && p !== ')' && p !== ',') secret.add(j);
   }
 }
 

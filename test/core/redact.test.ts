@@ -225,6 +225,27 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
     ],
     ['an INSERT … SELECT by column position', "INSERT INTO users (name, password) SELECT 'bob', 'Zq9Secret'"],
     [
+      'an INSERT … SELECT whose first branch has a FROM before UNION',
+      "INSERT INTO users (name, password) SELECT 'bob', 'pw1' FROM dual UNION ALL SELECT 'al', 'Zq9Secret' FROM dual",
+    ],
+    [
+      'an INSERT of a SELECT in parentheses',
+      "INSERT INTO users (name, password) (SELECT 'bob', 'Zq9Secret')",
+    ],
+    ['an INSERT into an aliased table', "INSERT INTO users AS u (name, password) SELECT 'bob', 'Zq9Secret'"],
+    [
+      'an INSERT … WITH … SELECT',
+      "INSERT INTO users (name, password) WITH x AS (SELECT 1) SELECT 'bob', 'Zq9Secret' FROM x",
+    ],
+    [
+      'a UNION ALL of a SELECT in parentheses',
+      "INSERT INTO users (name, password) SELECT 'bob', 'pw1' UNION ALL (SELECT 'al', 'Zq9Secret')",
+    ],
+    [
+      'a UNION ALL VALUES',
+      "INSERT INTO users (name, password) SELECT 'bob', 'pw1' UNION ALL VALUES ('al', 'Zq9Secret')",
+    ],
+    [
       'an INSERT … SELECT of several rows into a qualified table',
       `INSERT INTO app."users" (name, api_token) SELECT DISTINCT 'a', 'Zq9' UNION ALL SELECT 'b', 'Secret' FROM dual`,
     ],
@@ -251,6 +272,9 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
       "INSERT INTO users (name, pwd, age) SELECT 'bob', 'pw1' AS pwd, 3 FROM staging WHERE note = 'keep' " +
       "ON CONFLICT (name) DO UPDATE SET age = 4; WITH x AS (SELECT id FROM secrets) SELECT 'shown', 2 FROM x";
     expect(scrubSql(sql)).toBe(sql.replace("'pw1'", "'***'"));
+    const locked =
+      "INSERT INTO users (name, pwd) SELECT name, 'pw1' FROM staging FOR UPDATE; INSERT INTO t VALUES ('password', 'x')";
+    expect(scrubSql(locked)).toBe(locked.replace("'pw1'", "'***'"));
   });
 
   // PostgreSQL reads 'x\' as a whole literal; MySQL reads \' as a quote inside it. Read either way, nothing shows.
