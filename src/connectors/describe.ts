@@ -35,18 +35,73 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/**
+ * editDistance(a, b) when it is at most `max`, else Infinity. Lengths further apart than `max` are not compared; only
+ * the cells within `max` of the diagonal are (a path through any other is longer), and a comparison stops at the first
+ * row whose every cell is past `max` (a row's least cell never falls). The "did you mean" of 20 missing tables against
+ * a 13,000-table catalog compared every name in full, in one synchronous stretch: 1.1 s with V8's optimising compiler,
+ * 7.4 s without it.
+ */
+export function distanceWithin(a: string, b: string, max: number): number {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) return Infinity;
+  const past = max + 1; // any distance past the bound
+  let previous = new Int32Array(m + 1);
+  let current = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) previous[j] = j <= max ? j : past;
+  for (let i = 1; i <= n; i++) {
+    const low = Math.max(1, i - max);
+    const high = Math.min(m, i + max);
+    current[0] = i <= max ? i : past;
+    current[low - 1] = low === 1 ? current[0]! : past;
+    let least = low === 1 ? current[0]! : past;
+    const c = a.charCodeAt(i - 1);
+    for (let j = low; j <= high; j++) {
+      let cell = previous[j - 1]! + (c === b.charCodeAt(j - 1) ? 0 : 1);
+      if (previous[j]! + 1 < cell) cell = previous[j]! + 1;
+      if (current[j - 1]! + 1 < cell) cell = current[j - 1]! + 1;
+      if (cell > past) cell = past;
+      current[j] = cell;
+      if (cell < least) least = cell;
+    }
+    if (high < m) current[high + 1] = past;
+    if (least > max) return Infinity;
+    [previous, current] = [current, previous];
+  }
+  return previous[m]! <= max ? previous[m]! : Infinity;
+}
+
+/** Each catalog's names in lower case, made once for all the missing tables compared with it. */
+const lowered = new WeakMap<readonly object[], { schema: string; table: string }[]>();
+function lowerNames(known: readonly { schema: string; table: string }[]) {
+  let names = lowered.get(known);
+  if (names?.length !== known.length) {
+    names = known.map((k) => ({ schema: k.schema.toLowerCase(), table: k.table.toLowerCase() }));
+    lowered.set(known, names);
+  }
+  return names;
+}
+
 /** `schema.table` names close to the one wanted: within 2 edits in its schema, or the same name in another. */
 export function closestTables(
   wanted: TableRef,
   known: readonly { schema: string; table: string }[],
 ): string[] {
   const [schema, table] = schemaAndTable(wanted);
+  const wantedSchema = schema?.toLowerCase();
+  const wantedTable = table.toLowerCase();
   const scored = new Map<string, number>();
-  for (const k of known) {
-    const sameSchema = schema === undefined || k.schema.toLowerCase() === schema.toLowerCase();
-    const distance = editDistance(k.table.toLowerCase(), table.toLowerCase());
+  for (const [n, lowered] of lowerNames(known).entries()) {
+    const k = known[n]!;
+    const sameSchema = wantedSchema === undefined || lowered.schema === wantedSchema;
+    const lower = lowered.table;
     // The same name in another schema ranks after a one-letter slip in the named schema.
-    const score = sameSchema ? distance : distance === 0 ? SAME_NAME_ELSEWHERE : Infinity;
+    const score = sameSchema
+      ? distanceWithin(lower, wantedTable, MAX_SUGGESTION_DISTANCE)
+      : lower === wantedTable
+        ? SAME_NAME_ELSEWHERE
+        : Infinity;
     const name = `${k.schema}.${k.table}`;
     if (score <= MAX_SUGGESTION_DISTANCE && name !== tableKey(wanted)) {
       scored.set(name, Math.min(score, scored.get(name) ?? Infinity));

@@ -4,6 +4,7 @@ import {
   catalogSql,
   closestTables,
   describeFromRows,
+  distanceWithin,
   editDistance,
   probeSql,
 } from '../../src/connectors/describe';
@@ -25,6 +26,33 @@ describe('describe: suggestions and SQL', () => {
     ['', 'abc', 3],
   ])('edit distance of %s and %s is %d', (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
+  });
+
+  it('gives the edit distance when it is within the bound, else Infinity, as the full comparison would', () => {
+    // Every pair of short words over a small alphabet, so that each way a comparison can stop early is met.
+    const words = [
+      '',
+      'a',
+      'b',
+      'ab',
+      'ba',
+      'abc',
+      'acb',
+      'bca',
+      'abab',
+      'baba',
+      'aabb',
+      'abcab',
+      'cabca',
+      'aaaaaa',
+    ];
+    words.push('abcdefg', 'abdcefg', 'bacdegf', 'abcdfeg', 'xabcdefg', 'abcdefgxy', 'gfedcba');
+    for (const a of words)
+      for (const b of words)
+        for (const max of [0, 1, 2, 3]) {
+          const full = editDistance(a, b);
+          expect([a, b, max, distanceWithin(a, b, max)]).toEqual([a, b, max, full <= max ? full : Infinity]);
+        }
   });
 
   it('suggests names within 2 edits in the same schema, then the same name in another schema', () => {
