@@ -43,6 +43,11 @@ export const BRIEF_V8_FLAGS = ['--no-opt', '--no-maglev', '--semi-space-growth-f
  * within a second or so: its modules are compiled with the same flags as `run`'s, so the code caches the image makes
  * with a `run` serve it as well (a cache made with other flags is refused).
  *
+ * What it does not bound: the budget is read between tasks, so one long synchronous stretch runs lean to its end (the
+ * one found, "did you mean" over a large catalog, now compares names only as far as it needs: describe.ts); and a
+ * module first imported after the budget is compiled with the defaults, whose compile-cache entry the next lean
+ * start refuses and writes again (one compile of that chunk each time a busy run and a short one alternate).
+ *
  * Turbofan is kept from every function by its filter (`~` matches none) rather than turned off: `--no-turbofan`
  * changes other flags with it, and setting it again does not undo them, so V8's hash of the flags (which a code
  * cache must match) would not come back to the defaults'; these two flags, set back, give the same hash again.
