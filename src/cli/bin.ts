@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { briefCachePath, inBriefBundle, privateFolder, runBrief } from './brief-loader';
+import { pruneCompileCache } from './compile-cache';
 import { packageVersion } from './version';
 
 /**
@@ -190,6 +191,6 @@ if (tooOld) {
   // Node runs the code a cache holds: only from a folder no other user can write.
   const cache = compileCacheDir();
   if (!process.env.NODE_DISABLE_COMPILE_CACHE && privateFolder(cache, !process.env.NODE_COMPILE_CACHE))
-    enableCompileCache(cache);
+    if (enableCompileCache(cache).directory) pruneCompileCache(cache);
   void cli.then((loaded) => loaded.runCli());
 }
