@@ -4,7 +4,7 @@ import { createAwsProvider } from '../aws/provider';
 import { createLogger } from '../core/log';
 import { errorMessage } from '../core/redact';
 import { createConnectionProvider } from '../connectors/provider';
-import { editDistance, tableKey } from '../connectors/describe';
+import { distanceWithin, tableKey } from '../connectors/describe';
 import type { Connector, DescribeRequest, TableDescription } from '../connectors/types';
 import { findCheck } from '../../checks/registry';
 import type { CheckTable } from '../../checks/types';
@@ -31,8 +31,9 @@ function mergeRequests(uses: TableUse[]): DescribeRequest[] {
 }
 
 function closest(name: string, candidates: readonly string[]): string | undefined {
+  const wanted = name.toLowerCase();
   const scored = candidates
-    .map((c) => [c, editDistance(c.toLowerCase(), name.toLowerCase())] as const)
+    .map((c) => [c, distanceWithin(c.toLowerCase(), wanted, 2)] as const)
     .filter(([, d]) => d <= 2)
     .sort((a, b) => a[1] - b[1]);
   return scored[0]?.[0];

@@ -5,7 +5,6 @@ import {
   closestTables,
   describeFromRows,
   distanceWithin,
-  editDistance,
   probeSql,
 } from '../../src/connectors/describe';
 import { postgresDialect } from '../../src/connectors/postgres';
@@ -16,6 +15,20 @@ import { loopbackAws, provider } from '../kit/check-context';
 import { startRedshiftData, type RedshiftDataServer } from '../servers/redshift-data/server';
 
 const table = (name: string) => ({ parts: name.split('.') });
+
+/** Levenshtein distance in full, the reference distanceWithin is held to. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
 const signal = () => AbortSignal.timeout(20_000);
 
 describe('describe: suggestions and SQL', () => {
