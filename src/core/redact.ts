@@ -1,4 +1,4 @@
-import { hideSqlSecrets } from './sql-scrub';
+import { hideSqlSecrets, MAY_HOLD_SQL_SECRET } from './sql-scrub';
 // Webhook URLs carry their key and token in the query string, database URLs their password in the authority:
 // both are secrets wherever they appear in text we print. The userinfo runs to the LAST '@' before the host:
 // drivers split `postgres://user:p@ss@host/db` there, so an unencoded '@' in a password stays hidden.
@@ -47,9 +47,8 @@ const KEY_VALUE = /(?<![\w-])([\w-]+)(\s*=\s*)('[^']*'|"[^"]*"|[^\s;'"&,)]+)/g;
 const KEY_VALUE_KEY =
   /password|passwd|pwd|secret|token|access_key_id|api_key|apikey|accountkey|sharedaccesssignature/i;
 
-/** Every secret above needs one of these (a URL, IDENTIFIED, a credential-like key or a key function). */
-const MAY_HOLD_SECRET =
-  /:\/\/|identified|passw|pwd|secret|token|credential|key_id|access_key|private_key|api_key|symmetric_key|master_key|encryption_key|crypt|hmac|keyset|add_key/i;
+/** Every secret above needs one of these: a URL, a `key=value` key, or what the SQL scrubber looks for. */
+const MAY_HOLD_SECRET = new RegExp(`://|${KEY_VALUE_KEY.source}|${MAY_HOLD_SQL_SECRET.source}`, 'i');
 
 /**
  * SQL text with the credentials it may carry hidden (see sql-scrub.ts): string literals after PASSWORD / IDENTIFIED

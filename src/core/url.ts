@@ -7,7 +7,9 @@ const SECRET_PARAM = /(pass(word)?|pwd|secret|token|key|credential|signature|sig
  * with any `user:password@` still hidden.
  */
 export function redactUrlSecrets(url: string): string {
-  const hidden = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^/?#\s]*@/i, '$1:***@');
+  // The password runs to the LAST '@': one that holds a space, '/' or '@' (not encoded, so the URL is refused
+  // anyway) is hidden whole, not up to its first such character (a review saw `u:***@ss/HUNTER11@host`).
+  const hidden = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):.*@/is, '$1:***@');
   const query = hidden.indexOf('?');
   if (query < 0) return hidden;
   const fragment = hidden.indexOf('#', query);
@@ -63,6 +65,10 @@ export function databaseUrlProblem(url: string, schemes: readonly string[]): str
     return 'not a valid URL (a bad port, or a character in the password that must be percent-encoded: / ? # @ : as %2F %3F %23 %40 %3A)';
   if (url.includes('#'))
     return 'it holds a # (in the password? percent-encode it as %23): the driver would read the rest as a fragment';
+  // `postgres://u:p@ss/word@host/db`: the host ends at the first '/', so the driver would look up `ss` (a DNS error
+  // then prints it) and read the rest of the password as the database's name.
+  if (parsed.pathname.includes('@'))
+    return 'it holds an @ after the host (a / or @ in the password? percent-encode them as %2F and %40): the driver would read the text before that / as the host';
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { errorMessage, redact, scrubSql, sqlExcerpt } from '../../src/core/redact';
+import { KEY_FUNCTION_NAMES } from '../../src/core/sql-scrub';
 
 describe('redact', () => {
   it.each([
@@ -285,6 +286,41 @@ describe('scrubSql on SQL written to slip past it (a review)', () => {
     expect(scrubSql(postgres)).not.toMatch(/Tr0ub|4dor/);
     expect(scrubSql(mysql)).not.toMatch(/Tr0ub|4dor|s-/);
     expect(scrubSql(postgres)).toMatch(/^ALTER ROLE a PASSWORD '\*\*\*/);
+  });
+});
+
+describe('scrubSql reads every statement that names what it looks for (a review)', () => {
+  it.each([
+    [
+      "Aurora's aws_s3.table_import_from_s3 with an access key",
+      "SELECT aws_s3.table_import_from_s3('t','','(format csv)','bucket','k.csv','us-east-1','AKIAIOSFODNN7EXAMPLE','wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY','')",
+    ],
+    [
+      'aws_s3.query_export_to_s3',
+      "SELECT * FROM aws_s3.query_export_to_s3('select 1', 'b', 'k', 'us-east-1', 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG')",
+    ],
+    ['set_config', "SELECT set_config('app.key', 'wJalrXUtnFEMI/K7MDENG', false)"],
+    ['md5', "SELECT md5('wJalrXUtnFEMI/K7MDENG')"],
+    ['sha256', "SELECT sha256('wJalrXUtnFEMI/K7MDENG'::bytea)"],
+    ['decode', "SELECT decode('wJalrXUtnFEMI/K7MDENG', 'base64')"],
+    ['apikey=', "SELECT * FROM dblink('host=db apikey=wJalrXUtnFEMI/K7MDENG', 'select 1')"],
+    ['SharedAccessSignature=', "SELECT 'SharedAccessSignature=wJalrXUtnFEMI/K7MDENG;BlobEndpoint=x'"],
+  ])('hides the secret of %s', (_case, sql) => {
+    expect(scrubSql(sql)).not.toMatch(/AKIA|wJalr/);
+    expect(scrubSql(sql)).toContain('***');
+  });
+
+  it("hides the literal arguments of each key function it lists, whatever its name's case", () => {
+    const names = KEY_FUNCTION_NAMES.split('|').map((n) => n.replace(/\(_bytea\)\?$/, '_bytea'));
+    expect(names.length).toBeGreaterThan(30);
+    for (const name of names) {
+      for (const shown of [name, name.toUpperCase()]) {
+        expect([shown, scrubSql(`SELECT ${shown}('wJalrXUtnFEMI/K7MDENG')`)]).toEqual([
+          shown,
+          `SELECT ${shown}('***')`,
+        ]);
+      }
+    }
   });
 });
 

@@ -18,6 +18,10 @@ describe('redactUrlSecrets', () => {
     ],
     ['sqlite://.guardrail/state.db', 'sqlite://.guardrail/state.db'],
     ['postgres://u:p@h/db?Password=x&PWD=y', 'postgres://u:***@h/db?Password=***&PWD=***'],
+    // A password with a space, a '/' or an '@' in it (a review): hidden whole, to the last '@'.
+    ['postgres://u:pa HUNTER3@127.0.0.1:1/db', 'postgres://u:***@127.0.0.1:1/db'],
+    ['postgres://u:p@ss/HUNTER11@127.0.0.1:1/db', 'postgres://u:***@127.0.0.1:1/db'],
+    ['mysql://u:p@ss/HUN TER@h/db?ssl=true', 'mysql://u:***@h/db?ssl=true'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrlSecrets(url)).toBe(expected);
   });
