@@ -1,12 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { ConfigError, formatPath } from './errors';
+import { ConfigError, formatPath, type ConfigIssue } from './errors';
 import type { Position } from './list-files';
 import { nothingToRun, parseTopLevel } from './top-level';
 import { issueCollector } from './issue-report';
 import { indexOfCheck, parseChecks, readListFiles, validateChecks, type ListPositions } from './checks';
 import { parseChannels } from './channels';
 import { crossCheck } from './cross-check';
-import { readSources, type LoadOptions } from './secret-stand-ins';
+import { readSources, readStandingIn, UNSET_SECRET, type LoadOptions } from './secret-stand-ins';
 import type { ConfigSources } from './sources';
 import type { GuardrailConfig, TopLevelConfig } from './types';
 
@@ -21,8 +21,35 @@ export function loadConfig(
 ): GuardrailConfig {
   const file = resolve(path);
   const sources = readSources(file, env, options);
-  if (sources.issues.length) throw new ConfigError(sources.issues);
+  if (!sources.issues.length) return validate(file, sources, env);
+  if (options.secrets === 'placeholder' || sources.issues.some((i) => !i.unsetVariable))
+    throw new ConfigError(sources.issues);
+  throw new ConfigError(unsetAndTheRest(file, env));
+}
 
+/**
+ * The config with only unset variables so far: each is reported, and the rest is checked with stand-ins for them,
+ * so that a pull request's CI, which has no secrets, still shows an analyst's typo in a tables file. What a
+ * stand-in itself gets wrong (at its place, or naming it) is not a problem of its own. A stand-in is text: a check
+ * with an unset number or flag fails its own shape, and is checked no further (its list files are not read).
+ */
+function unsetAndTheRest(file: string, env: NodeJS.ProcessEnv): ConfigIssue[] {
+  const { sources, unset } = readStandingIn(file, env);
+  if (sources.issues.length) return [...unset, ...sources.issues];
+  let rest: ConfigIssue[] = [];
+  try {
+    validate(file, sources, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    rest = error.issues;
+  }
+  const place = (i: ConfigIssue) => `${i.file}:${i.line ?? 0}:${i.col ?? 0}`;
+  const standing = new Set(unset.map(place));
+  return [...unset, ...rest.filter((i) => !standing.has(place(i)) && !i.message.includes(UNSET_SECRET))];
+}
+
+/** Validates the merged config (`sources`, read without a problem); throws ConfigError. */
+function validate(file: string, sources: ConfigSources, env: NodeJS.ProcessEnv): GuardrailConfig {
   const { issues, report, zodIssues } = issueCollector(sources);
 
   // A mistake at the top level must not hide the checks' own: report it, then go on without the keys at fault.

@@ -1,5 +1,5 @@
 import { UNSET_SECRET } from '../core/url';
-import { unsetVariableMessage } from './errors';
+import { unsetVariableMessage, type ConfigIssue } from './errors';
 import { ConfigSources } from './sources';
 
 export { UNSET_SECRET, unsetSecret } from '../core/url';
@@ -17,18 +17,35 @@ export interface LoadOptions {
 const SECRET_KEYS = new Set(['url', 'webhookUrl', 'password', 'secretArn']);
 
 export function readSources(file: string, env: NodeJS.ProcessEnv, options: LoadOptions): ConfigSources {
+  if (options.secrets !== 'placeholder') {
+    const sources = new ConfigSources(env);
+    sources.load(file);
+    return sources;
+  }
+  return keepSecretStandIns(readStandingIn(file, env).sources);
+}
+
+/**
+ * Reads `file` and its includes with each unset `${VAR}` (no default) read as {@link UNSET_SECRET}`VAR`, anywhere;
+ * `unset` holds the problem each one is, as found in every file read. A file with an unset variable is not read at
+ * all, nor what it includes: again until none is new.
+ */
+export function readStandingIn(
+  file: string,
+  env: NodeJS.ProcessEnv,
+): { sources: ConfigSources; unset: ConfigIssue[] } {
   const standIn: NodeJS.ProcessEnv = { ...env };
   const stood = new Set<string>();
+  const unset: ConfigIssue[] = [];
   for (;;) {
     const sources = new ConfigSources(standIn);
     sources.load(file);
-    if (options.secrets !== 'placeholder') return sources;
-    // A file with an unset variable is not read at all, nor what it includes: again until none is new.
-    const unset = sources.issues.flatMap((i) => i.unsetVariable ?? []).filter((n) => !stood.has(n));
-    if (!unset.length) return keepSecretStandIns(sources);
-    for (const name of unset) {
-      stood.add(name);
-      standIn[name] = `${UNSET_SECRET}${name}`;
+    const fresh = sources.issues.filter((i) => i.unsetVariable && !stood.has(i.unsetVariable));
+    if (!fresh.length) return { sources, unset };
+    unset.push(...fresh);
+    for (const { unsetVariable: name } of fresh) {
+      stood.add(name!);
+      standIn[name!] = `${UNSET_SECRET}${name}`;
     }
   }
 }

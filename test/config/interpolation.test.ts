@@ -78,7 +78,7 @@ aws:
       files: {
         'guardrail.yaml': `include: [teams/a.yaml]\n${BASE_CONFIG}`,
         'teams/a.yaml':
-          'checks:\n  - id: team-a\n    kind: row-count-consistency\n    source: ${TEAM_A_DB}\n',
+          'checks:\n  - id: team-a\n    kind: row-count-consistency\n    source: ${TEAM_A_DB}\n    target: dst\n    tables: [{ source: a.b, target: a.b }]\n',
       },
       line: 'teams/a.yaml:4:13 checks[0].source: environment variable TEAM_A_DB is not set',
     },
@@ -94,6 +94,50 @@ aws:
           .replace(/ \(set it, .*/, ''),
       ),
     ).toEqual([line]);
+  });
+
+  // A pull request's CI has no secrets: an unset webhook URL hid every other problem, an analyst's typo among them
+  // (a review).
+  it('checks the rest of the config with stand-ins for unset variables, and reports both', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': `state: { url: "\${STATE_URL}" }
+connections:
+  src: { type: duckdb }
+  dst: { type: duckdb }
+checks:
+  - id: users-consistency
+    kind: row-count-consistency
+    source: src
+    target: dst
+    tableFiles: tables/*.yaml
+  - { id: other, kind: row-count-consistency, source: src, target: dst, tolerance: { rows: "\${ROWS}" }, tables: [{ source: a.b, target: a.b }] }
+alerts:
+  channels:
+    chat: { type: google-chat, webhookUrl: "\${CHAT_URL}" }
+  routes:
+    - { channel: chat }
+`,
+      'tables/new.yaml': '- { source: main.orders, target: mainorders }\n',
+    });
+
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
+
+    expect(
+      error.issues.map((i) =>
+        formatIssue(i)
+          .replace(dir + sep, '')
+          .replace(/ \(set it, .*/, ''),
+      ),
+    ).toEqual([
+      'guardrail.yaml:1:15 state.url: environment variable STATE_URL is not set',
+      'guardrail.yaml:11:92 checks[1].tolerance.rows: environment variable ROWS is not set',
+      'guardrail.yaml:14:44 alerts.channels.chat.webhookUrl: environment variable CHAT_URL is not set',
+      expect.stringMatching(
+        /^tables\/new\.yaml:1:34 \[0\]\.target \(check users-consistency\): table name must be/,
+      ),
+    ]);
+    // What the stand-ins themselves get wrong is not reported: not a number, not a state URL.
+    expect(error.message).not.toMatch(/unset\.invalid|expected number|state url must/i);
   });
 });
 
