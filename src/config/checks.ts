@@ -95,14 +95,17 @@ export function readListFiles(
       if (globs === undefined) continue;
       const file = sources.fileOf(['checks', index]);
       const result = loadListFiles(spec, globs, dirname(file ?? '.'), env, display);
+      const globAt = (i: number) =>
+        sources.locate(Array.isArray(globs) ? ['checks', index, spec.key, i] : ['checks', index, spec.key]);
       for (const i of result.unmatched) {
         const glob = Array.isArray(globs) ? globs[i] : globs;
-        const at = Array.isArray(globs) ? ['checks', index, spec.key, i] : ['checks', index, spec.key];
         const message =
           `no file matches ${JSON.stringify(glob)} (relative to the folder of this config file); ` +
           'remove it if no file is meant to be read';
-        issues.push({ ...sources.locate(at), message, checkId: check.id });
+        issues.push({ ...globAt(i), message, checkId: check.id });
       }
+      for (const { index: i, message } of result.tooWide)
+        issues.push({ ...globAt(i), message, checkId: check.id });
       issues.push(...result.issues.map((i) => ({ ...i, checkId: check.id })));
       const list = lists.get(spec.into) ?? {
         inline: ((check[spec.into] as unknown[] | undefined) ?? []).length,

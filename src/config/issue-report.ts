@@ -56,6 +56,8 @@ export function describeZodIssue(issue: z.core.$ZodIssue, key?: string): string 
     const name = issue.path.at(-1);
     if (got === undefined && typeof name === 'string') return `missing required key '${name}'`;
     if (got === undefined) return `required (expected ${issue.expected})`;
+    // A schema's own words for the wrong type (a duration written as a number) win over zod's.
+    if (!issue.message.startsWith('Invalid input')) return issue.message;
     if (typeof got === 'number' && !Number.isFinite(got)) return `expected a finite number, got ${got}`;
     return `expected ${issue.expected}, got ${Array.isArray(got) ? 'list' : got === null ? 'null' : typeof got}`;
   }

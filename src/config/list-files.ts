@@ -1,4 +1,4 @@
-import { isMap, type Document } from 'yaml';
+import { isMap, isScalar, type Document } from 'yaml';
 import type * as z from 'zod';
 import type { ListFiles } from '../../checks/types';
 import { formatPath, type ConfigIssue } from './errors';
@@ -38,8 +38,11 @@ export function loadListFiles(
   baseDir: string,
   env: NodeJS.ProcessEnv,
   display: (path: string) => string,
-): ListFileResult & { unmatched: number[] } {
-  const matches = (Array.isArray(globs) ? globs : [globs]).map((g) => expandGlob(g, baseDir));
+): ListFileResult & { unmatched: number[]; tooWide: { index: number; message: string }[] } {
+  const globbed = (Array.isArray(globs) ? globs : [globs]).map((g) => expandGlob(g, baseDir));
+  const tooWide = globbed.flatMap((g, index) => (g.tooWide ? [{ index, message: g.tooWide }] : []));
+  // A glob that stopped short is an error: none of its files is read, rather than some.
+  const matches = globbed.map((g) => (g.tooWide ? [] : g.files));
   const files = [...new Set(matches.flat())];
   const result: ListFileResult = { items: [], positions: [], issues: [] };
   for (const file of files) {
@@ -49,8 +52,8 @@ export function loadListFiles(
     result.issues.push(...one.issues);
   }
   // Each glob on its own: one that matches nothing beside one that matches must not pass unseen either.
-  const unmatched = matches.flatMap((found, i) => (found.length ? [] : [i]));
-  return { ...result, unmatched };
+  const unmatched = globbed.flatMap((found, i) => (found.files.length || found.tooWide ? [] : [i]));
+  return { ...result, unmatched, tooWide };
 }
 
 function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, file: string): ListFileResult {
@@ -63,6 +66,19 @@ function loadListFile(spec: ListFiles, path: string, env: NodeJS.ProcessEnv, fil
   const issues: ListFileResult['issues'] = read.issues;
   if (read.data === undefined && issues.length) return { items: [], positions: [], issues };
   const base = isMap(doc.contents) ? [spec.into] : [];
+  // The mapping form holds the list and nothing else: a `window:` or `tolerance:` beside it would apply to no table
+  // (a review found them dropped without a word).
+  if (isMap(doc.contents)) {
+    for (const pair of doc.contents.items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (key === spec.into) continue;
+      const message =
+        `unknown key '${String(key)}': a file of ${spec.into} is a list, or a mapping with only '${spec.into}:' ` +
+        `(set it on each item, or on the check)`;
+      const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+      issues.push({ ...at(range?.[0]), path: String(key), message });
+    }
+  }
   const raw: unknown = base.length ? (read.data as Record<string, unknown> | null)?.[spec.into] : read.data;
   if (!Array.isArray(raw)) {
     const message = `expected a list of ${spec.into}, or a mapping with the list under '${spec.into}:'`;

@@ -83,7 +83,11 @@ export class ConfigSources {
       return;
     }
     includes.forEach((pattern: string, i) => {
-      const matches = expandGlob(pattern, dirname(real));
+      const { files: matches, tooWide } = expandGlob(pattern, dirname(real));
+      if (tooWide) {
+        this.issues.push({ ...this.at(file, ['include', i]), message: tooWide });
+        return;
+      }
       // A glob that matches nothing is a mistake too (a renamed folder, a typo): the checks of the files it was
       // meant to include would vanish from the agent without a word.
       if (matches.length === 0) {

@@ -92,6 +92,12 @@ export function describeYamlError(text: string, error: YAMLError): YamlSlip {
         return at(next, BAD_INDENT, INDENT_HINT(next));
       return { offset, message: `YAML syntax: ${said} (hint: quote a value that contains ': ')` };
     }
+    case 'MULTIPLE_DOCS':
+      return {
+        offset,
+        message:
+          "YAML syntax: a second document starts here (hint: a config file holds one YAML document; remove this '---', or move what follows to a file of its own)",
+      };
     case 'BAD_SCALAR_START':
       return { offset, message: `YAML syntax: ${said} (hint: quote the value: "...")` };
     case 'UNEXPECTED_TOKEN':

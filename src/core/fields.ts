@@ -13,10 +13,21 @@ export interface DurationBounds {
   max?: number;
 }
 
-/** A duration string (`15m`, `1h30m`, `7d`) parsed to milliseconds, optionally bounded. */
+/**
+ * No duration may be longer: ten years is past any window, lag or look-back, and keeps every date Guardrail computes
+ * from one valid (`9999999999999999d` passed validation, then failed every run with "Invalid time value").
+ */
+export const MAX_DURATION_MS = 3650 * 86_400_000;
+
+/** A duration string (`15m`, `1h30m`, `7d`) parsed to milliseconds, bounded (at most MAX_DURATION_MS). */
 export function duration(bounds: DurationBounds = {}) {
+  const max = Math.min(bounds.max ?? MAX_DURATION_MS, MAX_DURATION_MS);
   return z
-    .string()
+    .string({
+      // A number (`maxLag: 0`) or a list is a duration written wrong, not "expected string".
+      error: (iss) =>
+        iss.input === undefined ? undefined : `expected a duration such as 30s, 15m, 1h or 7d (zero is 0s)`,
+    })
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined) {
@@ -26,8 +37,8 @@ export function duration(bounds: DurationBounds = {}) {
         });
         return z.NEVER;
       }
-      if (ms < (bounds.min ?? 0) || (bounds.max !== undefined && ms > bounds.max)) {
-        const range = bounds.max !== undefined ? ` and at most ${formatDuration(bounds.max)}` : '';
+      if (ms < (bounds.min ?? 0) || ms > max) {
+        const range = ` and at most ${formatDuration(max)}`;
         ctx.addIssue({
           code: 'custom',
           message: `'${text}' is out of range: must be at least ${formatDuration(bounds.min ?? 0)}${range}`,

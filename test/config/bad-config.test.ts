@@ -8,7 +8,7 @@ const CLI = join(__dirname, '../../dist/src/cli/main.js');
 
 interface BadCase {
   name: string;
-  files: Record<string, string>;
+  files: Record<string, string | Uint8Array>;
   /** Expected in the message, e.g. `guardrail.yaml:7:5 checks[0].kind`. */
   expect: RegExp;
 }
@@ -222,6 +222,44 @@ const CASES: BadCase[] = [
     name: 'infinite number',
     files: { 'guardrail.yaml': replace('    tables:', '    tolerance: { rows: 1e400 }\n    tables:') },
     expect: /checks\[0\]\.tolerance\.rows .*expected a finite number, got Infinity/,
+  },
+  // A review's cases: each passed or said something else.
+  {
+    name: 'a second YAML document',
+    files: { 'guardrail.yaml': `${BASE_CONFIG}---\nx: 1\n` },
+    expect:
+      /guardrail\.yaml:17:1: YAML syntax: a second document starts here \(hint: a config file holds one YAML document/,
+  },
+  {
+    name: 'a duration past any date',
+    files: {
+      'guardrail.yaml': replace(
+        '    tables:',
+        '    window: { column: updated_at, size: 9999999999999999d }\n    tables:',
+      ),
+    },
+    expect:
+      /checks\[0\]\.window\.size .*'9999999999999999d' is out of range: must be at least 0ms and at most 3650d/,
+  },
+  {
+    name: 'a duration written as a number',
+    files: {
+      'guardrail.yaml': replace(
+        '    tables:',
+        '    freshness: { column: updated_at, maxLag: 0 }\n    tables:',
+      ),
+    },
+    expect: /checks\[0\]\.freshness\.maxLag .*expected a duration such as 30s, 15m, 1h or 7d \(zero is 0s\)/,
+  },
+  {
+    name: 'a UTF-16 file',
+    files: { 'guardrail.yaml': Buffer.from(`\ufeff${BASE_CONFIG}`, 'utf16le') },
+    expect: /guardrail\.yaml:1:1: the file is UTF-16 \(or holds NUL bytes\): save it as UTF-8/,
+  },
+  {
+    name: 'a Latin-1 byte',
+    files: { 'guardrail.yaml': Buffer.from(replace('    tables:', '    # café\n    tables:'), 'latin1') },
+    expect: /guardrail\.yaml:10:10: not UTF-8 text \(byte 0xE9\): save the file as UTF-8/,
   },
   {
     name: 'bad state url',

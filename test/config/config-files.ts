@@ -22,7 +22,7 @@ alerts:
 `;
 
 /** Writes files (path → content) into a new temp folder; returns the folder. */
-export function writeConfigDir(files: Record<string, string>): string {
+export function writeConfigDir(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'guardrail-config-'));
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

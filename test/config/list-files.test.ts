@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_GLOB_ENTRIES } from '../../src/config/glob';
 import { loadConfig } from '../../src/config/load';
 import { BASE_CONFIG, writeConfigDir } from './config-files';
 
@@ -57,6 +59,12 @@ describe('table mapping files (tableFiles)', () => {
       /tables\/x\.yaml:\d+:\d+ \(check users-consistency\): YAML syntax: /,
     ],
     [
+      // A review: window and tolerance here applied to no table, without a word.
+      'a key beside tables:',
+      'window: { column: updatd_at, size: 1h }\ntables:\n  - { source: a.b, target: c.d }\n',
+      /tables\/x\.yaml:1:1 window \(check users-consistency\): unknown key 'window': a file of tables is a list, or a mapping with only 'tables:'/,
+    ],
+    [
       'a mapping without tables',
       'pairs: []\n',
       /tables\/x\.yaml:1:1 \(check users-consistency\): expected a list of tables/,
@@ -73,5 +81,49 @@ describe('table mapping files (tableFiles)', () => {
     expect(() => loadConfig(join(dir, 'guardrail.yaml'), {})).toThrow(
       /guardrail\.yaml:10:17 checks\[0\]\.tableFiles \(check users-consistency\): no file matches "tables\/\*\.yaml"/,
     );
+  });
+
+  it('reads a file that starts with a byte-order mark (Windows editors write one)', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': WITH_TABLE_FILES,
+      'tables/x.yaml': '\ufeff- { source: a.b, target: c.d }\n',
+    });
+
+    expect(loadConfig(join(dir, 'guardrail.yaml'), {}).checks[0]!.tables).toContainEqual({
+      source: 'a.b',
+      target: 'c.d',
+    });
+  });
+
+  // A review: past 50,000 entries (a node_modules under the glob's folder) the walk stopped, and the files it had
+  // not reached were never read, without a word.
+  it('fails at the glob when its walk stops short, and reads none of its files', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': WITH_TABLE_FILES.replace('"tables/*.yaml"', '"**/tables/*.yaml"'),
+      'tables/x.yaml': '- { source: a.b, target: c.d }\n',
+    });
+    const wide = join(dir, 'node_modules/pkg');
+    mkdirSync(wide, { recursive: true });
+    for (let i = 0; i < MAX_GLOB_ENTRIES; i++) writeFileSync(join(wide, `f${i}`), '');
+
+    expect(() => loadConfig(join(dir, 'guardrail.yaml'), {})).toThrow(
+      /guardrail\.yaml:10:17 checks\[0\]\.tableFiles \(check users-consistency\): "\*\*\/tables\/\*\.yaml" stopped after 50,000 files and folders under \. without reading them all; narrow it/,
+    );
+  });
+
+  it('does not walk into folders whose names start with a dot, which * and ** do not match', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': WITH_TABLE_FILES.replace('"tables/*.yaml"', '"**/tables/*.yaml"'),
+      'tables/x.yaml': '- { source: a.b, target: c.d }\n',
+      '.git/tables/y.yaml': '- { source: e.f, target: g.h }\n',
+    });
+    const wide = join(dir, '.git/objects');
+    mkdirSync(wide, { recursive: true });
+    for (let i = 0; i < MAX_GLOB_ENTRIES; i++) writeFileSync(join(wide, `f${i}`), '');
+
+    expect(loadConfig(join(dir, 'guardrail.yaml'), {}).checks[0]!.tables).toEqual([
+      { source: 'main.users', target: 'main.users' },
+      { source: 'a.b', target: 'c.d' },
+    ]);
   });
 });
