@@ -40,22 +40,27 @@ export function labelOf(pair: TablePairConfig): string {
 export function duplicatePairs(
   pairs: readonly TablePairConfig[],
 ): { index: number; first: number; message: string }[] {
+  // By label in lower case: `SHOP.ORDERS` beside `shop.orders` is one table to DuckDB, MySQL on most systems and
+  // Redshift, and was compared (and alerted on) twice (a review).
   const seen = new Map<string, number>();
   const problems: { index: number; first: number; message: string }[] = [];
   pairs.forEach((pair, i) => {
     const label = labelOf(pair);
-    const first = seen.get(label);
+    const first = seen.get(label.toLowerCase());
     if (first === undefined) {
-      seen.set(label, i);
+      seen.set(label.toLowerCase(), i);
       return;
     }
     const previous = pairs[first] as TablePairConfig;
+    const targets = `targets ${previous.target} and ${pair.target}`;
     problems.push({
       index: i,
       first,
       message:
-        `'${label}' is compared twice (targets ${previous.target} and ${pair.target}); remove one, or give ` +
-        'one a name',
+        labelOf(previous) === label
+          ? `'${label}' is compared twice (${targets}); remove one, or give one a name`
+          : `'${labelOf(previous)}' and '${label}' differ only in letter case (${targets}): most databases read ` +
+            'them as one table, compared twice; remove one, or give one a name',
     });
   });
   return problems;

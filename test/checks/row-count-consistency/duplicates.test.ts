@@ -70,6 +70,24 @@ describe('row-count-consistency: a table pair listed twice', () => {
     ]);
   });
 
+  // A review: both were counted, and one drift fired two critical alerts.
+  it('catches a table listed again in other letter case', () => {
+    const err = loadError({
+      'guardrail.yaml': BASE_CONFIG.replace('    tables:', '    tableFiles: "tables/*.yaml"\n    tables:'),
+      'tables/more.yaml': '- { source: MAIN.Users, target: main.users }\n',
+    });
+
+    expect(err.issues).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/tables\/more\.yaml$/),
+        line: 1,
+        message: expect.stringMatching(
+          /^'main\.users' and 'MAIN\.Users' differ only in letter case \(targets main\.users and main\.users\): most databases read them as one table, compared twice; remove one, or give one a name; also at .*guardrail\.yaml:\d+$/,
+        ),
+      }),
+    ]);
+  });
+
   it('accepts the same source twice under distinct names', () => {
     const dir = writeConfigDir({
       'guardrail.yaml': BASE_CONFIG.replace(
