@@ -43,7 +43,8 @@ export type FreshnessConfig = z.infer<typeof FreshnessConfig>;
  */
 const WherePredicate = z
   .string()
-  .min(1)
+  // Once: without abort, zod ran the refinement too and an empty where was two problems (a review).
+  .min(1, { abort: true, error: 'where is empty: write one condition, or remove the key' })
   .superRefine((where, ctx) => {
     const problem = whereProblem(where);
     if (problem) ctx.addIssue({ code: 'custom', message: `where is not an accepted condition: ${problem}` });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { rowCountConsistency } from '../../../checks/row-count-consistency';
 import { RowCountConsistencyConfig } from '../../../checks/row-count-consistency/schema';
+import { loadConfig } from '../../../src/config/load';
+import { BASE_CONFIG, writeConfigDir } from '../../config/config-files';
 import { checkSchema } from '../../../src/config/schema';
 
 const base = { source: 'game1', target: 'bq' };
@@ -137,6 +139,20 @@ describe('row-count-consistency where', () => {
     });
 
     expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([[path, message]]);
+  });
+
+  // Once, not also as zod's "Too small" (a review: `where: "${W:-}"`).
+  it('says an empty condition is empty, once', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': BASE_CONFIG.replace(
+        '{ source: main.users, target: main.users }',
+        '{ source: main.users, target: main.users, where: "${W:-}" }',
+      ),
+    });
+
+    expect(() => loadConfig(join(dir, 'guardrail.yaml'), {})).toThrow(
+      /^[^\n]*:11:\d+ checks\[0\]\.tables\[0\]\.where \(check users-consistency\): where is empty: write one condition, or remove the key$/,
+    );
   });
 
   it('accepts a condition per side', () => {
