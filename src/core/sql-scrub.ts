@@ -177,9 +177,15 @@ function markSecrets(
   depth: number,
 ): void {
   const { hidden } = marks;
-  const significant = tokenize(text, from, to, reading).filter(
-    (t) => t.kind !== 'space' && t.kind !== 'comment',
-  );
+  const tokens = tokenize(text, from, to, reading);
+  // A comment that names a key may hold its value (`-- password: hunter2`): its text is hidden, its markers kept.
+  for (const t of tokens) {
+    if (t.kind !== 'comment' || !KEY_WORD.test(text.slice(t.start, t.end))) continue;
+    const block = text.startsWith('/*', t.start);
+    const end = block && text.endsWith('*/', t.end) ? t.end - 2 : t.end;
+    for (let k = t.start + (text[t.start] === '#' ? 1 : 2); k < end; k++) hidden[k] = 1;
+  }
+  const significant = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment');
   const word = (t: Token | undefined) => (t?.kind === 'word' ? text.slice(t.start, t.end) : undefined);
   /** A word, or a quoted name or literal used as a key (`"password" = '...'`, `{"password": "..."}`). */
   const keyText = (t: Token | undefined) =>
@@ -189,6 +195,16 @@ function markSecrets(
         ? text.slice(t.start, t.end)
         : '';
   const punct = (t: Token | undefined) => (t?.kind === 'punct' ? text[t.start] : undefined);
+  /** For each token, the name of the function whose parentheses hold it ('' in bare parentheses), in one pass. */
+  const callOf: (string | undefined)[] = [];
+  const open: string[] = [];
+  significant.forEach((t, k) => {
+    const p = punct(t);
+    if (p === ')') open.pop();
+    else if (p === ';') open.length = 0;
+    callOf[k] = open[open.length - 1];
+    if (p === '(') open.push(word(significant[k - 1]) ?? '');
+  });
   const hide = (t: Token) => {
     const { start, end } = t.content ?? t;
     for (let k = start; k < end; k++) hidden[k] = 1;
@@ -212,7 +228,29 @@ function markSecrets(
     else if (/^replace$/i.test(word(significant[k]) ?? ''))
       return true; // MySQL: ... REPLACE 'current password'
     else if (/^(as|to|in)$/i.test(word(significant[k]) ?? '')) k -= 1;
+    else if (/^(like|ilike|between)$/i.test(word(significant[k]) ?? ''))
+      k -= /^not$/i.test(word(significant[k - 1]) ?? '') ? 2 : 1; // password [NOT] LIKE|BETWEEN '...'
+    else if (/^and$/i.test(word(significant[k]) ?? '') && isHidden(significant[k - 1]))
+      return /^between$/i.test(word(significant[k - 2]) ?? ''); // ... BETWEEN '***' AND '...'
+    else if (
+      sep === ',' &&
+      significant[k - 1]?.kind === 'literal' &&
+      /^\w+$/.test(keyText(significant[k - 1]))
+    ) {
+      // json_build_object('password', '...'): a key literal, then its value, as a function's arguments (not a
+      // VALUES row or an IN list, whose next item is another value).
+      const call = callOf[k - 1];
+      if (!call || /^(values?|in|row)$/i.test(call)) return false;
+      k -= 1;
+    }
     if (KEY_WORD.test(keyText(significant[k]))) return true;
+    // '...' = password: the key after the value.
+    const next = punct(significant[j + 1]);
+    const compared =
+      (next === '=' && punct(significant[j + 2]) !== '=') ||
+      ((next === '<' || next === '!') && punct(significant[j + 2]) === (next === '<' ? '>' : '='));
+    if (compared && significant[j + 1 + (next === '=' ? 1 : 2)]?.kind === 'word')
+      return KEY_WORD.test(keyText(significant[j + 1 + (next === '=' ? 1 : 2)]));
     if (sep !== '=') return false;
     // SET PASSWORD FOR 'bob'@'localhost' = '...': a FOR clause, up to 8 tokens, between the key and `=`.
     for (let back = k, n = 0; back >= 0 && n < 8; back--, n++) {
@@ -324,6 +362,16 @@ function insertedSecrets(
     }
   };
   significant.forEach((t, v) => {
+    // UPDATE ... SET (name, password) = ('bob', '...'), also = ROW (...).
+    if (isWord(t, /^set$/i) && punct(significant[v + 1]) === '(') {
+      const list = columnList(v + 1);
+      if (!list?.keys.size || punct(significant[list.close + 1]) !== '=') return;
+      const at = isWord(significant[list.close + 2], /^row$/i) ? list.close + 3 : list.close + 2;
+      if (isWord(significant[at + 1], /^select$/i))
+        selectList(significant, at + 2, list.keys, punct, isWord, secret);
+      else rows(list.keys, at);
+      return;
+    }
     // `(cols) VALUES (...)`, wherever the column list stands (MySQL's INSERT without INTO, MERGE's INSERT).
     if (isWord(t, /^values?$/i) && punct(significant[v - 1]) === ')') {
       let depth = 0;

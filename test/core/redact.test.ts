@@ -305,9 +305,38 @@ describe('scrubSql reads every statement that names what it looks for (a review)
     ['decode', "SELECT decode('wJalrXUtnFEMI/K7MDENG', 'base64')"],
     ['apikey=', "SELECT * FROM dblink('host=db apikey=wJalrXUtnFEMI/K7MDENG', 'select 1')"],
     ['SharedAccessSignature=', "SELECT 'SharedAccessSignature=wJalrXUtnFEMI/K7MDENG;BlobEndpoint=x'"],
+    [
+      'a key and its value as arguments',
+      "SELECT json_build_object('user', 'bob', 'password', 'wJalrXUtnFEMI')",
+    ],
+    ['LIKE', "SELECT 1 FROM users WHERE password LIKE 'wJalr%'"],
+    ['NOT ILIKE', "SELECT 1 FROM users WHERE password NOT ILIKE 'wJalr%'"],
+    ['BETWEEN ... AND', "SELECT 1 FROM users WHERE password BETWEEN 'wJalrA' AND 'wJalrB'"],
+    ['the value before the key', "SELECT 1 FROM users WHERE 'wJalrXUtnFEMI' = password"],
+    ['the value before the key, with <>', "SELECT 1 FROM users WHERE 'wJalrXUtnFEMI' <> password"],
+    ['a row assignment', "UPDATE users SET (name, password) = ('bob', 'wJalrXUtnFEMI') WHERE id = 1"],
+    ['a ROW assignment', "UPDATE users SET (name, password) = ROW ('bob', 'wJalrXUtnFEMI')"],
+    ['a line comment', 'SELECT 1 -- password: wJalrXUtnFEMI\nFROM t'],
+    ['a block comment', 'SELECT /* api_key wJalrXUtnFEMI */ 1'],
+    ['a MySQL # comment', 'SELECT 1 # token=wJalrXUtnFEMI\nFROM t'],
   ])('hides the secret of %s', (_case, sql) => {
     expect(scrubSql(sql)).not.toMatch(/AKIA|wJalr/);
     expect(scrubSql(sql)).toContain('***');
+  });
+
+  it('keeps what it hides around the value, and ordinary SQL of the same shapes', () => {
+    expect(scrubSql("SELECT 1 FROM users WHERE password LIKE 'x%' AND name LIKE 'bo%'")).toBe(
+      "SELECT 1 FROM users WHERE password LIKE '***' AND name LIKE 'bo%'",
+    );
+    expect(scrubSql("UPDATE users SET (name, password) = ('bob', 'pw1')")).toBe(
+      "UPDATE users SET (name, password) = ('bob', '***')",
+    );
+    expect(scrubSql('SELECT 1 -- password: pw1\nFROM t')).toBe('SELECT 1 --***\nFROM t');
+    const plain = "SELECT name FROM users WHERE 'bob' = name AND kind BETWEEN 'a' AND 'b' -- the secret list";
+    expect(scrubSql(plain)).toBe(plain.replace('-- the secret list', '--***'));
+    expect(scrubSql("SELECT name FROM users WHERE 'bob' = name AND kind LIKE 'a%'")).toBe(
+      "SELECT name FROM users WHERE 'bob' = name AND kind LIKE 'a%'",
+    );
   });
 
   it("hides the literal arguments of each key function it lists, whatever its name's case", () => {
