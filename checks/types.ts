@@ -77,6 +77,11 @@ export interface CheckDefinition<Config = unknown> {
   tablesOf?(config: Config): CheckTable[];
   /** Keys naming YAML files whose items join a list key, read and validated when the config loads. */
   listFiles?: readonly ListFiles[];
+  /**
+   * What the check watches, one key per thing (e.g. `source→target: table`): two enabled checks of one kind that
+   * share a key are a warning at load time, since one fault then fires an alert in each. @default none
+   */
+  covers?(config: Config): string[];
 }
 
 /** A key of globs (e.g. `tableFiles`) whose files hold more items for a list key (e.g. `tables`). */

@@ -3,7 +3,7 @@ import type { ConnectionRef } from '../types';
 import { defineCheck, type CheckContext } from '../types';
 import type { Connector, CountResult } from '../../src/connectors/types';
 import { countErrorLine, evaluatePair, unreachableFinding } from './format';
-import { duplicatePairs, freshnessWithoutColumn, planPairs, type PairPlan } from './plan';
+import { duplicatePairs, freshnessWithoutColumn, labelOf, planPairs, type PairPlan } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 import { tablesOf } from './tables';
 
@@ -78,6 +78,8 @@ export const rowCountConsistency = defineCheck({
     tables: [{ source: 'game1.users', target: 'game1_raw.users' }],
   },
   listFiles: [{ key: 'tableFiles', into: 'tables', item: TablePairConfig }],
+  covers: (config) =>
+    config.tables.map((t) => `${config.source} → ${config.target}: ${labelOf(t).toLowerCase()}`),
   // Runs once `tableFiles` are merged into `tables`, so a pair listed both inline and in a file is caught.
   validate: (config) => [
     ...duplicatePairs(config.tables).map((d) => ({

@@ -29,6 +29,7 @@ export function crossCheck(
       }
     }
   });
+  warnings.push(...overlaps(checks));
   const channelNames = new Set(Object.keys(data.alerts.channels));
   data.alerts.routes.forEach((route, i) => {
     if (!channelNames.has(route.channel)) {
@@ -61,4 +62,32 @@ export function crossCheck(
     }
   }
   return warnings;
+}
+
+/**
+ * Enabled checks of one kind that watch the same thing (a tables glob given to two checks): legal (a whole-table
+ * count beside a windowed one), but one drift then fires an alert in each, so it is said once per pair of checks.
+ */
+function overlaps(checks: CheckConfig[]): string[] {
+  const owner = new Map<string, string>();
+  const shared = new Map<string, string[]>(); // JSON of [first, second] → keys both watch
+  for (const check of checks) {
+    if (!check.enabled) continue;
+    for (const key of findCheck(check.kind)?.covers?.(check) ?? []) {
+      const scoped = `${check.kind}\u0000${key}`;
+      const first = owner.get(scoped);
+      if (first === undefined) owner.set(scoped, check.id);
+      else if (first !== check.id) {
+        const pair = JSON.stringify([first, check.id]);
+        const keys = shared.get(pair) ?? [];
+        keys.push(key);
+        shared.set(pair, keys);
+      }
+    }
+  }
+  return [...shared].map(([pair, keys]) => {
+    const [first, second] = JSON.parse(pair) as [string, string];
+    const shown = keys.slice(0, 3).join('; ') + (keys.length > 3 ? `; and ${keys.length - 3} more` : '');
+    return `checks '${first}' and '${second}' both watch ${keys.length === 1 ? 'one thing' : `${keys.length} things`} (${shown}): one fault fires an alert in each`;
+  });
 }

@@ -99,3 +99,18 @@ describe('row-count-consistency: a table pair listed twice', () => {
     expect(loadConfig(join(dir, 'guardrail.yaml'), {}).checks[0]!.tables).toHaveLength(2);
   });
 });
+
+// A review: a second check given the same tables glob was accepted without a word, and each drift alerted twice.
+it('warns when two enabled checks compare the same tables between the same connections', () => {
+  const second =
+    '  - { id: users-hourly, kind: row-count-consistency, source: src, target: dst, tables: [{ source: MAIN.USERS, target: main.users }, { source: main.other, target: main.other }] }\n' +
+    '  - { id: elsewhere, kind: row-count-consistency, source: dst, target: src, tables: [{ source: main.users, target: main.users }] }\n' +
+    '  - { id: off, kind: row-count-consistency, enabled: false, source: src, target: dst, tables: [{ source: main.users, target: main.users }] }\n';
+  const dir = writeConfigDir({ 'guardrail.yaml': BASE_CONFIG.replace('alerts:', `${second}alerts:`) });
+
+  const config = loadConfig(join(dir, 'guardrail.yaml'), {});
+
+  expect(config.warnings).toEqual([
+    "checks 'users-consistency' and 'users-hourly' both watch one thing (src → dst: main.users): one fault fires an alert in each",
+  ]);
+});
