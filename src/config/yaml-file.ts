@@ -44,7 +44,9 @@ export function readYamlFile(path: string, display: string, env: NodeJS.ProcessE
       issues: [issue(undefined, `cannot read the file (${code ?? 'error'})`)],
     };
   }
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Merge keys (`<<: *defaults`), as Kubernetes and Compose files use them: YAML 1.1, not 1.2, so off by default;
+  // a review found them refused as "unknown key '<<'".
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const file: YamlFile = { path, display, doc, lines, issues: [] };
   // One located line: the parser's later errors follow from the first slip.
   const first = doc.errors[0];

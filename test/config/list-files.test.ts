@@ -83,6 +83,20 @@ describe('table mapping files (tableFiles)', () => {
     );
   });
 
+  it('takes YAML merge keys, as Kubernetes and Compose files use them', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': WITH_TABLE_FILES,
+      'tables/x.yaml':
+        '- &hourly { source: a.b, target: c.d, window: { column: updated_at, size: 1h } }\n- { <<: *hourly, source: e.f, target: g.h }\n',
+    });
+
+    expect(loadConfig(join(dir, 'guardrail.yaml'), {}).checks[0]!.tables).toContainEqual({
+      source: 'e.f',
+      target: 'g.h',
+      window: { column: 'updated_at', size: 3_600_000, lag: 0 },
+    });
+  });
+
   it('reads a file that starts with a byte-order mark (Windows editors write one)', () => {
     const dir = writeConfigDir({
       'guardrail.yaml': WITH_TABLE_FILES,
