@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { migrateSqlite } from './migrations';
@@ -36,17 +36,27 @@ import type {
 
 const BUSY_TIMEOUT_MS = 10_000;
 
+/** Below this much free space where the file lives, the store is down: SQLite's writes fail with SQLITE_FULL. */
+export const MIN_FREE_BYTES = 1024 * 1024;
+const HEADER = 'SQLite format 3\0';
+
 /** The embedded state store: one SQLite file in WAL mode, or `:memory:`. */
 export class SqliteStateStore implements StateStore {
   private readonly db: Database;
+  /** The file's inode when opened: another one at its path means it was deleted or replaced. */
+  private readonly inode?: number;
 
-  constructor(file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly minFreeBytes = MIN_FREE_BYTES,
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new BetterSqlite3(file);
     this.db.pragma('journal_mode = WAL');
     // FULL syncs the WAL on every commit: an enqueued message survives a power loss, not only a crash.
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (file !== ':memory:') this.inode = statSync(file).ino;
   }
 
   async migrate(): Promise<void> {
@@ -57,8 +67,39 @@ export class SqliteStateStore implements StateStore {
     this.db.close();
   }
 
+  /**
+   * Whether the file can still be used, not only whether the connection answers (a review: `serve` stayed ready
+   * while its disk was full, its file deleted, or its header overwritten; a query of the connection's cached pages
+   * answered all along). The file at the path must be the one opened: one deleted (as "delete it to start over"
+   * invites) leaves this process writing a file that `guardrail alerts` and the next start never read. Its first
+   * bytes must be SQLite's header, and its folder's file system must have MIN_FREE_BYTES free.
+   */
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    if (this.inode === undefined) return;
+    let now: number;
+    try {
+      now = statSync(this.file).ino;
+    } catch {
+      throw new Error(
+        `${this.file} was deleted: this process still writes to it, and nothing else reads it (restart to open a new one)`,
+      );
+    }
+    if (now !== this.inode)
+      throw new Error(`${this.file} was replaced by another file: restart to open the one now at that path`);
+    const fd = openSync(this.file, 'r');
+    const first = Buffer.alloc(HEADER.length);
+    try {
+      readSync(fd, first, 0, first.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (first.toString('latin1') !== HEADER)
+      throw new Error(`${this.file} is not a SQLite database any more (its header was overwritten)`);
+    const { bavail, bsize } = statfsSync(dirname(this.file));
+    const free = Number(bavail) * Number(bsize);
+    if (free < this.minFreeBytes)
+      throw new Error(`the file system of ${this.file} has ${Math.floor(free / 1024)} KB free: writes fail`);
   }
 
   async alertStates(checkId: string): Promise<AlertState[]>;

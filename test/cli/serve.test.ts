@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { freshPgDatabase } from '../harness/databases';
 import { startBlackHole } from '../servers/black-hole';
 import { startFreezableProxy, type FreezableProxy } from '../servers/freezable-proxy';
@@ -163,6 +164,39 @@ describe('guardrail serve: readiness', () => {
       /^guardrail: Cannot open the state store .*guardrail_no_such_database.*does not exist/m,
     );
   });
+
+  // A review deleted the store mid-serve (the README's "delete it to start over"): serve stayed ready, writing a file
+  // that `guardrail alerts` and the next start never read.
+  it('answers /readyz 503 once its SQLite file was deleted, and says so once in the log', async () => {
+    const config = quickstartCopy({ append: 'server: { port: 0 }\n' });
+    const serve = await startServe(config);
+    try {
+      await waitFor(
+        async () => ((await get(serve.port, '/readyz')).status === 200 ? true : undefined),
+        20_000,
+        'ready',
+      );
+      const file = join(dirname(config), '.guardrail/state.db');
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+
+      const down = await waitFor(
+        async () => {
+          const answer = await get(serve.port, '/readyz');
+          return answer.status === 503 ? answer : undefined;
+        },
+        25_000, // the store is asked every 15 s
+        '/readyz 503',
+      );
+      expect(down.body).toMatch(/^state store unreachable since \d{4}-/);
+      expect((await get(serve.port, '/metrics')).body).toMatch(/^guardrail_state_store_up 0$/m);
+      const said = serve.logs().filter((l) => String(l.err ?? '').includes('was deleted'));
+      expect(said).toHaveLength(1);
+      serve.child.kill('SIGTERM');
+      expect(await exitWithin(serve, 15_000)).toBe(0);
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('with server.runOnStart: false is ready once the store answered, without running a check', async () => {
     const serve = await startServe(quickstartCopy({ append: 'server: { port: 0, runOnStart: false }\n' }));
