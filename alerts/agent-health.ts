@@ -1,4 +1,4 @@
-import type { BrokenChannel, DeliverySummary } from './delivery';
+import type { BrokenChannel, DeliverySummary, RejectedMessages } from './delivery';
 import { AGENT_CHECK_ID, type CheckRunResult, type Finding } from '../src/core/types';
 
 /**
@@ -7,7 +7,10 @@ import { AGENT_CHECK_ID, type CheckRunResult, type Finding } from '../src/core/t
  * arrive must page someone through another channel.
  */
 export function agentHealthResult(
-  delivery: Pick<DeliverySummary, 'broken' | 'failing'> & Partial<Pick<DeliverySummary, 'rejected'>>,
+  delivery: Pick<DeliverySummary, 'broken' | 'failing'> & {
+    /** Per channel, what one delivery pass rejected; a channel may come more than once (one per pass). */
+    rejected?: Iterable<[string, RejectedMessages]>;
+  },
   now: Date,
 ): CheckRunResult {
   const broken: Finding[] = [...delivery.broken].map(([name, b]: [string, BrokenChannel]) => ({

@@ -16,6 +16,8 @@ import type { Channel } from './types';
 
 /** The agent's own health messages get a shorter delivery budget of their own after the run's. */
 const HEALTH_DELIVERY_BUDGET_MS = 10_000;
+/** Delivery passes after the first for the agent's own notices (see alertStage). */
+const MAX_HEALTH_PASSES = 3;
 
 export interface AlertingOptions {
   store: StateStore;
@@ -118,28 +120,41 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
     },
   };
   const delivered = await deliver(outcomes, o.config.deliveryBudget);
-  const health = agentHealthResult(delivered, o.now);
   const unusable = (channel: string) => delivered.broken.has(channel) || delivered.failing.has(channel);
   const healthConfig = { ...o.config, routes: o.config.routes.filter((r) => !unusable(r.channel)) };
-  const healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
-  // A channel found broken stays so for the rest of the run: the health pass does not post to it again.
-  const again = healthPipeline.notifications.length
-    ? await deliver(outcomes, HEALTH_DELIVERY_BUDGET_MS, delivered.broken.keys())
-    : undefined;
+  // Each message a pass rejects is told as an event of its own. The health pass delivers whatever is due by then, so it
+  // may reject more (a message whose retry came due after the first pass): those are told in one more pass, up to
+  // MAX_HEALTH_PASSES, and past that queued for the next run (a review saw one dropped with only a log line).
+  const passes = [delivered];
+  const healthOf = () =>
+    agentHealthResult({ ...delivered, rejected: passes.flatMap((p) => [...p.rejected]) }, o.now);
+  let health = healthOf();
+  let healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
+  const suppressed = healthPipeline.suppressed;
+  for (let pass = 0; healthPipeline.notifications.length && pass < MAX_HEALTH_PASSES; pass++) {
+    // A channel found broken stays so for the rest of the run: the health pass does not post to it again.
+    const next = await deliver(outcomes, HEALTH_DELIVERY_BUDGET_MS, delivered.broken.keys());
+    passes.push(next);
+    if (!next.rejected.size) break;
+    health = healthOf();
+    healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
+  }
   const healthFindings = healthPipeline.findings.get(AGENT_CHECK_ID) ?? [];
   if (healthFindings.length) pipeline.findings.set(AGENT_CHECK_ID, healthFindings);
 
   await o.store.prune(new Date(o.now.getTime() - o.config.retention));
+  const last = passes[passes.length - 1]!;
+  const sum = (count: (p: DeliverySummary) => number) => passes.reduce((total, p) => total + count(p), 0);
   return {
     findings: pipeline.findings,
     ...(healthFindings.length ? { health } : {}),
     notifications: {
-      sent: delivered.sent + (again?.sent ?? 0),
-      failed: delivered.failed + (again?.failed ?? 0),
-      pending: (again ?? delivered).pending,
-      suppressed: pipeline.suppressed + healthPipeline.suppressed,
-      dropped: delivered.dropped + (again?.dropped ?? 0),
-      undelivered: await undelivered(o, again ?? delivered, droppedBy, rejectedIn(delivered, again)),
+      sent: sum((p) => p.sent),
+      failed: sum((p) => p.failed),
+      pending: last.pending,
+      suppressed: pipeline.suppressed + suppressed,
+      dropped: sum((p) => p.dropped),
+      undelivered: await undelivered(o, last, droppedBy, rejectedIn(passes)),
     },
   };
 }
@@ -195,10 +210,10 @@ async function undelivered(
   return out;
 }
 
-/** The messages each channel rejected over both deliveries of the run. */
-function rejectedIn(first: DeliverySummary, again?: DeliverySummary): DeliverySummary['rejected'] {
-  const all = new Map(first.rejected);
-  for (const [channel, r] of again?.rejected ?? []) {
+/** The messages each channel rejected over every delivery pass of the run. */
+function rejectedIn(passes: readonly DeliverySummary[]): DeliverySummary['rejected'] {
+  const all: DeliverySummary['rejected'] = new Map();
+  for (const [channel, r] of passes.flatMap((p) => [...p.rejected])) {
     const before = all.get(channel);
     all.set(channel, before ? { ...before, count: before.count + r.count } : r);
   }

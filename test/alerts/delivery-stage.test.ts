@@ -3,7 +3,7 @@ import pino from 'pino';
 import { AlertsConfig } from '../../alerts/config';
 import { alertStage, failedToDeliver, type AlertingOptions } from '../../alerts/stage';
 import type { Channel } from '../../alerts/types';
-import type { CheckRunResult } from '../../src/core/types';
+import { AGENT_CHECK_ID, type CheckRunResult } from '../../src/core/types';
 import { openStateStore } from '../../src/state/open-store';
 import type { StateStore } from '../../src/state/types';
 import { startChatReceiver, type ChatReceiver } from '../servers/chat-receiver';
@@ -67,6 +67,41 @@ describe('the alerting stage of a run', () => {
       { channel: 'team', pending: 1, dropped: 0, reason: expect.stringContaining('(HTTP 404)') },
     ]);
   });
+
+  // A review: a message whose retry came due after the first pass was rejected in the health pass, and dropped with
+  // only a log line; the run's card said "rejected 1 message".
+  it('tells of a message the health pass rejects too, in one more pass', async () => {
+    const team = await receiver({ schedule: Array(10).fill('400') });
+    const ops = await receiver();
+    const channels = new Map([
+      ['team', chatChannel('team', team.webhookUrl())],
+      ['ops', chatChannel('ops', ops.webhookUrl('BBBBops'))],
+    ]);
+    // Due after the first pass (its budget is 1 s, and it ends once nothing is due within it), within the second's.
+    await enqueue(world.store, 'team', ['late-1'], Date.now() + 1_500);
+
+    const result = await stage(world.store, channels, [checkResult('orders', findings('orders', 1))], {
+      deliveryBudget: '1s',
+    });
+
+    expect(team.requests.map((r) => r.outcome)).toEqual(['400', '400']);
+    const rejected = (result.findings.get(AGENT_CHECK_ID) ?? []).filter((f) =>
+      f.key.startsWith('message-rejected:'),
+    );
+    expect(rejected.map((f) => f.key)).toEqual([
+      expect.stringMatching(/^message-rejected:team:(?!late-1)/),
+      'message-rejected:team:late-1',
+    ]);
+    expect(ops.messages).toHaveLength(2);
+    expect(ops.messages.map((m) => JSON.stringify(m))).toEqual([
+      expect.stringContaining("Alert channel 'team' rejected 1 message (HTTP 400)"),
+      expect.stringContaining("Alert channel 'team' rejected 1 message (HTTP 400)"),
+    ]);
+    expect(result.notifications).toMatchObject({ sent: 2, dropped: 2, pending: 0 });
+    expect(result.notifications.undelivered).toEqual([
+      { channel: 'team', pending: 0, dropped: 2, reason: expect.stringContaining('rejected 2 messages') },
+    ]);
+  }, 20_000);
 
   it('dry run: counts what earlier runs left in the outbox as pending, and sends and changes nothing', async () => {
     const team = await receiver();
