@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Silence } from '../../alerts/config';
 import { utcMinute } from '../../alerts/render-text';
-import { loadConfig } from '../config/load';
 import { parseDuration } from '../core/duration';
 import { UsageError } from '../core/errors';
 import type { StoredSilence } from '../state/types';
-import { knownCheck, openCliStore, table } from './alerts';
+import { knownCheck, loadStoreConfig, openCliStore, table } from './alerts';
 import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
 
@@ -24,7 +23,8 @@ export async function silenceAddCommand(flags: AddFlags): Promise<void> {
   const now = new Date();
   const until = endOf(flags, now);
   const labels = parseLabels(flags.label ?? []);
-  const config = loadConfig(flags.config);
+  const state = stateUrlFlag(flags);
+  const config = loadStoreConfig(flags.config, state);
   knownCheck(config, flags.check);
   const silence: StoredSilence = {
     // Short enough to type during an incident; 32 random bits do not collide among a store's silences.
@@ -37,7 +37,7 @@ export async function silenceAddCommand(flags: AddFlags): Promise<void> {
     createdBy: flags.by ?? (process.env.USER || 'unknown'),
     createdAt: now.toISOString(),
   };
-  const store = await openCliStore(config, stateUrlFlag(flags));
+  const store = await openCliStore(config, state);
   try {
     await store.addSilence(silence);
   } finally {
@@ -50,9 +50,10 @@ export async function silenceAddCommand(flags: AddFlags): Promise<void> {
 export async function silenceListCommand(
   flags: GlobalOptions & { all?: boolean; format: 'text' | 'json' },
 ): Promise<void> {
-  const config = loadConfig(flags.config);
+  const state = stateUrlFlag(flags);
+  const config = loadStoreConfig(flags.config, state);
   const now = new Date();
-  const store = await openCliStore(config, stateUrlFlag(flags));
+  const store = await openCliStore(config, state);
   let stored: StoredSilence[];
   try {
     stored = flags.all ? await store.allSilences() : await store.activeSilences(now);
@@ -102,8 +103,9 @@ export async function silenceListCommand(
 
 /** `guardrail silence expire ID`: ends a stored silence now. */
 export async function silenceExpireCommand(id: string, flags: GlobalOptions): Promise<void> {
-  const config = loadConfig(flags.config);
-  const store = await openCliStore(config, stateUrlFlag(flags));
+  const state = stateUrlFlag(flags);
+  const config = loadStoreConfig(flags.config, state);
+  const store = await openCliStore(config, state);
   try {
     const silence = (await store.allSilences()).find((s) => s.id === id);
     if (!silence) throw new UsageError(`no silence with id ${id} (guardrail silence list --all shows them)`);

@@ -8,9 +8,15 @@ export interface LoadOptions {
   /**
    * `placeholder`: an unset `${VAR}` (no default) in a secret-bearing key ({@link SECRET_KEYS}) reads as
    * {@link UNSET_SECRET}`VAR` instead of failing; anywhere else it is still an error. Only `iam-policy` asks for
-   * it: it prints a policy and never connects. @default 'require'
+   * it, and the commands that only read and write the state store (`alerts`, `silence`): they never connect to a
+   * monitored database nor send. @default 'require'
    */
   secrets?: 'require' | 'placeholder';
+  /**
+   * With `placeholder`: the command opens the store `state.url` names (no `--state` given), so an unset variable
+   * there stays an error; else an unset state URL is dropped. @default false
+   */
+  needsStateUrl?: boolean;
 }
 
 /** Keys whose values are, or carry, credentials: connection and state URLs, webhooks, passwords, secret ARNs. */
@@ -22,7 +28,7 @@ export function readSources(file: string, env: NodeJS.ProcessEnv, options: LoadO
     sources.load(file);
     return sources;
   }
-  return keepSecretStandIns(readStandingIn(file, env).sources);
+  return keepSecretStandIns(readStandingIn(file, env).sources, options.needsStateUrl ?? false);
 }
 
 /**
@@ -50,14 +56,19 @@ export function readStandingIn(
   }
 }
 
-/** Stand-ins are for secrets only: elsewhere an unset variable is reported as usual; an unset state URL is dropped. */
-function keepSecretStandIns(sources: ConfigSources): ConfigSources {
+/**
+ * Stand-ins are for secrets only: elsewhere an unset variable is reported as usual; an unset state URL is dropped,
+ * unless the command needs it (it would open another store than the one meant).
+ */
+function keepSecretStandIns(sources: ConfigSources, needsStateUrl: boolean): ConfigSources {
   const state = sources.data.state as Record<string, unknown> | undefined;
-  if (state && typeof state.url === 'string' && state.url.includes(UNSET_SECRET)) delete state.url;
+  if (state && typeof state.url === 'string' && state.url.includes(UNSET_SECRET) && !needsStateUrl)
+    delete state.url;
   const visit = (node: unknown, path: (string | number)[]): void => {
     if (typeof node === 'string') {
       const name = node.includes(UNSET_SECRET) ? node.split(UNSET_SECRET)[1]?.match(/^\w+/)?.[0] : undefined;
-      if (name && !SECRET_KEYS.has(String(path.at(-1)))) {
+      const stateUrl = path.length === 2 && path[0] === 'state' && path[1] === 'url';
+      if (name && (!SECRET_KEYS.has(String(path.at(-1))) || stateUrl)) {
         sources.issues.push({ ...sources.locate(path), message: unsetVariableMessage(name) });
       }
     } else if (node && typeof node === 'object') {

@@ -189,6 +189,44 @@ describe('guardrail alerts and silence: usage errors (exit 2)', () => {
   });
 });
 
+// A review: `alerts` and `silence list` refused to run without the webhook's variable, though neither sends.
+describe('guardrail alerts and silence without the secrets they do not use', () => {
+  const withSecrets = (state: string) => {
+    const config = quickstartCopy();
+    const text = readFileSync(config, 'utf8')
+      .replace("state: { url: 'sqlite://.guardrail/state.db' }", `state: { url: "${state}" }`)
+      .replace(
+        '    console: { type: console }',
+        '    console: { type: console }\n    chat: { type: google-chat, webhookUrl: "${CHAT_WEBHOOK}" }',
+      );
+    writeFileSync(config, text);
+    return config;
+  };
+
+  it('run with an unset webhook variable; the state URL they open must still be set', () => {
+    const config = withSecrets('${STATE_URL:-sqlite://.guardrail/state.db}');
+    const unsetState = withSecrets('${STATE_URL}');
+
+    const alerts = cli(['alerts', '--config', config]);
+    const silences = cli(['silence', 'list', '--config', config]);
+    const noState = cli(['alerts', '--config', unsetState]);
+    const given = cli([
+      'alerts',
+      '--config',
+      unsetState,
+      '--state',
+      `sqlite://${join(config, '../state.db')}`,
+    ]);
+
+    expect([alerts.status, alerts.stdout, alerts.stderr]).toEqual([0, 'No firing alerts.\n', '']);
+    expect([silences.status, silences.stderr]).toEqual([0, '']);
+    expect(noState.status).toBe(2);
+    expect(noState.stderr).toMatch(/state\.url: environment variable STATE_URL is not set/);
+    expect(noState.stderr).not.toMatch(/CHAT_WEBHOOK/);
+    expect([given.status, given.stdout]).toEqual([0, 'No firing alerts.\n']);
+  });
+});
+
 describe('guardrail alerts: a check error whose driver message spans lines', () => {
   it('lists it on one row, its lines joined by spaces', () => {
     const config = quickstartCopy();
