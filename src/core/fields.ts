@@ -38,7 +38,8 @@ export function duration(bounds: DurationBounds = {}) {
         return z.NEVER;
       }
       if (ms < (bounds.min ?? 0) || ms > max) {
-        const range = ` and at most ${formatDuration(max)}`;
+        // The ten-year cap is named only to a value past it.
+        const range = bounds.max !== undefined || ms > max ? ` and at most ${formatDuration(max)}` : '';
         ctx.addIssue({
           code: 'custom',
           message: `'${text}' is out of range: must be at least ${formatDuration(bounds.min ?? 0)}${range}`,
