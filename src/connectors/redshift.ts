@@ -52,6 +52,9 @@ export function statementTimeoutSql(ms: number): string {
   return `SET statement_timeout TO ${Math.max(1, Math.round(ms))}`;
 }
 
+/** Sent before each statement, in its batch: see `run`. */
+export const SESSION_UTC = "SET timezone TO 'UTC'";
+
 /**
  * The Data API gives each statement its own session, so no session setting can make it read-only. Instead
  * every statement runs as `SELECT * FROM (<statement>) AS guardrail_q`: Redshift's own parser then refuses DDL,
@@ -195,12 +198,14 @@ export async function openRedshift(
     let id: string | undefined;
     try {
       counter.roundTrips++;
-      // One batch, one session: the timeout first, then the statement (its result is the batch's second, `:2`).
+      // One batch, one session: the timeout and the time zone first, then the statement (its result is the batch's
+      // third, `:3`). UTC: GETDATE() and a `timestamp` compared with a bound read in the session's zone, which a
+      // user default (ALTER USER ... SET timezone) would shift by its offset (a review).
       const started = await client
         .send(
           new sdk.BatchExecuteStatementCommand({
             ...target,
-            Sqls: [statementTimeoutSql(config.statementTimeout), statement],
+            Sqls: [statementTimeoutSql(config.statementTimeout), SESSION_UTC, statement],
             StatementName: 'guardrail',
           }),
           { abortSignal: signal },
@@ -210,7 +215,7 @@ export async function openRedshift(
         });
       id = started.Id as string;
       const done = await waitFinished(id, signal);
-      return await results(`${id}:2`, !!done.SubStatements?.[1]?.HasResultSet, signal);
+      return await results(`${id}:3`, !!done.SubStatements?.[2]?.HasResultSet, signal);
     } catch (err) {
       if (id && signal.aborted) await cancel(id);
       // The SDK rejects an aborted call with its own AbortError: say which bound ran out instead.

@@ -124,6 +124,7 @@ describe('redshift connector statement lifecycle', () => {
     const [batch] = [...server.statements.values()];
     expect(batch?.subs?.map((s) => s.sql)).toEqual([
       'SET statement_timeout TO 1000',
+      "SET timezone TO 'UTC'",
       'SELECT * FROM (\nSELECT pg_sleep(3)\n) AS guardrail_q',
     ]);
   });

@@ -156,9 +156,10 @@ describe('long-running-queries on Redshift (Data API)', () => {
   const NOW = new Date('2026-11-22T03:00:00Z');
   let server: RedshiftDataServer;
   let user: string;
+  let url: string;
 
   beforeAll(async () => {
-    const url = await freshPgDatabase('lrq_redshift');
+    url = await freshPgDatabase('lrq_redshift');
     const pg = new Client({ connectionString: url });
     await pg.connect();
     user = (await pg.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u ?? '';
@@ -223,6 +224,26 @@ describe('long-running-queries on Redshift (Data API)', () => {
       { name: 'long_running_lock_waiters', value: 1, labels: { connection: 'dw' } },
     ]);
     expect(server.statements.size).toBe(1);
+  });
+
+  // A review: GETDATE() is in the session's time zone, which a user default shifts; every query then read 9 h
+  // older in Seoul, and all were paged at once.
+  it('reads the same durations when the agent user has a time zone of its own', async () => {
+    const seoul = await startRedshiftData(url, { pollsUntilDone: 1, now: NOW, userTimeZone: 'Asia/Seoul' });
+    const connections = provider(
+      { dw: { type: 'redshift', workgroup: 'elt', database: 'dev', region: 'us-east-1' } },
+      process.cwd(),
+      { aws: loopbackAws(seoul.endpoint) },
+    );
+
+    const result = await longRunningQueries.run(context(connections, NOW), config());
+    await connections.closeAll();
+    await seoul.close();
+
+    expect(result.findings.map((f) => f.metrics)).toEqual([
+      { runningSeconds: 9000 },
+      { runningSeconds: 4320 },
+    ]);
   });
 
   it('leaves out queries of excluded users', async () => {

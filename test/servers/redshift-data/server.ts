@@ -14,8 +14,13 @@ export interface RedshiftDataOptions {
   hang?: (sql: string) => boolean;
   /** Every GetStatementResult page names the same NextToken (a buggy or hostile endpoint). */
   repeatToken?: boolean;
-  /** What GETDATE() returns (the cluster's clock, UTC). @default PostgreSQL's clock */
+  /** The cluster's clock, in UTC; GETDATE() gives it in the session's time zone. @default PostgreSQL's clock */
   now?: Date;
+  /**
+   * The time zone each session starts in (`ALTER USER ... SET timezone`, which Redshift applies to the Data API's
+   * sessions too): GETDATE() and a `timestamp` compared with a `timestamptz` read in it. @default 'UTC'
+   */
+  userTimeZone?: string;
   /** Operations the caller's IAM policy does not grant: answered AccessDeniedException, as AWS words it. */
   denied?: string[];
 }
@@ -26,9 +31,8 @@ export interface RedshiftDataOptions {
  * @see https://docs.aws.amazon.com/redshift/latest/dg/r_DATEDIFF_function.html (checked 2026-12)
  */
 function redshiftFunctions(now: Date | undefined): string {
-  const clock = now
-    ? `TIMESTAMP '${now.toISOString().replace('T', ' ').replace('Z', '')}'`
-    : "now() AT TIME ZONE 'UTC'";
+  // GETDATE(): "the current date and time in the current session time zone (UTC by default)".
+  const clock = `${now ? `TIMESTAMPTZ '${now.toISOString()}'` : 'now()'} AT TIME ZONE current_setting('TimeZone')`;
   return `
     CREATE FUNCTION pg_temp.getdate() RETURNS timestamp LANGUAGE sql AS $$ SELECT ${clock} $$;
     CREATE FUNCTION pg_temp.datediff(part text, a timestamp, b timestamp) RETURNS bigint LANGUAGE plpgsql AS $$
@@ -137,6 +141,8 @@ export async function startRedshiftData(
       };
       statements.set(id, st);
       if (!st.hang) {
+        // A SET in a committed batch outlives it on the fake's one session: each batch starts as a new one would.
+        await pg.query(`SET TimeZone TO '${opts.userTimeZone ?? 'UTC'}'`);
         await pg.query('BEGIN');
         for (const sub of st.subs!) {
           try {
@@ -166,6 +172,7 @@ export async function startRedshiftData(
       };
       statements.set(id, st);
       if (!st.hang) {
+        await pg.query(`SET TimeZone TO '${opts.userTimeZone ?? 'UTC'}'`);
         try {
           Object.assign(st, await runSql(sql));
         } catch (err) {
