@@ -112,11 +112,18 @@ async function redshiftWaits(source: SessionSource): Promise<LockWait[]> {
   return rows.map((row) => {
     const waiter = facts.get(Number(row.waiter_pid)) ?? unknown;
     const blocker = facts.get(Number(row.blocker_pid)) ?? unknown;
+    // SVV_TRANSACTIONS knows when the waiter's transaction began, not when it asked for the lock: a long ETL
+    // transaction would read as waiting since its start. Its running statement's time bounds the wait (a review).
+    const inTransactionMs = Math.max(0, Number(row.waited_ms) || 0);
+    const waitedMs =
+      waiter.state === 'active' && waiter.stateMs !== undefined
+        ? Math.min(inTransactionMs, waiter.stateMs)
+        : inTransactionMs;
     return {
       waiterPid: Number(row.waiter_pid),
       waiterUser: cleanText(row.waiter_user, 128) || 'unknown user',
       waiterSql: waiter.sql,
-      waitedMs: Math.max(0, Number(row.waited_ms) || 0),
+      waitedMs,
       blocker: {
         ...blocker,
         pid: Number(row.blocker_pid),

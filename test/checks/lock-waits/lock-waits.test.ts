@@ -359,7 +359,10 @@ describe('lock-waits on Redshift (Data API)', () => {
         ('bob', 'dev', 9004, 602, '2026-11-22 02:58:00', 'ShareRowExclusiveLock', 'relation', 100, false),
         ('etl', 'dev', 9005, 503, '2026-11-22 01:00:00', 'ShareRowExclusiveLock', 'relation', 200, true),
         ('load', 'dev', 9006, 504, '2026-11-22 02:59:00', 'ShareRowExclusiveLock', 'relation', 300, true),
-        ('cdc', 'dev', 9007, 603, '2026-11-22 02:59:50', 'ShareRowExclusiveLock', 'relation', 300, false);
+        ('cdc', 'dev', 9007, 603, '2026-11-22 02:59:50', 'ShareRowExclusiveLock', 'relation', 300, false),
+        -- A report reading table 400 for 20 s; an ETL transaction open since 02:10 asked to alter it 10 s ago.
+        ('report', 'dev', 9008, 505, '2026-11-22 02:59:40', 'AccessShareLock', 'relation', 400, true),
+        ('etl', 'dev', 9009, 701, '2026-11-22 02:10:00', 'AccessExclusiveLock', 'relation', 400, false);
       CREATE TABLE sys_query_history (session_id int, status char(10), start_time timestamp, end_time timestamp,
         query_text char(4000));
       INSERT INTO sys_query_history VALUES
@@ -367,7 +370,10 @@ describe('lock-waits on Redshift (Data API)', () => {
         (501, 'success', '2026-11-22 02:50:01', '2026-11-22 02:50:30', 'DELETE FROM sales WHERE day = 1'),
         (501, 'success', '2026-11-22 02:51:00', '2026-11-22 02:51:02', 'ALTER TABLE sales ADD COLUMN note varchar(10)'),
         (601, 'running', '2026-11-22 02:53:00', NULL, 'SELECT count(*) FROM sales'),
-        (602, 'running', '2026-11-22 02:58:00', NULL, 'INSERT INTO sales SELECT * FROM staging_sales_with_a_rather_long_name WHERE day = 2');
+        (602, 'running', '2026-11-22 02:58:00', NULL, 'INSERT INTO sales SELECT * FROM staging_sales_with_a_rather_long_name WHERE day = 2'),
+        (505, 'running', '2026-11-22 02:59:40', NULL, 'SELECT * FROM daily_report'),
+        (701, 'success', '2026-11-22 02:10:00', '2026-11-22 02:59:49', 'INSERT INTO daily_report SELECT 1'),
+        (701, 'running', '2026-11-22 02:59:50', NULL, 'ALTER TABLE daily_report ADD COLUMN x int');
       -- SYS_CONNECTION_LOG's documented columns (those the check reads); pid 501 served an older session first.
       CREATE TABLE sys_connection_log (event char(50), record_time timestamp, remote_host char(45),
         remote_port char(32), session_id int, application_name char(250));
@@ -433,9 +439,22 @@ describe('lock-waits on Redshift (Data API)', () => {
       },
     ]);
     expect(result.measurements).toEqual([
-      { name: 'lock_waiting_sessions', value: 3, labels: { connection: 'dw' } },
+      { name: 'lock_waiting_sessions', value: 4, labels: { connection: 'dw' } },
       { name: 'lock_longest_wait_seconds', value: 420, labels: { connection: 'dw' } },
     ]);
+  });
+
+  // A review: the wait was timed from the start of the waiter's transaction, so a 10 s wait of an ETL transaction
+  // open for 50 minutes paged at once, blaming a 20-second read.
+  it("times a wait from the waiting statement's start, not its transaction's", async () => {
+    const connections = open();
+
+    const result = await lockWaits.run(context(connections, NOW), config({ minWait: 5000 }));
+    await connections.closeAll();
+
+    const report = result.findings.find((f) => f.key.startsWith('505@'));
+    expect(report?.title).toBe('Session 505 (report) blocks 1 session for up to 10s');
+    expect(report?.metrics).toEqual({ waitingSessions: 1, longestWaitSeconds: 10 });
   });
 
   it('says "unknown" for what Redshift does not record of a blocker', async () => {
