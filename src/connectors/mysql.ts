@@ -190,5 +190,9 @@ export async function openMysql(name: string, config: MysqlConnection, ctx: Open
     secrets,
     counter,
     close,
+    temporalTypes: MYSQL_TEMPORAL_TYPES,
   });
 }
+
+/** MySQL's and MariaDB's date and time types (information_schema.columns.data_type). */
+const MYSQL_TEMPORAL_TYPES: ReadonlySet<string> = new Set(['date', 'datetime', 'timestamp']);
