@@ -49,21 +49,32 @@ async function wrongTimeColumns(
   const unknown = [...new Map(asked.filter((a) => !known.has(a.key)).map((a) => [a.key, a])).values()].filter(
     (a) => [...a.r.table.parts.slice(-2), a.c].every((n) => PLAIN_NAME.test(n)),
   );
-  for (let i = 0; i < unknown.length; i += TYPE_LOOKUP_CHUNK) {
-    const chunk = unknown.slice(i, i + TYPE_LOOKUP_CHUNK);
-    for (const a of chunk) known.set(a.key, null);
-    const tuples = chunk.map((a) => {
-      const [schema, table] = a.r.table.parts.slice(-2);
-      return `('${schema}', '${table}', '${a.c}')`;
-    });
-    const sql =
-      'SELECT table_schema AS s, table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns' +
-      ` WHERE (table_schema, table_name, column_name) IN (${tuples.join(', ')})`;
-    try {
-      for (const row of await parts.run(sql, [], signal))
-        known.set(JSON.stringify([String(row.s), String(row.t), String(row.c)]), String(row.d).toLowerCase());
-    } catch {
-      signal.throwIfAborted(); // not looked up: the count goes ahead as before
+  // By schema, `table_schema = '...'`: MariaDB then reads that schema's tables only (a tuple IN list took twice
+  // as long on 3,000 tables).
+  const bySchema = new Map<string, typeof unknown>();
+  for (const a of unknown) {
+    const schema = a.r.table.parts.at(-2)!;
+    const list = bySchema.get(schema) ?? [];
+    if (!list.length) bySchema.set(schema, list);
+    list.push(a);
+    known.set(a.key, null);
+  }
+  for (const [schema, inSchema] of bySchema) {
+    for (let i = 0; i < inSchema.length; i += TYPE_LOOKUP_CHUNK) {
+      const chunk = inSchema.slice(i, i + TYPE_LOOKUP_CHUNK);
+      const list = (names: string[]) => [...new Set(names)].map((n) => `'${n}'`).join(', ');
+      const sql =
+        'SELECT table_schema AS s, table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns' +
+        ` WHERE table_schema = '${schema}' AND table_name IN (${list(chunk.map((a) => a.r.table.parts.at(-1)!))})` +
+        ` AND column_name IN (${list(chunk.map((a) => a.c))})`;
+      try {
+        for (const row of await parts.run(sql, [], signal)) {
+          const key = JSON.stringify([String(row.s), String(row.t), String(row.c)]);
+          if (known.has(key)) known.set(key, String(row.d).toLowerCase());
+        }
+      } catch {
+        signal.throwIfAborted(); // not looked up: the count goes ahead as before
+      }
     }
   }
   const wrong = new Map<string, string>();
