@@ -12,6 +12,11 @@ describe('tolerance', () => {
     [0.001, 5, 1000, 1006, true],
     [0, 0, 0, 1, true],
     [0.5, 0, 0, 0, false],
+    // 0.29 × 100 and 0.57 × 100 fall just short of 29 and 57 in binary floating point (a review).
+    [0.29, 0, 100, 71, false],
+    [0.29, 0, 100, 70, true],
+    [0.57, 0, 100, 43, false],
+    [0.57, 0, 100, 42, true],
   ])('ratio %p, rows %p: source %p vs target %p breaches: %p', (ratio, rows, source, target, expected) => {
     expect(breaches({ ratio, rows }, source, target)).toBe(expected);
   });
