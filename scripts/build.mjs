@@ -311,6 +311,11 @@ const brief = await build({
   metafile: true,
 });
 const briefFile = relative(OUT, Object.keys(brief.metafile.outputs)[0]);
+// brief-loader.ts reads the brief bundle as Latin-1, which is its text only while every byte is ASCII.
+const briefBytes = readFileSync(`${OUT}/${briefFile}`);
+const nonAscii = briefBytes.findIndex((b) => b > 0x7f);
+if (nonAscii >= 0)
+  throw new Error(`${briefFile}: a byte that is not ASCII at ${nonAscii} (esbuild's charset?)`);
 await build({
   ...common,
   entryPoints: { main: 'src/cli/bin.ts' },

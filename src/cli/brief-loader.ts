@@ -99,7 +99,9 @@ type ModuleFunction = (
  * little of the command: its cache would hold little).
  */
 export function runBrief(bundle: string, cachePath: string | undefined, args: readonly string[]): void {
-  const source = readFileSync(bundle, 'utf8');
+  // Latin-1: half the time of UTF-8 decoding for its 700 KB (0.6 ms), and the same text, since the build writes
+  // the bundle in ASCII (esbuild escapes the rest; scripts/build.mjs refuses a bundle that is not).
+  const source = readFileSync(bundle, 'latin1');
   const cachedData = cachePath ? readCache(cachePath) : undefined;
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const { Script, constants } = vm();
