@@ -49,7 +49,9 @@ const PANELS: MetricPanel[] = [
     title: 'WLM queue wait time',
     metric: 'WLMQueueWaitTime',
     statistic: 'Maximum',
-    unit: 'µs',
+    // Milliseconds, as AWS publishes it (WLMQueryDuration is the one in microseconds): as µs, a 30 s wait read
+    // "30 ms" (a review).
+    unit: 'ms',
     label: QUEUE,
   },
   {
