@@ -1,4 +1,5 @@
 import { ANY_TIME, type StateStore } from '../src/state/types';
+import { knownBroken } from './broken-channels';
 
 /** A channel whose oldest pending message has failed this many attempts is reported as failing. */
 export const FAILING_ATTEMPTS = 5;
@@ -34,4 +35,15 @@ export async function failingChannels(
     });
   }
   return failing;
+}
+
+/**
+ * The channels among `names` that the store knows as broken (they reject messages) or failing (see
+ * failingChannels): for guardrail_channel_failing, which serve refreshes between runs (StoreProbe) so that every
+ * replica says the same, and a rule need not catch a delivery in its window.
+ */
+export async function troubledChannels(store: StateStore, names: readonly string[]): Promise<Set<string>> {
+  const broken = await knownBroken({ store, channels: new Map(names.map((n) => [n, undefined])) });
+  const failing = await failingChannels(store, names, broken);
+  return new Set([...broken.keys(), ...failing.keys()]);
 }

@@ -77,6 +77,8 @@ export interface AlertingResult {
   /** The agent's own check result, when it reported something this run (a broken or failing channel). */
   health?: CheckRunResult;
   notifications: NotificationCounts;
+  /** Channels found broken or failing by the run's last delivery pass; undefined in a dry run, which delivers nothing. */
+  troubled?: Set<string>;
 }
 
 /**
@@ -148,6 +150,7 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
   return {
     findings: pipeline.findings,
     ...(healthFindings.length ? { health } : {}),
+    troubled: new Set([...last.broken.keys(), ...last.failing.keys()]),
     notifications: {
       sent: sum((p) => p.sent),
       failed: sum((p) => p.failed),

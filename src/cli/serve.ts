@@ -68,7 +68,14 @@ export async function serveCommand(flags: GlobalOptions): Promise<void> {
     const store = await reachableStore(agent, log, metrics, phase, stopping.signal);
     if (!store || phase.stopping) return;
     phase.storeAnswered = true;
-    probe = new StoreProbe(store, log, metrics, STORE_PROBE_MS);
+    probe = new StoreProbe(
+      store,
+      log,
+      metrics,
+      STORE_PROBE_MS,
+      undefined,
+      config.channels.map((c) => c.name),
+    );
     probe.start();
     // A run that finds the store silent has the probe ask at once: /readyz says so then, not up to 15 s later.
     const storeTrouble = () => void probe?.probe();

@@ -3,6 +3,7 @@ import type { Logger } from '../core/log';
 import { errorMessage } from '../core/redact';
 import type { Metrics } from '../engine/metrics';
 import type { StateStore } from '../state/types';
+import { troubledChannels } from '../../alerts/delivery-failing';
 
 /** A ping that takes longer than this counts as no answer (a frozen server or network never fails the query). */
 export const STORE_PING_TIMEOUT_MS = 5_000;
@@ -24,6 +25,8 @@ export class StoreProbe {
     private readonly metrics: Metrics,
     private readonly everyMs: number,
     private readonly timeoutMs = STORE_PING_TIMEOUT_MS,
+    /** The alert channels whose guardrail_channel_failing each answer refreshes. */
+    private readonly channels: readonly string[] = [],
   ) {}
 
   start(): void {
@@ -66,10 +69,17 @@ export class StoreProbe {
     // The outbox is the store's, not this process's: a replica that has not run a check for a while would
     // otherwise go on showing the count of its last run (and GuardrailOutboxBackingUp fire on it). Counted apart
     // from the ping, on the busy main pool: a slow count must not hold the next probe.
-    this.counting ??= this.store
-      .countPending()
+    // So are the channels' troubles: a replica that has not delivered for a while would go on showing its last.
+    this.counting ??= Promise.all([
+      this.store.countPending().then((pending) => this.metrics.outboxPending.set(pending)),
+      this.channels.length
+        ? troubledChannels(this.store, this.channels).then((troubled) =>
+            this.metrics.recordChannels(this.channels, troubled),
+          )
+        : undefined,
+    ])
       .then(
-        (pending) => this.metrics.outboxPending.set(pending),
+        () => undefined,
         () => undefined, // the next probe asks again
       )
       .finally(() => (this.counting = undefined));

@@ -142,6 +142,7 @@ export class Agent {
         onPending: (pending) => this.metrics?.outboxPending.set(pending),
       }),
     );
+    if (alerted.troubled) this.metrics?.recordChannels(this.channels.keys(), alerted.troubled);
     // After the lifecycle: a finding still pending (`for:`) is not firing yet, so guardrail_findings leaves it out.
     for (const r of results) {
       const pending = new Set(

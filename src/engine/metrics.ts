@@ -61,6 +61,17 @@ export class Metrics {
     labelNames: ['channel', 'outcome'],
     registers: [this.registry],
   });
+  /**
+   * 1 while a channel is broken (it rejects messages) or failing (its oldest message failed 5 attempts), else 0:
+   * a state, so that GuardrailChannelFailing fires whatever the checks' schedule (a rule on failed attempts in
+   * 15 minutes never held for 15 minutes under hourly runs, a review found).
+   */
+  readonly channelFailing = new Gauge({
+    name: `${PREFIX}channel_failing`,
+    help: 'Whether the alert channel is broken or failing (1) or not (0), as the state store last said.',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
   readonly selfBytesBilled = new Counter({
     name: `${PREFIX}self_bytes_billed_total`,
     help: "Bytes billed by the agent's own BigQuery queries (dry-run first, capped by maximumBytesBilled).",
@@ -96,6 +107,12 @@ export class Metrics {
     }
     for (const channel of channels)
       for (const outcome of OUTCOMES) this.notifications.inc({ channel, outcome }, 0);
+    this.recordChannels(channels, new Set());
+  }
+
+  /** guardrail_channel_failing of every channel: 1 for those in `troubled`. */
+  recordChannels(channels: Iterable<string>, troubled: ReadonlySet<string>): void {
+    for (const channel of channels) this.channelFailing.set({ channel }, troubled.has(channel) ? 1 : 0);
   }
 
   /** serve's skipped runs of each enabled check start at 0 by reason (see startSeries). */

@@ -66,6 +66,8 @@ describe('the alerting stage of a run', () => {
     expect(result.notifications.undelivered).toEqual([
       { channel: 'team', pending: 1, dropped: 0, reason: expect.stringContaining('(HTTP 404)') },
     ]);
+    // guardrail_channel_failing's source: a state that outlives the run, not attempts in a window.
+    expect(result.troubled).toEqual(new Set(['team']));
   });
 
   // A review: a message whose retry came due after the first pass was rejected in the health pass, and dropped with

@@ -102,6 +102,21 @@ describe('counter series the config names', () => {
     expect(text).toContain('guardrail_bigquery_query_cost_usd_total{check="bq",project="shop-dev"} 0');
     // A disabled check never runs: no series of its own.
     expect(text).not.toContain('check="old"');
+    expect(text).toContain('guardrail_channel_failing{channel="data-eng"} 0');
+  });
+
+  it('say which channels are broken or failing, as a state that stays until it changes', async () => {
+    const metrics = new Metrics();
+    metrics.startSeries([], ['data-eng', 'finops']);
+
+    metrics.recordChannels(['data-eng', 'finops'], new Set(['finops']));
+    const failing = await metrics.registry.metrics();
+    metrics.recordChannels(['data-eng', 'finops'], new Set());
+    const recovered = await metrics.registry.metrics();
+
+    expect(failing).toContain('guardrail_channel_failing{channel="data-eng"} 0');
+    expect(failing).toContain('guardrail_channel_failing{channel="finops"} 1');
+    expect(recovered).toContain('guardrail_channel_failing{channel="finops"} 0');
   });
 
   it('a counter measured at 0 exists from that run on, and later amounts add to it', async () => {
