@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors';
 import { describeAwsError } from '../../aws/clients';
 import type { AwsProvider } from '../../aws/types';
-import { IGNORE_TAG_KEY } from '../../aws/tags';
+import { IGNORE_TAG_KEY, isIgnored } from '../../aws/tags';
 import {
   createSnapshot,
   deleteVolume,
@@ -111,6 +111,8 @@ export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promi
         appliedAt: new Date().toISOString(),
       });
     }
+    // Interrupted: what it was doing is recorded (above); nothing more is started.
+    options.signal.throwIfAborted();
     if (result.outcome === 'failed' && !options.continueOnError) {
       stopped = true;
       break;
@@ -140,16 +142,21 @@ async function applyOne(
   try {
     switch (action.type) {
       case 'snapshot-and-delete-volume': {
-        const volume = await describeVolume(client, action.resourceId, signal);
-        const why: Verdict = !volume
-          ? 'no longer exists'
-          : volume.attached || volume.state !== 'available'
-            ? `is ${volume.state} now (attached since the plan)`
-            : volume.tags[IGNORE_TAG_KEY]?.toLowerCase() === 'true'
-              ? `is tagged ${IGNORE_TAG_KEY}=true now`
-              : volume.sizeGiB !== action.expect.sizeGiB || volume.volumeType !== action.expect.volumeType
-                ? `changed since the plan (${volume.volumeType}, ${volume.sizeGiB} GiB)`
-                : markChanged(action, volume.tags);
+        // Read before the snapshot and again after waiting for it (up to minutes): a tag or an attachment
+        // added meanwhile keeps the volume (a review saw one tagged during the wait deleted).
+        const volumeVerdict = async (): Promise<Verdict> => {
+          const volume = await describeVolume(client, action.resourceId, signal);
+          return !volume
+            ? 'no longer exists'
+            : volume.attached || volume.state !== 'available'
+              ? `is ${volume.state} now (attached since the plan)`
+              : isIgnored(volume.tags)
+                ? `is tagged ${IGNORE_TAG_KEY}=true now`
+                : volume.sizeGiB !== action.expect.sizeGiB || volume.volumeType !== action.expect.volumeType
+                  ? `changed since the plan (${volume.volumeType}, ${volume.sizeGiB} GiB)`
+                  : markChanged(action, volume.tags);
+        };
+        const why = await volumeVerdict();
         if (why) return outcome(action, 'skipped', `volume ${why}`);
         if (options.dryRun)
           return outcome(action, 'would-do', 'would snapshot, wait for it, then delete the volume');
@@ -164,8 +171,11 @@ async function applyOne(
         try {
           await waitForSnapshot(client, snapshotId, options.snapshotWait ?? DEFAULT_SNAPSHOT_WAIT, signal);
         } catch (error) {
+          if (signal.aborted) throw error;
           return outcome(action, 'failed', `${describeAwsError(error)}; the volume was kept`);
         }
+        const since = await volumeVerdict();
+        if (since) return outcome(action, 'skipped', `volume ${since} (snapshot ${snapshotId} kept)`);
         await deleteVolume(client, action.resourceId, signal);
         return outcome(action, 'done', `snapshot ${snapshotId} completed, volume deleted`);
       }
@@ -175,7 +185,7 @@ async function applyOne(
           ? 'no longer exists'
           : address.associated
             ? 'is associated now'
-            : address.tags[IGNORE_TAG_KEY]?.toLowerCase() === 'true'
+            : isIgnored(address.tags)
               ? `is tagged ${IGNORE_TAG_KEY}=true now`
               : markChanged(action, address.tags);
         if (why) return outcome(action, 'skipped', `address ${why}`);
@@ -198,10 +208,19 @@ async function applyOne(
       }
     }
   } catch (error) {
-    if (signal.aborted) throw error;
+    // Stopped mid-action, a call may have gone through (a deletion the store would never hear of, a review found):
+    // recorded as failed, saying what to check, before the stop goes on.
+    if (signal.aborted) return outcome(action, 'failed', `interrupted: ${INTERRUPTED[action.type]}`);
     return outcome(action, 'failed', describeAwsError(error));
   }
 }
+
+const INTERRUPTED: Record<CleanupAction['type'], string> = {
+  'snapshot-and-delete-volume':
+    'the snapshot or the deletion may have happened; check the volume before applying again',
+  'release-address': 'the address may have been released; check it before applying again',
+  'abort-upload': 'the upload may have been aborted; check it before applying again',
+};
 
 /** With a mark, the resource must still carry exactly the tag the plan wrote. */
 function markChanged(action: CleanupAction, tags: Record<string, string>): Verdict {

@@ -171,6 +171,44 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
     expect(mutations()).toEqual([]);
   });
 
+  // A review: apply trimmed no space from the tag (the check does), and read the volume only before the snapshot.
+  it('skips a volume tagged guardrail:ignore with spaces around true, and one tagged while its snapshot was taken', async () => {
+    const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
+    east().volumes[0]!.tags = { 'guardrail:ignore': ' TRUE ' };
+    server.faults.tagDuringSnapshot.set('vol-b', { 'guardrail:ignore': 'true' });
+
+    const report = await apply(p);
+
+    expect(report.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
+      ['vol-a', 'skipped', 'volume is tagged guardrail:ignore=true now'],
+      ['vol-b', 'skipped', 'volume is tagged guardrail:ignore=true now (snapshot snap-1 kept)'],
+    ]);
+    expect(east().volumes.map((v) => v.id)).toEqual(['vol-a', 'vol-b', 'vol-used']);
+    expect(server.calls.filter((c) => c.action === 'ec2:DeleteVolume')).toEqual([]);
+  });
+
+  it('records an action interrupted mid-call as failed, saying what to check, and starts no other', async () => {
+    const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
+    const stop = new AbortController();
+    server.faults.tagDuringSnapshot.set('vol-a', {});
+    const aborting = setInterval(() => {
+      if (server.calls.some((c) => c.action === 'ec2:DescribeSnapshots')) stop.abort(new Error('SIGTERM'));
+    }, 1);
+
+    const applied = apply(p, { signal: stop.signal, snapshotWait: { intervalMs: 200, attempts: 5 } });
+    await expect(applied).rejects.toThrow('SIGTERM');
+    clearInterval(aborting);
+
+    expect((await store.cleanupRecords(p.id)).map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
+      [
+        'vol-a',
+        'failed',
+        'interrupted: the snapshot or the deletion may have happened; check the volume before applying again',
+      ],
+    ]);
+    expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(1);
+  });
+
   it('refuses an expired plan and touches nothing', async () => {
     const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
 

@@ -72,7 +72,12 @@ export function ec2Cleanup(
       const xml = items.map((s) => {
         const shown = s.state;
         // Pending once, then done (or failed): the client has to poll.
-        if (s.state === 'pending') s.state = s.fails ? 'error' : 'completed';
+        if (s.state === 'pending') {
+          s.state = s.fails ? 'error' : 'completed';
+          const added = faults.tagDuringSnapshot.get(s.volumeId);
+          const volume = data.volumes.find((v) => v.id === s.volumeId);
+          if (added && volume) volume.tags = { ...volume.tags, ...added };
+        }
         return `<item>${el('snapshotId', s.id)}${el('volumeId', s.volumeId)}${el('status', shown)}${tagSet(s.tags)}</item>`;
       });
       return envelope('DescribeSnapshots', `<snapshotSet>${xml.join('')}</snapshotSet>`);

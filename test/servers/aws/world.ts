@@ -104,6 +104,8 @@ export interface Faults {
   hang: Set<string>;
   /** Volume ids whose snapshots end in state `error`. */
   failSnapshot: Set<string>;
+  /** Volume id → tags its owner adds while a snapshot of it is pending (seen by the first DescribeSnapshots). */
+  tagDuringSnapshot: Map<string, Record<string, string>>;
 }
 
 export function emptyRegion(): FakeRegion {
@@ -117,6 +119,7 @@ export function newFaults(): Faults {
     latencyMs: 0,
     repeatToken: new Set(),
     hang: new Set(),
+    tagDuringSnapshot: new Map(),
     failSnapshot: new Set(),
   };
 }
