@@ -23,7 +23,8 @@ export async function writeCleanupRecord(db: Queryable, r: CleanupRecord): Promi
        (plan_id, check_id, resource_id, action, outcome, detail, monthly_saving_usd, applied_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (plan_id, resource_id) DO UPDATE SET action = excluded.action, outcome = excluded.outcome,
-       detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at`,
+       detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at
+     WHERE guardrail_cleanup_result.outcome <> 'done'`,
     [r.planId, r.checkId, r.resourceId, r.action, r.outcome, r.detail, r.monthlySavingUsd, r.appliedAt],
   );
 }

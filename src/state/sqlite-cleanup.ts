@@ -20,7 +20,8 @@ export function writeCleanupRecord(db: Database, r: CleanupRecord): void {
        (plan_id, check_id, resource_id, action, outcome, detail, monthly_saving_usd, applied_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (plan_id, resource_id) DO UPDATE SET action = excluded.action, outcome = excluded.outcome,
-       detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at`,
+       detail = excluded.detail, monthly_saving_usd = excluded.monthly_saving_usd, applied_at = excluded.applied_at
+     WHERE guardrail_cleanup_result.outcome <> 'done'`,
   ).run(r.planId, r.checkId, r.resourceId, r.action, r.outcome, r.detail, r.monthlySavingUsd, r.appliedAt);
 }
 

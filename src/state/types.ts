@@ -203,7 +203,10 @@ export interface StateStore {
   /** Records a plan `guardrail cleanup plan` wrote (its digest): apply acts only on plans recorded, unchanged. */
   recordCleanupPlan(plan: CleanupPlanRecord): Promise<void>;
   cleanupPlan(planId: string): Promise<CleanupPlanRecord | undefined>;
-  /** Records (or replaces) the outcome of one plan resource. */
+  /**
+   * Records (or replaces) the outcome of one plan resource; a `done` one is never replaced: of two applies at once,
+   * the one that failed after the other acted must not erase what was done (a review).
+   */
   recordCleanup(record: CleanupRecord): Promise<void>;
   /** The outcomes recorded for a plan, by resource id. */
   cleanupRecords(planId: string): Promise<CleanupRecord[]>;

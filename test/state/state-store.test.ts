@@ -317,7 +317,7 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     expect((await store.cleanupPlan(plan.planId))?.digest).toBe('a'.repeat(64));
   });
 
-  it('records cleanup results per plan and resource, the last one winning, and sums what is done', async () => {
+  it('records cleanup results per plan and resource, the last one winning but over a done one, and sums what is done', async () => {
     const record = (resourceId: string, outcome: 'done' | 'skipped' | 'failed', usd: number) => ({
       planId: 'plan-1',
       checkId: 'idle-ebs',
@@ -331,6 +331,8 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     await store.recordCleanup(record('vol-a', 'failed', 0));
     await store.recordCleanup(record('vol-a', 'done', 8.5));
     await store.recordCleanup(record('vol-b', 'skipped', 0));
+    // Of two applies at once, the one that failed after the other deleted the volume (NotFound) must not erase it.
+    await store.recordCleanup(record('vol-a', 'failed', 0));
 
     const records = await store.cleanupRecords('plan-1');
     const savings = await store.cleanupSavings();
