@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { CHECKS, findCheck } from '../../checks/registry';
+import { longestInterval } from '../core/cron-interval';
 import type { CheckConfig } from '../config/types';
 import type { CheckRunResult, CheckStatus, Measurement, MeasurementDeclaration } from '../core/types';
 import { SEVERITIES } from '../core/severity';
@@ -55,6 +56,18 @@ export class Metrics {
     labelNames: ['check', 'kind'],
     registers: [this.registry],
   });
+  /**
+   * The longest time between two scheduled runs of each enabled check (its cron): GuardrailCheckNotSucceeding waits
+   * two of them (at least 2 h), so that a daily check is not called stale three hours after its run (a review).
+   */
+  private readonly interval = new Gauge({
+    name: `${PREFIX}check_interval_seconds`,
+    help:
+      'Longest time between two scheduled runs of the check, from its cron schedule, in whole hours (at least one; ' +
+      'seconds).',
+    labelNames: ['check', 'kind'],
+    registers: [this.registry],
+  });
   readonly notifications = new Counter({
     name: `${PREFIX}notifications_total`,
     help: 'Alert messages by channel and outcome (sent, failed attempt, dropped).',
@@ -99,6 +112,7 @@ export class Metrics {
   startSeries(checks: readonly CheckConfig[], channels: readonly string[]): void {
     for (const check of checks.filter((c) => c.enabled)) {
       for (const status of STATUSES) this.runs.inc({ check: check.id, kind: check.kind, status }, 0);
+      this.interval.set({ check: check.id, kind: check.kind }, longestInterval(check.schedule) / 1000);
       for (const { name, labels } of findCheck(check.kind)?.counterSeries?.(check) ?? []) {
         const declared = this.measured.get(name);
         if (declared?.metric instanceof Counter)

@@ -1,4 +1,5 @@
 import { Metrics } from '../../src/engine/metrics';
+import { longestInterval } from '../../src/core/cron-interval';
 import type { CheckRunResult } from '../../src/core/types';
 import type { CheckConfig } from '../../src/config/types';
 
@@ -103,6 +104,20 @@ describe('counter series the config names', () => {
     // A disabled check never runs: no series of its own.
     expect(text).not.toContain('check="old"');
     expect(text).toContain('guardrail_channel_failing{channel="data-eng"} 0');
+    // For GuardrailCheckNotSucceeding: to the hour, so a per-minute check reads one hour.
+    expect(text).toContain(
+      'guardrail_check_interval_seconds{check="bq",kind="bigquery-expensive-queries"} 3600',
+    );
+  });
+
+  it.each([
+    ['0 9 * * *', 24],
+    ['0 9 * * 1-5', 72],
+    ['*/5 9-17 * * 1-5', 64],
+    ['30 */6 * * *', 6],
+    ['* * * * * *', 1],
+  ])('give the longest gap of %s, to the hour and never less: %d h', (schedule, hours) => {
+    expect(longestInterval(schedule)).toBe(hours * 3_600_000);
   });
 
   it('say which channels are broken or failing, as a state that stays until it changes', async () => {
