@@ -64,11 +64,14 @@ export function agentHealthDashboard(): Record<string, unknown> {
     )
     .withPanel(
       timeseriesPanel(
-        'Check duration (mean per run)',
+        'Check duration (mean per run, else the last run)',
         [
+          // A `run` job's histogram starts again with each push (its _count stays 1): no increase, no mean, and
+          // a division by zero drew +Inf; the last run's duration stands in.
           promQuery(
             `sum by (check) (increase(guardrail_check_duration_seconds_sum{${CHECK}}[$window]))` +
-              ` / sum by (check) (increase(guardrail_check_duration_seconds_count{${CHECK}}[$window]))`,
+              ` / (sum by (check) (increase(guardrail_check_duration_seconds_count{${CHECK}}[$window])) > 0)` +
+              ` or max by (check) (guardrail_check_last_duration_seconds{${CHECK}})`,
             '{{check}}',
           ),
         ],

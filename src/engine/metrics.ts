@@ -30,6 +30,16 @@ export class Metrics {
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
+  /**
+   * The last run's duration: a `run` job pushing to a Pushgateway starts its histogram again each time (its _count
+   * stays 1, so a mean over increase() divided by zero); the dashboard falls back on this (a review saw +Inf).
+   */
+  private readonly lastDuration = new Gauge({
+    name: `${PREFIX}check_last_duration_seconds`,
+    help: 'How long the last run of the check took.',
+    labelNames: ['check', 'kind'],
+    registers: [this.registry],
+  });
   private readonly findings = new Gauge({
     name: `${PREFIX}findings`,
     help: 'Findings firing after the last run, by severity.',
@@ -200,6 +210,7 @@ export class Metrics {
     this.runs.inc({ ...labels, status: result.status });
     if (result.status === 'skipped') return;
     this.duration.observe(labels, result.durationMs / 1000);
+    this.lastDuration.set(labels, result.durationMs / 1000);
     const finishedAt = (Date.parse(result.startedAt) + result.durationMs) / 1000;
     this.lastRun.set(labels, finishedAt);
     if (result.status !== 'error') this.lastSuccess.set(labels, finishedAt);

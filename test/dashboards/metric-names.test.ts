@@ -1,5 +1,6 @@
 import { CHECKS } from '../../checks/registry';
 import { generateDashboards } from '../../src/dashboards';
+import { Metrics } from '../../src/engine/metrics';
 import { type DashboardJson, panelsOf } from './dashboard-json';
 
 /** DESIGN.md §6: the Prometheus names that are part of the contract. */
@@ -21,6 +22,9 @@ const ENGINE_METRICS = [
   'guardrail_cleanup_saved_monthly_usd',
   'guardrail_last_run_timestamp_seconds',
   'guardrail_last_measured_timestamp_seconds',
+  'guardrail_check_last_duration_seconds',
+  'guardrail_check_interval_seconds',
+  'guardrail_channel_failing',
 ];
 const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'].map((s) => `guardrail_check_duration_seconds${s}`);
 
@@ -99,4 +103,10 @@ describe('Prometheus expressions in the dashboards', () => {
   ])('reads the metric names of %s', (expr, expected) => {
     expect(metricNamesIn(expr)).toEqual(expected);
   });
+});
+
+it('lists as the engine metrics only what the engine registers', async () => {
+  const registered = (await new Metrics().registry.getMetricsAsJSON()).map((m) => m.name);
+
+  for (const name of ENGINE_METRICS) expect([name, registered.includes(name)]).toEqual([name, true]);
 });
