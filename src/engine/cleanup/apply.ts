@@ -99,7 +99,12 @@ export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promi
       : await applyOne(plan, action, options);
     results.push(result);
     options.out?.(`${result.outcome.padEnd(12)} ${action.type} ${action.resourceId}: ${result.detail}`);
-    if (result.outcome === 'done' || result.outcome === 'skipped' || result.outcome === 'failed') {
+    // A dry run writes nothing, not even what it would skip: a skipped row would replace an earlier failed one
+    // that named the snapshot it kept (a review).
+    if (
+      !options.dryRun &&
+      (result.outcome === 'done' || result.outcome === 'skipped' || result.outcome === 'failed')
+    ) {
       await options.store.recordCleanup({
         planId: plan.id,
         checkId: plan.checkId,
