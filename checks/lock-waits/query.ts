@@ -9,8 +9,8 @@ export interface LockWait {
   /** The statement that waits. */
   waiterSql: string;
   /**
-   * How long it has waited, by the database's own clock (Redshift: since the waiting transaction's start, the
-   * closest it records).
+   * How long it has waited, by the database's own clock (Redshift: since its waiting statement's start, else its
+   * transaction's, the closest it records).
    */
   waitedMs: number;
   blocker: Blocker;
@@ -40,19 +40,59 @@ CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocking(pid)
 JOIN pg_stat_activity b ON b.pid = blocking.pid`;
 
 /**
- * Ungranted table locks paired with granted ones on the same table; the wait by the cluster's clock (UTC, like
- * its timestamps).
+ * Ungranted table locks paired with the other sessions' locks on the same table, granted or queued; the wait by
+ * the cluster's clock (UTC, like its timestamps).
  * @see https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TRANSACTIONS.html (checked 2026-11)
  * @see https://docs.aws.amazon.com/redshift/latest/dg/r_DATEDIFF_function.html (checked 2026-12)
  */
 const REDSHIFT_WAITS = `
 SELECT DISTINCT w.pid AS waiter_pid, w.txn_owner AS waiter_user, w.txn_start AS waiter_start,
-  datediff(ms, w.txn_start, getdate()) AS waited_ms, w.lock_mode AS waiter_mode,
+  datediff(ms, w.txn_start, getdate()) AS waited_ms, w.lock_mode AS waiter_mode, w.relation AS relation,
   h.pid AS blocker_pid, h.txn_owner AS blocker_user, h.txn_db AS database_name, h.txn_start AS blocker_start,
-  h.lock_mode AS holder_mode
+  h.lock_mode AS holder_mode, h.granted AS holder_granted
 FROM svv_transactions w
-JOIN svv_transactions h ON h.relation = w.relation AND h.granted = true AND h.pid <> w.pid
+JOIN svv_transactions h ON h.relation = w.relation AND h.pid <> w.pid
 WHERE w.granted = false AND w.relation IS NOT NULL`;
+
+type Row = Record<string, unknown>;
+const granted = (row: Row) =>
+  row.holder_granted === true || row.holder_granted === 'true' || row.holder_granted === 't';
+
+/**
+ * Each waiter paired with the sessions that hold what it waits for: a conflicting granted lock, or, for a waiter
+ * that conflicts with none (queued behind another waiter, as Redshift's lock queue is first come, first served),
+ * the holders that the waiter ahead of it waits for (a review: a SELECT behind a waiting ALTER went unlisted).
+ */
+function blockingPairs(rows: readonly Row[]): Row[] {
+  const direct = rows.filter((r) => granted(r) && conflicts(r.waiter_mode, r.holder_mode));
+  const blockersOf = (pid: unknown, relation: unknown, seen: Set<unknown>): Row[] => {
+    const own = direct.filter((r) => r.waiter_pid === pid && r.relation === relation);
+    if (own.length || seen.has(pid)) return own;
+    seen.add(pid);
+    const ahead = rows.filter(
+      (r) =>
+        r.waiter_pid === pid &&
+        r.relation === relation &&
+        !granted(r) &&
+        conflicts(r.waiter_mode, r.holder_mode),
+    );
+    return ahead.flatMap((r) => blockersOf(r.blocker_pid, relation, seen));
+  };
+  const waiters = [
+    ...new Map(rows.map((r) => [`${String(r.waiter_pid)}/${String(r.relation)}`, r])).values(),
+  ];
+  const pairs = waiters.flatMap((w) =>
+    blockersOf(w.waiter_pid, w.relation, new Set()).map((b): Row => ({
+      ...w,
+      blocker_pid: b.blocker_pid,
+      blocker_user: b.blocker_user,
+      database_name: b.database_name,
+      blocker_start: b.blocker_start,
+      holder_mode: b.holder_mode,
+    })),
+  );
+  return [...new Map(pairs.map((p) => [`${String(p.waiter_pid)}/${String(p.blocker_pid)}`, p])).values()];
+}
 
 /**
  * Redshift's three table lock modes and what each waits behind.
@@ -102,9 +142,7 @@ function postgresWait(row: Record<string, unknown>): LockWait {
 }
 
 async function redshiftWaits(source: SessionSource): Promise<LockWait[]> {
-  const rows = (await source.query(REDSHIFT_WAITS)).filter((row) =>
-    conflicts(row.waiter_mode, row.holder_mode),
-  );
+  const rows = blockingPairs(await source.query(REDSHIFT_WAITS));
   const starts = rows.flatMap((row) => [dbTime(row.waiter_start), dbTime(row.blocker_start)]);
   const pids = rows.flatMap((row) => [Number(row.waiter_pid), Number(row.blocker_pid)]);
   const facts = await redshiftSessions(source, pids, starts);

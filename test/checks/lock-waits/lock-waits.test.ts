@@ -362,7 +362,9 @@ describe('lock-waits on Redshift (Data API)', () => {
         ('cdc', 'dev', 9007, 603, '2026-11-22 02:59:50', 'ShareRowExclusiveLock', 'relation', 300, false),
         -- A report reading table 400 for 20 s; an ETL transaction open since 02:10 asked to alter it 10 s ago.
         ('report', 'dev', 9008, 505, '2026-11-22 02:59:40', 'AccessShareLock', 'relation', 400, true),
-        ('etl', 'dev', 9009, 701, '2026-11-22 02:10:00', 'AccessExclusiveLock', 'relation', 400, false);
+        ('etl', 'dev', 9009, 701, '2026-11-22 02:10:00', 'AccessExclusiveLock', 'relation', 400, false),
+        -- A read 5 s ago: it conflicts with no granted lock, only with the ALTER queued ahead of it.
+        ('bi', 'dev', 9010, 702, '2026-11-22 02:59:55', 'AccessShareLock', 'relation', 400, false);
       CREATE TABLE sys_query_history (session_id int, status char(10), start_time timestamp, end_time timestamp,
         query_text char(4000));
       INSERT INTO sys_query_history VALUES
@@ -373,7 +375,8 @@ describe('lock-waits on Redshift (Data API)', () => {
         (602, 'running', '2026-11-22 02:58:00', NULL, 'INSERT INTO sales SELECT * FROM staging_sales_with_a_rather_long_name WHERE day = 2'),
         (505, 'running', '2026-11-22 02:59:40', NULL, 'SELECT * FROM daily_report'),
         (701, 'success', '2026-11-22 02:10:00', '2026-11-22 02:59:49', 'INSERT INTO daily_report SELECT 1'),
-        (701, 'running', '2026-11-22 02:59:50', NULL, 'ALTER TABLE daily_report ADD COLUMN x int');
+        (701, 'running', '2026-11-22 02:59:50', NULL, 'ALTER TABLE daily_report ADD COLUMN x int'),
+        (702, 'running', '2026-11-22 02:59:55', NULL, 'SELECT count(*) FROM daily_report');
       -- SYS_CONNECTION_LOG's documented columns (those the check reads); pid 501 served an older session first.
       CREATE TABLE sys_connection_log (event char(50), record_time timestamp, remote_host char(45),
         remote_port char(32), session_id int, application_name char(250));
@@ -439,7 +442,7 @@ describe('lock-waits on Redshift (Data API)', () => {
       },
     ]);
     expect(result.measurements).toEqual([
-      { name: 'lock_waiting_sessions', value: 4, labels: { connection: 'dw' } },
+      { name: 'lock_waiting_sessions', value: 5, labels: { connection: 'dw' } },
       { name: 'lock_longest_wait_seconds', value: 420, labels: { connection: 'dw' } },
     ]);
   });
@@ -453,8 +456,20 @@ describe('lock-waits on Redshift (Data API)', () => {
     await connections.closeAll();
 
     const report = result.findings.find((f) => f.key.startsWith('505@'));
-    expect(report?.title).toBe('Session 505 (report) blocks 1 session for up to 10s');
-    expect(report?.metrics).toEqual({ waitingSessions: 1, longestWaitSeconds: 10 });
+    expect(report?.title).toBe('Session 505 (report) blocks 2 sessions for up to 10s');
+    expect(report?.metrics).toEqual({ waitingSessions: 2, longestWaitSeconds: 10 });
+  });
+
+  // A review: a session queued behind another waiter (not behind a granted lock) went unlisted on Redshift.
+  it('lists a session queued behind another waiter under the session both wait for', async () => {
+    const connections = open();
+
+    const result = await lockWaits.run(context(connections, NOW), config({ minWait: 5000 }));
+    await connections.closeAll();
+
+    const report = result.findings.find((f) => f.key.startsWith('505@'));
+    expect(report?.resource?.waitingPids).toEqual([701, 702]);
+    expect(report?.summary).toContain('- 702 (bi) for 5s: SELECT count(*) FROM daily_report');
   });
 
   it('says "unknown" for what Redshift does not record of a blocker', async () => {
