@@ -18,6 +18,27 @@ const KEY_WORD =
 export const KEY_FUNCTION_NAMES =
   'pgp_sym_encrypt(_bytea)?|pgp_sym_decrypt(_bytea)?|pgp_pub_encrypt(_bytea)?|pgp_pub_decrypt(_bytea)?|encrypt|decrypt|encrypt_iv|decrypt_iv|hmac|crypt|digest|md5|sha1|sha2|sha224|sha256|sha384|sha512|encode|decode|aes_encrypt|aes_decrypt|des_encrypt|des_decrypt|add_key_from_raw_bytes|keyset_from_json|keyset_chain|new_keyset|deterministic_encrypt|deterministic_decrypt_string|deterministic_decrypt_bytes|decrypt_string|decrypt_bytes|create_aws_credentials|table_import_from_s3|query_export_to_s3|set_config|http_header';
 const KEY_FUNCTION = new RegExp(`^(${KEY_FUNCTION_NAMES})$`, 'i');
+/** Functions whose arguments are key, value, key, value... */
+const JSON_BUILDER = /^(jsonb?_build_object|json_object|object_construct|map|named_struct)$/i;
+/** A credential-like key in a comment, then what it is given: after `:`, `=` or `is`, or after a space. */
+const COMMENT_KEY = new RegExp(`${KEY_WORD.source}\\w*(?:\\s*(?::|=|\\bis\\b)\\s*(\\S)|\\s+(\\S{8,}))`, 'gi');
+
+/**
+ * Whether a comment's text gives a credential-like key a value: `key: v`, `key = v`, `key is v`, or `key v` where v
+ * looks like a secret (8 characters or more, with a digit, a sign or a capital after a small letter), not a word
+ * (`refresh tokens`, `token docs`, `token Documentation`).
+ */
+function commentGivesSecret(comment: string): boolean {
+  for (const m of comment.matchAll(COMMENT_KEY)) {
+    // The last two groups (KEY_WORD has its own): a value after a separator, or a word after a space.
+    const [separated, spaced] = m.slice(-2);
+    if (separated) return true;
+    if (spaced && /[0-9/+=_-]|[a-z][^\s]*[A-Z]/.test(spaced)) return true;
+  }
+  return false;
+}
+/** A column list longer than this is no credential's: not read (an unbalanced `SET (` repeated was quadratic). */
+const MAX_LIST_TOKENS = 2_000;
 /** A literal that is a credential whatever precedes it: an HTTP authorization value. */
 const SECRET_VALUE = /^\s*(bearer|basic)\s+\S/i;
 /**
@@ -178,12 +199,15 @@ function markSecrets(
 ): void {
   const { hidden } = marks;
   const tokens = tokenize(text, from, to, reading);
-  // A comment that names a key may hold its value (`-- password: hunter2`): its text is hidden, its markers kept.
+  // A `--` or `/* */` comment that gives a key a value (`-- password: hunter2`): its text is hidden, its markers
+  // kept. Not `#`, which PostgreSQL reads as an operator (`data #>> '{a}'`) and alert text as a number sign, nor a
+  // comment that only names a key (`refresh tokens`): a second read saw both blanked.
   for (const t of tokens) {
-    if (t.kind !== 'comment' || !KEY_WORD.test(text.slice(t.start, t.end))) continue;
+    if (t.kind !== 'comment' || text[t.start] === '#') continue;
+    if (!commentGivesSecret(text.slice(t.start, t.end))) continue;
     const block = text.startsWith('/*', t.start);
     const end = block && text.endsWith('*/', t.end) ? t.end - 2 : t.end;
-    for (let k = t.start + (text[t.start] === '#' ? 1 : 2); k < end; k++) hidden[k] = 1;
+    for (let k = t.start + 2; k < end; k++) hidden[k] = 1;
   }
   const significant = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment');
   const word = (t: Token | undefined) => (t?.kind === 'word' ? text.slice(t.start, t.end) : undefined);
@@ -237,10 +261,9 @@ function markSecrets(
       significant[k - 1]?.kind === 'literal' &&
       /^\w+$/.test(keyText(significant[k - 1]))
     ) {
-      // json_build_object('password', '...'): a key literal, then its value, as a function's arguments (not a
-      // VALUES row or an IN list, whose next item is another value).
-      const call = callOf[k - 1];
-      if (!call || /^(values?|in|row)$/i.test(call)) return false;
+      // json_build_object('password', '...'): a key literal, then its value, in a function that pairs its arguments
+      // so (not replace(msg, 'token', 'TKN'), a VALUES row or an IN list, whose next item is another value).
+      if (!JSON_BUILDER.test(callOf[k - 1] ?? '')) return false;
       k -= 1;
     }
     if (KEY_WORD.test(keyText(significant[k]))) return true;
@@ -321,11 +344,22 @@ function insertedSecrets(
   const secret = new Set<number>();
   const isWord = (t: Token | undefined, pattern: RegExp) => pattern.test(word(t) ?? '');
   /** The credential-like positions of the list between `(` at `open` and its `)`, and that `)`'s index. */
+  // Each `(`'s `)`, in one pass: an unclosed or very long list is passed over at once, not read to the end from
+  // every `(` (quadratic: a second read timed 189 s on `SET (` repeated 100,000 times).
+  const closeOf = new Int32Array(significant.length).fill(-1);
+  const opened: number[] = [];
+  significant.forEach((t, k) => {
+    const p = punct(t);
+    if (p === '(') opened.push(k);
+    else if (p === ')' && opened.length) closeOf[opened.pop()!] = k;
+  });
   const columnList = (open: number): { keys: Set<number>; close: number } | undefined => {
+    const last = closeOf[open] ?? -1;
+    if (last < 0 || last - open > MAX_LIST_TOKENS) return undefined;
     const columns: string[] = [];
     let name = '';
     let depth = 0;
-    for (let k = open; k < significant.length; k++) {
+    for (let k = open; k <= last; k++) {
       const p = punct(significant[k]);
       if (p === '(') depth++;
       else if (p === ')') depth--;

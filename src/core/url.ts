@@ -7,9 +7,10 @@ const SECRET_PARAM = /(pass(word)?|pwd|secret|token|key|credential|signature|sig
  * with any `user:password@` still hidden.
  */
 export function redactUrlSecrets(url: string): string {
-  // The password runs to the LAST '@': one that holds a space, '/' or '@' (not encoded, so the URL is refused
-  // anyway) is hidden whole, not up to its first such character (a review saw `u:***@ss/HUNTER11@host`).
-  const hidden = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):.*@/is, '$1:***@');
+  // The password runs to the last '@' before the query: one that holds a space, '/' or '@' (not encoded, so the
+  // URL is refused anyway) is hidden whole, not up to its first such character (a review saw
+  // `u:***@ss/HUNTER11@host`); an '@' in the query (`?user=svc@corp&password=...`) is not the userinfo's.
+  const hidden = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^?#]*@/i, '$1:***@');
   const query = hidden.indexOf('?');
   if (query < 0) return hidden;
   const fragment = hidden.indexOf('#', query);
@@ -51,12 +52,14 @@ export function unsetSecret(value: unknown): string | undefined {
  * a path on a default host.
  */
 export function databaseUrlProblem(url: string, schemes: readonly string[]): string | undefined {
-  // `iam-policy` reads unset secrets as stand-ins, also inside a URL (postgres://u:${PASSWORD}@host/db).
-  if (url.includes(UNSET_SECRET)) return undefined;
+  // Unset secrets read as stand-ins (`iam-policy`, `validate` without secrets), the whole URL or inside it
+  // (postgres://u:${PASSWORD}@host/db): the scheme around a stand-in is still checked.
+  if (url.startsWith(UNSET_SECRET)) return undefined;
   const expected = schemes.map((s) => `${s}://`).join(' or ');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) return `not a URL; expected ${expected}USER:PASSWORD@HOST:PORT/DB`;
   if (!schemes.includes(scheme)) return `a ${scheme}: URL; expected ${expected}`;
+  if (url.includes(UNSET_SECRET)) return undefined;
   // pg-connection-string parses an empty host before the path (`postgres://u:pw@/db?host=/var/run/postgresql`, a
   // unix socket) with a stand-in host; mysql2 takes the URL as it is.
   const socketForm = scheme.startsWith('postgres') || scheme === 'socket';

@@ -22,6 +22,15 @@ describe('redactUrlSecrets', () => {
     ['postgres://u:pa HUNTER3@127.0.0.1:1/db', 'postgres://u:***@127.0.0.1:1/db'],
     ['postgres://u:p@ss/HUNTER11@127.0.0.1:1/db', 'postgres://u:***@127.0.0.1:1/db'],
     ['mysql://u:p@ss/HUN TER@h/db?ssl=true', 'mysql://u:***@h/db?ssl=true'],
+    // An '@' in the query is not the userinfo's (a second read): the password parameter is still hidden.
+    [
+      'postgres://db.example.com:5432/guardrail?user=svc@corp&password=S3cret',
+      'postgres://db.example.com:5432/guardrail?user=svc@corp&password=***',
+    ],
+    [
+      'postgres://u:pw@host:5432/state?application_name=me@laptop',
+      'postgres://u:***@host:5432/state?application_name=me@laptop',
+    ],
   ])('%s → %s', (url, expected) => {
     expect(redactUrlSecrets(url)).toBe(expected);
   });
