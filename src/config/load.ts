@@ -43,9 +43,40 @@ function unsetAndTheRest(file: string, env: NodeJS.ProcessEnv): ConfigIssue[] {
     if (!(error instanceof ConfigError)) throw error;
     rest = error.issues;
   }
+  // Where a stand-in stands: at the variable's own place, and at every path of the merged config that holds it
+  // (an alias or a merge key copies it elsewhere: a second read saw "expected number" at the alias).
   const place = (i: ConfigIssue) => `${i.file}:${i.line ?? 0}:${i.col ?? 0}`;
   const standing = new Set(unset.map(place));
-  return [...unset, ...rest.filter((i) => !standing.has(place(i)) && !i.message.includes(UNSET_SECRET))];
+  const paths = new Set<string>();
+  const visit = (node: unknown, path: (string | number)[]): void => {
+    if (typeof node === 'string') {
+      if (node.includes(UNSET_SECRET)) paths.add(formatPath(path));
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node))
+        visit(value, [...path, Array.isArray(node) ? Number(key) : key]);
+    }
+  };
+  visit(sources.data, []);
+  const shown = (text: string) => text.replace(/https:\/\/unset\.invalid\/(\w+)/g, '${$1}');
+  return [
+    ...unset,
+    ...rest
+      .filter((i) => !standing.has(place(i)) && !paths.has(i.path))
+      // A problem about a stand-in's own text (an unknown connection named by it) is not one; a real problem of
+      // a check whose id is a stand-in is, named by the variable.
+      .filter(
+        (i) =>
+          !i.message
+            .split(i.checkId ?? '\u0000')
+            .join('')
+            .includes(UNSET_SECRET),
+      )
+      .map((i) =>
+        i.checkId?.includes(UNSET_SECRET)
+          ? { ...i, checkId: shown(i.checkId), message: shown(i.message) }
+          : i,
+      ),
+  ];
 }
 
 /** Validates the merged config (`sources`, read without a problem); throws ConfigError. */

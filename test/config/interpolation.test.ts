@@ -98,6 +98,52 @@ aws:
 
   // A pull request's CI has no secrets: an unset webhook URL hid every other problem, an analyst's typo among them
   // (a review).
+  // A second read: an alias copied the stand-in elsewhere ("expected number" at the alias), and a check whose id is
+  // unset lost its real problems.
+  it('reports no problem of a stand-in copied by an alias, and keeps a real one of a check whose id is unset', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': `state: { url: "sqlite://state.db" }
+connections:
+  src: { type: duckdb }
+  dst: { type: duckdb }
+checks:
+  - id: a
+    kind: row-count-consistency
+    source: src
+    target: dst
+    tolerance: &tol { rows: "\${ROWS}" }
+    tables: [{ source: a.b, target: a.b }]
+  - id: "\${ID}"
+    kind: row-count-consistency
+    source: src
+    target: dst
+    tolerance: *tol
+    tables: [{ source: a.b, target: ab }]
+alerts:
+  channels:
+    console: { type: console }
+  routes:
+    - { channel: console }
+`,
+    });
+
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
+
+    expect(
+      error.issues.map((i) =>
+        formatIssue(i)
+          .replace(dir + sep, '')
+          .replace(/ \(set it, .*/, ''),
+      ),
+    ).toEqual([
+      'guardrail.yaml:10:29 checks[0].tolerance.rows: environment variable ROWS is not set',
+      'guardrail.yaml:12:9 checks[1].id: environment variable ID is not set',
+      expect.stringMatching(
+        /^guardrail\.yaml:17:\d+ checks\[1\]\.tables\[0\]\.target \(check \$\{ID\}\): table name must be/,
+      ),
+    ]);
+  });
+
   it('checks the rest of the config with stand-ins for unset variables, and reports both', () => {
     const dir = writeConfigDir({
       'guardrail.yaml': `state: { url: "\${STATE_URL}" }
