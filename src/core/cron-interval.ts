@@ -13,6 +13,25 @@ const SPAN_MS = 8 * 86_400_000;
  * hour's precision is what "not succeeded for two intervals, and at least 2 hours" needs).
  */
 export function longestInterval(expression: string): number {
+  try {
+    return longestGap(NICKNAMES[expression.trim().toLowerCase()] ?? expression);
+  } catch {
+    return 0; // not known: the alert rule's 2-hour floor applies
+  }
+}
+
+/** node-cron's nicknames, which its task parser does not take. */
+const NICKNAMES: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+function longestGap(expression: string): number {
   const fields = expression.trim().split(/\s+/);
   const [hour, dayOfMonth, month, dayOfWeek] = fields.slice(-4);
   const hourly = `${parse(expression).minute[0] ?? 0} ${hour} ${dayOfMonth} ${month} ${dayOfWeek}`;

@@ -116,6 +116,11 @@ describe('counter series the config names', () => {
     ['*/5 9-17 * * 1-5', 64],
     ['30 */6 * * *', 6],
     ['* * * * * *', 1],
+    ['0 9 * * MON-FRI', 72],
+    // Nicknames node-cron validates but its task parser refuses (a serve whose config used one would not start).
+    ['@daily', 24],
+    ['@weekly', 168],
+    ['@hourly', 1],
   ])('give the longest gap of %s, to the hour and never less: %d h', (schedule, hours) => {
     expect(longestInterval(schedule)).toBe(hours * 3_600_000);
   });
