@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { UsageError } from '../../core/errors';
 import { describeAwsError } from '../../aws/clients';
 import type { AwsProvider } from '../../aws/types';
@@ -86,6 +88,43 @@ export async function applyPlan(plan: CleanupPlan, options: ApplyOptions): Promi
       `plan ${plan.id} expired at ${recorded.expiresAt.toISOString()}; write a new plan (guardrail cleanup plan)`,
     );
   }
+  // One apply of a plan at a time, across processes sharing the store: two at once each took a snapshot of the
+  // same volume, and the one that lost the race recorded a failure (a review). A dry run acts on nothing.
+  const lease = options.dryRun ? undefined : await applyLease(plan.id, options.store);
+  try {
+    return await applyActions(plan, options);
+  } finally {
+    await lease?.end();
+  }
+}
+
+/** A lease held while the apply lasts, renewed a third of its life apart; undefined when another apply holds it. */
+async function applyLease(planId: string, store: StateStore): Promise<{ end(): Promise<void> }> {
+  const name = `cleanup:${planId}:applying`;
+  const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
+  if (!(await store.acquireLease(name, holder, APPLY_LEASE_TTL_MS))) {
+    throw new UsageError(
+      `another apply of plan ${planId} is running (its lease in the state store is held); wait for it to end, ` +
+        `then apply again: what it did is recorded, and done actions are not done twice`,
+    );
+  }
+  const timer = setInterval(
+    () => void store.acquireLease(name, holder, APPLY_LEASE_TTL_MS).catch(() => false),
+    APPLY_LEASE_TTL_MS / 3,
+  );
+  timer.unref();
+  return {
+    end: async () => {
+      clearInterval(timer);
+      await store.releaseLease(name, holder).catch(() => undefined);
+    },
+  };
+}
+
+/** A killed apply holds its plan this long at most. */
+export const APPLY_LEASE_TTL_MS = 30_000;
+
+async function applyActions(plan: CleanupPlan, options: ApplyOptions): Promise<ApplyReport> {
   const done = new Set(
     (await options.store.cleanupRecords(plan.id))
       .filter((r) => r.outcome === 'done')

@@ -209,6 +209,22 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
     expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(1);
   });
 
+  // A review: two applies at once each took a snapshot, and the one that lost the race recorded a failure.
+  it('lets one apply of a plan run at a time: a second one at once is refused and touches nothing', async () => {
+    const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
+
+    const [first, second] = await Promise.allSettled([apply(p), apply(p)]);
+
+    const outcomes = [first, second].map((r) => r.status);
+    expect(outcomes.sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = [first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(String(refused.reason)).toMatch(/another apply of plan .* is running/);
+    expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(2); // one per volume
+    expect((await store.cleanupRecords(p.id)).map((r) => r.outcome)).toEqual(['done', 'done']);
+    // Once it ended, the lease is free again: a third apply finds everything done.
+    expect((await apply(p)).results.map((r) => r.outcome)).toEqual(['already-done', 'already-done']);
+  });
+
   it('refuses an expired plan and touches nothing', async () => {
     const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
 
