@@ -6,7 +6,14 @@ import { issueCollector } from './issue-report';
 import { indexOfCheck, parseChecks, readListFiles, validateChecks, type ListPositions } from './checks';
 import { parseChannels } from './channels';
 import { crossCheck } from './cross-check';
-import { readSources, readStandingIn, UNSET_SECRET, type LoadOptions } from './secret-stand-ins';
+import {
+  readSources,
+  readStandingIn,
+  showStandIns,
+  standIns,
+  UNSET_SECRET,
+  type LoadOptions,
+} from './secret-stand-ins';
 import type { ConfigSources } from './sources';
 import type { GuardrailConfig, TopLevelConfig } from './types';
 
@@ -47,17 +54,7 @@ function unsetAndTheRest(file: string, env: NodeJS.ProcessEnv): ConfigIssue[] {
   // (an alias or a merge key copies it elsewhere: a second read saw "expected number" at the alias).
   const place = (i: ConfigIssue) => `${i.file}:${i.line ?? 0}:${i.col ?? 0}`;
   const standing = new Set(unset.map(place));
-  const paths = new Set<string>();
-  const visit = (node: unknown, path: (string | number)[]): void => {
-    if (typeof node === 'string') {
-      if (node.includes(UNSET_SECRET)) paths.add(formatPath(path));
-    } else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node))
-        visit(value, [...path, Array.isArray(node) ? Number(key) : key]);
-    }
-  };
-  visit(sources.data, []);
-  const shown = (text: string) => text.replace(/https:\/\/unset\.invalid\/(\w+)/g, '${$1}');
+  const paths = new Set(standIns(sources.data).map((s) => formatPath(s.path)));
   return [
     ...unset,
     ...rest
@@ -73,7 +70,7 @@ function unsetAndTheRest(file: string, env: NodeJS.ProcessEnv): ConfigIssue[] {
       )
       .map((i) =>
         i.checkId?.includes(UNSET_SECRET)
-          ? { ...i, checkId: shown(i.checkId), message: shown(i.message) }
+          ? { ...i, checkId: showStandIns(i.checkId), message: showStandIns(i.message) }
           : i,
       ),
   ];

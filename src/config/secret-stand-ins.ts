@@ -64,18 +64,31 @@ function keepSecretStandIns(sources: ConfigSources, needsStateUrl: boolean): Con
   const state = sources.data.state as Record<string, unknown> | undefined;
   if (state && typeof state.url === 'string' && state.url.includes(UNSET_SECRET) && !needsStateUrl)
     delete state.url;
+  for (const { path, name } of standIns(sources.data)) {
+    const stateUrl = path.length === 2 && path[0] === 'state' && path[1] === 'url';
+    if (!SECRET_KEYS.has(String(path.at(-1))) || stateUrl)
+      sources.issues.push({ ...sources.locate(path), message: unsetVariableMessage(name) });
+  }
+  return sources;
+}
+
+/** Every text of `data` holding a stand-in, with its path and the variable it stands for. */
+export function standIns(data: unknown): { path: (string | number)[]; name: string }[] {
+  const found: { path: (string | number)[]; name: string }[] = [];
   const visit = (node: unknown, path: (string | number)[]): void => {
     if (typeof node === 'string') {
       const name = node.includes(UNSET_SECRET) ? node.split(UNSET_SECRET)[1]?.match(/^\w+/)?.[0] : undefined;
-      const stateUrl = path.length === 2 && path[0] === 'state' && path[1] === 'url';
-      if (name && (!SECRET_KEYS.has(String(path.at(-1))) || stateUrl)) {
-        sources.issues.push({ ...sources.locate(path), message: unsetVariableMessage(name) });
-      }
+      if (name) found.push({ path, name });
     } else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node))
         visit(value, [...path, Array.isArray(node) ? Number(key) : key]);
     }
   };
-  visit(sources.data, []);
-  return sources;
+  visit(data, []);
+  return found;
+}
+
+/** `text` with each stand-in written as the `${VAR}` it stands for. */
+export function showStandIns(text: string): string {
+  return text.split(UNSET_SECRET).reduce((out, part) => out + part.replace(/^(\w+)/, '${$1}'));
 }

@@ -8,7 +8,7 @@ const MAX_SUGGESTION_DISTANCE = 2;
 const MAX_SUGGESTIONS = 3;
 const SAME_NAME_ELSEWHERE = 1.5;
 /** Only names that config validation accepts are looked up (they are inlined as string literals). */
-const PLAIN_NAME = /^[A-Za-z0-9_$-]+$/;
+export const PLAIN_NAME = /^[A-Za-z0-9_$-]+$/;
 
 export interface CatalogRow {
   schema: string;
@@ -105,7 +105,8 @@ function schemaAndTable(ref: TableRef): [string | undefined, string] {
   return parts.length === 2 ? [parts[0], parts[1]!] : [undefined, parts[0]!];
 }
 
-function literals(names: Iterable<string>): string {
+/** SQL string literals of the plain names among `names`, each once, comma-separated. */
+export function literals(names: Iterable<string>): string {
   return [...new Set(names)]
     .filter((n) => PLAIN_NAME.test(n))
     .map((n) => `'${n}'`)

@@ -1,5 +1,5 @@
 import { batchCount } from './batch-count';
-import { sqlDescribe } from './describe';
+import { literals, PLAIN_NAME, sqlDescribe } from './describe';
 import type { SessionCounter } from './open-context';
 import type { SqlDialect } from './sql-dialect';
 import type { Connector, CountRequest, CountResult } from './types';
@@ -26,7 +26,6 @@ export interface SqlConnectorParts {
 
 /** information_schema's rows per statement when looking up column types. */
 const TYPE_LOOKUP_CHUNK = 500;
-const PLAIN_NAME = /^[A-Za-z0-9_$-]+$/;
 
 /**
  * The requests whose window or freshness column information_schema names with a type that is no date or time,
@@ -63,11 +62,10 @@ async function wrongTimeColumns(
   for (const [schema, inSchema] of bySchema) {
     for (let i = 0; i < inSchema.length && !refused; i += TYPE_LOOKUP_CHUNK) {
       const chunk = inSchema.slice(i, i + TYPE_LOOKUP_CHUNK);
-      const list = (names: string[]) => [...new Set(names)].map((n) => `'${n}'`).join(', ');
       const sql =
         'SELECT table_schema AS s, table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns' +
-        ` WHERE table_schema = '${schema}' AND table_name IN (${list(chunk.map((a) => a.r.table.parts.at(-1)!))})` +
-        ` AND column_name IN (${list(chunk.map((a) => a.c))})`;
+        ` WHERE table_schema = '${schema}' AND table_name IN (${literals(chunk.map((a) => a.r.table.parts.at(-1)!))})` +
+        ` AND column_name IN (${literals(chunk.map((a) => a.c))})`;
       try {
         for (const row of await parts.run(sql, [], signal)) {
           const key = JSON.stringify([String(row.s), String(row.t), String(row.c)]);
