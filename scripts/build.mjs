@@ -258,6 +258,33 @@ function briefOnly(chunkOf) {
   };
 }
 
+/**
+ * The external packages (scripts/externals.mjs) are CommonJS. An ES module that imports one makes Node's loader
+ * scan its source, and every file it re-exports, for the names to export (cjs-module-lexer), which require skips
+ * (src/core/externals.ts has the figures). A static import of one is required here, through the chunk's
+ * createRequire (BANNER), and esbuild gives the importer its exports as Node would: module.exports as the
+ * default, its keys as names. A dynamic import() of one, which esbuild would make a chunk of its own exporting
+ * only a default, fails the build: requireExternal loads those.
+ */
+const requireExternals = {
+  name: 'require-externals',
+  setup(b) {
+    const filter = new RegExp(`^(${EXTERNAL.map((e) => e.replace(/[/.@-]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => {
+      if (args.kind === 'require-call') return undefined;
+      if (args.kind === 'dynamic-import')
+        return {
+          errors: [{ text: `import('${args.path}'): load it with requireExternal (src/core/externals.ts)` }],
+        };
+      return { path: args.path, namespace: 'external-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'external-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -278,7 +305,14 @@ const cli = await build({
   mainFields: ['module', 'main'],
   external: EXTERNAL,
   banner: { js: BANNER },
-  plugins: [sdkDeepImports, pureSdkSchemas, lazyBuiltins, fastXmlParser, lazyRequires(LAZY_REQUIRES)],
+  plugins: [
+    requireExternals,
+    sdkDeepImports,
+    pureSdkSchemas,
+    lazyBuiltins,
+    fastXmlParser,
+    lazyRequires(LAZY_REQUIRES),
+  ],
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,

@@ -14,6 +14,7 @@ import {
   rowsFromMetadata,
   type TableRows,
 } from './bigquery-dialect';
+import { requireExternal } from '../core/externals';
 
 export { bigQueryBound, bigQueryDialect, classifyBigQuery, rowsFromMetadata } from './bigquery-dialect';
 
@@ -58,7 +59,7 @@ export async function openBigQuery(
   config: BigQueryConnection,
   ctx: OpenContext,
 ): Promise<Connector> {
-  const { BigQuery: Client } = await import('@google-cloud/bigquery');
+  const { BigQuery: Client } = requireExternal('@google-cloud/bigquery');
   const location = config.location ?? ctx.gcp?.location;
   const statementMs = clientTimeoutMs(config.statementTimeout);
   const clientOptions: BigQueryOptions & { timeout: number } = {

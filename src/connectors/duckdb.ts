@@ -19,6 +19,7 @@ import {
   viewFiles,
 } from './duckdb-setup';
 import { SessionCounter, type OpenContext } from './open-context';
+import { requireExternal } from '../core/externals';
 
 /** Tables per UNION ALL statement; DuckDB plans even large unions quickly. */
 const DUCKDB_BATCH_SIZE = 200;
@@ -55,7 +56,7 @@ export async function openDuckDb(
   config: DuckDbConnection,
   ctx: OpenContext,
 ): Promise<Connector> {
-  const { DuckDBInstance: Instance, StatementType } = await import('@duckdb/node-api');
+  const { DuckDBInstance: Instance, StatementType } = requireExternal('@duckdb/node-api');
   const inMemory = config.path === ':memory:';
   // Always an in-memory database: a database file is attached read-only and the views live in memory, so
   // the agent never writes into the user's file (not even its views, not even under --dry-run).

@@ -15,6 +15,7 @@ import {
   untilAborted,
 } from './bounds';
 import { quoteWith, type SqlDialect } from './sql-dialect';
+import { requireExternal } from '../core/externals';
 
 /** Tables per UNION ALL statement. */
 const MYSQL_BATCH_SIZE = 500;
@@ -70,7 +71,7 @@ function timeoutError(err: unknown, connectMs: number, queryMs: number): unknown
 
 /** Opens a bounded mysql2 pool (MySQL, Aurora MySQL, MariaDB). */
 export async function openMysql(name: string, config: MysqlConnection, ctx: OpenContext): Promise<Connector> {
-  const mysql = await import('mysql2/promise');
+  const mysql = requireExternal('mysql2/promise');
   const secrets = urlSecrets(config.url);
   const counter = new SessionCounter();
   const connectMs = connectTimeoutMs(config.statementTimeout);

@@ -15,6 +15,7 @@ import {
   untilAborted,
 } from './bounds';
 import { quoteWith, type SqlDialect } from './sql-dialect';
+import { requireExternal } from '../core/externals';
 
 /**
  * Tables per UNION ALL statement. Planning grows faster than the branches: counting 13,000 tables over 8
@@ -78,7 +79,7 @@ export async function openPostgres(
   config: PostgresConnection,
   ctx: OpenContext,
 ): Promise<Connector> {
-  const pg = await import('pg');
+  const pg = requireExternal('pg');
   const secrets = urlSecrets(config.url);
   const counter = new SessionCounter();
   const connectMs = connectTimeoutMs(config.statementTimeout);

@@ -67,6 +67,20 @@ describe('the bundled CLI loads only what the config enables', () => {
     expect(packages.filter((p) => DRIVERS.test(p)).sort()).toEqual(['@duckdb/node-api', 'better-sqlite3']);
   });
 
+  it('requires the drivers the quickstart uses: Node never scans a CommonJS package for an ES module', () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'guardrail-bundle-')), 'state.db');
+    const loaded = traced(
+      ['run', '--config', 'guardrail.yaml', '--state', `sqlite://${state}`],
+      join(ROOT, 'examples/quickstart'),
+    );
+
+    // Importing @duckdb/node-api from an ES module made Node lex its 40 files for names (src/core/externals.ts).
+    expect(loaded).toEqual(
+      expect.arrayContaining([expect.stringMatching(/@duckdb\/node-api\/lib\/index\.js$/)]),
+    );
+    expect(loaded).not.toContain('builtin:internal/deps/cjs-module-lexer/lexer');
+  });
+
   it('validates the production example from the brief bundle, which holds no driver, cloud SDK or HTTP client', () => {
     const loaded = loadedBy(['validate', '--config', 'examples/production/guardrail.yaml'], ROOT);
     const chunks = JSON.parse(readFileSync(join(ROOT, 'dist/bundle-packages.json'), 'utf8')) as Record<
