@@ -4,7 +4,15 @@ import { mapLimit } from '../../src/core/limit';
 import type { Finding, Measurement, MeasurementDeclaration } from '../../src/core/types';
 import { defineCheck } from '../types';
 import { costUsd, jobCostUsd, jobFinding, slotCostUsd, thresholdBytes, thresholdSlotMs } from './format';
-import { jobsSql, locationOf, readListing } from './query';
+import {
+  jobsSql,
+  LATE_JOB_OVERLAP_MS,
+  locationOf,
+  QUEUED_PASS_EVERY_MS,
+  readListing,
+  type JobListing,
+  type Pass,
+} from './query';
 import { BigQueryExpensiveQueriesConfig } from './schema';
 
 /** Project × region listings in flight at once. */
@@ -13,6 +21,14 @@ const CONCURRENCY = 4;
 interface Target {
   project: string;
   region: string;
+}
+
+/** One pass's listing of a target, or why it failed; `through` is where its watermark moves. */
+interface Listed extends Target {
+  watermark: string;
+  through?: number;
+  listing?: JobListing;
+  error?: string;
 }
 
 const BIGQUERY_COST_MEASUREMENTS: readonly MeasurementDeclaration[] = [
@@ -65,21 +81,45 @@ export const bigqueryExpensiveQueries = defineCheck({
       config.regions.map((region) => ({ project, region })),
     );
 
+    // The jobs that waited in the queue are listed by a pass of their own, once an hour (query.ts: Pass).
+    const queuedUntil = (ctx.now.getTime() - LATE_JOB_OVERLAP_MS) * 1000;
     let done = 0;
-    const listings = await mapLimit(targets, CONCURRENCY, async ({ project, region }) => {
-      const watermark = `${project}/${region}`;
+    const list = async (target: Target, pass: Pass, watermark: string): Promise<Listed> => {
+      const { project, region } = target;
       const since = Number((await ctx.state.getWatermark(watermark)) ?? firstSince);
       const options: BigQueryQueryOptions = { signal: ctx.signal, location: locationOf(region) };
+      const what = pass.kind === 'queued' ? 'jobs that waited in the queue' : 'jobs';
       try {
-        const rows = await query(jobsSql(project, region, since, minBytes, minSlotMs), [], options);
-        return { project, region, watermark, listing: readListing(rows) };
+        const rows = await query(jobsSql(project, region, since, minBytes, minSlotMs, pass), [], options);
+        const listing = readListing(rows);
+        // The queued pass has covered up to its bound, whether or not a job ended there.
+        const through = pass.kind === 'queued' ? pass.untilMicros : listing.lastEndMicros;
+        return { ...target, watermark, through, listing };
       } catch (err) {
         ctx.signal.throwIfAborted();
-        return { project, region, watermark, error: errorMessage(err) };
+        return {
+          ...target,
+          watermark,
+          error: `cannot list BigQuery ${what} of ${project} in ${region}: ${errorMessage(err)}`,
+        };
+      }
+    };
+    const perTarget = await mapLimit(targets, CONCURRENCY, async (target) => {
+      const key = `${target.project}/${target.region}`;
+      try {
+        const recent = await list(target, { kind: 'recent' }, key);
+        const queuedKey = `${key}/queued`;
+        const queuedSince = await ctx.state.getWatermark(queuedKey);
+        const due =
+          queuedSince === undefined || queuedUntil - Number(queuedSince) >= QUEUED_PASS_EVERY_MS * 1000;
+        // A target whose recent jobs cannot be listed is one error; its queued pass waits for the next run.
+        if (!due || recent.error !== undefined) return [recent];
+        return [recent, await list(target, { kind: 'queued', untilMicros: queuedUntil }, queuedKey)];
       } finally {
         ctx.progress({ done: ++done, total: targets.length, unit: 'regions' });
       }
     });
+    const listings = perTarget.flat();
 
     const findings: Finding[] = [];
     const measurements: Measurement[] = [];
@@ -88,7 +128,7 @@ export const bigqueryExpensiveQueries = defineCheck({
     const byProject = new Map<string, { cost: number; expensive: number }>();
     for (const { project, region, listing, error } of listings) {
       if (!listing) {
-        errors.push(`cannot list BigQuery jobs of ${project} in ${region}: ${error ?? 'no result'}`);
+        errors.push(error ?? `cannot list BigQuery jobs of ${project} in ${region}: no result`);
         continue;
       }
       const totals = byProject.get(project) ?? { cost: 0, expensive: 0 };
@@ -120,9 +160,8 @@ export const bigqueryExpensiveQueries = defineCheck({
     }
 
     // Only once the findings are built: a run that fails before here lists the same jobs again next time.
-    for (const { watermark, listing } of listings) {
-      if (listing?.lastEndMicros !== undefined)
-        await ctx.state.setWatermark(watermark, String(listing.lastEndMicros));
+    for (const { watermark, through } of listings) {
+      if (through !== undefined) await ctx.state.setWatermark(watermark, String(through));
     }
     return { findings, measurements, errors };
   },

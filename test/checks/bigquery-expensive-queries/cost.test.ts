@@ -94,12 +94,30 @@ describe('listing', () => {
     expect(sql).toContain(
       'WHERE creation_time > TIMESTAMP_MICROS(999977800000000) AND end_time > TIMESTAMP_MICROS(999999400000000)',
     );
-    expect(sql).toContain('FROM seen WHERE end_micros > 1000000000000000');
+    // Its totals leave out the jobs that waited in the queue: the queued pass counts those.
+    expect(sql).toContain(
+      'FROM seen WHERE end_micros > 1000000000000000 AND end_micros - created_micros <= 21600000000',
+    );
     expect(sql).toContain('FROM `my-project`.`region-us`.INFORMATION_SCHEMA.JOBS_BY_PROJECT');
     expect(sql).toContain(
       'WHERE (reservation_id IS NULL AND bytes_billed > 42) OR (reservation_id IS NOT NULL AND slot_ms > 7)',
     );
     expect(sql).toContain('IFNULL(total_slot_ms, 0) AS slot_ms');
+  });
+
+  it('lists the jobs that waited in the queue over 54 hours of creation_time, totalling them up to its bound', () => {
+    const sql = jobsSql('my-project', 'region-us', 1_000_000_000_000_000, 42, 7, {
+      kind: 'queued',
+      untilMicros: 1_000_003_000_000_000,
+    });
+
+    // 48 hours of queue and 6 of running before 10 minutes behind the watermark.
+    expect(sql).toContain(
+      'WHERE creation_time > TIMESTAMP_MICROS(999805000000000) AND end_time > TIMESTAMP_MICROS(999999400000000)',
+    );
+    expect(sql).toContain('AND UNIX_MICROS(end_time) - UNIX_MICROS(creation_time) > 21600000000\n');
+    expect(sql).toContain('FROM seen WHERE end_micros > 1000000000000000 AND end_micros <= 1000003000000000');
+    expect(sql).not.toContain('created_micros <=');
   });
 
   it('lists no reservation job as expensive without a slot threshold (reservations: skip)', () => {

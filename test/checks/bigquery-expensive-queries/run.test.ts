@@ -175,9 +175,15 @@ describe('bigquery-expensive-queries through the real client', () => {
     ]);
     expect(second?.errors).toHaveLength(1);
     expect(second?.measurements[0]).toMatchObject({ name: 'bigquery_query_cost_usd_total', value: 9.375 });
+    // The pass over queued jobs ran on the first run only (once an hour), up to 10 minutes before it; not for the
+    // project and region it could not list.
+    const queuedThrough = String(new Date(at(-10)).getTime() * 1000);
     expect(outcome.watermarks).toEqual({
       'my-project/region-asia-northeast3': String(new Date(at(0.5)).getTime() * 1000),
+      'my-project/region-asia-northeast3/queued': queuedThrough,
       'my-project/region-us': String(new Date(at(-35)).getTime() * 1000),
+      'my-project/region-us/queued': queuedThrough,
+      'other-project/region-us/queued': queuedThrough,
     });
   });
 
@@ -187,17 +193,21 @@ describe('bigquery-expensive-queries through the real client', () => {
     );
     const capped = inserts.filter((c) => c.includes('maximumBytesBilled='));
 
-    // 4 listings per run; the denied one fails at its dry run.
-    expect(inserts.filter((c) => c.endsWith(' dryRun'))).toHaveLength(8);
+    // 4 listings per run, and on the first the 3 passes over queued jobs; the denied one fails at its dry run
+    // (and its queued pass waits for a run that can list it).
+    expect(inserts.filter((c) => c.endsWith(' dryRun'))).toHaveLength(4 + 3 + 4);
     expect(capped.map((c) => Number(c.split('=')[1])).sort((a, b) => a - b)).toEqual([
       10 * MiB,
       10 * MiB,
+      10 * MiB,
+      10 * MiB + 4096,
       10 * MiB + 4096,
       10 * MiB + 4096,
       10 * MiB + 8 * 4096, // the 8 jobs of asia-northeast3
+      10 * MiB + 8 * 4096,
       10 * MiB + 9 * 4096, // and `late`
     ]);
-    expect(outcome.bytesBilled).toBe(6 * 10 * MiB);
+    expect(outcome.bytesBilled).toBe(9 * 10 * MiB);
   });
 });
 
@@ -237,6 +247,68 @@ describe('bigquery-expensive-queries with reservations: skip', () => {
   it('hides the secret literals of the SQL it shows', () => {
     expect(outcome.results[0]?.findings[0]?.summary).toBe(
       "SELECT * FROM EXTERNAL_QUERY('conn', 'SELECT 1') WHERE api_key = '***'",
+    );
+  });
+});
+
+describe('bigquery-expensive-queries and jobs that waited in the queue', () => {
+  let outcome: ExpensiveQueriesOutcome;
+  const HOUR = 60;
+  const queuedScans = (calls: string[]) => calls.filter((c) => c.endsWith(' dryRun')).length;
+
+  beforeAll(async () => {
+    outcome = await scenario({
+      jobs: {
+        [ASIA]: [
+          // Queued 7 hours (a batch query), then ran 40 minutes: created before the recent pass's 6-hour bound.
+          job('batch', 2 * TiB, -8 * HOUR, -20),
+          // Ran 5 hours without waiting: the recent pass's, and counted by it alone.
+          job('long', 1 * TiB, -5 * HOUR - 30, -30),
+        ],
+      },
+      config: { ...CONFIG, projects: ['my-project'], regions: ['region-asia-northeast3'] },
+      runs: [
+        { now: NOW.toISOString() },
+        // A minute later another queued job ends: the pass over queued jobs is not due for an hour.
+        { now: at(1), addJobs: { [ASIA]: [job('nightly', 3 * TiB, -30 * HOUR, 0.5)] } },
+        { now: at(30) },
+        { now: at(HOUR + 1) },
+      ],
+    });
+  });
+
+  it('reports a job created more than 6 hours before it ended, on the first run', () => {
+    const [first] = outcome.results;
+
+    expect(first?.findings.map((f) => [f.key, f.metrics?.costUsd])).toEqual([
+      ['my-project:long', 6.25],
+      ['my-project:batch', 12.5],
+    ]);
+    expect(first?.errors).toEqual([]);
+  });
+
+  it('counts each job once in the cost counter, by the pass that owns it', () => {
+    expect(outcome.results[0]?.measurements[0]).toEqual({
+      name: 'bigquery_query_cost_usd_total',
+      value: 6.25 + 12.5,
+      labels: { project: 'my-project' },
+    });
+    // `nightly` (3 TiB, $18.75) is counted once, by the hourly pass of the last run, not by the recent pass.
+    expect(outcome.results.map((r) => r.measurements[0]?.value)).toEqual([18.75, 0, 0, 18.75]);
+  });
+
+  it('lists queued jobs once an hour, and reports one that ended between two passes at the next', () => {
+    // `long` is listed again within 10 minutes of the recent pass's watermark (its own end), and notified once.
+    expect(outcome.results.map((r) => r.findings.map((f) => f.key))).toEqual([
+      ['my-project:long', 'my-project:batch'],
+      ['my-project:long'],
+      ['my-project:long'],
+      ['my-project:long', 'my-project:nightly'],
+    ]);
+    // Two listings (recent, queued) on the first and the last run, one on the two between.
+    expect(queuedScans(outcome.calls)).toBe(2 + 1 + 1 + 2);
+    expect(outcome.watermarks['my-project/region-asia-northeast3/queued']).toBe(
+      String(new Date(at(HOUR + 1 - 10)).getTime() * 1000),
     );
   });
 });

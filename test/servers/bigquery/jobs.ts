@@ -47,13 +47,16 @@ const JOBS_QUERY = new RegExp(
   [
     // The columns the rows below stand for: a statement that does not select them gets no rows.
     String.raw`  SELECT job_id, user_email, query, reservation_id, IFNULL\(total_bytes_billed, 0\) AS bytes_billed,\n`,
-    String.raw`    IFNULL\(total_slot_ms, 0\) AS slot_ms, UNIX_MICROS\(end_time\) AS end_micros\n`,
+    String.raw`    IFNULL\(total_slot_ms, 0\) AS slot_ms, UNIX_MICROS\(end_time\) AS end_micros,\n`,
+    String.raw`    UNIX_MICROS\(creation_time\) AS created_micros\n`,
     String.raw`  FROM \x60([^\x60]+)\x60\.\x60(region-[a-z0-9-]+)\x60\.INFORMATION_SCHEMA\.JOBS_BY_PROJECT\n`,
     String.raw`  WHERE creation_time > TIMESTAMP_MICROS\((-?\d+)\) AND end_time > TIMESTAMP_MICROS\((\d+)\)\n`,
     String.raw`    AND job_type = 'QUERY' AND state = 'DONE' AND IFNULL\(statement_type, ''\) != 'SCRIPT'\n`,
+    String.raw`(?:    AND UNIX_MICROS\(end_time\) - UNIX_MICROS\(creation_time\) > (\d+)\n)?`,
     String.raw`[\s\S]*FROM seen WHERE \(reservation_id IS NULL AND bytes_billed > (\d+)\)`,
     String.raw`(?: OR \(reservation_id IS NOT NULL AND slot_ms > (\d+)\))?\n`,
-    String.raw`[\s\S]*FROM seen WHERE end_micros > (\d+)$`,
+    String.raw`[\s\S]*FROM seen WHERE end_micros > (\d+)`,
+    String.raw`(?: AND end_micros <= (\d+))?(?: AND end_micros - created_micros <= (\d+))?$`,
   ].join(''),
 );
 
@@ -81,8 +84,19 @@ export function evaluateJobs(
   const m = JOBS_QUERY.exec(sql);
   if (!m)
     throw new QueryError(400, 'invalidQuery', `Syntax error: unexpected query at [1:1]: ${sql.slice(0, 80)}`);
-  const [, project, region, created, ended, minBytes, minSlotMs, totalsAfter] = m as unknown as [
-    string,
+  const [
+    ,
+    project,
+    region,
+    created,
+    ended,
+    waitedOver,
+    minBytes,
+    minSlotMs,
+    totalsAfter,
+    totalsUntil,
+    ranAtMost,
+  ] = m as unknown as [
     string,
     string,
     string,
@@ -90,6 +104,10 @@ export function evaluateJobs(
     string,
     string | undefined,
     string,
+    string | undefined,
+    string,
+    string | undefined,
+    string | undefined,
   ];
   const key = `${project}.${region}`;
   const error = fake.errors?.[key];
@@ -103,13 +121,15 @@ export function evaluateJobs(
   }
   const listed = fake.jobs[key] ?? [];
   const micros = (d: Date) => d.getTime() * 1000;
+  const took = (j: FakeJob) => micros(j.end_time) - micros(j.creation_time);
   const seen = listed.filter(
     (j) =>
       micros(j.creation_time) > Number(created) &&
       micros(j.end_time) > Number(ended) &&
       (j.job_type ?? 'QUERY') === 'QUERY' &&
       (j.state ?? 'DONE') === 'DONE' &&
-      (j.statement_type === undefined ? 'SELECT' : (j.statement_type ?? '')) !== 'SCRIPT',
+      (j.statement_type === undefined ? 'SELECT' : (j.statement_type ?? '')) !== 'SCRIPT' &&
+      (waitedOver === undefined || took(j) > Number(waitedOver)),
   );
   const billedOf = (j: FakeJob) => j.total_bytes_billed ?? 0;
   const slotsOf = (j: FakeJob) => j.total_slot_ms ?? 0;
@@ -129,7 +149,12 @@ export function evaluateJobs(
       micros(j.end_time),
       1,
     ]);
-  const totalled = seen.filter((j) => micros(j.end_time) > Number(totalsAfter));
+  const totalled = seen.filter(
+    (j) =>
+      micros(j.end_time) > Number(totalsAfter) &&
+      (totalsUntil === undefined || micros(j.end_time) <= Number(totalsUntil)) &&
+      (ranAtMost === undefined || took(j) <= Number(ranAtMost)),
+  );
   const ends = totalled.map((j) => micros(j.end_time));
   const sum = (jobs: FakeJob[], of: (j: FakeJob) => number) => jobs.reduce((total, j) => total + of(j), 0);
   rows.push([
