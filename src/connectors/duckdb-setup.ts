@@ -130,14 +130,17 @@ export function lockdownStatements(views: Record<string, string>, configDir: str
 }
 
 /**
- * Why a view's local file cannot be read (a FIFO, socket or device: DuckDB would wait on it in the operating
- * system, where its interrupt cannot reach), or undefined. URLs, globs and missing files are left to DuckDB.
+ * Why a view's local file cannot be read (missing; a FIFO, socket or device: DuckDB would wait on it in the
+ * operating system, where its interrupt cannot reach), or undefined. URLs and globs are left to DuckDB.
  */
 export async function unreadableView(location: string, configDir: string): Promise<string | undefined> {
   const path = resolveLocation(location, configDir);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /[*?[{]/.test(path)) return undefined;
-  const found = await mayBlock(stat(path)).catch(() => undefined);
-  if (!found || found.isFile() || found.isDirectory()) return undefined;
+  const found = await mayBlock(stat(path)).catch((err: NodeJS.ErrnoException) => err.code ?? 'error');
+  // Else DuckDB's "No files found that match the pattern", with its statement echoed on three lines.
+  if (found === 'ENOENT')
+    return `file ${path} does not exist: the view over it cannot be read (moved or removed?)`;
+  if (typeof found === 'string' || found.isFile() || found.isDirectory()) return undefined;
   const what = found.isFIFO() ? 'a FIFO (named pipe)' : found.isSocket() ? 'a socket' : 'a device';
   return `${path} is ${what}, not a file: DuckDB would wait on it for ever`;
 }

@@ -87,7 +87,10 @@ export async function openDuckDb(
   } catch (err) {
     setup.closeSync();
     instance.closeSync();
-    throw err;
+    // Its first line: the rest echoes the statement (and what a quote in it holds may be a file's content).
+    const message = errorMessage(err);
+    const safe = duckDbErrorMessage(message);
+    throw safe === message ? err : new Error(safe, { cause: err });
   }
   setup.closeSync();
   const session = sessionStatements(attached, config.views);

@@ -191,6 +191,40 @@ describe('duckdb connector and files that block', () => {
 // A trial renamed a CSV under `serve`: DuckDB looked for a folder of that name, the locked-down file system refused,
 // and the finding read "Permission Error: ... file system operations are disabled by configuration".
 describe('duckdb connector when a view file goes away', () => {
+  it('names the view and the file when it is gone before the connection opens, on one line', async () => {
+    const here = join(dir, 'customers.csv');
+    const gone = join(dir, 'gone', 'orders.csv');
+    await writeFile(here, 'id\n1\n');
+    const views = { 'shop.customers': here, 'shop.orders': gone };
+    const connections = provider({ db: { type: 'duckdb', views } }, dir);
+
+    const error = await connections.get('db').then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    await connections.closeAll();
+
+    expect(error?.message).toBe(
+      `cannot open connection 'db' (duckdb): view shop.orders: file ${gone} does not exist: the view over it ` +
+        'cannot be read (moved or removed?)',
+    );
+  });
+
+  it('keeps only the first line of an error DuckDB gives while it readies the views', async () => {
+    const bad = join(dir, 'bad.parquet');
+    await writeFile(bad, 'not a parquet file\n');
+    const connections = provider({ db: { type: 'duckdb', views: { 'shop.bad': bad } } }, dir);
+
+    const error = await connections.get('db').then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    await connections.closeAll();
+
+    expect(error?.message).toMatch(/^cannot open connection 'db' \(duckdb\): [^\n]+$/);
+    expect(error?.message).not.toContain('LINE 1');
+  });
+
   it('says the file does not exist', async () => {
     const csv = join(dir, 'orders.csv');
     await writeFile(csv, 'id\n1\n2\n');
