@@ -129,18 +129,30 @@ export function lockdownStatements(views: Record<string, string>, configDir: str
   ];
 }
 
+/** Why a view's file cannot be read; `gone` when it does not exist. */
+export interface ViewFileProblem {
+  why: string;
+  gone: boolean;
+}
+
 /**
- * Why a view's local file cannot be read (missing; a FIFO, socket or device: DuckDB would wait on it in the
- * operating system, where its interrupt cannot reach), or undefined. URLs and globs are left to DuckDB.
+ * Why a view's local file cannot be read, or undefined: missing (DuckDB would say "No files found that match the
+ * pattern" and echo its statement on three lines), or a FIFO, socket or device (DuckDB would wait on it in the
+ * operating system, where its interrupt cannot reach). URLs and globs are left to DuckDB.
  */
-export async function unreadableView(location: string, configDir: string): Promise<string | undefined> {
+export async function viewFileProblem(
+  location: string,
+  configDir: string,
+): Promise<ViewFileProblem | undefined> {
   const path = resolveLocation(location, configDir);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /[*?[{]/.test(path)) return undefined;
   const found = await mayBlock(stat(path)).catch((err: NodeJS.ErrnoException) => err.code ?? 'error');
-  // Else DuckDB's "No files found that match the pattern", with its statement echoed on three lines.
-  if (found === 'ENOENT')
-    return `file ${path} does not exist: the view over it cannot be read (moved or removed?)`;
+  if (found === 'ENOENT') return { why: goneFile(path), gone: true };
   if (typeof found === 'string' || found.isFile() || found.isDirectory()) return undefined;
   const what = found.isFIFO() ? 'a FIFO (named pipe)' : found.isSocket() ? 'a socket' : 'a device';
-  return `${path} is ${what}, not a file: DuckDB would wait on it for ever`;
+  return { why: `${path} is ${what}, not a file: DuckDB would wait on it for ever`, gone: false };
+}
+
+export function goneFile(path: string): string {
+  return `file ${path} does not exist: the view over it cannot be read (moved or removed?)`;
 }

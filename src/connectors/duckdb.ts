@@ -14,7 +14,8 @@ import {
   lockdownStatements,
   MEMORY_CATALOG,
   sessionStatements,
-  unreadableView,
+  goneFile,
+  viewFileProblem,
   viewStatements,
   viewFiles,
 } from './duckdb-setup';
@@ -63,6 +64,9 @@ export async function openDuckDb(
   const instance: DuckDBInstance = await Instance.create(':memory:');
   const counter = new SessionCounter();
   let attached: { catalog: string; schemas: string[] } | undefined;
+  // Views whose file is gone at open, and why: not made, so that the others still count (each statement naming
+  // one fails with why, where DuckDB would have failed the whole connection).
+  const gone = new Map<string, string>();
   const setup = await instance.connect();
   try {
     await mayBlock(setup.run("SET TimeZone = 'UTC'"));
@@ -78,11 +82,12 @@ export async function openDuckDb(
       attached = { catalog, schemas: schemas.getRowObjectsJS().map((r) => String(r.schema_name)) };
     }
     for (const [view, location] of Object.entries(config.views)) {
-      const why = await unreadableView(location, ctx.configDir);
-      if (why) throw new Error(`view ${view}: ${why}`);
+      const problem = await viewFileProblem(location, ctx.configDir);
+      if (problem?.gone) gone.set(view, problem.why);
+      else if (problem) throw new Error(`view ${view}: ${problem.why}`);
     }
-    for (const sql of viewStatements(config.views, ctx.configDir, MEMORY_CATALOG))
-      await mayBlock(setup.run(sql));
+    const present = Object.fromEntries(Object.entries(config.views).filter(([view]) => !gone.has(view)));
+    for (const sql of viewStatements(present, ctx.configDir, MEMORY_CATALOG)) await mayBlock(setup.run(sql));
     for (const sql of lockdownStatements(config.views, ctx.configDir)) await mayBlock(setup.run(sql));
   } catch (err) {
     setup.closeSync();
@@ -148,11 +153,10 @@ export async function openDuckDb(
       return reader.getRowObjectsJS() as Record<string, unknown>[];
     } catch (err) {
       const message = errorMessage(err);
-      const gone = missingViewFile(message, ownFiles);
-      if (gone)
-        throw new Error(`file ${gone} does not exist: the view over it cannot be read (moved or removed?)`, {
-          cause: err,
-        });
+      const file = missingViewFile(message, ownFiles);
+      if (file) throw new Error(goneFile(file), { cause: err });
+      const view = goneView(message, gone);
+      if (view) throw new Error(`view ${view}`, { cause: err });
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
     } finally {
@@ -194,6 +198,23 @@ export async function openDuckDb(
       ctx.log.debug({ connection: name }, 'duckdb closed');
     },
   };
+}
+
+/**
+ * The view, and why it was not made, that a DuckDB error says does not exist ("Catalog Error: Table with name
+ * orders does not exist!", or `"raw.payments" ... because schema "raw" does not exist` when it was the schema's only
+ * view), if it is one whose file was gone at open.
+ */
+export function goneView(message: string, gone: ReadonlyMap<string, string>): string | undefined {
+  const name = /Catalog Error: (?:Table|View) with name "?(.+?)"? does not exist/
+    .exec(message)?.[1]
+    ?.toLowerCase();
+  if (name === undefined) return undefined;
+  for (const [view, why] of gone) {
+    const lower = view.toLowerCase();
+    if (lower === name || lower.split('.').at(-1) === name) return `${view}: ${why}`;
+  }
+  return undefined;
 }
 
 /**
