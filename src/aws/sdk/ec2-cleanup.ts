@@ -2,6 +2,7 @@
 export {
   CreateSnapshotCommand,
   CreateTagsCommand,
+  DeleteTagsCommand,
   DeleteVolumeCommand,
   DescribeAddressesCommand,
   DescribeSnapshotsCommand,

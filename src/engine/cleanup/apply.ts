@@ -9,8 +9,10 @@ import {
   deleteVolume,
   describeAddress,
   describeVolume,
+  findSnapshot,
   releaseAddress,
   tagResources,
+  untagResources,
   waitForSnapshot,
   type SnapshotWait,
 } from '../../aws/cleanup/ec2';
@@ -204,24 +206,34 @@ async function applyOne(
         if (why) return outcome(action, 'skipped', `volume ${why}`);
         if (options.dryRun)
           return outcome(action, 'would-do', 'would snapshot, wait for it, then delete the volume');
-        // The plan tag is what lets `ec2:DeleteVolume` through the policy's aws:ResourceTag condition.
+        // The plan tag is what lets `ec2:DeleteVolume` through the policy's aws:ResourceTag condition; a volume
+        // that is kept has it taken off again, so that no kept volume reads as one a plan is deleting.
         await tagResources(client, [action.resourceId], { [PLAN_TAG]: plan.id }, signal);
-        const snapshotId = await createSnapshot(
-          client,
-          action.resourceId,
-          { [PLAN_TAG]: plan.id, [SOURCE_VOLUME_TAG]: action.resourceId },
-          signal,
-        );
+        const kept = async (o: ApplyOutcome, detail: string): Promise<ApplyResult> => {
+          const untagged = await untagResources(client, [action.resourceId], [PLAN_TAG], signal).then(
+            () => '',
+            (error: unknown) => `; its ${PLAN_TAG} tag stayed (${describeAwsError(error)})`,
+          );
+          return outcome(action, o, `${detail}${untagged}`);
+        };
+        const snapshotTags = { [PLAN_TAG]: plan.id, [SOURCE_VOLUME_TAG]: action.resourceId };
+        // One an earlier apply of this plan started and stopped waiting for is waited for again, not taken twice.
+        const earlier = await findSnapshot(client, action.resourceId, snapshotTags, signal);
+        const snapshotId =
+          earlier?.id ?? (await createSnapshot(client, action.resourceId, snapshotTags, signal));
+        const taken = earlier
+          ? `snapshot ${snapshotId} (taken by an earlier apply)`
+          : `snapshot ${snapshotId}`;
         try {
           await waitForSnapshot(client, snapshotId, options.snapshotWait ?? DEFAULT_SNAPSHOT_WAIT, signal);
         } catch (error) {
           if (signal.aborted) throw error;
-          return outcome(action, 'failed', `${describeAwsError(error)}; the volume was kept`);
+          return kept('failed', `${describeAwsError(error)}; the volume was kept`);
         }
         const since = await volumeVerdict();
-        if (since) return outcome(action, 'skipped', `volume ${since} (snapshot ${snapshotId} kept)`);
+        if (since) return kept('skipped', `volume ${since} (${taken} kept)`);
         await deleteVolume(client, action.resourceId, signal);
-        return outcome(action, 'done', `snapshot ${snapshotId} completed, volume deleted`);
+        return outcome(action, 'done', `${taken} completed, volume deleted`);
       }
       case 'release-address': {
         const address = await describeAddress(client, action.resourceId, signal);

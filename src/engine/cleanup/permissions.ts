@@ -14,7 +14,8 @@ export function cleanupStatements(kinds: ReadonlySet<string>): unknown[] {
     statements.push({
       Sid: 'GuardrailCleanupTags',
       Effect: 'Allow',
-      Action: ['ec2:CreateTags'],
+      // DeleteTags takes the plan tag off a volume apply kept (its snapshot failed, or it changed meanwhile).
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: '*',
       Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...CLEANUP_TAG_KEYS] } },
     });

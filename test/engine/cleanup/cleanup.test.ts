@@ -192,7 +192,7 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
     const stop = new AbortController();
     server.faults.tagDuringSnapshot.set('vol-a', {});
     const aborting = setInterval(() => {
-      if (server.calls.some((c) => c.action === 'ec2:DescribeSnapshots')) stop.abort(new Error('SIGTERM'));
+      if (server.calls.some((c) => c.action === 'ec2:CreateSnapshot')) stop.abort(new Error('SIGTERM'));
     }, 1);
 
     const applied = apply(p, { signal: stop.signal, snapshotWait: { intervalMs: 200, attempts: 5 } });
@@ -207,6 +207,67 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
       ],
     ]);
     expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(1);
+
+    // Applied again, it waits for the snapshot the interrupted apply started instead of taking another.
+    const again = await apply(p);
+    expect(again.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
+      ['vol-a', 'done', 'snapshot snap-1 (taken by an earlier apply) completed, volume deleted'],
+      ['vol-b', 'done', 'snapshot snap-2 completed, volume deleted'],
+    ]);
+    expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(2);
+  });
+
+  it('keeps a volume whose snapshot is still pending when the wait ends, untagged, and waits for that snapshot on the next apply', async () => {
+    const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
+    // Pending through the first apply's 3 checks and the second's look for it.
+    server.faults.slowSnapshot.set('vol-a', 4);
+
+    const first = await apply(p, { snapshotWait: { intervalMs: 1, attempts: 3 } });
+    const keptTags = east().volumes.find((v) => v.id === 'vol-a')?.tags;
+    const second = await apply(p, { snapshotWait: { intervalMs: 1, attempts: 3 } });
+
+    expect(first.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
+      [
+        'vol-a',
+        'failed',
+        'snapshot snap-1 still pending after 3 checks (the next apply waits for it again); the volume was kept',
+      ],
+    ]);
+    // A kept volume does not read as one a plan is deleting.
+    expect(keptTags).not.toHaveProperty('guardrail:cleanup-plan');
+    expect(second.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
+      ['vol-a', 'done', 'snapshot snap-1 (taken by an earlier apply) completed, volume deleted'],
+      ['vol-b', 'done', 'snapshot snap-2 completed, volume deleted'],
+    ]);
+    expect(east().snapshots?.map((s) => [s.id, s.volumeId, s.state])).toEqual([
+      ['snap-1', 'vol-a', 'completed'],
+      ['snap-2', 'vol-b', 'completed'],
+    ]);
+  });
+
+  it('takes a new snapshot when the earlier one failed, and takes the plan tag off a volume it keeps', async () => {
+    const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
+    server.faults.failSnapshot.add('vol-a');
+    await apply(p);
+    server.faults.failSnapshot.delete('vol-a');
+    server.faults.tagDuringSnapshot.set('vol-a', { 'guardrail:ignore': 'true' });
+
+    const second = await apply(p);
+
+    expect(second.results[0]).toMatchObject({
+      resourceId: 'vol-a',
+      outcome: 'skipped',
+      detail: 'volume is tagged guardrail:ignore=true now (snapshot snap-2 kept)',
+    });
+    expect(east().volumes.find((v) => v.id === 'vol-a')?.tags).toEqual({ 'guardrail:ignore': 'true' });
+    expect(
+      east()
+        .snapshots?.filter((s) => s.volumeId === 'vol-a')
+        .map((s) => [s.id, s.state]),
+    ).toEqual([
+      ['snap-1', 'error'],
+      ['snap-2', 'completed'],
+    ]);
   });
 
   // A review: two applies at once each took a snapshot, and the one that lost the race recorded a failure.
@@ -300,7 +361,7 @@ describe('iam-policy --cleanup statements', () => {
     expect(statements).toContainEqual({
       Sid: 'GuardrailCleanupTags',
       Effect: 'Allow',
-      Action: ['ec2:CreateTags'],
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
       Resource: '*',
       Condition: {
         'ForAllValues:StringEquals': {

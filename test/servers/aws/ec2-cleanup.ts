@@ -1,5 +1,6 @@
 import type { FakeRegion, FakeSnapshot, Faults } from './world';
 import { el, ec2Error, tagSet } from './xml';
+import { filters } from './ec2';
 import type { Reply } from './reply';
 
 const NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -59,6 +60,7 @@ export function ec2Cleanup(
         state: 'pending',
         tags: tagsParam(params, 'TagSpecification.1.Tag'),
         fails: faults.failSnapshot.has(volumeId),
+        pendingFor: faults.slowSnapshot.get(volumeId) ?? 0,
       };
       data.snapshots = [...(data.snapshots ?? []), snapshot];
       return envelope(
@@ -67,12 +69,28 @@ export function ec2Cleanup(
       );
     }
     case 'ec2:DescribeSnapshots': {
+      // By id, or by filters (volume-id, tag:KEY) over the snapshots the caller owns (Owner.1=self).
       const ids = listParam(params, 'SnapshotId');
-      const items = (data.snapshots ?? []).filter((s) => ids.includes(s.id));
+      const wanted = filters(params);
+      const owners = listParam(params, 'Owner');
+      if (!ids.length && !owners.includes('self'))
+        throw new Error(
+          'fake EC2: DescribeSnapshots without ids lists public snapshots too; ask for OwnerIds self',
+        );
+      const matches = (s: FakeSnapshot) =>
+        [...wanted].every(([name, values]) =>
+          name === 'volume-id'
+            ? values.includes(s.volumeId)
+            : name.startsWith('tag:')
+              ? values.includes(s.tags?.[name.slice(4)] ?? '\u0000')
+              : false,
+        );
+      const items = (data.snapshots ?? []).filter((s) => (ids.length ? ids.includes(s.id) : matches(s)));
       const xml = items.map((s) => {
         const shown = s.state;
-        // Pending once, then done (or failed): the client has to poll.
-        if (s.state === 'pending') {
+        // Pending once (or as many more times as `pendingFor`), then done (or failed): the client has to poll.
+        if (s.state === 'pending' && (s.pendingFor ?? 0) > 0) s.pendingFor = (s.pendingFor ?? 0) - 1;
+        else if (s.state === 'pending') {
           s.state = s.fails ? 'error' : 'completed';
           const added = faults.tagDuringSnapshot.get(s.volumeId);
           const volume = data.volumes.find((v) => v.id === s.volumeId);
@@ -81,6 +99,20 @@ export function ec2Cleanup(
         return `<item>${el('snapshotId', s.id)}${el('volumeId', s.volumeId)}${el('status', shown)}${tagSet(s.tags)}</item>`;
       });
       return envelope('DescribeSnapshots', `<snapshotSet>${xml.join('')}</snapshotSet>`);
+    }
+    case 'ec2:DeleteTags': {
+      const keys = [...params].filter(([k]) => /^Tag\.\d+\.Key$/.test(k)).map(([, v]) => v);
+      for (const id of listParam(params, 'ResourceId')) {
+        const target =
+          data.volumes.find((v) => v.id === id) ??
+          data.addresses.find((a) => a.allocationId === id) ??
+          data.snapshots?.find((s) => s.id === id);
+        if (!target) return notFound(id.startsWith('vol-') ? 'InvalidVolume.NotFound' : 'InvalidID', id);
+        target.tags = Object.fromEntries(
+          Object.entries(target.tags ?? {}).filter(([k]) => !keys.includes(k)),
+        );
+      }
+      return envelope('DeleteTags', '<return>true</return>');
     }
     case 'ec2:DeleteVolume': {
       const id = params.get('VolumeId') ?? '';

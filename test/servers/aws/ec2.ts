@@ -11,7 +11,7 @@ function envelope(action: string, inner: string): Reply {
 }
 
 /** `Filter.N.Name` / `Filter.N.Value.M` query parameters as a map. */
-function filters(params: URLSearchParams): Map<string, string[]> {
+export function filters(params: URLSearchParams): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [key, name] of params) {
     const m = /^Filter\.(\d+)\.Name$/.exec(key);

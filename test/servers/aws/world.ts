@@ -71,6 +71,8 @@ export interface FakeSnapshot {
   tags?: Record<string, string>;
   /** Ends in `error` instead of `completed` (`faults.failSnapshot`). */
   fails?: boolean;
+  /** DescribeSnapshots calls that still show it pending after the first (`faults.slowSnapshot`). */
+  pendingFor?: number;
 }
 
 export interface FakeRegion {
@@ -106,6 +108,8 @@ export interface Faults {
   failSnapshot: Set<string>;
   /** Volume id → tags its owner adds while a snapshot of it is pending (seen by the first DescribeSnapshots). */
   tagDuringSnapshot: Map<string, Record<string, string>>;
+  /** Volume id → how many more DescribeSnapshots show its snapshots pending (a large volume's first snapshot). */
+  slowSnapshot: Map<string, number>;
 }
 
 export function emptyRegion(): FakeRegion {
@@ -121,6 +125,7 @@ export function newFaults(): Faults {
     hang: new Set(),
     tagDuringSnapshot: new Map(),
     failSnapshot: new Set(),
+    slowSnapshot: new Map(),
   };
 }
 
