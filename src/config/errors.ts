@@ -10,6 +10,8 @@ export interface ConfigIssue {
   message: string;
   /** Set when the problem is an unset `${VAR}` without a default: its name (iam-policy stands in for secrets). */
   unsetVariable?: string;
+  /** Found in the text around an unset variable's stand-in: it holds whatever the variable is set to. */
+  aroundStandIn?: boolean;
 }
 
 /** What an unset `${VAR}` without a default says, wherever it is found. */

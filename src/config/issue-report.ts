@@ -20,10 +20,12 @@ export function issueCollector(sources: ConfigSources): {
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
       for (const key of keys) {
         const at = key === undefined ? [...base, ...issue.path] : [...base, ...issue.path, key];
+        const around = issue.code === 'custom' && issue.params?.aroundStandIn === true;
         issues.push({
           ...sources.locate(at, key !== undefined),
           message: describeZodIssue(issue, key),
           ...(checkId ? { checkId } : {}),
+          ...(around ? { aroundStandIn: true } : {}),
         });
       }
     }

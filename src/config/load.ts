@@ -58,7 +58,7 @@ function unsetAndTheRest(file: string, env: NodeJS.ProcessEnv): ConfigIssue[] {
   return [
     ...unset,
     ...rest
-      .filter((i) => !standing.has(place(i)) && !paths.has(i.path))
+      .filter((i) => i.aroundStandIn || (!standing.has(place(i)) && !paths.has(i.path)))
       // A problem about a stand-in's own text (an unknown connection named by it) is not one; a real problem of
       // a check whose id is a stand-in is, named by the variable.
       .filter(

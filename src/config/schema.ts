@@ -2,7 +2,7 @@ import * as z from '../core/zod';
 import { AwsConfig } from '../aws/config';
 import { ConnectionConfig } from '../connectors/config';
 import { parseDuration } from '../core/duration';
-import { databaseUrlProblem } from '../core/url';
+import { AROUND_STAND_IN, databaseUrlProblem, embedsStandIn } from '../core/url';
 import { cronExpression, duration, MAX_TIMER_MS, optionalString, timeout } from '../core/fields';
 import type { PendingFor } from '../core/types';
 import { AlertsConfig } from '../../alerts/config';
@@ -15,17 +15,18 @@ export const DEFAULT_SCHEDULE = '*/5 * * * *';
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** Where alert states and the outbox live: `sqlite://PATH` (embedded, default) or `postgres://...` (shared). */
-export const StateUrl = z
-  .string()
-  .refine((url) => STATE_URL.test(url), {
-    error: 'state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
-  })
-  .superRefine((url, ctx) => {
-    // (A URL of neither kind has its message already.)
-    const postgres = STATE_URL.test(url) && url.startsWith('postgres');
-    const problem = postgres ? databaseUrlProblem(url, ['postgres', 'postgresql']) : undefined;
-    if (problem) ctx.addIssue({ code: 'custom', message: `state url (value hidden): ${problem}` });
-  });
+export const StateUrl = z.string().superRefine((url, ctx) => {
+  const around = embedsStandIn(url) ? { params: AROUND_STAND_IN } : {};
+  if (!STATE_URL.test(url)) {
+    const message = 'state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)';
+    ctx.addIssue({ code: 'custom', message, ...around });
+    return;
+  }
+  const problem = url.startsWith('postgres')
+    ? databaseUrlProblem(url, ['postgres', 'postgresql'])
+    : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: `state url (value hidden): ${problem}`, ...around });
+});
 const STATE_URL = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;
 
 export const GcpConfig = z.strictObject({

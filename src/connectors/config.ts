@@ -1,6 +1,6 @@
 import * as z from '../core/zod';
 import { optionalString, timeout } from '../core/fields';
-import { databaseUrlProblem } from '../core/url';
+import { AROUND_STAND_IN, databaseUrlProblem, embedsStandIn } from '../core/url';
 
 /** A database URL the driver will read as meant; a mistake is reported without the URL, which holds the password. */
 function databaseUrl(schemes: readonly string[], example: string) {
@@ -9,7 +9,10 @@ function databaseUrl(schemes: readonly string[], example: string) {
     .min(1)
     .superRefine((url, ctx) => {
       const problem = databaseUrlProblem(url, schemes);
-      if (problem) ctx.addIssue({ code: 'custom', message: `connection url (value hidden): ${problem}` });
+      if (problem) {
+        const message = `connection url (value hidden): ${problem}`;
+        ctx.addIssue({ code: 'custom', message, ...(embedsStandIn(url) ? { params: AROUND_STAND_IN } : {}) });
+      }
     })
     .meta({ description: `${example} (from \${ENV})` });
 }

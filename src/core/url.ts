@@ -38,6 +38,18 @@ function decodeURIComponentSafe(text: string): string {
 /** What an unset secret reads as when a command asks for stand-ins: a URL on a reserved TLD that never resolves. */
 export const UNSET_SECRET = 'https://unset.invalid/';
 
+/**
+ * The params of a config problem found in the text around a stand-in (a URL's scheme before
+ * `postgres://u:${PASSWORD}@…`): it holds whatever the variable is set to, so validate reports it beside the unset
+ * variable instead of leaving it out with the problems a stand-in causes.
+ */
+export const AROUND_STAND_IN = { aroundStandIn: true } as const;
+
+/** Whether `value` holds a stand-in with other text around it (the text checked is not the stand-in's). */
+export function embedsStandIn(value: string): boolean {
+  return value.includes(UNSET_SECRET) && !value.startsWith(UNSET_SECRET);
+}
+
 /** The name of the unset variable a value stands in for, else undefined. */
 export function unsetSecret(value: unknown): string | undefined {
   return typeof value === 'string' && value.startsWith(UNSET_SECRET)

@@ -144,6 +144,40 @@ alerts:
     ]);
   });
 
+  // Found in a trial: a scheme typo in a URL whose password is unset was reported only once the password was set.
+  it('reports what is wrong around an unset variable (the scheme of a URL holding it) beside the variable', () => {
+    const dir = writeConfigDir({
+      'guardrail.yaml': `state: { url: "postgress://guardrail:\${STATE_PW}@db/state" }
+connections:
+  src: { type: postgres, url: "postgress://guardrail:\${SRC_PW}@db:5432/app" }
+  dst: { type: mysql, url: "\${DST_URL}" }
+checks:
+  - { id: c, kind: row-count-consistency, source: src, target: dst, tables: [{ source: a.b, target: a.b }] }
+alerts:
+  channels:
+    console: { type: console }
+  routes:
+    - { channel: console }
+`,
+    });
+
+    const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
+
+    expect(
+      error.issues.map((i) =>
+        formatIssue(i)
+          .replace(dir + sep, '')
+          .replace(/ \(set it, .*/, ''),
+      ),
+    ).toEqual([
+      'guardrail.yaml:1:15 state.url: environment variable STATE_PW is not set',
+      'guardrail.yaml:3:31 connections.src.url: environment variable SRC_PW is not set',
+      'guardrail.yaml:4:28 connections.dst.url: environment variable DST_URL is not set',
+      'guardrail.yaml:1:15 state.url: state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
+      'guardrail.yaml:3:31 connections.src.url: connection url (value hidden): a postgress: URL; expected postgres:// or postgresql:// or socket://',
+    ]);
+  });
+
   it('checks the rest of the config with stand-ins for unset variables, and reports both', () => {
     const dir = writeConfigDir({
       'guardrail.yaml': `state: { url: "\${STATE_URL}" }
