@@ -87,13 +87,7 @@ aws:
 
     const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
 
-    expect(
-      error.issues.map((i) =>
-        formatIssue(i)
-          .replace(dir + sep, '')
-          .replace(/ \(set it, .*/, ''),
-      ),
-    ).toEqual([line]);
+    expect(shown(error, dir)).toEqual([line]);
   });
 
   // A pull request's CI has no secrets: an unset webhook URL hid every other problem, an analyst's typo among them
@@ -129,13 +123,7 @@ alerts:
 
     const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
 
-    expect(
-      error.issues.map((i) =>
-        formatIssue(i)
-          .replace(dir + sep, '')
-          .replace(/ \(set it, .*/, ''),
-      ),
-    ).toEqual([
+    expect(shown(error, dir)).toEqual([
       'guardrail.yaml:10:29 checks[0].tolerance.rows: environment variable ROWS is not set',
       'guardrail.yaml:12:9 checks[1].id: environment variable ID is not set',
       expect.stringMatching(
@@ -163,13 +151,7 @@ alerts:
 
     const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
 
-    expect(
-      error.issues.map((i) =>
-        formatIssue(i)
-          .replace(dir + sep, '')
-          .replace(/ \(set it, .*/, ''),
-      ),
-    ).toEqual([
+    expect(shown(error, dir)).toEqual([
       'guardrail.yaml:1:15 state.url: environment variable STATE_PW is not set',
       'guardrail.yaml:3:31 connections.src.url: environment variable SRC_PW is not set',
       'guardrail.yaml:4:28 connections.dst.url: environment variable DST_URL is not set',
@@ -202,13 +184,7 @@ alerts:
 
     const error = captureError(() => loadConfig(join(dir, 'guardrail.yaml'), {}));
 
-    expect(
-      error.issues.map((i) =>
-        formatIssue(i)
-          .replace(dir + sep, '')
-          .replace(/ \(set it, .*/, ''),
-      ),
-    ).toEqual([
+    expect(shown(error, dir)).toEqual([
       'guardrail.yaml:1:15 state.url: environment variable STATE_URL is not set',
       'guardrail.yaml:11:92 checks[1].tolerance.rows: environment variable ROWS is not set',
       'guardrail.yaml:14:44 alerts.channels.chat.webhookUrl: environment variable CHAT_URL is not set',
@@ -220,6 +196,15 @@ alerts:
     expect(error.message).not.toMatch(/unset\.invalid|expected number|state url must/i);
   });
 });
+
+/** Each problem as validate prints it, relative to `dir`, without the hint that follows an unset variable. */
+function shown(error: ConfigError, dir: string): string[] {
+  return error.issues.map((i) =>
+    formatIssue(i)
+      .replace(dir + sep, '')
+      .replace(/ \(set it, .*/, ''),
+  );
+}
 
 function captureError(fn: () => unknown): ConfigError {
   try {

@@ -77,38 +77,6 @@ export function createSnapshot(
   });
 }
 
-export interface SnapshotNow {
-  id: string;
-  state: string;
-}
-
-/**
- * The snapshot of `volumeId` an earlier apply of the plan started (it carries `tags`), unless it failed: an apply
- * that stopped waiting for it (still pending after the wait, or interrupted) left it to complete on its own, and
- * taking a second one of the same volume would be paid for twice. The latest, when there are several.
- */
-export function findSnapshot(
-  client: AwsClientConfig,
-  volumeId: string,
-  tags: Record<string, string>,
-  signal: AbortSignal,
-): Promise<SnapshotNow | undefined> {
-  return withEc2(client, async (ec2, { DescribeSnapshotsCommand }) => {
-    const Filters = [
-      { Name: 'volume-id', Values: [volumeId] },
-      ...Object.entries(tags).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] })),
-    ];
-    const out = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters }), {
-      abortSignal: signal,
-    });
-    const usable = (out.Snapshots ?? [])
-      .filter((s) => s.SnapshotId && s.State !== 'error')
-      .sort((a, b) => (b.StartTime?.getTime() ?? 0) - (a.StartTime?.getTime() ?? 0));
-    const latest = usable[0];
-    return latest?.SnapshotId ? { id: latest.SnapshotId, state: latest.State ?? 'unknown' } : undefined;
-  });
-}
-
 export interface SnapshotWait {
   intervalMs: number;
   attempts: number;
@@ -131,9 +99,7 @@ export function waitForSnapshot(
       if (state === 'error') throw new Error(`snapshot ${snapshotId} failed (state error)`);
       if (attempt < wait.attempts) await sleep(wait.intervalMs, signal);
     }
-    throw new Error(
-      `snapshot ${snapshotId} still pending after ${wait.attempts} checks (the next apply waits for it again)`,
-    );
+    throw new Error(`snapshot ${snapshotId} still pending after ${wait.attempts} checks (left to complete)`);
   });
 }
 
@@ -199,16 +165,20 @@ export function tagResources(
   });
 }
 
-/** Removes the tag `keys` from the resources. */
+/** Removes the `tags` from the resources where each still has that value (another value is left as it is). */
 export function untagResources(
   client: AwsClientConfig,
   resourceIds: string[],
-  keys: string[],
+  tags: Record<string, string>,
   signal: AbortSignal,
 ): Promise<void> {
   return withEc2(client, async (ec2, { DeleteTagsCommand }) => {
-    await ec2.send(new DeleteTagsCommand({ Resources: resourceIds, Tags: keys.map((Key) => ({ Key })) }), {
-      abortSignal: signal,
-    });
+    await ec2.send(
+      new DeleteTagsCommand({
+        Resources: resourceIds,
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+      { abortSignal: signal },
+    );
   });
 }

@@ -9,7 +9,6 @@ import {
   deleteVolume,
   describeAddress,
   describeVolume,
-  findSnapshot,
   releaseAddress,
   tagResources,
   untagResources,
@@ -210,30 +209,29 @@ async function applyOne(
         // that is kept has it taken off again, so that no kept volume reads as one a plan is deleting.
         await tagResources(client, [action.resourceId], { [PLAN_TAG]: plan.id }, signal);
         const kept = async (o: ApplyOutcome, detail: string): Promise<ApplyResult> => {
-          const untagged = await untagResources(client, [action.resourceId], [PLAN_TAG], signal).then(
+          const tag = { [PLAN_TAG]: plan.id };
+          const untagged = await untagResources(client, [action.resourceId], tag, signal).then(
             () => '',
             (error: unknown) => `; its ${PLAN_TAG} tag stayed (${describeAwsError(error)})`,
           );
           return outcome(action, o, `${detail}${untagged}`);
         };
-        const snapshotTags = { [PLAN_TAG]: plan.id, [SOURCE_VOLUME_TAG]: action.resourceId };
-        // One an earlier apply of this plan started and stopped waiting for is waited for again, not taken twice.
-        const earlier = await findSnapshot(client, action.resourceId, snapshotTags, signal);
-        const snapshotId =
-          earlier?.id ?? (await createSnapshot(client, action.resourceId, snapshotTags, signal));
-        const taken = earlier
-          ? `snapshot ${snapshotId} (taken by an earlier apply)`
-          : `snapshot ${snapshotId}`;
+        // Always a snapshot of the volume as it is now, even when an earlier apply of the plan left one pending:
+        // the volume may have been written to since that one began (a review), and EBS snapshots are
+        // incremental, so the second stores only the blocks changed since the first.
+        let snapshotId: string;
         try {
+          const tags = { [PLAN_TAG]: plan.id, [SOURCE_VOLUME_TAG]: action.resourceId };
+          snapshotId = await createSnapshot(client, action.resourceId, tags, signal);
           await waitForSnapshot(client, snapshotId, options.snapshotWait ?? DEFAULT_SNAPSHOT_WAIT, signal);
         } catch (error) {
           if (signal.aborted) throw error;
           return kept('failed', `${describeAwsError(error)}; the volume was kept`);
         }
         const since = await volumeVerdict();
-        if (since) return kept('skipped', `volume ${since} (${taken} kept)`);
+        if (since) return kept('skipped', `volume ${since} (snapshot ${snapshotId} kept)`);
         await deleteVolume(client, action.resourceId, signal);
-        return outcome(action, 'done', `${taken} completed, volume deleted`);
+        return outcome(action, 'done', `snapshot ${snapshotId} completed, volume deleted`);
       }
       case 'release-address': {
         const address = await describeAddress(client, action.resourceId, signal);

@@ -14,8 +14,7 @@ export function cleanupStatements(kinds: ReadonlySet<string>): unknown[] {
     statements.push({
       Sid: 'GuardrailCleanupTags',
       Effect: 'Allow',
-      // DeleteTags takes the plan tag off a volume apply kept (its snapshot failed, or it changed meanwhile).
-      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      Action: ['ec2:CreateTags'],
       Resource: '*',
       Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...CLEANUP_TAG_KEYS] } },
     });
@@ -27,6 +26,19 @@ export function cleanupStatements(kinds: ReadonlySet<string>): unknown[] {
         Effect: 'Allow',
         Action: ['ec2:CreateSnapshot', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes'],
         Resource: '*',
+      },
+      {
+        // Takes the plan tag off a volume apply kept (its snapshot failed or was still pending, or it changed
+        // meanwhile). DeleteTags naming no tag deletes every tag of the resource, and ForAllValues holds for a
+        // request without aws:TagKeys: the Null condition refuses such a request (a review).
+        Sid: 'GuardrailCleanupUntagKeptVolumes',
+        Effect: 'Allow',
+        Action: ['ec2:DeleteTags'],
+        Resource: 'arn:aws:ec2:*:*:volume/*',
+        Condition: {
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [PLAN_TAG] },
+          Null: { 'aws:TagKeys': 'false' },
+        },
       },
       {
         Sid: 'GuardrailCleanupDeletePlannedVolumes',

@@ -208,41 +208,31 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
     ]);
     expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(1);
 
-    // Applied again, it waits for the snapshot the interrupted apply started instead of taking another.
+    // Applied again, it takes a snapshot of the volume as it is now: it may have been written to since the first.
     const again = await apply(p);
     expect(again.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
-      ['vol-a', 'done', 'snapshot snap-1 (taken by an earlier apply) completed, volume deleted'],
-      ['vol-b', 'done', 'snapshot snap-2 completed, volume deleted'],
+      ['vol-a', 'done', 'snapshot snap-2 completed, volume deleted'],
+      ['vol-b', 'done', 'snapshot snap-3 completed, volume deleted'],
     ]);
-    expect(server.calls.filter((c) => c.action === 'ec2:CreateSnapshot')).toHaveLength(2);
   });
 
-  it('keeps a volume whose snapshot is still pending when the wait ends, untagged, and waits for that snapshot on the next apply', async () => {
+  it('keeps a volume whose snapshot is still pending when the wait ends, with its plan tag taken off again', async () => {
     const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
-    // Pending through the first apply's 3 checks and the second's look for it.
-    server.faults.slowSnapshot.set('vol-a', 4);
+    east().volumes.find((v) => v.id === 'vol-a')!.tags = { owner: 'data-eng' };
+    server.faults.slowSnapshot.set('vol-a', 5);
 
     const first = await apply(p, { snapshotWait: { intervalMs: 1, attempts: 3 } });
-    const keptTags = east().volumes.find((v) => v.id === 'vol-a')?.tags;
-    const second = await apply(p, { snapshotWait: { intervalMs: 1, attempts: 3 } });
 
     expect(first.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
       [
         'vol-a',
         'failed',
-        'snapshot snap-1 still pending after 3 checks (the next apply waits for it again); the volume was kept',
+        'snapshot snap-1 still pending after 3 checks (left to complete); the volume was kept',
       ],
     ]);
-    // A kept volume does not read as one a plan is deleting.
-    expect(keptTags).not.toHaveProperty('guardrail:cleanup-plan');
-    expect(second.results.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
-      ['vol-a', 'done', 'snapshot snap-1 (taken by an earlier apply) completed, volume deleted'],
-      ['vol-b', 'done', 'snapshot snap-2 completed, volume deleted'],
-    ]);
-    expect(east().snapshots?.map((s) => [s.id, s.volumeId, s.state])).toEqual([
-      ['snap-1', 'vol-a', 'completed'],
-      ['snap-2', 'vol-b', 'completed'],
-    ]);
+    // A kept volume does not read as one a plan is deleting; its own tags stay.
+    expect(east().volumes.find((v) => v.id === 'vol-a')?.tags).toEqual({ owner: 'data-eng' });
+    expect(server.calls.filter((c) => c.action === 'ec2:DeleteVolume')).toEqual([]);
   });
 
   it('takes a new snapshot when the earlier one failed, and takes the plan tag off a volume it keeps', async () => {
@@ -346,7 +336,7 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
 });
 
 describe('iam-policy --cleanup statements', () => {
-  it('lets DeleteVolume through only on volumes carrying a plan tag, and CreateTags only for the guardrail keys', () => {
+  it('lets DeleteVolume through only on volumes carrying a plan tag, and CreateTags and DeleteTags only for the guardrail keys', () => {
     const statements = cleanupStatements(
       new Set(['idle-ebs-volumes', 'idle-elastic-ips', 's3-storage-waste']),
     );
@@ -361,12 +351,23 @@ describe('iam-policy --cleanup statements', () => {
     expect(statements).toContainEqual({
       Sid: 'GuardrailCleanupTags',
       Effect: 'Allow',
-      Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      Action: ['ec2:CreateTags'],
       Resource: '*',
       Condition: {
         'ForAllValues:StringEquals': {
           'aws:TagKeys': ['guardrail:cleanup-after', 'guardrail:cleanup-plan', 'guardrail:source-volume'],
         },
+      },
+    });
+    // Only the plan tag, only of volumes; a DeleteTags that names no tag (which deletes them all) is refused.
+    expect(statements).toContainEqual({
+      Sid: 'GuardrailCleanupUntagKeptVolumes',
+      Effect: 'Allow',
+      Action: ['ec2:DeleteTags'],
+      Resource: 'arn:aws:ec2:*:*:volume/*',
+      Condition: {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['guardrail:cleanup-plan'] },
+        Null: { 'aws:TagKeys': 'false' },
       },
     });
     expect(JSON.stringify(statements)).toContain('s3:AbortMultipartUpload');

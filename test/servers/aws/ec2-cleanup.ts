@@ -31,6 +31,15 @@ function tagsParam(params: URLSearchParams, prefix: string): Record<string, stri
   return tags;
 }
 
+/** The volume, address or snapshot `id` names, whose tags CreateTags and DeleteTags change. */
+function taggable(data: FakeRegion, id: string): { tags?: Record<string, string> } | undefined {
+  return (
+    data.volumes.find((v) => v.id === id) ??
+    data.addresses.find((a) => a.allocationId === id) ??
+    data.snapshots?.find((s) => s.id === id)
+  );
+}
+
 /** The EC2 calls `guardrail cleanup` makes; they change the region's estate in place. */
 export function ec2Cleanup(
   action: string,
@@ -42,10 +51,7 @@ export function ec2Cleanup(
     case 'ec2:CreateTags': {
       const tags = tagsParam(params, 'Tag');
       for (const id of listParam(params, 'ResourceId')) {
-        const target =
-          data.volumes.find((v) => v.id === id) ??
-          data.addresses.find((a) => a.allocationId === id) ??
-          data.snapshots?.find((s) => s.id === id);
+        const target = taggable(data, id);
         if (!target) return notFound(id.startsWith('vol-') ? 'InvalidVolume.NotFound' : 'InvalidID', id);
         target.tags = { ...target.tags, ...tags };
       }
@@ -101,16 +107,17 @@ export function ec2Cleanup(
       return envelope('DescribeSnapshots', `<snapshotSet>${xml.join('')}</snapshotSet>`);
     }
     case 'ec2:DeleteTags': {
-      const keys = [...params].filter(([k]) => /^Tag\.\d+\.Key$/.test(k)).map(([, v]) => v);
+      // Tag.N.Key, with Tag.N.Value deleting it only where it has that value; no tag at all deletes every tag.
+      const named = [...params].flatMap(([k, key]) => {
+        const n = /^Tag\.(\d+)\.Key$/.exec(k)?.[1];
+        return n === undefined ? [] : [{ key, value: params.get(`Tag.${n}.Value`) ?? undefined }];
+      });
+      const gone = ([k, v]: [string, string]) =>
+        !named.length || named.some((t) => t.key === k && (t.value === undefined || t.value === v));
       for (const id of listParam(params, 'ResourceId')) {
-        const target =
-          data.volumes.find((v) => v.id === id) ??
-          data.addresses.find((a) => a.allocationId === id) ??
-          data.snapshots?.find((s) => s.id === id);
+        const target = taggable(data, id);
         if (!target) return notFound(id.startsWith('vol-') ? 'InvalidVolume.NotFound' : 'InvalidID', id);
-        target.tags = Object.fromEntries(
-          Object.entries(target.tags ?? {}).filter(([k]) => !keys.includes(k)),
-        );
+        target.tags = Object.fromEntries(Object.entries(target.tags ?? {}).filter((tag) => !gone(tag)));
       }
       return envelope('DeleteTags', '<return>true</return>');
     }
