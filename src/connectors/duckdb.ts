@@ -67,6 +67,8 @@ export async function openDuckDb(
   // Views whose file is gone at open, and why: not made, so that the others still count (each statement naming
   // one fails with why, where DuckDB would have failed the whole connection).
   const gone = new Map<string, string>();
+  /** The views made: a gone one's schema is neither made nor on the search path (it would fail every session). */
+  let present: Record<string, string> = {};
   const setup = await instance.connect();
   try {
     await mayBlock(setup.run("SET TimeZone = 'UTC'"));
@@ -86,7 +88,7 @@ export async function openDuckDb(
       if (problem?.gone) gone.set(view, problem.why);
       else if (problem) throw new Error(`view ${view}: ${problem.why}`);
     }
-    const present = Object.fromEntries(Object.entries(config.views).filter(([view]) => !gone.has(view)));
+    present = Object.fromEntries(Object.entries(config.views).filter(([view]) => !gone.has(view)));
     for (const sql of viewStatements(present, ctx.configDir, MEMORY_CATALOG)) await mayBlock(setup.run(sql));
     for (const sql of lockdownStatements(config.views, ctx.configDir)) await mayBlock(setup.run(sql));
   } catch (err) {
@@ -98,7 +100,7 @@ export async function openDuckDb(
     throw safe === message ? err : new Error(safe, { cause: err });
   }
   setup.closeSync();
-  const session = sessionStatements(attached, config.views);
+  const session = sessionStatements(attached, present);
 
   const idle: DuckDBConnection[] = [];
   /** Connections whose statement has not returned, interrupted or not. */
@@ -155,7 +157,7 @@ export async function openDuckDb(
       const message = errorMessage(err);
       const file = missingViewFile(message, ownFiles);
       if (file) throw new Error(goneFile(file), { cause: err });
-      const view = goneView(message, gone);
+      const view = goneView(message, sql, gone);
       if (view) throw new Error(`view ${view}`, { cause: err });
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
@@ -203,16 +205,25 @@ export async function openDuckDb(
 /**
  * The view, and why it was not made, that a DuckDB error says does not exist ("Catalog Error: Table with name
  * orders does not exist!", or `"raw.payments" ... because schema "raw" does not exist` when it was the schema's only
- * view), if it is one whose file was gone at open.
+ * view), if it is one whose file was gone at open and `sql` names it as configured. DuckDB's message may name the
+ * table without its schema: a missing `sales.orders` beside a gone `staging.orders` keeps its own error (a review).
  */
-export function goneView(message: string, gone: ReadonlyMap<string, string>): string | undefined {
+export function goneView(
+  message: string,
+  sql: string,
+  gone: ReadonlyMap<string, string>,
+): string | undefined {
   const name = /Catalog Error: (?:Table|View) with name "?(.+?)"? does not exist/
     .exec(message)?.[1]
     ?.toLowerCase();
   if (name === undefined) return undefined;
   for (const [view, why] of gone) {
     const lower = view.toLowerCase();
-    if (lower === name || lower.split('.').at(-1) === name) return `${view}: ${why}`;
+    if (lower !== name && lower.split('.').at(-1) !== name) continue;
+    // As the dialect writes it, and not as the end of a longer name ("staging"."orders" is not "orders").
+    const written = view.split('.').map(quote).join('.');
+    const at = sql.toLowerCase().indexOf(written.toLowerCase());
+    if (at >= 0 && sql[at - 1] !== '.') return `${view}: ${why}`;
   }
   return undefined;
 }

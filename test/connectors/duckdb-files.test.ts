@@ -222,6 +222,44 @@ describe('duckdb connector when a view file goes away', () => {
     ]);
   });
 
+  // A review: the gone view's schema stayed on an attached file's search path, and every session failed.
+  it('with a database file attached, counts its tables and the other views, and keeps a missing table its own error', async () => {
+    const path = join(dir, 'gone-warehouse.duckdb');
+    await seedFile(
+      path,
+      'CREATE SCHEMA sales; CREATE TABLE sales.refunds (id INT); INSERT INTO sales.refunds VALUES (1)',
+    );
+    const here = join(dir, 'landed.csv');
+    await writeFile(here, 'id\n1\n2\n');
+    const gone = join(dir, 'gone', 'orders.csv');
+    // `raw.orders` is the only view of its schema; `sales.orders` is in neither the file nor the views.
+    const views = { landed: here, 'raw.orders': gone };
+    const connections = provider({ db: { type: 'duckdb', path: 'gone-warehouse.duckdb', views } }, dir);
+    const connector = await connections.get('db');
+
+    const counted = await connector.count(
+      [
+        request('r', 'sales.refunds'),
+        request('l', 'landed'),
+        request('o', 'raw.orders'),
+        request('m', 'sales.orders'),
+      ],
+      { signal: new AbortController().signal },
+    );
+    await connections.closeAll();
+
+    expect(counted.map((c) => [c.id, c.rows, c.error?.code])).toEqual([
+      ['r', 1, undefined],
+      ['l', 2, undefined],
+      ['o', undefined, 'query-failed'],
+      ['m', undefined, 'missing-table'],
+    ]);
+    expect(counted[2]?.error?.message).toBe(
+      `view raw.orders: file ${gone} does not exist: the view over it cannot be read (moved or removed?)`,
+    );
+    expect(counted[3]?.error?.message).toMatch(/Catalog Error: Table with name orders does not exist/);
+  });
+
   it('keeps only the first line of an error DuckDB gives while it readies the views', async () => {
     const bad = join(dir, 'bad.parquet');
     await writeFile(bad, 'not a parquet file\n');
