@@ -11,6 +11,7 @@ import {
   QUEUED_PASS_EVERY_MS,
   readListing,
   type JobListing,
+  type JobRow,
   type Pass,
 } from './query';
 import { BigQueryExpensiveQueriesConfig } from './schema';
@@ -126,6 +127,7 @@ export const bigqueryExpensiveQueries = defineCheck({
     // A project and region whose jobs could not be listed (permission, region, budget) makes the run an error.
     const errors: string[] = [];
     const byProject = new Map<string, { cost: number; expensive: number }>();
+    const reported = new Set<string>();
     for (const { project, region, listing, error } of listings) {
       if (!listing) {
         errors.push(error ?? `cannot list BigQuery jobs of ${project} in ${region}: no result`);
@@ -144,9 +146,16 @@ export const bigqueryExpensiveQueries = defineCheck({
         maxSqlChars,
       };
       // Never priced by on-demand bytes: a reservation job is costed by slot time, or not at all (skip).
-      const expensive = listing.expensive.filter(
-        (job) => (pricesSlots || job.reservationId === undefined) && jobCostUsd(job, at) > thresholdUsd,
-      );
+      const expensive: JobRow[] = [];
+      for (const job of listing.expensive) {
+        // A job just over 6 hours from creation to end can be in both passes of one run: one finding of it.
+        const key = `${project}:${job.jobId}`;
+        if (reported.has(key)) continue;
+        if ((pricesSlots || job.reservationId === undefined) && jobCostUsd(job, at) > thresholdUsd) {
+          reported.add(key);
+          expensive.push(job);
+        }
+      }
       findings.push(...expensive.map((job) => jobFinding(job, at)));
       totals.cost += costUsd(listing.bytesBilled, pricePerTiB);
       if (pricesSlots) totals.cost += slotCostUsd(listing.reservationSlotMs, slotHourUsd);

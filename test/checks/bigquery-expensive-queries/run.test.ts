@@ -264,6 +264,8 @@ describe('bigquery-expensive-queries and jobs that waited in the queue', () => {
           job('batch', 2 * TiB, -8 * HOUR, -20),
           // Ran 5 hours without waiting: the recent pass's, and counted by it alone.
           job('long', 1 * TiB, -5 * HOUR - 30, -30),
+          // 6 hours 5 minutes from creation to end: within the recent pass's bound and the queued pass's filter.
+          job('edge', 1 * TiB, -6 * HOUR - 7, -2),
         ],
       },
       config: { ...CONFIG, projects: ['my-project'], regions: ['region-asia-northeast3'] },
@@ -280,10 +282,17 @@ describe('bigquery-expensive-queries and jobs that waited in the queue', () => {
   it('reports a job created more than 6 hours before it ended, on the first run', () => {
     const [first] = outcome.results;
 
+    // `edge` is in both passes of the run: one finding, one expensive job in the gauge.
     expect(first?.findings.map((f) => [f.key, f.metrics?.costUsd])).toEqual([
       ['my-project:long', 6.25],
+      ['my-project:edge', 6.25],
       ['my-project:batch', 12.5],
     ]);
+    expect(first?.measurements[1]).toEqual({
+      name: 'bigquery_expensive_queries',
+      value: 3,
+      labels: { project: 'my-project' },
+    });
     expect(first?.errors).toEqual([]);
   });
 
@@ -293,17 +302,18 @@ describe('bigquery-expensive-queries and jobs that waited in the queue', () => {
       value: 6.25 + 12.5,
       labels: { project: 'my-project' },
     });
-    // `nightly` (3 TiB, $18.75) is counted once, by the hourly pass of the last run, not by the recent pass.
-    expect(outcome.results.map((r) => r.measurements[0]?.value)).toEqual([18.75, 0, 0, 18.75]);
+    // `edge` (6 h 5 min, $6.25) is the queued pass's, and ended within its 10-minute margin: counted by its next
+    // pass; `nightly` (3 TiB, $18.75) too. Neither by the recent pass.
+    expect(outcome.results.map((r) => r.measurements[0]?.value)).toEqual([18.75, 0, 0, 6.25 + 18.75]);
   });
 
   it('lists queued jobs once an hour, and reports one that ended between two passes at the next', () => {
     // `long` is listed again within 10 minutes of the recent pass's watermark (its own end), and notified once.
     expect(outcome.results.map((r) => r.findings.map((f) => f.key))).toEqual([
-      ['my-project:long', 'my-project:batch'],
-      ['my-project:long'],
-      ['my-project:long'],
-      ['my-project:long', 'my-project:nightly'],
+      ['my-project:long', 'my-project:edge', 'my-project:batch'],
+      ['my-project:long', 'my-project:edge'],
+      ['my-project:long', 'my-project:edge'],
+      ['my-project:long', 'my-project:edge', 'my-project:nightly'],
     ]);
     // Two listings (recent, queued) on the first and the last run, one on the two between.
     expect(queuedScans(outcome.calls)).toBe(2 + 1 + 1 + 2);
