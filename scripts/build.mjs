@@ -262,9 +262,10 @@ function briefOnly(chunkOf) {
  * The external packages (scripts/externals.mjs) are CommonJS. An ES module that imports one makes Node's loader
  * scan its source, and every file it re-exports, for the names to export (cjs-module-lexer), which require skips
  * (src/core/externals.ts has the figures). A static import of one is required here, through the chunk's
- * createRequire (BANNER), and esbuild gives the importer its exports as Node would: module.exports as the
- * default, its keys as names. A dynamic import() of one, which esbuild would make a chunk of its own exporting
- * only a default, fails the build: requireExternal loads those.
+ * createRequire (BANNER), and esbuild gives the importer its keys as names, and module.exports as the default as
+ * Node does, except for a package marked __esModule (@duckdb/node-api, @google-cloud/bigquery), whose default
+ * esbuild takes from its `default` key: import those by name (a review). A dynamic import() of one, which esbuild
+ * would make a chunk of its own exporting only a default, fails the build: requireExternal loads those.
  */
 const requireExternals = {
   name: 'require-externals',
