@@ -68,7 +68,7 @@ export async function openDuckDb(
   // one fails with why, where DuckDB would have failed the whole connection).
   const gone = new Map<string, string>();
   /** The views made: a gone one's schema is neither made nor on the search path (it would fail every session). */
-  let present: Record<string, string> = {};
+  let present: Record<string, string>;
   const setup = await instance.connect();
   try {
     await mayBlock(setup.run("SET TimeZone = 'UTC'"));
