@@ -89,7 +89,15 @@ export async function openDuckDb(
       else if (problem) throw new Error(`view ${view}: ${problem.why}`);
     }
     present = Object.fromEntries(Object.entries(config.views).filter(([view]) => !gone.has(view)));
-    for (const sql of viewStatements(present, ctx.configDir, MEMORY_CATALOG)) await mayBlock(setup.run(sql));
+    for (const [view, location] of Object.entries(present)) {
+      try {
+        for (const sql of viewStatements({ [view]: location }, ctx.configDir, MEMORY_CATALOG))
+          await mayBlock(setup.run(sql));
+      } catch (err) {
+        // Named: the first line of DuckDB's error may have lost the file's name with what it quoted (below).
+        throw new Error(`view ${view}: ${duckDbErrorMessage(errorMessage(err))}`, { cause: err });
+      }
+    }
     for (const sql of lockdownStatements(config.views, ctx.configDir)) await mayBlock(setup.run(sql));
   } catch (err) {
     setup.closeSync();

@@ -157,6 +157,7 @@ describe('guardrail cleanup (built entry point) against the fake AWS', () => {
       'GuardrailReadOnly',
       'GuardrailCleanupTags',
       'GuardrailCleanupSnapshots',
+      'GuardrailCleanupUntagKeptVolumes',
       'GuardrailCleanupDeletePlannedVolumes',
     ]);
   });

@@ -86,17 +86,21 @@ describe('guardrail CLI (built entry point)', () => {
   });
 
   it('exits 3 when a check cannot run (its connection cannot open), reporting a check-error finding', () => {
+    // A view DuckDB cannot read: a Parquet file that is not one (a missing file fails only its own table).
     const config = quickstartCopy({
       append: '',
-      edit: ['data/target/orders.csv', 'data/target/no-such-file.csv'],
+      edit: ['data/target/orders.csv', 'data/target/no-such-file.parquet'],
     });
+    writeFileSync(join(config, '../data/target/no-such-file.parquet'), 'not parquet\n');
 
     const result = cli(['run', '--config', config, '--format', 'json']);
 
     expect(result.status).toBe(3);
     const check = JSON.parse(result.stdout).checks[0];
     expect([check.status, check.findings[0].key]).toEqual(['error', 'check-error']);
-    expect(check.error).toMatch(/^cannot open connection 'target' \(duckdb\): .*no-such-file\.csv/);
+    expect(check.error).toMatch(
+      /^cannot open connection 'target' \(duckdb\): view shop_raw\.orders: Invalid Input Error: [^\n]*$/,
+    );
   });
 
   it('exits 2 for a missing config file, an unknown flag and a malformed --state', () => {
