@@ -22,6 +22,9 @@ import {
 import { SessionCounter, type OpenContext } from './open-context';
 import { requireExternal } from '../core/externals';
 
+/** A view that cannot be made, in words of ours, already fit for a finding (a path may hold a quote). */
+class ViewError extends Error {}
+
 /** Tables per UNION ALL statement; DuckDB plans even large unions quickly. */
 const DUCKDB_BATCH_SIZE = 200;
 
@@ -86,7 +89,7 @@ export async function openDuckDb(
     for (const [view, location] of Object.entries(config.views)) {
       const problem = await viewFileProblem(location, ctx.configDir);
       if (problem?.gone) gone.set(view, problem.why);
-      else if (problem) throw new Error(`view ${view}: ${problem.why}`);
+      else if (problem) throw new ViewError(`view ${view}: ${problem.why}`);
     }
     present = Object.fromEntries(Object.entries(config.views).filter(([view]) => !gone.has(view)));
     for (const [view, location] of Object.entries(present)) {
@@ -95,13 +98,14 @@ export async function openDuckDb(
           await mayBlock(setup.run(sql));
       } catch (err) {
         // Named: the first line of DuckDB's error may have lost the file's name with what it quoted (below).
-        throw new Error(`view ${view}: ${duckDbErrorMessage(errorMessage(err))}`, { cause: err });
+        throw new ViewError(`view ${view}: ${duckDbErrorMessage(errorMessage(err))}`, { cause: err });
       }
     }
     for (const sql of lockdownStatements(config.views, ctx.configDir)) await mayBlock(setup.run(sql));
   } catch (err) {
     setup.closeSync();
     instance.closeSync();
+    if (err instanceof ViewError) throw err;
     // Its first line: the rest echoes the statement (and what a quote in it holds may be a file's content).
     const message = errorMessage(err);
     const safe = duckDbErrorMessage(message);
