@@ -28,9 +28,13 @@ const PLAIN_ERRORS = /^(Error: )?(Catalog|Binder|Parser|Permission|INTERRUPT|Int
 /**
  * DuckDB's error, fit for a finding: its first line only (the rest echoes the SQL), and for the classes that
  * quote values (`Conversion Error: Could not convert string '...'`, which may be a file's content) everything
- * from the first quote on is cut.
+ * from the first quote on is cut; `ownPaths` (the files the config names) are kept, without their quotes.
  */
-export function duckDbErrorMessage(message: string): string {
+export function duckDbErrorMessage(message: string, ownPaths: readonly string[] = []): string {
+  // A configured file's own path is no content: unquoted, it stays (`File '…' too small to be a Parquet file`
+  // said nothing of which file).
+  for (const path of ownPaths)
+    for (const q of ["'", '"']) message = message.split(`${q}${path}${q}`).join(path);
   const quote = PLAIN_ERRORS.test(message) ? -1 : message.search(/['"]/);
   const text = quote < 0 ? message : `${message.slice(0, quote)}'…'`;
   return text.split('\n', 1)[0] as string;

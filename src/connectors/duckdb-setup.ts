@@ -15,7 +15,7 @@ export function readerFor(location: string): string {
   return `read_csv_auto(${path})`;
 }
 
-function resolveLocation(location: string, configDir: string): string {
+export function resolveLocation(location: string, configDir: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location)
     ? location
     : resolve(configDir, location);
@@ -129,28 +129,19 @@ export function lockdownStatements(views: Record<string, string>, configDir: str
   ];
 }
 
-/** Why a view's file cannot be read; `gone` when it does not exist. */
-export interface ViewFileProblem {
-  why: string;
-  gone: boolean;
-}
-
 /**
  * Why a view's local file cannot be read, or undefined: missing (DuckDB would say "No files found that match the
  * pattern" and echo its statement on three lines), or a FIFO, socket or device (DuckDB would wait on it in the
  * operating system, where its interrupt cannot reach). URLs and globs are left to DuckDB.
  */
-export async function viewFileProblem(
-  location: string,
-  configDir: string,
-): Promise<ViewFileProblem | undefined> {
+export async function viewFileProblem(location: string, configDir: string): Promise<string | undefined> {
   const path = resolveLocation(location, configDir);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /[*?[{]/.test(path)) return undefined;
   const found = await mayBlock(stat(path)).catch((err: NodeJS.ErrnoException) => err.code ?? 'error');
-  if (found === 'ENOENT') return { why: goneFile(path), gone: true };
+  if (found === 'ENOENT') return goneFile(path);
   if (typeof found === 'string' || found.isFile() || found.isDirectory()) return undefined;
   const what = found.isFIFO() ? 'a FIFO (named pipe)' : found.isSocket() ? 'a socket' : 'a device';
-  return { why: `${path} is ${what}, not a file: DuckDB would wait on it for ever`, gone: false };
+  return `${path} is ${what}, not a file: DuckDB would wait on it for ever`;
 }
 
 export function goneFile(path: string): string {

@@ -13,6 +13,7 @@ import {
   catalogFor,
   lockdownStatements,
   MEMORY_CATALOG,
+  resolveLocation,
   sessionStatements,
   goneFile,
   viewFileProblem,
@@ -21,9 +22,6 @@ import {
 } from './duckdb-setup';
 import { SessionCounter, type OpenContext } from './open-context';
 import { requireExternal } from '../core/externals';
-
-/** A view that cannot be made, in words of ours, already fit for a finding (a path may hold a quote). */
-class ViewError extends Error {}
 
 /** Tables per UNION ALL statement; DuckDB plans even large unions quickly. */
 const DUCKDB_BATCH_SIZE = 200;
@@ -67,11 +65,12 @@ export async function openDuckDb(
   const instance: DuckDBInstance = await Instance.create(':memory:');
   const counter = new SessionCounter();
   let attached: { catalog: string; schemas: string[] } | undefined;
-  // Views whose file is gone at open, and why: not made, so that the others still count (each statement naming
-  // one fails with why, where DuckDB would have failed the whole connection).
-  const gone = new Map<string, string>();
-  /** The views made: a gone one's schema is neither made nor on the search path (it would fail every session). */
-  let present: Record<string, string>;
+  // Views that cannot be made, and why: their file gone, a FIFO or device (DuckDB would wait on it for ever), or one
+  // DuckDB refuses (a Parquet file that is not one). Not made, so that the others still count: each statement
+  // naming one fails with why, where one such view failed the whole connection.
+  const unusable = new Map<string, string>();
+  /** The views made: an unusable one's schema is not on the search path (a schema never made fails every session). */
+  const made: Record<string, string> = {};
   const setup = await instance.connect();
   try {
     await mayBlock(setup.run("SET TimeZone = 'UTC'"));
@@ -88,31 +87,30 @@ export async function openDuckDb(
     }
     for (const [view, location] of Object.entries(config.views)) {
       const problem = await viewFileProblem(location, ctx.configDir);
-      if (problem?.gone) gone.set(view, problem.why);
-      else if (problem) throw new ViewError(`view ${view}: ${problem.why}`);
-    }
-    present = Object.fromEntries(Object.entries(config.views).filter(([view]) => !gone.has(view)));
-    for (const [view, location] of Object.entries(present)) {
+      if (problem) {
+        unusable.set(view, problem);
+        continue;
+      }
       try {
         for (const sql of viewStatements({ [view]: location }, ctx.configDir, MEMORY_CATALOG))
           await mayBlock(setup.run(sql));
+        made[view] = location;
       } catch (err) {
-        // Named: the first line of DuckDB's error may have lost the file's name with what it quoted (below).
-        throw new ViewError(`view ${view}: ${duckDbErrorMessage(errorMessage(err))}`, { cause: err });
+        // DuckDB's first line, cut at its first quote (what it quotes may be the file's content).
+        unusable.set(view, duckDbErrorMessage(errorMessage(err), [resolveLocation(location, ctx.configDir)]));
       }
     }
     for (const sql of lockdownStatements(config.views, ctx.configDir)) await mayBlock(setup.run(sql));
   } catch (err) {
     setup.closeSync();
     instance.closeSync();
-    if (err instanceof ViewError) throw err;
     // Its first line: the rest echoes the statement (and what a quote in it holds may be a file's content).
     const message = errorMessage(err);
-    const safe = duckDbErrorMessage(message);
+    const safe = duckDbErrorMessage(message, inMemory ? [] : [resolve(ctx.configDir, config.path)]);
     throw safe === message ? err : new Error(safe, { cause: err });
   }
   setup.closeSync();
-  const session = sessionStatements(attached, present);
+  const session = sessionStatements(attached, made);
 
   const idle: DuckDBConnection[] = [];
   /** Connections whose statement has not returned, interrupted or not. */
@@ -169,7 +167,7 @@ export async function openDuckDb(
       const message = errorMessage(err);
       const file = missingViewFile(message, ownFiles);
       if (file) throw new Error(goneFile(file), { cause: err });
-      const view = goneView(message, sql, gone);
+      const view = unusableView(message, sql, unusable);
       if (view) throw new Error(`view ${view}`, { cause: err });
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
@@ -217,19 +215,19 @@ export async function openDuckDb(
 /**
  * The view, and why it was not made, that a DuckDB error says does not exist ("Catalog Error: Table with name
  * orders does not exist!", or `"raw.payments" ... because schema "raw" does not exist` when it was the schema's only
- * view), if it is one whose file was gone at open and `sql` names it as configured. DuckDB's message may name the
- * table without its schema: a missing `sales.orders` beside a gone `staging.orders` keeps its own error (a review).
+ * view), if it is one that could not be made at open and `sql` names it as configured. DuckDB's message may name the
+ * table without its schema: a missing `sales.orders` beside an unusable `staging.orders` keeps its own error.
  */
-export function goneView(
+export function unusableView(
   message: string,
   sql: string,
-  gone: ReadonlyMap<string, string>,
+  unusable: ReadonlyMap<string, string>,
 ): string | undefined {
   const name = /Catalog Error: (?:Table|View) with name "?(.+?)"? does not exist/
     .exec(message)?.[1]
     ?.toLowerCase();
   if (name === undefined) return undefined;
-  for (const [view, why] of gone) {
+  for (const [view, why] of unusable) {
     const lower = view.toLowerCase();
     if (lower !== name && lower.split('.').at(-1) !== name) continue;
     // As the dialect writes it, and not as the end of a longer name ("staging"."orders" is not "orders").

@@ -45,9 +45,13 @@ export const UNSET_SECRET = 'https://unset.invalid/';
  */
 export const AROUND_STAND_IN = { aroundStandIn: true } as const;
 
-/** Whether `value` holds a stand-in with other text around it (the text checked is not the stand-in's). */
+/**
+ * Whether `value` holds a stand-in after a whole scheme (`postgress://u:${PW}@h/db`), so that what is checked of
+ * the scheme is the user's text; not where the stand-in is the scheme or part of it (`postgres${QL}://`, a review).
+ */
 export function embedsStandIn(value: string): boolean {
-  return value.includes(UNSET_SECRET) && !value.startsWith(UNSET_SECRET);
+  const at = value.indexOf(UNSET_SECRET);
+  return at > 0 && /^[a-z][a-z0-9+.-]*:\/\//i.test(value.slice(0, at));
 }
 
 /** The name of the unset variable a value stands in for, else undefined. */

@@ -86,12 +86,12 @@ describe('guardrail CLI (built entry point)', () => {
   });
 
   it('exits 3 when a check cannot run (its connection cannot open), reporting a check-error finding', () => {
-    // A view DuckDB cannot read: a Parquet file that is not one (a missing file fails only its own table).
+    // A database file that is not there: the connection cannot open (a view that cannot be made fails only its
+    // own table).
     const config = quickstartCopy({
       append: '',
-      edit: ['data/target/orders.csv', 'data/target/no-such-file.parquet'],
+      edit: ["path: ':memory:'", "path: 'no-such-file.duckdb'"],
     });
-    writeFileSync(join(config, '../data/target/no-such-file.parquet'), 'not parquet\n');
 
     const result = cli(['run', '--config', config, '--format', 'json']);
 
@@ -99,7 +99,7 @@ describe('guardrail CLI (built entry point)', () => {
     const check = JSON.parse(result.stdout).checks[0];
     expect([check.status, check.findings[0].key]).toEqual(['error', 'check-error']);
     expect(check.error).toMatch(
-      /^cannot open connection 'target' \(duckdb\): view shop_raw\.orders: Invalid Input Error: [^\n]*$/,
+      /^cannot open connection 'source' \(duckdb\): [^\n]*no-such-file\.duckdb[^\n]*$/,
     );
   });
 

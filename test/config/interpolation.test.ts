@@ -139,6 +139,8 @@ alerts:
 connections:
   src: { type: postgres, url: "postgress://guardrail:\${SRC_PW}@db:5432/app" }
   dst: { type: mysql, url: "\${DST_URL}" }
+  # The stand-in inside the scheme: what is checked there is not the user's text.
+  alt: { type: postgres, url: "postgres\${QL}://u:p@db/app" }
 checks:
   - { id: c, kind: row-count-consistency, source: src, target: dst, tables: [{ source: a.b, target: a.b }] }
 alerts:
@@ -155,6 +157,7 @@ alerts:
       'guardrail.yaml:1:15 state.url: environment variable STATE_PW is not set',
       'guardrail.yaml:3:31 connections.src.url: environment variable SRC_PW is not set',
       'guardrail.yaml:4:28 connections.dst.url: environment variable DST_URL is not set',
+      'guardrail.yaml:6:31 connections.alt.url: environment variable QL is not set',
       'guardrail.yaml:1:15 state.url: state url must be sqlite://PATH or postgres://USER@HOST/DB (postgresql:// also works)',
       'guardrail.yaml:3:31 connections.src.url: connection url (value hidden): a postgress: URL; expected postgres:// or postgresql:// or socket://',
     ]);

@@ -129,18 +129,28 @@ describe('duckdb connector with a database file and views', () => {
 });
 
 describe('duckdb connector and files that block', () => {
-  it('refuses a view over a FIFO at once, naming the view and the file, where DuckDB would wait on it for ever', async () => {
+  it('makes no view over a FIFO, where DuckDB would wait on it for ever: its table fails, naming the file', async () => {
     // A quote in its name is kept: the message is Guardrail's, not DuckDB's (whose quotes may hold file content).
     const fifo = join(dir, "o'rders.csv");
     await promisify(execFile)('mkfifo', [fifo]);
+    const here = join(dir, 'customers.csv');
+    await writeFile(here, 'id\n1\n');
     const connections = provider({
-      db: { type: 'duckdb', path: ':memory:', views: { 'shop.orders': fifo } },
+      db: { type: 'duckdb', path: ':memory:', views: { 'shop.orders': fifo, 'shop.customers': here } },
     });
     try {
-      await expect(connections.get('db')).rejects.toThrow(
-        `cannot open connection 'db' (duckdb): view shop.orders: ${fifo} is a FIFO (named pipe), not a file: ` +
-          'DuckDB would wait on it for ever',
-      );
+      const connector = await connections.get('db');
+      const counted = await connector.count([request('o', 'shop.orders'), request('c', 'shop.customers')], {
+        signal: new AbortController().signal,
+      });
+      expect(counted.map((c) => [c.id, c.rows, c.error?.message])).toEqual([
+        [
+          'o',
+          undefined,
+          `view shop.orders: ${fifo} is a FIFO (named pipe), not a file: DuckDB would wait on it for ever`,
+        ],
+        ['c', 1, undefined],
+      ]);
     } finally {
       await connections.closeAll();
     }
@@ -262,19 +272,25 @@ describe('duckdb connector when a view file goes away', () => {
     expect(counted[3]?.error?.message).toMatch(/Catalog Error: Table with name orders does not exist/);
   });
 
-  it('keeps only the first line of an error DuckDB gives while it readies the views', async () => {
+  it('makes no view DuckDB refuses (a Parquet file that is not one): its table fails on one line, the others count', async () => {
     const bad = join(dir, 'bad.parquet');
     await writeFile(bad, 'not a parquet file\n');
-    const connections = provider({ db: { type: 'duckdb', views: { 'shop.bad': bad } } }, dir);
+    const here = join(dir, 'customers.csv');
+    await writeFile(here, 'id\n1\n');
+    const views = { 'shop.bad': bad, 'shop.customers': here };
+    const connections = provider({ db: { type: 'duckdb', views } }, dir);
+    const connector = await connections.get('db');
 
-    const error = await connections.get('db').then(
-      () => undefined,
-      (err: unknown) => err as Error,
-    );
+    const counted = await connector.count([request('b', 'shop.bad'), request('c', 'shop.customers')], {
+      signal: new AbortController().signal,
+    });
     await connections.closeAll();
 
-    expect(error?.message).toMatch(/^cannot open connection 'db' \(duckdb\): [^\n]+$/);
-    expect(error?.message).not.toContain('LINE 1');
+    // One line, naming the file the config names (DuckDB quotes it, and a quote is cut as possible content).
+    expect(counted[0]?.error?.message).toBe(
+      `view shop.bad: Error: Invalid Input Error: No magic bytes found at end of file ${bad}`,
+    );
+    expect(counted[1]).toEqual({ id: 'c', rows: 1 });
   });
 
   it('says the file does not exist', async () => {
