@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { allSilences, silenceFor } from '../../alerts/pipeline';
 import { utcMinute } from '../../alerts/render-text';
 import { loadConfig, type GuardrailConfig } from '../config/load';
 import { UsageError } from '../core/errors';
 import { mostSevereFirst } from '../core/severity';
 import { AGENT_CHECK_ID } from '../core/types';
-import { openStateStore } from '../state/open-store';
+import { openStateStore, sqliteFile } from '../state/open-store';
 import type { AlertState, StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
 import { compareText, oneLine } from '../core/text';
@@ -40,7 +41,7 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
   const { filter, state } = stateFlags(flags.state);
   const config = loadStoreConfig(flags.config, state);
   if (flags.check !== undefined) knownCheck(config, flags.check);
-  const store = await openCliStore(config, state);
+  const store = await openCliStore(config, state, { existing: true });
   const now = new Date();
   let alerts: ListedAlert[];
   try {
@@ -155,8 +156,22 @@ export function loadStoreConfig(file: string, state: StateLocation): GuardrailCo
  * The store the config (or `--state`) names, found as `run` and `serve` find it: a relative SQLite path resolves
  * against GUARDRAIL_STATE_DIR when set (the image's state volume), else against the config's folder.
  */
-export async function openCliStore(config: GuardrailConfig, state: StateLocation): Promise<StateStore> {
-  return openStateStore(state.stateUrl ?? config.state.url, state.stateDir ?? config.dir);
+export async function openCliStore(
+  config: GuardrailConfig,
+  state: StateLocation,
+  { existing = false } = {},
+): Promise<StateStore> {
+  const url = state.stateUrl ?? config.state.url;
+  const baseDir = state.stateDir ?? config.dir;
+  // A command that only reads made an empty SQLite store at a mistyped --state and said "No firing alerts." (a
+  // trial). The config's own store may not exist yet: nothing has run, and nothing fires.
+  const file = existing && state.stateUrl !== undefined ? sqliteFile(url, baseDir) : undefined;
+  if (file !== undefined && file !== ':memory:' && !existsSync(file)) {
+    throw new UsageError(
+      `no state store at ${file} (--state or GUARDRAIL_STATE_URL): \`guardrail run\` and \`serve\` make it there`,
+    );
+  }
+  return openStateStore(url, baseDir);
 }
 
 /** A check id of the config (or the agent's own); otherwise a usage error listing the ids. */

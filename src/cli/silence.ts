@@ -53,7 +53,7 @@ export async function silenceListCommand(
   const state = stateUrlFlag(flags);
   const config = loadStoreConfig(flags.config, state);
   const now = new Date();
-  const store = await openCliStore(config, state);
+  const store = await openCliStore(config, state, { existing: true });
   let stored: StoredSilence[];
   try {
     stored = flags.all ? await store.allSilences() : await store.activeSilences(now);
@@ -105,7 +105,7 @@ export async function silenceListCommand(
 export async function silenceExpireCommand(id: string, flags: GlobalOptions): Promise<void> {
   const state = stateUrlFlag(flags);
   const config = loadStoreConfig(flags.config, state);
-  const store = await openCliStore(config, state);
+  const store = await openCliStore(config, state, { existing: true });
   try {
     const silence = (await store.allSilences()).find((s) => s.id === id);
     if (!silence) throw new UsageError(`no silence with id ${id} (guardrail silence list --all shows them)`);

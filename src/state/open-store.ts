@@ -98,7 +98,8 @@ function labelled(store: StateStore, name: string): StateStore {
 }
 
 /** The file a sqlite URL names (relative paths against `baseDir`), or undefined for other schemes. */
-function sqliteFile(url: string, baseDir: string): string | undefined {
+/** The SQLite file a state URL names (`:memory:` as it is), resolved against `baseDir`; undefined for PostgreSQL. */
+export function sqliteFile(url: string, baseDir: string): string | undefined {
   if (!url.startsWith('sqlite://')) return undefined;
   const path = url.slice('sqlite://'.length);
   if (path === '') throw new Error(`State store URL ${url} names no file; accepted forms: ${ACCEPTED_FORMS}`);

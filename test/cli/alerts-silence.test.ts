@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engines, removeTempDirs } from '../state/engines';
@@ -212,13 +212,15 @@ describe('guardrail alerts and silence without the secrets they do not use', () 
     const alerts = cli(['alerts', '--config', config]);
     const silences = cli(['silence', 'list', '--config', config]);
     const noState = cli(['alerts', '--config', unsetState]);
+    // The store the first `alerts` opened; and a mistyped one, which a command that only reads does not make.
     const given = cli([
       'alerts',
       '--config',
       unsetState,
       '--state',
-      `sqlite://${join(config, '../state.db')}`,
+      `sqlite://${join(config, '../.guardrail/state.db')}`,
     ]);
+    const mistyped = cli(['alerts', '--config', config, '--state', `sqlite://${join(config, '../sate.db')}`]);
 
     expect([alerts.status, alerts.stdout, alerts.stderr]).toEqual([0, 'No firing alerts.\n', '']);
     expect([silences.status, silences.stderr]).toEqual([0, '']);
@@ -226,6 +228,12 @@ describe('guardrail alerts and silence without the secrets they do not use', () 
     expect(noState.stderr).toMatch(/state\.url: environment variable STATE_URL is not set/);
     expect(noState.stderr).not.toMatch(/CHAT_WEBHOOK/);
     expect([given.status, given.stdout]).toEqual([0, 'No firing alerts.\n']);
+    expect([mistyped.status, mistyped.stdout]).toEqual([2, '']);
+    expect(mistyped.stderr).toBe(
+      `guardrail: no state store at ${join(config, '../sate.db')} (--state or GUARDRAIL_STATE_URL): ` +
+        '`guardrail run` and `serve` make it there\n',
+    );
+    expect(existsSync(join(config, '../sate.db'))).toBe(false);
   });
 });
 
