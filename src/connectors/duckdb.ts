@@ -169,6 +169,8 @@ export async function openDuckDb(
       if (file) throw new Error(goneFile(file), { cause: err });
       const view = unusableView(message, sql, unusable);
       if (view) throw new Error(`view ${view}`, { cause: err });
+      const text = timestampAsText(message, sql);
+      if (text) throw new Error(text, { cause: err });
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
     } finally {
@@ -236,6 +238,23 @@ export function unusableView(
     if (at >= 0 && sql[at - 1] !== '.') return `${view}: ${why}`;
   }
   return undefined;
+}
+
+/**
+ * What DuckDB's "No function matches ... 'epoch(VARCHAR)'" means for a view over a file: the sniffer read its time
+ * column as text, which it does when one value in it is not a timestamp (a bad or cut row), and the freshness
+ * bound cannot be computed. DuckDB's message names neither the column nor why (a trial).
+ */
+export function timestampAsText(message: string, sql: string): string | undefined {
+  if (!/No function matches the given name and argument types 'epoch\(VARCHAR\)'/.test(message))
+    return undefined;
+  // The dialect writes `epoch(max("col"))` for the freshness bound (sql-dialect.ts).
+  const columns = [...new Set([...sql.matchAll(/epoch\(max\(("(?:[^"]|"")+")\)/g)].map((m) => m[1]))];
+  const column = columns.length === 1 ? `column ${columns[0]}` : 'the time column';
+  return (
+    `${column} is read as text, not as a timestamp: DuckDB reads a file's column as text when a value in it is ` +
+    'not a timestamp (a bad, empty or cut row?)'
+  );
 }
 
 /**

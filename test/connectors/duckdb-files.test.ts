@@ -293,6 +293,27 @@ describe('duckdb connector when a view file goes away', () => {
     expect(counted[1]).toEqual({ id: 'c', rows: 1 });
   });
 
+  // A trial: one bad timestamp in a CSV made the count fail with "No function matches ... 'epoch(VARCHAR)'".
+  it('says which time column a file holds as text, when a value in it is not a timestamp', async () => {
+    const csv = join(dir, 'events.csv');
+    await writeFile(csv, 'id,updated_at\n1,2026-12-01 10:00:00\n2,yesterday\n');
+    const connections = provider({ db: { type: 'duckdb', views: { 'shop.events': csv } } }, dir);
+    const connector = await connections.get('db');
+
+    const [counted] = await connector.count(
+      [{ ...request('e', 'shop.events'), maxTimestampColumn: 'updated_at' }],
+      {
+        signal: new AbortController().signal,
+      },
+    );
+    await connections.closeAll();
+
+    expect(counted?.error?.message).toBe(
+      'column "updated_at" is read as text, not as a timestamp: DuckDB reads a file\'s column as text when a value ' +
+        'in it is not a timestamp (a bad, empty or cut row?)',
+    );
+  });
+
   it('says the file does not exist', async () => {
     const csv = join(dir, 'orders.csv');
     await writeFile(csv, 'id\n1\n2\n');
