@@ -135,7 +135,9 @@ export function transitions(input: LifecycleInput): Transition[] {
     const notify = input.sendResolved && prev.lastNotifiedAt && !input.silenceOf(prev.finding);
     out.push({
       key: prev.key,
-      finding: prev.finding,
+      // At the episode's severity, as it was notified and as `guardrail alerts` lists it: a critical that eased to
+      // a warning before it resolved read 'RESOLVED WARNING' under a page that said CRITICAL (a trial).
+      finding: { ...prev.finding, severity: prev.severity },
       reportState: 'resolved',
       ...(notify ? { notify: 'resolved' as const } : {}),
       next,

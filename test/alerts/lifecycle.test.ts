@@ -338,6 +338,17 @@ describe('alert lifecycle: what a run cannot see', () => {
     expect(notified).toEqual([['users:new'], ['users:repeat'], [], [], [], []]);
   });
 
+  // A trial: a critical 'column missing' eased to a warning 'count failed' under the same key, then resolved as
+  // 'RESOLVED WARNING', under a page that had said CRITICAL (and `guardrail alerts` listed it critical).
+  it('resolves an alert at the severity it was notified with, when it eased before it resolved', async () => {
+    await runAt(store, 0, [drift('users', 'critical')]);
+    await runAt(store, 1, [drift('users', 'warning')]);
+    const out = await processResults([result([])], CONFIG, store, new Date(T0 + 2 * HOUR), false);
+    const items = out.notifications.flatMap((n) => n.items);
+
+    expect(items.map((i) => [i.key, i.status, i.severity])).toEqual([['users', 'resolved', 'critical']]);
+  });
+
   it('does not count an unrouted finding as notified: once a route exists it is announced as new', async () => {
     const unrouted = { ...CONFIG, routes: [{ match: { severity: 'critical' as const }, channel: 'pager' }] };
 
