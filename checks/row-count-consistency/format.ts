@@ -149,10 +149,14 @@ export function unreachableFinding(
   };
 }
 
+/** How far past the agent's clock a source's latest time may be before the finding says it lies in the future. */
+export const FUTURE_SLACK_MS = 5 * 60_000;
+
 export function freshnessFinding(
   plan: PairPlan,
   sourceMax: Date | null | undefined,
   targetMax: Date | null | undefined,
+  now?: Date,
 ): { finding?: Finding; lagSeconds?: number } {
   if (!plan.freshness || !sourceMax) return {};
   const column = plan.freshness.column;
@@ -162,12 +166,18 @@ export function freshnessFinding(
   const behind = targetMax
     ? `${formatDuration(lagMs)} behind source (latest ${column} ${utc(sourceMax)} vs ${utc(targetMax)} UTC)`
     : `empty while source's latest ${column} is ${utc(sourceMax)} UTC`;
+  // A source row dated ahead of now (a bad value, a wrong clock, a time zone read as UTC) makes a lag no
+  // replication can close: say so, rather than leave '26339d behind' to be read as one (a trial).
+  const ahead = now && sourceMax.getTime() > now.getTime() + FUTURE_SLACK_MS;
+  const future = ahead
+    ? `; the source's latest ${column} is in the future (a bad value or a wrong clock?)`
+    : '';
   return {
     lagSeconds,
     finding: {
       key: `${plan.label}:freshness`,
       severity: 'warning',
-      title: `${plan.label}: target is ${behind}; allowed ${formatDuration(plan.freshness.maxLagMs)}`,
+      title: `${plan.label}: target is ${behind}; allowed ${formatDuration(plan.freshness.maxLagMs)}${future}`,
       resource: { source: plan.pair.source, target: plan.pair.target },
       labels: { table: plan.label },
       metrics: {
@@ -184,6 +194,7 @@ export function evaluatePair(
   plan: PairPlan,
   source: CountResult,
   target: CountResult,
+  now?: Date,
 ): { findings: Finding[]; measurements: Measurement[] } {
   const findings: Finding[] = [];
   const measurements: Measurement[] = [];
@@ -211,7 +222,7 @@ export function evaluatePair(
     );
   }
   if (!source.error && !target.error) {
-    const fresh = freshnessFinding(plan, source.maxTimestamp, target.maxTimestamp);
+    const fresh = freshnessFinding(plan, source.maxTimestamp, target.maxTimestamp, now);
     if (fresh.lagSeconds !== undefined) {
       measurements.push({ name: 'table_freshness_lag_seconds', value: fresh.lagSeconds, labels });
     }

@@ -137,7 +137,7 @@ export const rowCountConsistency = defineCheck({
         source: sources.get(plan.source.id) ?? missing,
         target: targets.get(plan.target.id) ?? missing,
       };
-      const result = evaluatePair(ctx.checkId, plan, counts.source, counts.target);
+      const result = evaluatePair(ctx.checkId, plan, counts.source, counts.target, ctx.now);
       findings.push(...result.findings);
       measurements.push(...result.measurements);
       for (const side of ['source', 'target'] as const) {

@@ -110,6 +110,23 @@ describe('verdict measurements (quickstart tolerance: rows 1, ratio 0.001; fresh
     expect(result).toEqual({ keys, over: 0, tolerated: 1, freshnessOver, maxLag: 600 });
   });
 
+  // A trial: a source row dated 2099 read as 'target is 26339d 4h behind source'.
+  it('says when the source is ahead of now, where its lag is no replication delay', () => {
+    const future = { id: '0', rows: 100, maxTimestamp: new Date('2099-01-01T00:00:00Z') };
+    const now = new Date(latest.getTime() + 60_000);
+
+    const ahead = evaluatePair('consistency', quickstart, future, counted(100), now).findings;
+    const onTime = evaluatePair('consistency', quickstart, counted(100), counted(100, 11), now).findings;
+
+    expect(ahead.map((f) => f.title)).toEqual([
+      'game1.users: target is 26337d 14h behind source (latest updated_at 2099-01-01 00:00 vs 2026-11-22 10:00 UTC); ' +
+        "allowed 10m; the source's latest updated_at is in the future (a bad value or a wrong clock?)",
+    ]);
+    expect(onTime.map((f) => f.title)).toEqual([
+      'game1.users: target is 11m behind source (latest updated_at 2026-11-22 10:00 vs 2026-11-22 09:49 UTC); allowed 10m',
+    ]);
+  });
+
   it('gives no verdict for a table whose target could not be counted', () => {
     const result = verdicts(counted(100), { id: '0', error: { code: 'query-failed', message: 'timeout' } });
 
