@@ -10,13 +10,13 @@ import type { AlertState, StateStore } from '../state/types';
 import { stateUrlFlag } from './flags';
 import { compareText, oneLine } from '../core/text';
 
-const FILTERS = ['firing', 'pending', 'silenced', 'all'] as const;
+const FILTERS = ['firing', 'pending', 'silenced', 'resolved', 'event', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
 type Status = 'firing' | 'silenced' | 'pending' | 'resolved' | 'event';
 
 interface AlertsFlags {
   config: string;
-  /** Each value is a filter (firing, pending, silenced, all) or a state store URL. */
+  /** Each value is a filter (firing, pending, silenced, resolved, event, all) or a state store URL. */
   state?: string[];
   check?: string;
   format: 'text' | 'json';

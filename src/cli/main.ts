@@ -83,9 +83,10 @@ export function buildProgram(): Command {
     .addOption(configOption())
     // `--state` names the filter here, as on-call people type it; a state URL (with ://) is still accepted.
     .addOption(
-      new Option('--state <filter|url>', 'firing, pending, silenced or all; or a state store URL').argParser(
-        collect,
-      ),
+      new Option(
+        '--state <filter|url>',
+        'firing, pending, silenced, resolved, event or all; or a state store URL',
+      ).argParser(collect),
     )
     .option('--check <id>', "only this check's alerts")
     .addOption(formatOption())

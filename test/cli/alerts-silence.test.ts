@@ -161,7 +161,7 @@ describe('guardrail alerts and silence: usage errors (exit 2)', () => {
     ]);
     expect([filter.status, filter.stderr]).toEqual([
       2,
-      'guardrail: --state must be one of firing, pending, silenced, all (or a state store URL)\n',
+      'guardrail: --state must be one of firing, pending, silenced, resolved, event, all (or a state store URL)\n',
     ]);
     expect([expire.status, expire.stderr]).toEqual([
       2,
@@ -173,6 +173,8 @@ describe('guardrail alerts and silence: usage errors (exit 2)', () => {
     const config = quickstartCopy();
 
     const empty = cli(['alerts', '--config', config]);
+    // The statuses the listing shows are filters too (a trial asked for resolved ones and was refused).
+    const resolved = cli(['alerts', '--config', config, '--state', 'resolved']);
     const add = cli([
       'silence',
       'add',
@@ -187,6 +189,7 @@ describe('guardrail alerts and silence: usage errors (exit 2)', () => {
     ]);
 
     expect([empty.status, empty.stdout]).toEqual([0, 'No firing alerts.\n']);
+    expect([resolved.status, resolved.stdout]).toEqual([0, 'No resolved alerts.\n']);
     expect(add.stdout).toContain('until 2099-01-01 23:59 UTC, by ci-user: r');
   });
 });
