@@ -131,7 +131,7 @@ export function lockdownStatements(views: Record<string, string>, configDir: str
 
 /**
  * Why a view's local file cannot be read, or undefined: missing (DuckDB would say "No files found that match the
- * pattern" and echo its statement on three lines), or a FIFO, socket or device (DuckDB would wait on it in the
+ * pattern" and echo its statement on three lines), empty, or a FIFO, socket or device (DuckDB would wait on it in the
  * operating system, where its interrupt cannot reach). URLs and globs are left to DuckDB.
  */
 export async function viewFileProblem(location: string, configDir: string): Promise<string | undefined> {
@@ -139,7 +139,11 @@ export async function viewFileProblem(location: string, configDir: string): Prom
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /[*?[{]/.test(path)) return undefined;
   const found = await mayBlock(stat(path)).catch((err: NodeJS.ErrnoException) => err.code ?? 'error');
   if (found === 'ENOENT') return goneFile(path);
-  if (typeof found === 'string' || found.isFile() || found.isDirectory()) return undefined;
+  if (typeof found === 'string' || found.isDirectory()) return undefined;
+  // DuckDB reads an empty CSV as one column, `column0`: the time column was then 'missing', a critical finding
+  // for what is a file cut or not yet written (a trial).
+  if (found.isFile())
+    return found.size === 0 ? `file ${path} is empty (0 bytes, not even a header line)` : undefined;
   const what = found.isFIFO() ? 'a FIFO (named pipe)' : found.isSocket() ? 'a socket' : 'a device';
   return `${path} is ${what}, not a file: DuckDB would wait on it for ever`;
 }

@@ -314,6 +314,26 @@ describe('duckdb connector when a view file goes away', () => {
     );
   });
 
+  it('says a file is empty, where DuckDB would read it as one column and call the time column missing', async () => {
+    const empty = join(dir, 'empty.csv');
+    await writeFile(empty, '');
+    const connections = provider({ db: { type: 'duckdb', views: { 'shop.empty': empty } } }, dir);
+    const connector = await connections.get('db');
+
+    const [counted] = await connector.count(
+      [{ ...request('e', 'shop.empty'), maxTimestampColumn: 'updated_at' }],
+      {
+        signal: new AbortController().signal,
+      },
+    );
+    await connections.closeAll();
+
+    expect([counted?.error?.code, counted?.error?.message]).toEqual([
+      'query-failed',
+      `view shop.empty: file ${empty} is empty (0 bytes, not even a header line)`,
+    ]);
+  });
+
   it('says the file does not exist', async () => {
     const csv = join(dir, 'orders.csv');
     await writeFile(csv, 'id\n1\n2\n');
