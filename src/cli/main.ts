@@ -79,7 +79,9 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./info.js'), 'schemaCommand'));
   program
     .command('alerts')
-    .description('list the alerts in the state store: firing (default), pending, silenced or all')
+    .description(
+      'list the alerts in the state store: firing (default), pending, silenced, resolved, event or all',
+    )
     .addOption(configOption())
     // `--state` names the filter here, as on-call people type it; a state URL (with ://) is still accepted.
     .addOption(

@@ -143,6 +143,10 @@ export async function openDuckDb(
   };
   const ownFiles = viewFiles(config.views, ctx.configDir);
   const query = async (sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]> => {
+    // Before DuckDB reads it: with a database file attached, an unmade view's name can resolve to the file's
+    // table of the same name, which would be counted in its place (a review).
+    const unmade = unusableViewNamed(sql, unusable);
+    if (unmade) throw new Error(`view ${unmade}`);
     const conn = await acquire();
     busy.add(conn);
     try {
@@ -167,8 +171,6 @@ export async function openDuckDb(
       const message = errorMessage(err);
       const file = missingViewFile(message, ownFiles);
       if (file) throw new Error(goneFile(file), { cause: err });
-      const view = unusableView(message, sql, unusable);
-      if (view) throw new Error(`view ${view}`, { cause: err });
       const text = timestampAsText(message, sql);
       if (text) throw new Error(text, { cause: err });
       const safe = duckDbErrorMessage(message);
@@ -215,27 +217,19 @@ export async function openDuckDb(
 }
 
 /**
- * The view, and why it was not made, that a DuckDB error says does not exist ("Catalog Error: Table with name
- * orders does not exist!", or `"raw.payments" ... because schema "raw" does not exist` when it was the schema's only
- * view), if it is one that could not be made at open and `sql` names it as configured. DuckDB's message may name the
- * table without its schema: a missing `sales.orders` beside an unusable `staging.orders` keeps its own error.
+ * The view, and why it was not made, that `sql` names as configured (`"staging"."orders"`, not as the end of a
+ * longer name), if one could not be made at open: a missing `sales.orders` beside an unusable `staging.orders`
+ * keeps DuckDB's own error.
  */
-export function unusableView(
-  message: string,
-  sql: string,
-  unusable: ReadonlyMap<string, string>,
-): string | undefined {
-  const name = /Catalog Error: (?:Table|View) with name "?(.+?)"? does not exist/
-    .exec(message)?.[1]
-    ?.toLowerCase();
-  if (name === undefined) return undefined;
+export function unusableViewNamed(sql: string, unusable: ReadonlyMap<string, string>): string | undefined {
+  const lower = sql.toLowerCase();
   for (const [view, why] of unusable) {
-    const lower = view.toLowerCase();
-    if (lower !== name && lower.split('.').at(-1) !== name) continue;
-    // As the dialect writes it, and not as the end of a longer name ("staging"."orders" is not "orders").
-    const written = view.split('.').map(quote).join('.');
-    const at = sql.toLowerCase().indexOf(written.toLowerCase());
-    if (at >= 0 && sql[at - 1] !== '.') return `${view}: ${why}`;
+    const written = view.split('.').map(quote).join('.').toLowerCase();
+    for (let at = lower.indexOf(written); at >= 0; at = lower.indexOf(written, at + 1)) {
+      const before = lower[at - 1];
+      const after = lower[at + written.length];
+      if (before !== '.' && after !== '.') return `${view}: ${why}`;
+    }
   }
   return undefined;
 }

@@ -272,6 +272,32 @@ describe('duckdb connector when a view file goes away', () => {
     expect(counted[3]?.error?.message).toMatch(/Catalog Error: Table with name orders does not exist/);
   });
 
+  // A review: the unmade view's name resolved to the attached file's table of that name, counted in its place.
+  it('never counts a table of the attached file in place of a view of the same name that could not be made', async () => {
+    const path = join(dir, 'shadow-warehouse.duckdb');
+    await seedFile(
+      path,
+      'CREATE SCHEMA staging; CREATE TABLE staging.orders (id INT); INSERT INTO staging.orders VALUES (1), (2), (3)',
+    );
+    const bad = join(dir, 'shadow.parquet');
+    await writeFile(bad, 'not parquet\n');
+    const connections = provider(
+      { db: { type: 'duckdb', path: 'shadow-warehouse.duckdb', views: { 'staging.orders': bad } } },
+      dir,
+    );
+    const connector = await connections.get('db');
+
+    const [counted] = await connector.count([request('o', 'staging.orders')], {
+      signal: new AbortController().signal,
+    });
+    await connections.closeAll();
+
+    expect(counted?.rows).toBeUndefined();
+    expect(counted?.error?.message).toBe(
+      `view staging.orders: Error: Invalid Input Error: No magic bytes found at end of file ${bad}`,
+    );
+  });
+
   it('makes no view DuckDB refuses (a Parquet file that is not one): its table fails on one line, the others count', async () => {
     const bad = join(dir, 'bad.parquet');
     await writeFile(bad, 'not a parquet file\n');

@@ -47,6 +47,26 @@ describe('the quickstart example', () => {
     });
   });
 
+  // A review: the run's start time stood for now, so a check that read its source after waiting behind others
+  // (here: a run that started before the quickstart's rows were written) called a real lag 'in the future'.
+  it('calls a lag a lag when the source was read after the run began', async () => {
+    const config = loadConfig(join(QUICKSTART, 'guardrail.yaml'), {});
+    const connections = createConnectionProvider(config.connections, {
+      configDir: QUICKSTART,
+      log: pino({ level: 'silent' }),
+    });
+    const check = config.checks[0] as unknown as RowCountConsistencyConfig & CheckCommon;
+
+    const result = await rowCountConsistency.run(
+      checkContext(connections, { configDir: QUICKSTART, now: new Date('2026-11-01T00:00:00Z') }),
+      { ...check, id: 'consistency', freshness: { ...check.freshness!, maxLag: 60_000 } },
+    );
+    await connections.closeAll();
+
+    const lag = result.findings.find((f) => f.key === 'shop.orders:freshness');
+    expect(lag?.title).toMatch(/^shop\.orders: target is 21m behind source .*; allowed 1m$/);
+  });
+
   it('reports a misspelt table in one line, with the name it probably meant', async () => {
     const config = loadConfig(join(QUICKSTART, 'guardrail.yaml'), {});
     const check = config.checks[0] as unknown as RowCountConsistencyConfig & CheckCommon;
