@@ -33,9 +33,13 @@ const PLAIN_ERRORS = /^(Error: )?(Catalog|Binder|Parser|Permission|INTERRUPT|Int
 export function duckDbErrorMessage(message: string, ownPaths: readonly string[] = []): string {
   // A configured file's own path is no content: unquoted, it stays (`File '…' too small to be a Parquet file`
   // said nothing of which file).
-  for (const path of ownPaths)
-    for (const q of ["'", '"']) message = message.split(`${q}${path}${q}`).join(path);
+  // Each stands as a mark while quotes are looked for, so that a quote in the path itself cuts nothing.
+  const mark = (i: number) => `\u0000${i}\u0000`;
+  ownPaths.forEach((path, i) => {
+    for (const q of ["'", '"']) message = message.split(`${q}${path}${q}`).join(mark(i));
+  });
   const quote = PLAIN_ERRORS.test(message) ? -1 : message.search(/['"]/);
-  const text = quote < 0 ? message : `${message.slice(0, quote)}'…'`;
-  return text.split('\n', 1)[0] as string;
+  let text = (quote < 0 ? message : `${message.slice(0, quote)}'…'`).split('\n', 1)[0] as string;
+  ownPaths.forEach((path, i) => (text = text.split(mark(i)).join(path)));
+  return text;
 }

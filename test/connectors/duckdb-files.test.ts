@@ -299,7 +299,8 @@ describe('duckdb connector when a view file goes away', () => {
   });
 
   it('makes no view DuckDB refuses (a Parquet file that is not one): its table fails on one line, the others count', async () => {
-    const bad = join(dir, 'bad.parquet');
+    // A quote in its name cuts nothing: the path is the config's, not the file's content.
+    const bad = join(dir, "b'ad.parquet");
     await writeFile(bad, 'not a parquet file\n');
     const here = join(dir, 'customers.csv');
     await writeFile(here, 'id\n1\n');
