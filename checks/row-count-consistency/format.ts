@@ -119,6 +119,30 @@ export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: 
 }
 
 /**
+ * A side counted without its time column, which could not be read (missing, or read as text): its rows were
+ * compared, its lag is unknown. Under the side's error key, as the whole count's failure was; it covers only the
+ * pair's freshness alert.
+ */
+export function timeErrorFinding(
+  plan: PairPlan,
+  side: 'source' | 'target',
+  error: NonNullable<CountResult['maxTimestampError']>,
+): Finding {
+  const column = plan.freshness?.column ?? 'time column';
+  return {
+    key: `${plan.label}:${side}-error`,
+    severity: error.code === 'missing-column' ? 'critical' : 'warning',
+    title:
+      `${plan.label}: ${column} unreadable on ${side} (${plan.pair[side]}): ${ERROR_WORDS[error.code] ?? error.code}; ` +
+      'rows compared, lag not checked',
+    summary: error.message,
+    resource: { [side]: plan.pair[side] },
+    labels: { table: plan.label, side, error: error.code },
+    covers: [{ key: `${plan.label}:freshness` }],
+  };
+}
+
+/**
  * One finding for the tables of a side whose connection stopped answering mid-run, instead of one per table (an
  * outage of a 500-table source paged as 500 findings, and Chat shows 100). Whether each of them drifted, lags or
  * errs is unknown this run: all those alerts keep their state.
@@ -207,6 +231,7 @@ export function evaluatePair(
     else if (result.rows !== undefined) {
       measurements.push({ name: 'table_rows', value: result.rows, labels: { ...labels, side } });
     }
+    if (result.maxTimestampError) findings.push(timeErrorFinding(plan, side, result.maxTimestampError));
   }
   if (source.rows !== undefined && target.rows !== undefined && !source.error && !target.error) {
     measurements.push({ name: 'table_row_diff', value: source.rows - target.rows, labels });
@@ -221,7 +246,7 @@ export function evaluatePair(
       { name: 'table_tolerated_rows', value: Math.floor(allowedDiff(plan.tolerance, source.rows)), labels },
     );
   }
-  if (!source.error && !target.error) {
+  if (!source.error && !target.error && !source.maxTimestampError && !target.maxTimestampError) {
     const fresh = freshnessFinding(plan, source.maxTimestamp, target.maxTimestamp, now);
     if (fresh.lagSeconds !== undefined) {
       measurements.push({ name: 'table_freshness_lag_seconds', value: fresh.lagSeconds, labels });

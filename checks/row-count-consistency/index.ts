@@ -2,7 +2,7 @@ import type { Finding, Measurement, MeasurementDeclaration } from '../../src/cor
 import type { ConnectionRef } from '../types';
 import { defineCheck, type CheckContext } from '../types';
 import type { Connector, CountResult } from '../../src/connectors/types';
-import { countErrorLine, evaluatePair, unreachableFinding } from './format';
+import { countErrorLine, evaluatePair, timeErrorFinding, unreachableFinding } from './format';
 import { duplicatePairs, freshnessWithoutColumn, labelOf, planPairs, type PairPlan } from './plan';
 import { RowCountConsistencyConfig, TablePairConfig } from './schema';
 import { tablesOf } from './tables';
@@ -145,6 +145,8 @@ export const rowCountConsistency = defineCheck({
         const failed = counts[side].error;
         // Tables a lost connection left uncounted are one line per side below, not 13,000 in the run's error.
         if (failed && failed.code !== 'unreachable') errors.push(countErrorLine(plan, side, counts[side]));
+        const time = counts[side].maxTimestampError;
+        if (time) errors.push(`${timeErrorFinding(plan, side, time).title}: ${time.message}`);
       }
     }
     const lost = lostTables(plans, sources, targets);

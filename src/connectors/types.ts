@@ -43,6 +43,11 @@ export interface CountResult {
   estimate?: string;
   /** max(maxTimestampColumn); null when the table (or window) is empty. */
   maxTimestamp?: Date | null;
+  /**
+   * Set when the table was counted but max(maxTimestampColumn) could not be read (the column missing, or read as
+   * text): `rows` stands, `maxTimestamp` is unknown.
+   */
+  maxTimestampError?: { code: CountErrorCode; message: string };
   error?: {
     code: CountErrorCode;
     message: string;

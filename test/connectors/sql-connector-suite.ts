@@ -151,6 +151,24 @@ export function describeSqlConnector(
       ]);
     });
 
+    // A trial: a time column that could not be read lost the table's count too, so its rows went uncompared.
+    it('counts a table whose time column is missing, and says why its time is unknown', async () => {
+      const results = await connector.count(
+        [
+          request('1', `${engine.schema}.items`, { maxTimestampColumn: 'no_such_time' }),
+          request('2', `${engine.schema}.nope`, { maxTimestampColumn: 'no_such_time' }),
+        ],
+        { signal },
+      );
+
+      expect(
+        results.map((r) => [r.id, r.rows, r.maxTimestamp, r.maxTimestampError?.code, r.error?.code]),
+      ).toEqual([
+        ['1', 5, undefined, 'missing-column', undefined],
+        ['2', undefined, undefined, undefined, 'missing-table'],
+      ]);
+    });
+
     it('reports every table as aborted when the check is cancelled', async () => {
       const aborted = AbortSignal.abort(new Error('check timed out'));
 

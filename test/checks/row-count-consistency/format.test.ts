@@ -127,6 +127,26 @@ describe('verdict measurements (quickstart tolerance: rows 1, ratio 0.001; fresh
     ]);
   });
 
+  it('compares the rows of a side whose time column could not be read, and leaves its lag unknown', () => {
+    const target: CountResult = {
+      id: '0',
+      rows: 98,
+      maxTimestampError: { code: 'missing-column', message: 'column "updated_at" does not exist' },
+    };
+    const { findings, measurements } = evaluatePair('consistency', quickstart, counted(100), target);
+
+    expect(findings.map((f) => [f.key, f.severity, f.title, f.covers])).toEqual([
+      [
+        'game1.users:target-error',
+        'critical',
+        'game1.users: updated_at unreadable on target (raw.users): column missing; rows compared, lag not checked',
+        [{ key: 'game1.users:freshness' }],
+      ],
+      ['game1.users', 'critical', expect.stringMatching(/^game1\.users: target has 2 fewer rows/), undefined],
+    ]);
+    expect(measurements.map((m) => m.name)).not.toContain('table_freshness_over');
+  });
+
   it('gives no verdict for a table whose target could not be counted', () => {
     const result = verdicts(counted(100), { id: '0', error: { code: 'query-failed', message: 'timeout' } });
 
