@@ -44,8 +44,8 @@ export interface CountResult {
   /** max(maxTimestampColumn); null when the table (or window) is empty. */
   maxTimestamp?: Date | null;
   /**
-   * Set when the table was counted but max(maxTimestampColumn) could not be read (the column missing, or read as
-   * text): `rows` stands, `maxTimestamp` is unknown.
+   * Set when the table was counted without maxTimestampColumn, which is missing on this side: `rows` stands,
+   * `maxTimestamp` is unknown.
    */
   maxTimestampError?: { code: CountErrorCode; message: string };
   error?: {

@@ -144,3 +144,45 @@ describe('batchCount when a statement runs out of time', () => {
     },
   );
 });
+
+// A review: a retry without the time column after any error blamed a healthy column when the error was transient.
+describe('batchCount when a lone table fails', () => {
+  it('counts it once more without its time column only when that column is missing', async () => {
+    const sent: string[] = [];
+    const errors = [
+      Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' }),
+      Object.assign(new Error('column "updated_at" does not exist'), { code: '42703' }),
+    ];
+    const run: SqlRunner = async (sql) => {
+      sent.push(sql);
+      const failing = errors.shift();
+      if (failing) throw failing;
+      return [{ i: 0, n: 7 }];
+    };
+    const options = {
+      dialect: postgresDialect,
+      run,
+      batchSize: 1,
+      concurrency: 1,
+      signal: new AbortController().signal,
+    };
+
+    const transient = await batchCount(
+      [request('t', 'public.t', { maxTimestampColumn: 'updated_at' })],
+      options,
+    );
+    const missing = await batchCount(
+      [request('m', 'public.m', { maxTimestampColumn: 'updated_at' })],
+      options,
+    );
+
+    expect(transient[0]?.error?.code).toBe('query-failed');
+    expect(transient[0]?.rows).toBeUndefined();
+    expect(sent).toHaveLength(3); // the transient failure is not sent again; the missing column is
+    expect(missing[0]).toEqual({
+      id: 'm',
+      rows: 7,
+      maxTimestampError: { code: 'missing-column', message: 'column "updated_at" does not exist' },
+    });
+  });
+});
