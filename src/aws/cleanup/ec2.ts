@@ -148,21 +148,14 @@ export function releaseAddress(
   });
 }
 
+/** Sets the `tags` on the resources. */
 export function tagResources(
   client: AwsClientConfig,
   resourceIds: string[],
   tags: Record<string, string>,
   signal: AbortSignal,
 ): Promise<void> {
-  return withEc2(client, async (ec2, { CreateTagsCommand }) => {
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: resourceIds,
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-      { abortSignal: signal },
-    );
-  });
+  return changeTags(client, 'CreateTagsCommand', resourceIds, tags, signal);
 }
 
 /** Removes the `tags` from the resources where each still has that value (another value is left as it is). */
@@ -172,13 +165,24 @@ export function untagResources(
   tags: Record<string, string>,
   signal: AbortSignal,
 ): Promise<void> {
-  return withEc2(client, async (ec2, { DeleteTagsCommand }) => {
-    await ec2.send(
-      new DeleteTagsCommand({
-        Resources: resourceIds,
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-      { abortSignal: signal },
-    );
+  return changeTags(client, 'DeleteTagsCommand', resourceIds, tags, signal);
+}
+
+/** CreateTags or DeleteTags of `tags` (each key with its value) on the resources. */
+function changeTags(
+  client: AwsClientConfig,
+  command: 'CreateTagsCommand' | 'DeleteTagsCommand',
+  resourceIds: string[],
+  tags: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  return withEc2(client, async (ec2, sdk) => {
+    const input = {
+      Resources: resourceIds,
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    };
+    const options = { abortSignal: signal };
+    if (command === 'CreateTagsCommand') await ec2.send(new sdk.CreateTagsCommand(input), options);
+    else await ec2.send(new sdk.DeleteTagsCommand(input), options);
   });
 }
