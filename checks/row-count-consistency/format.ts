@@ -119,9 +119,9 @@ export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: 
 }
 
 /**
- * A side counted without its time column, which could not be read (missing, or read as text): its rows were
- * compared, its lag is unknown. Under the side's error key, as the whole count's failure was; it covers only the
- * pair's freshness alert.
+ * A side counted without its time column, which is missing there: its rows were compared, its lag is unknown. Under
+ * the side's error key and at its severity, as the whole count's failure was; it covers only the pair's freshness
+ * alert.
  */
 export function timeErrorFinding(
   plan: PairPlan,
@@ -131,9 +131,9 @@ export function timeErrorFinding(
   const column = plan.freshness?.column ?? 'time column';
   return {
     key: `${plan.label}:${side}-error`,
-    severity: error.code === 'missing-column' ? 'critical' : 'warning',
+    severity: 'critical',
     title:
-      `${plan.label}: ${column} unreadable on ${side} (${plan.pair[side]}): ${ERROR_WORDS[error.code] ?? error.code}; ` +
+      `${plan.label}: ${column} unreadable on ${side} (${plan.pair[side]}): ${ERROR_WORDS[error.code]}; ` +
       'rows compared, lag not checked',
     summary: error.message,
     resource: { [side]: plan.pair[side] },

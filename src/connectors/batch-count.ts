@@ -123,7 +123,7 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
         const counted = kind === 'missing-column' ? await countWithoutTime(items[0]!) : undefined;
         if (counted === undefined) return fail(items, kind, err);
         const message = redact(errorMessage(err), opts.secrets);
-        settle(items[0]!, { rows: counted, maxTimestampError: { code: kind, message } });
+        settle(items[0]!, { rows: counted, maxTimestampError: { code: 'missing-column', message } });
         return opts.onProgress?.(done);
       }
       // A statement that ran out of time: each table alone, so that one slow table costs one more timeout, not one

@@ -31,9 +31,8 @@ const PLAIN_ERRORS = /^(Error: )?(Catalog|Binder|Parser|Permission|INTERRUPT|Int
  * from the first quote on is cut; `ownPaths` (the files the config names) are kept, without their quotes.
  */
 export function duckDbErrorMessage(message: string, ownPaths: readonly string[] = []): string {
-  // A configured file's own path is no content: unquoted, it stays (`File '…' too small to be a Parquet file`
-  // said nothing of which file).
-  // Each stands as a mark while quotes are looked for, so that a quote in the path itself cuts nothing.
+  // A configured file's own path is no content: it stays, unquoted (`File '…' too small to be a Parquet file` said
+  // nothing of which file), standing as a mark while quotes are looked for, so that a quote in it cuts nothing.
   const mark = (i: number) => `\u0000${i}\u0000`;
   ownPaths.forEach((path, i) => {
     for (const q of ["'", '"']) message = message.split(`${q}${path}${q}`).join(mark(i));

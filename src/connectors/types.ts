@@ -47,7 +47,7 @@ export interface CountResult {
    * Set when the table was counted without maxTimestampColumn, which is missing on this side: `rows` stands,
    * `maxTimestamp` is unknown.
    */
-  maxTimestampError?: { code: CountErrorCode; message: string };
+  maxTimestampError?: { code: 'missing-column'; message: string };
   error?: {
     code: CountErrorCode;
     message: string;
