@@ -15,7 +15,8 @@ export interface ExpensiveQueriesScenario {
   errors?: FakeJobs['errors'];
   config: Record<string, unknown>;
   /** One check run per time, sharing the state store; `jobsBefore[i]` are added to the server before run i. */
-  runs: Array<{ now: string; addJobs?: Record<string, Array<Dated<FakeJob>>> }>;
+  /** `errors`, when given, replace the server's errors from that run on. */
+  runs: Array<{ now: string; addJobs?: Record<string, Array<Dated<FakeJob>>>; errors?: FakeJobs['errors'] }>;
 }
 
 export interface ExpensiveQueriesOutcome {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       for (const [key, jobs] of Object.entries(run.addJobs ?? {})) {
         fake.jobs[key] = [...(fake.jobs[key] ?? []), ...dated(jobs)];
       }
+      if (run.errors) fake.errors = run.errors;
       const ctx = {
         ...checkContext(connections, { now: new Date(run.now) }),
         checkId: 'bq-cost',

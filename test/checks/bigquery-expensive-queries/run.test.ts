@@ -322,3 +322,31 @@ describe('bigquery-expensive-queries and jobs that waited in the queue', () => {
     );
   });
 });
+
+describe('bigquery-expensive-queries when the pass over queued jobs fails', () => {
+  let outcome: ExpensiveQueriesOutcome;
+
+  beforeAll(async () => {
+    outcome = await scenario({
+      jobs: { [ASIA]: [job('batch', 2 * TiB, -8 * 60, -20)] },
+      errors: { [`${ASIA}/queued`]: { status: 500, reason: 'backendError', message: 'Backend error' } },
+      config: { ...CONFIG, projects: ['my-project'], regions: ['region-asia-northeast3'] },
+      // The next run, a minute later, finds the pass due again: its watermark did not move.
+      runs: [{ now: NOW.toISOString() }, { now: at(1), errors: {} }],
+    });
+  });
+
+  it('makes the run an error, keeps the recent listing, and lists the queued jobs on the next run', () => {
+    const [first, second] = outcome.results;
+
+    expect(first?.errors).toEqual([
+      'cannot list BigQuery jobs that waited in the queue of my-project in region-asia-northeast3: Backend error',
+    ]);
+    expect(first?.findings).toEqual([]);
+    expect(second?.errors).toEqual([]);
+    expect(second?.findings.map((f) => f.key)).toEqual(['my-project:batch']);
+    expect(outcome.watermarks['my-project/region-asia-northeast3/queued']).toBe(
+      String(new Date(at(1 - 10)).getTime() * 1000),
+    );
+  });
+});

@@ -235,6 +235,21 @@ describe('guardrail cleanup: a plan, then an apply, against the fake AWS', () =>
     expect(server.calls.filter((c) => c.action === 'ec2:DeleteVolume')).toEqual([]);
   });
 
+  // A role whose policy an older iam-policy wrote lacks ec2:DeleteTags: the volume is kept as before, and says so.
+  it('keeps a volume whose plan tag it may not take off, saying the tag stayed', async () => {
+    const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
+    server.faults.failSnapshot.add('vol-a');
+    server.faults.deny.add(`${CALLER_ACCOUNT}/us-east-1/ec2:DeleteTags`);
+
+    const report = await apply(p);
+
+    expect(report.results.map((r) => [r.resourceId, r.outcome])).toEqual([['vol-a', 'failed']]);
+    expect(report.results[0]?.detail).toMatch(
+      /^snapshot snap-1 failed \(state error\); the volume was kept; its guardrail:cleanup-plan tag stayed \(UnauthorizedOperation: /,
+    );
+    expect(east().volumes.find((v) => v.id === 'vol-a')?.tags).toEqual({ 'guardrail:cleanup-plan': p.id });
+  });
+
   it('takes a new snapshot when the earlier one failed, and takes the plan tag off a volume it keeps', async () => {
     const p = await plan(idleEbsVolumes, 'idle-ebs-volumes');
     server.faults.failSnapshot.add('vol-a');

@@ -20,7 +20,10 @@ export interface FakeJob {
   statement_type?: string | null;
 }
 
-/** Jobs by `project.region` (e.g. `my-project.region-us`); a region listed in `errors` fails with that error. */
+/**
+ * Jobs by `project.region` (e.g. `my-project.region-us`); a region listed in `errors` fails with that error, and
+ * `project.region/queued` only its listing of the jobs that waited in the queue.
+ */
 export interface FakeJobs {
   jobs: Record<string, FakeJob[]>;
   errors?: Record<string, { status: number; reason: string; message: string }>;
@@ -110,7 +113,8 @@ export function evaluateJobs(
     string | undefined,
   ];
   const key = `${project}.${region}`;
-  const error = fake.errors?.[key];
+  // `project.region/queued` fails only the listing of jobs that waited in the queue.
+  const error = fake.errors?.[key] ?? (waitedOver === undefined ? undefined : fake.errors?.[`${key}/queued`]);
   if (error) throw new QueryError(error.status, error.reason, error.message);
   if (locationOf(region) !== location) {
     throw new QueryError(
