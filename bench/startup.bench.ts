@@ -1,7 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRODUCTION_SECRETS } from '../test/config/config-files';
+import { ConfigSources } from '../src/config/sources';
+import { FLOOR_DATA_ENV } from './floor/schemas';
 import {
   BUNDLE,
   buildUnbundled,
@@ -14,6 +17,7 @@ import {
   RUNS,
   UNBUNDLED,
   type Command,
+  type Figures,
 } from './process-kit';
 
 const PRODUCTION = join(ROOT, 'examples/production/guardrail.yaml');
@@ -29,11 +33,30 @@ function quickstart(cli: string[], env: NodeJS.ProcessEnv): Command {
 }
 
 /**
+ * The two floors under `validate` (bench/floor/), built as its brief bundle is, and the production example's data
+ * for the second: the merged config as the YAML reader leaves it, written as JSON.
+ */
+function buildFloors(): { empty: string; schemas: string; env: NodeJS.ProcessEnv } {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--floor'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`npm run build -- --floor failed: ${built.stderr}`);
+  const sources = new ConfigSources(ENV);
+  sources.load(PRODUCTION);
+  const data = join(mkdtempSync(join(tmpdir(), 'guardrail-bench-floor-')), 'production.json');
+  writeFileSync(data, JSON.stringify(sources.data));
+  const main = (floor: string) => join(ROOT, 'dist/bench-floor', floor, 'main.js');
+  return { empty: main('empty'), schemas: main('schemas'), env: { ...ENV, [FLOOR_DATA_ENV]: data } };
+}
+
+/**
  * Whole-process start-up, each command in turn with a bare `node -e 0` (min / median wall of RUNS runs, peak RSS
  * from the OS): the bundle against the same sources unbundled, with and without the compile cache.
  */
 export async function main(): Promise<void> {
   buildUnbundled();
+  const floors = buildFloors();
   const bare: Command = { label: 'bare node', args: ['-e', '0'], env: ENV };
   const validate = ['validate', '--config', PRODUCTION];
   const rows: Array<{ label: string; goal: string; command: Command }> = [
@@ -48,6 +71,16 @@ export async function main(): Promise<void> {
       label: 'validate, bundle',
       goal: '≤ 2× bare, ≤ 60 MB',
       command: { label: 'val', args: [BUNDLE, ...validate] },
+    },
+    {
+      label: 'floor: the binary starting an empty brief bundle',
+      goal: '',
+      command: { label: 'floor0', args: [floors.empty, 'validate'], env: floors.env },
+    },
+    {
+      label: 'floor: + zod parsing the example (JSON) with its schemas',
+      goal: '',
+      command: { label: 'floor1', args: [floors.schemas, 'validate'], env: floors.env },
     },
     {
       label: 'validate, bundle, no compile cache',
@@ -72,6 +105,16 @@ export async function main(): Promise<void> {
     const vsBare = i === 0 ? '' : `; ${ratio(f, base).toFixed(2)}× bare, +${(over / 1000).toFixed(3)} s`;
     console.log(`  ${r.label}: ${describe(f)}${vsBare}${r.goal ? `; goal ${r.goal}` : ''}`);
   });
+  // Medians of the run-by-run differences: what each layer adds under `validate`, against what 2× bare allows.
+  const at = (label: string) => figures[rows.findIndex((r) => r.command.label === label)]!;
+  const over = (a: Figures, b: Figures) => median(a.wallMs.map((ms, i) => ms - b.wallMs[i]!));
+  const [empty, schemas, val] = [at('floor0'), at('floor1'), at('val')];
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  console.log(
+    `  validate above bare node: ${ms(over(val, base))} (2× bare allows ${ms(median(base.wallMs))}): the binary ` +
+      `and brief loader ${ms(over(empty, base))}, zod with the example's schemas ${ms(over(schemas, empty))}, ` +
+      `the YAML reader, tables files, CLI and summary ${ms(over(val, schemas))}`,
+  );
 }
 
 if (require.main === module)
