@@ -1,11 +1,11 @@
 import type { FailureKind } from './errors';
-import { errorMessage } from './errors';
+import { errorMessage, isSocketError } from './errors';
 import { quoteWith, type SqlDialect } from './sql-dialect';
 
 /** A query the byte budget cannot pay for, refused before it runs. */
 export class OverBudgetError extends Error {}
 
-/** Maps BigQuery API errors (`reason` and message) to count error codes. */
+/** Maps BigQuery API errors (`reason` and message) to count error codes, or `connection`. */
 export function classifyBigQuery(err: unknown): FailureKind {
   if (err instanceof OverBudgetError) return 'over-budget';
   const e = err as { code?: number; errors?: Array<{ reason?: string }> } | null;
@@ -14,7 +14,9 @@ export function classifyBigQuery(err: unknown): FailureKind {
   if (reasons.includes('bytesBilledLimitExceeded')) return 'over-budget';
   if (/^Not found: (Table|Dataset)/i.test(message) || e?.code === 404) return 'missing-table';
   if (/Unrecognized name:/i.test(message)) return 'missing-column';
-  return 'query-failed';
+  // No answer within the connector's bound (a TimeoutError), or a connection refused or dropped: the API, not the
+  // statement (a job that ran too long ends with BigQuery's own error first, the bound being a second longer).
+  return isSocketError(err) ? 'connection' : 'query-failed';
 }
 
 /**

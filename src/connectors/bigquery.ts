@@ -2,9 +2,9 @@ import type { BigQuery, BigQueryOptions, Job } from '@google-cloud/bigquery';
 import type { BigQueryConnection } from './config';
 import type { Connector, CountRequest, CountResult } from './types';
 import { bigQueryDescribe } from './bigquery-describe';
-import { batchCount } from './batch-count';
+import { batchCount, RETRY_PAUSE_MS } from './batch-count';
 import { errorMessage } from './errors';
-import { mapLimit } from '../core/limit';
+import { mapLimit, sleep } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
 import { clientTimeoutMs, deadline, untilAborted } from './bounds';
 import {
@@ -80,6 +80,7 @@ export async function openBigQuery(
   const bounded = (signal: AbortSignal) =>
     deadline(statementMs, `no answer from BigQuery within ${statementMs} ms`, signal);
 
+  /** One table's rows from tables.get; throws what the API (or the bound) threw. */
   const metadataCount = async (req: CountRequest, signal: AbortSignal): Promise<CountResult> => {
     const [dataset, table] = req.table.parts.slice(-2) as [string, string];
     const projectId = req.table.parts.length === 3 ? req.table.parts[0] : config.projectId;
@@ -93,15 +94,40 @@ export async function openBigQuery(
       const counted = rowsFromMetadata(meta as TableRows);
       if (counted) return { id: req.id, ...counted };
       return { id: req.id, error: { code: 'query-failed', message: `${table} has no row count (a view?)` } };
-    } catch (err) {
-      const code = classifyBigQuery(err);
-      return {
-        id: req.id,
-        error: { code: code === 'connection' ? 'query-failed' : code, message: errorMessage(err) },
-      };
     } finally {
       bound.clear();
     }
+  };
+
+  /**
+   * Whole-table counts, `maxConnections` at a time. As batchCount does for statements: a call the API never answers
+   * (or a connection it drops) is made once more, a pause later; lost again, the API is taken as gone for this
+   * count, and the tables not yet asked fail at once as `unreachable` instead of each waiting out its own bound.
+   */
+  const metadataCounts = (requests: CountRequest[], signal: AbortSignal, progress: () => void) => {
+    let gone: unknown;
+    const one = async (req: CountRequest, retried: boolean): Promise<CountResult> => {
+      if (signal.aborted) return { id: req.id, error: { code: 'aborted', message: 'aborted' } };
+      if (gone !== undefined)
+        return { id: req.id, error: { code: 'unreachable', message: errorMessage(gone) } };
+      try {
+        return await metadataCount(req, signal);
+      } catch (err) {
+        const code = signal.aborted ? 'aborted' : classifyBigQuery(err);
+        if (code !== 'connection') return { id: req.id, error: { code, message: errorMessage(err) } };
+        if (!retried) {
+          await sleep(RETRY_PAUSE_MS, signal).catch(() => undefined);
+          return one(req, true);
+        }
+        gone ??= err;
+        return { id: req.id, error: { code: 'unreachable', message: errorMessage(err) } };
+      }
+    };
+    return mapLimit(requests, config.maxConnections, async (req) => {
+      const result = await one(req, false);
+      progress();
+      return result;
+    });
   };
 
   /**
@@ -204,14 +230,7 @@ export async function openBigQuery(
       let queryDone = 0;
       const progress = (): void => options.onProgress?.(metaDone + queryDone);
       const [metaResults, queryResults] = await Promise.all([
-        mapLimit(fromMetadata, config.maxConnections, async (req) => {
-          const result = options.signal.aborted
-            ? { id: req.id, error: { code: 'aborted' as const, message: 'aborted' } }
-            : await metadataCount(req, options.signal);
-          metaDone++;
-          progress();
-          return result;
-        }),
+        metadataCounts(fromMetadata, options.signal, () => (metaDone++, progress())),
         batchCount(fromQueries, {
           signal: options.signal,
           onProgress: (n) => ((queryDone = n), progress()),

@@ -8,7 +8,7 @@ import type { RedshiftConnection } from './config';
 import type { Connector } from './types';
 import { batchCount } from './batch-count';
 import { sqlDescribe } from './describe';
-import { errorMessage, type FailureKind } from './errors';
+import { errorMessage, isSocketError, type FailureKind } from './errors';
 import { sleep } from '../core/limit';
 import { PageTokens } from '../aws/pages';
 import { CANCEL_TIMEOUT_MS, clientTimeoutMs, connectTimeoutMs, deadline } from './bounds';
@@ -28,7 +28,9 @@ export function classifyRedshift(err: unknown): FailureKind {
   const message = errorMessage(err);
   if (/(relation|schema) "[^"]*" does not exist/i.test(message)) return 'missing-table';
   if (/column "[^"]*" does not exist/i.test(message)) return 'missing-column';
-  return 'query-failed';
+  // No answer from the Data API within the statement's bound (a TimeoutError), or a connection refused or dropped:
+  // the API, not the statement, which the cluster's statement_timeout ends with an answer ("timed out after").
+  return isSocketError(err) ? 'connection' : 'query-failed';
 }
 
 export const redshiftDialect: SqlDialect = { ...postgresDialect, classify: classifyRedshift };

@@ -17,6 +17,8 @@ export interface BigQueryBlackHoleOutcome {
   /** The connector's bound on one statement (statement timeout plus margin). */
   statementMs: number;
   counted: Settled<CountResult[]>;
+  /** MANY, on one session in statements of two: counted beside `counted`. */
+  many: Settled<CountResult[]>;
   billed: Settled<number>;
   closed: Settled<void>;
   back: Settled<CountResult[]>;
@@ -33,6 +35,16 @@ const REQUESTS: CountRequest[] = [
   },
 ];
 
+/** Four whole-table counts and four windowed ones, for a connection of one session and statements of two tables. */
+const MANY: CountRequest[] = ['a', 'b', 'c', 'd'].flatMap((t) => [
+  { id: `${t}-whole`, table: { parts: ['raw', t] } },
+  {
+    id: `${t}-window`,
+    table: { parts: ['raw', t] },
+    window: { column: 'updated_at', from: day(1), to: day(30) },
+  },
+]);
+
 async function main(): Promise<void> {
   process.env.METADATA_SERVER_DETECTION = 'none';
   const hole = await startBlackHole();
@@ -44,6 +56,14 @@ async function main(): Promise<void> {
         location: 'US',
         statementTimeout: STATEMENT_TIMEOUT,
       },
+      one: {
+        type: 'bigquery',
+        projectId: 'my-project',
+        location: 'US',
+        statementTimeout: STATEMENT_TIMEOUT,
+        maxConnections: 1,
+        batchSize: 2,
+      },
     },
     process.cwd(),
     { gcp: { apiEndpoint: `http://127.0.0.1:${hole.port}` } },
@@ -52,8 +72,12 @@ async function main(): Promise<void> {
     connections.get('bq').then((c) => c.count(REQUESTS, { signal: new AbortController().signal }));
 
   const counting = settle(count());
+  const countingMany = settle(
+    connections.get('one').then((c) => c.count(MANY, { signal: new AbortController().signal })),
+  );
   const billed = await settle(connections.bytesBilled());
   const counted = await counting;
+  const many = await countingMany;
   const closed = await settle(connections.closeAll());
   await hole.close();
   const api = await startBigQuery({
@@ -69,6 +93,7 @@ async function main(): Promise<void> {
     timeoutMs: STATEMENT_TIMEOUT_MS,
     statementMs: clientTimeoutMs(STATEMENT_TIMEOUT_MS),
     counted,
+    many,
     billed,
     closed,
     back,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { RETRY_PAUSE_MS } from '../../src/connectors/batch-count';
 import { clientTimeoutMs } from '../../src/connectors/bounds';
 import { freshMysqlDatabase, freshPgDatabase } from '../harness/databases';
 import { loopbackAws, provider } from '../kit/check-context';
@@ -97,6 +98,29 @@ describe('redshift connector against a Data API endpoint that accepts and never 
     expect(cut.ms).toBeLessThan(BOUND_MS);
     expect(back.value).toEqual([{ one: 1 }]);
   });
+
+  it('counts many tables in bounded time: a statement the API never answers, twice, ends the run on it', async () => {
+    const endpoint = `http://127.0.0.1:${hole.port}`;
+    const connection = { type: 'redshift', workgroup: 'wg', database: 'dev', statementTimeout: TIMEOUT };
+    const connections = provider(
+      { dw: { ...connection, region: 'us-east-1', maxConnections: 1, batchSize: 2 } },
+      process.cwd(),
+      { aws: loopbackAws(endpoint) },
+    );
+    const requests = ['a', 'b', 'c', 'd', 'e', 'f'].map((t) => ({ id: t, table: { parts: ['public', t] } }));
+
+    const counted = await settle(connections.get('dw').then((c) => c.count(requests, { signal: live() })));
+    await connections.closeAll();
+
+    // Read as a statement that ran too long, each half and then each table waited out its own bound: 9 waits.
+    expect(counted.ms).toBeLessThan(2 * STATEMENT_BOUND_MS + RETRY_PAUSE_MS + TIMEOUT_MS);
+    expect(counted.value?.map((r) => r.error)).toEqual(
+      requests.map(() => ({
+        code: 'unreachable',
+        message: `no answer from the Data API within ${STATEMENT_BOUND_MS} ms`,
+      })),
+    );
+  }, 60_000);
 });
 
 describe('bigquery connector against an API endpoint that accepts and never answers', () => {
@@ -115,7 +139,18 @@ describe('bigquery connector against an API endpoint that accepts and never answ
       `no answer from BigQuery within ${outcome.statementMs} ms`,
       `no answer from BigQuery within ${outcome.statementMs} ms`,
     ]);
-    expect(outcome.counted.ms).toBeLessThan(3 * outcome.timeoutMs);
+    // Each way of counting (tables.get, query jobs) asks once more after a pause, as for a dropped session, and then
+    // gives the API up for the run; with one session and statements of two, not table after table (18 s before).
+    const twice = 2 * outcome.statementMs + RETRY_PAUSE_MS + outcome.timeoutMs;
+    expect(outcome.counted.ms).toBeLessThan(twice);
+    expect(outcome.many.ms).toBeLessThan(twice);
+    expect(outcome.many.value?.map((r) => r.error)).toEqual(
+      outcome.many.value?.map(() => ({
+        code: 'unreachable',
+        message: `no answer from BigQuery within ${outcome.statementMs} ms`,
+      })),
+    );
+    expect(outcome.many.value).toHaveLength(8);
     expect(outcome.billed).toEqual({ ms: expect.any(Number), value: 0 });
     expect(outcome.closed.ms).toBeLessThan(PROMPT_MS);
     expect(outcome.back.value?.map((r) => r.rows)).toEqual([2, 2]);
