@@ -42,6 +42,12 @@ export interface PipelineResult {
   findings: Map<string, ReportedFinding[]>;
   /** Findings that fired but were not notified (silenced, repeat not due, or no route); pending ones are not. */
   suppressed: number;
+  /**
+   * Per check id, every alert firing after the run: its findings that fire (silenced ones too, pending ones not),
+   * and the alerts it left as they were, unknown this run (a table that could not be counted, a check that
+   * failed), which still fire in Chat and in `guardrail alerts`.
+   */
+  firing: Map<string, Finding[]>;
 }
 
 /**
@@ -59,6 +65,7 @@ export async function processResults(
 ): Promise<PipelineResult> {
   const notifications: Notification[] = [];
   const findings = new Map<string, ReportedFinding[]>();
+  const firing = new Map<string, Finding[]>();
   let suppressed = 0;
   // Read once per pass: the silences added with `guardrail silence` apply beside the config's.
   const silences = allSilences(config.silences, await store.activeSilences(now));
@@ -77,14 +84,16 @@ export async function processResults(
       });
     if (!outcome) throw new Error(`the state store did not decide the alerts of check ${result.id}`);
     findings.set(result.id, outcome.findings);
+    firing.set(result.id, outcome.firing);
     notifications.push(...outcome.notifications);
     suppressed += outcome.suppressed;
   }
-  return { notifications, findings, suppressed };
+  return { notifications, findings, suppressed, firing };
 }
 
 interface CheckOutcome {
   findings: ReportedFinding[];
+  firing: Finding[];
   states: AlertState[];
   notifications: Notification[];
   suppressed: number;
@@ -151,13 +160,21 @@ function decideCheck(
     createdAt: now.toISOString(),
     ...capItems(sortItems(items), firing.get(channel)),
   }));
+  const decided = new Set(list.map((t) => t.key));
+  const kept = previous
+    .filter((s) => s.status === 'firing' && !decided.has(s.key) && s.finding?.lifecycle !== 'event')
+    .map((s) => s.finding ?? { key: s.key, severity: s.severity, title: s.key });
   return {
     findings: list.filter((t) => !t.forgotten).map(reported),
+    firing: [...list.filter((t) => FIRING.has(t.reportState)).map((t) => t.finding), ...kept],
     states,
     notifications,
     suppressed,
   };
 }
+
+/** The states of a finding of the run that fires after it. */
+const FIRING = new Set<Transition['reportState']>(['new', 'firing', 'silenced']);
 
 /** Config silences (by `config`) and the store's, in one list. */
 export function allSilences(config: Silence[], stored: StoredSilence[]): ActiveSilence[] {

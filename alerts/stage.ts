@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AGENT_CHECK_ID, type CheckRunResult } from '../src/core/types';
+import { AGENT_CHECK_ID, type CheckRunResult, type Finding } from '../src/core/types';
 import { ANY_TIME, type OutboxRecord, type StateStore } from '../src/state/types';
 import { agentHealthResult } from './agent-health';
 import type { AlertsConfig } from './config';
@@ -74,6 +74,8 @@ const PENDING_SCAN_LIMIT = 1000;
 export interface AlertingResult {
   /** Per check id (the agent's own included when it has findings), the findings with their lifecycle state. */
   findings: Map<string, ReportedFinding[]>;
+  /** Per check id, every alert firing after the run (PipelineResult.firing), for guardrail_findings. */
+  firing: Map<string, Finding[]>;
   /** The agent's own check result, when it reported something this run (a broken or failing channel). */
   health?: CheckRunResult;
   notifications: NotificationCounts;
@@ -109,6 +111,7 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
     }
     return {
       findings: pipeline.findings,
+      firing: pipeline.firing,
       notifications: { ...counts, pending: waiting + pipeline.notifications.length },
     };
   }
@@ -149,6 +152,7 @@ export async function alertStage(results: CheckRunResult[], o: AlertingOptions):
   const sum = (count: (p: DeliverySummary) => number) => passes.reduce((total, p) => total + count(p), 0);
   return {
     findings: pipeline.findings,
+    firing: pipeline.firing,
     ...(healthFindings.length ? { health } : {}),
     troubled: new Set([...last.broken.keys(), ...last.failing.keys()]),
     notifications: {

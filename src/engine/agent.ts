@@ -143,15 +143,9 @@ export class Agent {
       }),
     );
     if (alerted.troubled) this.metrics?.recordChannels(this.channels.keys(), alerted.troubled);
-    // After the lifecycle: a finding still pending (`for:`) is not firing yet, so guardrail_findings leaves it out.
-    for (const r of results) {
-      const pending = new Set(
-        (alerted.findings.get(r.id) ?? []).filter((f) => f.state === 'pending').map((f) => f.key),
-      );
-      this.metrics?.recordRun(
-        pending.size ? { ...r, findings: r.findings.filter((f) => !pending.has(f.key)) } : r,
-      );
-    }
+    // After the lifecycle: guardrail_findings counts what fires, not a finding still pending (`for:`), and the
+    // alerts a run could not see (a table it could not count, a check that failed) still fire.
+    for (const r of results) this.metrics?.recordRun(r, alerted.firing.get(r.id) ?? []);
     if (this.metrics && !run.dryRun) await recordSuccessTimes(store, this.metrics, results, this.options.log);
     const reported = alerted.health ? [...results, alerted.health] : results;
     const { notifications } = alerted;

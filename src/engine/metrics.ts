@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import { CHECKS, findCheck } from '../../checks/registry';
 import { longestInterval } from '../core/cron-interval';
 import type { CheckConfig } from '../config/types';
-import type { CheckRunResult, CheckStatus, Measurement, MeasurementDeclaration } from '../core/types';
+import type {
+  CheckRunResult,
+  CheckStatus,
+  Finding,
+  Measurement,
+  MeasurementDeclaration,
+} from '../core/types';
 import { SEVERITIES } from '../core/severity';
 
 const PREFIX = 'guardrail_';
@@ -205,7 +211,8 @@ export class Metrics {
       this.cleanupSaved.set({ check: s.checkId, action: s.action }, s.monthlySavingUsd);
   }
 
-  recordRun(result: CheckRunResult): void {
+  /** One run of a check; `firing`: its alerts firing after the run (see PipelineResult.firing). */
+  recordRun(result: CheckRunResult, firing: readonly Finding[]): void {
     const labels = { check: result.id, kind: result.kind };
     this.runs.inc({ ...labels, status: result.status });
     if (result.status === 'skipped') return;
@@ -215,10 +222,7 @@ export class Metrics {
     this.lastRun.set(labels, finishedAt);
     if (result.status !== 'error') this.lastSuccess.set(labels, finishedAt);
     for (const severity of SEVERITIES) {
-      this.findings.set(
-        { ...labels, severity },
-        result.findings.filter((f) => f.severity === severity).length,
-      );
+      this.findings.set({ ...labels, severity }, firing.filter((f) => f.severity === severity).length);
     }
     // A partial error (a region, a table) still measured the rest; a check that threw measured nothing.
     if (result.status !== 'error' || result.partial) {

@@ -61,9 +61,9 @@ describe('run timestamps', () => {
   it('keep the last finished run of any outcome, and the last one that could look (ok or firing)', async () => {
     const metrics = new Metrics();
 
-    metrics.recordRun(run('firing', '2026-01-01T00:00:00.000Z'));
-    metrics.recordRun(run('error', '2026-01-01T00:05:00.000Z'));
-    metrics.recordRun(run('skipped', '2026-01-01T00:10:00.000Z'));
+    metrics.recordRun(run('firing', '2026-01-01T00:00:00.000Z'), []);
+    metrics.recordRun(run('error', '2026-01-01T00:05:00.000Z'), []);
+    metrics.recordRun(run('skipped', '2026-01-01T00:10:00.000Z'), []);
     const text = await metrics.registry.metrics();
 
     expect({
