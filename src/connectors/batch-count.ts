@@ -96,7 +96,8 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
   };
 
   let gone: unknown;
-  const runItems = async (items: Item[], retried: boolean): Promise<void> => {
+  /** `lost`: the error that lost the first try of these items' statement, when this is its retry. */
+  const runItems = async (items: Item[], lost?: unknown): Promise<void> => {
     if (opts.signal.aborted) return fail(items, 'aborted', opts.signal.reason ?? 'aborted');
     if (gone !== undefined) return fail(items, 'unreachable', gone);
     let rows: Record<string, unknown>[];
@@ -108,12 +109,19 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
       // A killed session is replaced by the pool: the same statement once more, after a pause that a blip (a
       // session reset, a proxy restart) outlasts, before giving up on these tables and on the server.
       if (kind === 'connection') {
-        if (!retried) {
+        if (lost === undefined) {
           await sleep(RETRY_PAUSE_MS, opts.signal).catch(() => undefined);
-          return runItems(items, true);
+          return runItems(items, err);
         }
         gone ??= err;
         return fail(items, 'unreachable', err);
+      }
+      // A retry that the byte budget cannot pay for, once the first try's reservation (a BigQuery job that may
+      // still bill) is spent: the tables were lost with the connection, not over budget (a review saw halves sent
+      // on to a silent API, each refused as over budget, and the server never taken for gone).
+      if (lost !== undefined && kind === 'over-budget') {
+        gone ??= lost;
+        return fail(items, 'unreachable', lost);
       }
       if (items.length === 1) {
         // A time column missing on this side: the table counted once more without it, so that the rows are still
@@ -130,13 +138,13 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
       // per halving (a review: 8 timeouts for one slow table in 100, which outlasted the check's own timeout and
       // left the 99 others uncounted on every run).
       if (timedOut(err)) {
-        for (const item of items) await runItems([item], false);
+        for (const item of items) await runItems([item]);
         return;
       }
       // Each half is a statement of its own: its first loss is a first loss, whatever befell the whole.
       const half = Math.ceil(items.length / 2);
-      await runItems(items.slice(0, half), false);
-      return runItems(items.slice(half), false);
+      await runItems(items.slice(0, half));
+      return runItems(items.slice(half));
     }
     const byIndex = new Map(rows.map((r) => [toNumber(r.i ?? r.I), r]));
     for (const item of items) {
@@ -160,7 +168,7 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
   const items = requests.map((req, index) => ({ req, index }));
   // Smaller statements when there are few tables, so every allowed session gets work.
   const size = Math.max(1, Math.min(opts.batchSize, Math.ceil(items.length / opts.concurrency)));
-  await mapLimit(chunk(items, size), opts.concurrency, (c) => runItems(c, false));
+  await mapLimit(chunk(items, size), opts.concurrency, (c) => runItems(c));
   return results.map(
     (r, i) => r ?? { id: requests[i]?.id ?? '', error: { code: 'query-failed', message: 'not counted' } },
   );

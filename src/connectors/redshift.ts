@@ -11,7 +11,13 @@ import { sqlDescribe } from './describe';
 import { errorMessage, isSocketError, type FailureKind } from './errors';
 import { sleep } from '../core/limit';
 import { PageTokens } from '../aws/pages';
-import { CANCEL_TIMEOUT_MS, clientTimeoutMs, connectTimeoutMs, deadline } from './bounds';
+import {
+  CANCEL_TIMEOUT_MS,
+  CLIENT_TIMEOUT_MARGIN_MS,
+  clientTimeoutMs,
+  connectTimeoutMs,
+  deadline,
+} from './bounds';
 import { SessionCounter, type OpenContext } from './open-context';
 import { postgresDialect } from './postgres';
 import type { SqlDialect } from './sql-dialect';
@@ -22,6 +28,12 @@ const REDSHIFT_BATCH_SIZE = 200;
 const POLL_FIRST_MS = 100;
 const POLL_FACTOR = 1.5;
 const POLL_MAX_MS = 2_000;
+/**
+ * How long past the statement timeout the agent polls before it cancels: the cluster's own statement_timeout, which
+ * runs from when the cluster started the statement, normally ends it first and says so; the rest of the client
+ * margin is for the last poll and the cancel, before the bound on the whole statement.
+ */
+const POLL_GRACE_MS = CLIENT_TIMEOUT_MARGIN_MS / 2;
 
 /** Redshift's messages (the Data API returns no SQLSTATE), e.g. `ERROR: relation "a.b" does not exist`. */
 export function classifyRedshift(err: unknown): FailureKind {
@@ -170,8 +182,12 @@ export async function openRedshift(
     return rows;
   };
 
-  const waitFinished = async (id: string, signal: AbortSignal): Promise<DescribeStatementCommandOutput> => {
-    const until = Date.now() + config.statementTimeout;
+  /** Polls until the statement ends; `until`: when its statement timeout, counted from before it was sent, ends. */
+  const waitFinished = async (
+    id: string,
+    until: number,
+    signal: AbortSignal,
+  ): Promise<DescribeStatementCommandOutput> => {
     for (let wait = POLL_FIRST_MS; ; wait = Math.min(POLL_MAX_MS, wait * POLL_FACTOR)) {
       counter.roundTrips++;
       const out = await client.send(new sdk.DescribeStatementCommand({ Id: id }), { abortSignal: signal });
@@ -183,11 +199,12 @@ export async function openRedshift(
         throw new Error(`statement failed: ${error}${hint}`);
       }
       if (out.Status === 'ABORTED') throw new Error('statement was cancelled (ABORTED)');
-      if (Date.now() + wait > until) {
+      const left = until - Date.now();
+      if (left <= 0) {
         await cancel(id);
         throw new Error(`statement timed out after ${config.statementTimeout} ms (cancelled)`);
       }
-      await sleep(wait, signal);
+      await sleep(Math.min(wait, left), signal);
     }
   };
 
@@ -196,6 +213,10 @@ export async function openRedshift(
     outer.throwIfAborted();
     // The whole statement, retries included: the SDK would retry a silent endpoint maxAttempts times.
     const bound = deadline(statementMs, `no answer from the Data API within ${statementMs} ms`, outer);
+    // The statement's own timeout runs from here, as the bound does: counted from the answer to
+    // BatchExecuteStatement, an endpoint slow to take it (throttling retries) let the bound, a connection's loss,
+    // end a statement that was only slow, and the server was taken for gone (a review).
+    const until = Date.now() + config.statementTimeout + POLL_GRACE_MS;
     const signal = bound.signal;
     let id: string | undefined;
     try {
@@ -216,7 +237,7 @@ export async function openRedshift(
           throw batchDenied(err);
         });
       id = started.Id as string;
-      const done = await waitFinished(id, signal);
+      const done = await waitFinished(id, until, signal);
       return await results(`${id}:3`, !!done.SubStatements?.[2]?.HasResultSet, signal);
     } catch (err) {
       if (id && signal.aborted) await cancel(id);

@@ -21,6 +21,8 @@ export interface BigQueryScenario {
   connection: Record<string, unknown>;
   requests: CountRequest[];
   pageSize?: number;
+  /** The source of a RegExp of requests the API takes and never answers (see startBigQuery). */
+  silent?: string;
 }
 
 async function main(): Promise<void> {
@@ -37,7 +39,10 @@ async function main(): Promise<void> {
       ...(streaming ? { streaming: { ...streaming, rows: dates(streaming.rows) } } : {}),
     };
   }
-  const server = await startBigQuery(tables, { pageSize: scenario.pageSize });
+  const server = await startBigQuery(tables, {
+    pageSize: scenario.pageSize,
+    ...(scenario.silent ? { silent: new RegExp(scenario.silent) } : {}),
+  });
   const connections = provider(
     { bq: { type: 'bigquery', projectId: 'my-project', location: 'US', ...scenario.connection } },
     process.cwd(),

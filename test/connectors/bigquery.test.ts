@@ -43,8 +43,18 @@ interface Outcome {
 }
 
 /** Runs the real BigQuery client against the loopback server in a child process (see bigquery-child.ts). */
-async function scenario(connection: Record<string, unknown>, requests: CountRequest[]): Promise<Outcome> {
-  const input: BigQueryScenario = { tables: TABLES, connection, requests, pageSize: 2 };
+async function scenario(
+  connection: Record<string, unknown>,
+  requests: CountRequest[],
+  silent?: RegExp,
+): Promise<Outcome> {
+  const input: BigQueryScenario = {
+    tables: TABLES,
+    connection,
+    requests,
+    pageSize: 2,
+    ...(silent ? { silent: silent.source } : {}),
+  };
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -118,6 +128,34 @@ describe('bigquery connector', () => {
     ]);
     expect(calls.filter((c) => c.includes('maximumBytesBilled='))).toEqual([
       'POST /bigquery/v2/projects/my-project/jobs maximumBytesBilled=10489760', // 4,000 + 10 MiB
+    ]);
+  });
+
+  it('takes the API for gone when it goes silent twice, even when the retry is over the budget the first try reserved', async () => {
+    // The job's results never come: the first try's reservation stays spent (the job may still bill), so the
+    // retry cannot be paid for. The tables were lost with the API, not over budget.
+    const budget = 25 * 1024 * 1024;
+    const { results, calls } = await scenario(
+      { maximumBytesBilled: budget, batchSize: 2, maxConnections: 1, statementTimeout: '1s' },
+      [request('a', 'raw.users', { window: WINDOW }), request('b', 'raw.orders', { window: WINDOW })],
+      /^GET \/bigquery\/v2\/projects\/[^/]+\/queries\//,
+    );
+
+    const lost = { code: 'unreachable', message: 'no answer from BigQuery within 2000 ms' };
+    expect(results).toEqual([
+      { id: 'a', error: lost },
+      { id: 'b', error: lost },
+    ]);
+    // The first try (its job cancelled when the wait was cut), then its retry's dry run, and nothing after that.
+    const jobs = '/bigquery/v2/projects/my-project/jobs';
+    expect(
+      calls.map((c) => c.replace(/jobs\/[\w-]+/, 'jobs/ID').replace(/queries\/[\w-]+/, 'queries/ID')),
+    ).toEqual([
+      `POST ${jobs} dryRun`,
+      `POST ${jobs} maximumBytesBilled=20979520`, // 2 × (4,000 + 10 MiB)
+      'GET /bigquery/v2/projects/my-project/queries/ID',
+      `POST ${jobs}/ID/cancel`,
+      `POST ${jobs} dryRun`,
     ]);
   });
 

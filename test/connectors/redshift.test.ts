@@ -110,6 +110,36 @@ describe('redshift connector statement lifecycle', () => {
     expect(server.calls).toContain('CancelStatement');
   });
 
+  it('on an endpoint slow to take statements, fails a slow table alone as timed out and counts the others', async () => {
+    // Each statement takes 1.7 s to be accepted (throttling retries, a distant endpoint), of a 2 s timeout: the
+    // statement's own cut must run from before it was sent, or the connection's outlasts it and the server is
+    // taken for gone (every table unreachable, from a review).
+    server = await startRedshiftData(url, {
+      hang: (sql) => sql.includes('t_slow'),
+      slow: { BatchExecuteStatement: 1_700 },
+    });
+    const connections = open({ statementTimeout: '2s', maxConnections: 1, batchSize: 2 });
+    const connector = await connections.get('dw');
+
+    const results = await connector.count(
+      [
+        request('a', 'public.t_slow'),
+        request('b', 'public.t1'),
+        request('c', 'public.t1'),
+        request('d', 'public.t1'),
+      ],
+      { signal: new AbortController().signal },
+    );
+    await connections.closeAll();
+
+    expect(results).toEqual([
+      { id: 'a', error: { code: 'query-failed', message: 'statement timed out after 2000 ms (cancelled)' } },
+      { id: 'b', rows: 3 },
+      { id: 'c', rows: 3 },
+      { id: 'd', rows: 3 },
+    ]);
+  }, 30_000);
+
   it("sets Redshift's own statement_timeout in each statement's batch, so the cluster ends it without the agent", async () => {
     server = await startRedshiftData(url);
     const connections = open({ statementTimeout: '1s' });

@@ -35,6 +35,8 @@ export async function startBigQuery(
     jobs?: FakeJobs;
     /** The dry run's `statementType` for a query (`undefined`: none reported). @default always 'SELECT' */
     statementType?: (sql: string) => string | undefined;
+    /** Requests (`METHOD path`) taken and never answered, as by an API that hangs; closing the server ends them. */
+    silent?: RegExp;
   } = {},
 ): Promise<BigQueryServer> {
   const calls: string[] = [];
@@ -173,6 +175,7 @@ export async function startBigQuery(
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       calls.push(`${req.method} ${url.pathname}`);
+      if (opts.silent?.test(`${req.method} ${url.pathname}`)) return;
       try {
         const body = chunks.length
           ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
@@ -190,6 +193,10 @@ export async function startBigQuery(
   return {
     apiEndpoint: `http://127.0.0.1:${port}`,
     calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -23,6 +23,8 @@ export interface RedshiftDataOptions {
   userTimeZone?: string;
   /** Operations the caller's IAM policy does not grant: answered AccessDeniedException, as AWS words it. */
   denied?: string[];
+  /** Milliseconds an operation waits before it is handled (a busy or distant endpoint), by operation name. */
+  slow?: Record<string, number>;
 }
 
 /**
@@ -271,9 +273,11 @@ export async function startRedshiftData(
         return send(res, 400, { message }, 'AccessDeniedException');
       }
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      handle(op, input, res).catch((err: Error) =>
-        send(res, 500, { message: err.message }, 'InternalServerException'),
-      );
+      setTimeout(() => {
+        handle(op, input, res).catch((err: Error) =>
+          send(res, 500, { message: err.message }, 'InternalServerException'),
+        );
+      }, opts.slow?.[op] ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
