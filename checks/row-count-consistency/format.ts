@@ -80,6 +80,7 @@ const ERROR_WORDS: Record<string, string> = {
   'over-budget': 'count skipped: over the byte budget',
   aborted: 'count cancelled',
   unreachable: 'not counted: the connection stopped answering',
+  'not-a-timestamp': 'read as text, not as a timestamp',
 };
 
 /** `shop.orders: count failed on target (raw.orders)`: what could not be counted, for a finding or the run's errors. */
@@ -119,9 +120,9 @@ export function errorFinding(plan: PairPlan, side: 'source' | 'target', result: 
 }
 
 /**
- * A side counted without its time column, which is missing there: its rows were compared, its lag is unknown. Under
- * the side's error key and at its severity, as the whole count's failure was; it covers only the pair's freshness
- * alert.
+ * A side counted without its time column, which is missing there or holds text: its rows were compared, its lag is
+ * unknown. Under the side's error key and at the severity the whole count's failure had (critical for a missing
+ * column, as for a missing table); it covers only the pair's freshness alert.
  */
 export function timeErrorFinding(
   plan: PairPlan,
@@ -131,7 +132,7 @@ export function timeErrorFinding(
   const column = plan.freshness?.column ?? 'time column';
   return {
     key: `${plan.label}:${side}-error`,
-    severity: 'critical',
+    severity: error.code === 'missing-column' ? 'critical' : 'warning',
     title:
       `${plan.label}: ${column} unreadable on ${side} (${plan.pair[side]}): ${ERROR_WORDS[error.code]}; ` +
       'rows compared, lag not checked',

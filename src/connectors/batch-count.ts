@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { CountErrorCode, CountOptions, CountRequest, CountResult } from './types';
-import { errorMessage, redact } from './errors';
+import { countErrorCode, errorMessage, redact } from './errors';
 import { chunk, mapLimit, sleep } from '../core/limit';
 import { type SqlDialect, unionSql } from './sql-dialect';
 
@@ -36,6 +36,14 @@ export function timedOut(err: unknown): boolean {
   return /statement timeout|max(imum)?[_ ]statement[_ ]time|maximum statement execution time|timed out after/i.test(
     errorMessage(err),
   );
+}
+
+/** Whether the statement compares the time column other than by its max: a window on it, or a `where` naming it. */
+function comparesTime(req: CountRequest): boolean {
+  const column = req.maxTimestampColumn;
+  if (!column) return false;
+  if (req.window?.column === column) return true;
+  return !!req.where && req.where.toLowerCase().includes(column.toLowerCase());
 }
 
 function toNumber(value: unknown): number | undefined {
@@ -124,14 +132,18 @@ async function countAll(requests: CountRequest[], opts: BatchCountOptions): Prom
         return fail(items, 'unreachable', lost);
       }
       if (items.length === 1) {
-        // A time column missing on this side: the table counted once more without it, so that the rows are still
-        // compared (a trial). Only then: a retry that succeeds after any other error (a transient one, a byte
-        // budget the max alone exceeds) would blame a healthy column, and a DuckDB column read as text would be
-        // compared as text by a `where` on it (a review).
-        const counted = kind === 'missing-column' ? await countWithoutTime(items[0]!) : undefined;
-        if (counted === undefined) return fail(items, kind, err);
+        // A time column missing on this side, or holding text that nothing of the statement but the freshness bound
+        // compares: the table counted once more without it, so that the rows are still compared (trials: a replica
+        // cut to its header line, every row lost, was reported as a warning about its column). Only then: a retry
+        // that succeeds after any other error (a transient one, a byte budget the max alone exceeds) would blame a
+        // healthy column, and a column read as text would be compared as text by a `where` on it (a review).
+        const item = items[0]!;
+        const time = kind === 'missing-column' || (kind === 'not-a-timestamp' && !comparesTime(item.req));
+        const counted = time ? await countWithoutTime(item) : undefined;
+        if (counted === undefined) return fail(items, countErrorCode(kind), err);
         const message = redact(errorMessage(err), opts.secrets);
-        settle(items[0]!, { rows: counted, maxTimestampError: { code: 'missing-column', message } });
+        const code = kind === 'missing-column' ? kind : 'not-a-timestamp';
+        settle(item, { rows: counted, maxTimestampError: { code, message } });
         return opts.onProgress?.(done);
       }
       // A statement that ran out of time: each table alone, so that one slow table costs one more timeout, not one

@@ -3,7 +3,7 @@ import type { BigQueryConnection } from './config';
 import type { Connector, CountRequest, CountResult } from './types';
 import { bigQueryDescribe } from './bigquery-describe';
 import { batchCount, RETRY_PAUSE_MS } from './batch-count';
-import { errorMessage } from './errors';
+import { countErrorCode, errorMessage } from './errors';
 import { mapLimit, sleep } from '../core/limit';
 import { SessionCounter, type OpenContext } from './open-context';
 import { clientTimeoutMs, deadline, untilAborted } from './bounds';
@@ -114,7 +114,8 @@ export async function openBigQuery(
         return await metadataCount(req, signal);
       } catch (err) {
         const code = signal.aborted ? 'aborted' : classifyBigQuery(err);
-        if (code !== 'connection') return { id: req.id, error: { code, message: errorMessage(err) } };
+        if (code !== 'connection')
+          return { id: req.id, error: { code: countErrorCode(code), message: errorMessage(err) } };
         if (!retried) {
           await sleep(RETRY_PAUSE_MS, signal).catch(() => undefined);
           return one(req, true);

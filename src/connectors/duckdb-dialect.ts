@@ -3,7 +3,11 @@ import { quoteWith, type SqlDialect } from './sql-dialect';
 
 export const quote = quoteWith('"');
 
+/** A view's time column read as text (see timestampAsText): the freshness bound cannot be computed on it. */
+export class TimestampAsTextError extends Error {}
+
 function classifyDuckDb(err: unknown): FailureKind {
+  if (err instanceof TimestampAsTextError) return 'not-a-timestamp';
   const message = errorMessage(err);
   if (/Catalog Error: (Table|View|Schema) with name .* does not exist/i.test(message)) return 'missing-table';
   if (/Binder Error: Referenced column .* not found/i.test(message)) return 'missing-column';

@@ -8,7 +8,13 @@ import { sqlDescribe } from './describe';
 import { mayBlock } from '../core/blocking-calls';
 import { abortError } from '../core/limit';
 import { errorMessage } from './errors';
-import { duckDbDialect, duckDbErrorMessage, quote, stringLiteral } from './duckdb-dialect';
+import {
+  duckDbDialect,
+  duckDbErrorMessage,
+  quote,
+  stringLiteral,
+  TimestampAsTextError,
+} from './duckdb-dialect';
 import {
   catalogFor,
   lockdownStatements,
@@ -172,7 +178,7 @@ export async function openDuckDb(
       const file = missingViewFile(message, ownFiles);
       if (file) throw new Error(goneFile(file), { cause: err });
       const text = timestampAsText(message, sql);
-      if (text) throw new Error(text, { cause: err });
+      if (text) throw new TimestampAsTextError(text, { cause: err });
       const safe = duckDbErrorMessage(message);
       throw safe === message ? err : new Error(safe);
     } finally {

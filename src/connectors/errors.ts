@@ -1,7 +1,15 @@
 import type { CountErrorCode } from './types';
 
-/** How a failed count query is classified: a table-level code, or `connection` (retry on a fresh one). */
-export type FailureKind = CountErrorCode | 'connection';
+/**
+ * How a failed count query is classified: a table-level code, `connection` (retry on a fresh one), or
+ * `not-a-timestamp` (the time column is there but holds text, as DuckDB reads a file's column with a bad value).
+ */
+export type FailureKind = CountErrorCode | 'connection' | 'not-a-timestamp';
+
+/** The code a table's result carries for a failure that is the table's own. */
+export function countErrorCode(kind: Exclude<FailureKind, 'connection'>): CountErrorCode {
+  return kind === 'not-a-timestamp' ? 'query-failed' : kind;
+}
 
 export { redact } from '../core/redact';
 

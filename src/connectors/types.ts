@@ -44,10 +44,10 @@ export interface CountResult {
   /** max(maxTimestampColumn); null when the table (or window) is empty. */
   maxTimestamp?: Date | null;
   /**
-   * Set when the table was counted without maxTimestampColumn, which is missing on this side: `rows` stands,
-   * `maxTimestamp` is unknown.
+   * Set when the table was counted without maxTimestampColumn, which is missing on this side or holds text
+   * (`not-a-timestamp`): `rows` stands, `maxTimestamp` is unknown.
    */
-  maxTimestampError?: { code: 'missing-column'; message: string };
+  maxTimestampError?: { code: 'missing-column' | 'not-a-timestamp'; message: string };
   error?: {
     code: CountErrorCode;
     message: string;
