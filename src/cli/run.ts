@@ -46,9 +46,10 @@ export async function runCommand(flags: RunFlags): Promise<void> {
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(`${formatReport(report)}\n`);
     const failed = report.checks.some((c) => c.status === 'error') || stopping.checks.aborted;
-    // A silenced finding is known and accepted: it must not fail a pipeline that runs with --fail-on-findings.
+    // A silenced finding is known and accepted, and a pending one (`for:`) does not fire yet: neither fails a
+    // pipeline that runs with --fail-on-findings.
     const firing = report.checks.some((c) =>
-      c.findings.some((f) => f.state !== 'resolved' && f.state !== 'silenced'),
+      c.findings.some((f) => f.state === 'new' || f.state === 'firing'),
     );
     const undelivered = !!report.notifications.undelivered?.some(failedToDeliver);
     process.exitCode = undelivered

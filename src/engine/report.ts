@@ -45,9 +45,10 @@ export function formatReport(report: RunReport): string {
     const resolved = check.findings.length - firing.length;
     const extra = resolved ? `, ${resolved} resolved` : '';
     const err = check.error ? ` — ${check.error}` : '';
-    lines.push(
-      `  ${STATUS_MARK[check.status]} ${check.id} (${check.kind}, ${check.durationMs} ms)${counts}${extra}${err}`,
-    );
+    // A check whose every finding waits out its `for:` fires nothing yet.
+    const pending = check.status === 'firing' && firing.length && firing.every((f) => f.state === 'pending');
+    const mark = pending ? 'PENDING' : STATUS_MARK[check.status];
+    lines.push(`  ${mark} ${check.id} (${check.kind}, ${check.durationMs} ms)${counts}${extra}${err}`);
     for (const f of check.findings) lines.push(`           [${f.state}] ${f.severity}: ${f.title}`);
   }
   const n = report.notifications;

@@ -136,6 +136,22 @@ describe('guardrail CLI (built entry point)', () => {
     ]);
   });
 
+  it('does not fail --fail-on-findings for a finding still pending, and says it is pending, not firing', () => {
+    const config = quickstartCopy({
+      append: '',
+      edit: ['    kind: row-count-consistency\n', '    kind: row-count-consistency\n    for: 2 runs\n'],
+    });
+
+    const first = cli(['run', '--config', config, '--fail-on-findings']);
+    const second = cli(['run', '--config', config, '--fail-on-findings']);
+
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^ {2}PENDING shop-consistency /m);
+    expect(first.stdout).toContain('[pending] critical: shop.orders');
+    expect(second.status).toBe(1);
+    expect(second.stdout).toMatch(/^ {2}FIRING shop-consistency /m);
+  });
+
   it('names the folder and the way out when the dashboards cannot be written there', () => {
     // As on the image's read-only root (EACCES there; here a path through a file, which root cannot write either).
     const file = join(mkdtempSync(join(tmpdir(), 'guardrail-cli-')), 'a-file');
