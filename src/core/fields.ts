@@ -60,7 +60,9 @@ export function timeout() {
 export function cronExpression() {
   return z
     .string()
-    .refine((text) => validateCron(text), { error: (iss) => cronMistake(String(iss.input)) })
+    .refine((text) => validateCron(text) && !backwardRange(text), {
+      error: (iss) => cronMistake(String(iss.input)),
+    })
     .meta({ description: 'Cron expression (minute hour day-of-month month day-of-week)' });
 }
 
@@ -81,11 +83,46 @@ export function cronMistake(text: string): string {
   const names = fields.length === 6 ? ['second (0-59)', ...CRON_FIELDS] : CRON_FIELDS;
   if (fields.length !== 5 && fields.length !== 6)
     return `'${text}' is not a cron expression: it has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5, e.g. "*/5 * * * *"`;
+  const backward = backwardRange(text);
+  if (backward) {
+    const { field, range } = backward;
+    return (
+      `'${text}' is not a cron expression (${names[field]}: the range '${range}' runs backwards, which node-cron ` +
+      `reads as wrapping round the ${names[field]!.split(' (')[0]}); write it from low to high, e.g. "${range.split('-').reverse().join('-')}"`
+    );
+  }
   const bad = fields.flatMap((field, i) =>
     validateCron(fields.map((f, j) => (j === i ? f : '*')).join(' ')) ? [] : [`${names[i]}: '${field}'`],
   );
   const which = bad.length ? `out of range: ${bad.join(', ')}` : 'an impossible date';
   return `'${text}' is not a cron expression (${which}); e.g. "*/5 * * * *"`;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * The first range of `text` written high to low (`5-1`, `fri-mon`), by field index: node-cron accepts one and
+ * runs it round the field's end (`5-1` in the minutes: 5 to 59 and 0 to 1, 57 runs an hour), where Vixie cron
+ * refuses it; it is most likely `1-5` mistyped (a trial).
+ */
+function backwardRange(text: string): { field: number; range: string } | undefined {
+  const fields = text.trim().split(/\s+/);
+  const offset = fields.length === 6 ? 1 : 0;
+  /** A field's value as a number: month and weekday names by their place (`jan` 1, `sun` 0), the rest as written. */
+  const value = (part: string, field: number): number => {
+    const names = field - offset === 3 ? MONTHS : field - offset === 4 ? WEEKDAYS : [];
+    const named = names.indexOf(part.toLowerCase());
+    return named < 0 ? Number(part) : named + (names === MONTHS ? 1 : 0);
+  };
+  for (const [field, spec] of fields.entries()) {
+    for (const item of spec.split(',')) {
+      const range = /^(\w+)-(\w+)(?:\/\d+)?$/.exec(item);
+      if (range && value(range[1]!, field) > value(range[2]!, field))
+        return { field, range: `${range[1]}-${range[2]}` };
+    }
+  }
+  return undefined;
 }
 
 // Letters, digits, underscore, dollar and dash: enough for MySQL/PostgreSQL/Redshift/BigQuery names that we
