@@ -173,6 +173,16 @@ function decideCheck(
   };
 }
 
+/** Several passes' results as one (each check is in one of them). */
+export function mergePipelines(parts: readonly PipelineResult[]): PipelineResult {
+  return {
+    notifications: parts.flatMap((p) => p.notifications),
+    findings: new Map(parts.flatMap((p) => [...p.findings])),
+    suppressed: parts.reduce((sum, p) => sum + p.suppressed, 0),
+    firing: new Map(parts.flatMap((p) => [...p.firing])),
+  };
+}
+
 /** The states of a finding of the run that fires after it. */
 const FIRING = new Set<Transition['reportState']>(['new', 'firing', 'silenced']);
 

@@ -10,7 +10,7 @@ import {
   type DeliverySummary,
   type RejectedMessages,
 } from './delivery';
-import { processResults, type ReportedFinding } from './pipeline';
+import { mergePipelines, processResults, type PipelineResult, type ReportedFinding } from './pipeline';
 import { renderText } from './render-text';
 import type { Channel } from './types';
 
@@ -88,8 +88,15 @@ export interface AlertingResult {
  * that delivery (a channel that rejects or keeps failing is a finding, routed like any other but never to an
  * unusable channel, so a dead data-eng webhook still reaches finops or the console); then retention.
  */
-export async function alertStage(results: CheckRunResult[], o: AlertingOptions): Promise<AlertingResult> {
-  const pipeline = await processResults(results, o.config, o.store, o.now, !!o.dryRun);
+export async function alertStage(
+  results: CheckRunResult[],
+  o: AlertingOptions,
+  early?: { decided: PipelineResult; checks: ReadonlySet<CheckRunResult> },
+): Promise<AlertingResult> {
+  // What `early` holds was decided and committed as its check finished (see decideEarly); the rest is decided here.
+  const rest = early ? results.filter((r) => !early.checks.has(r)) : results;
+  const decided = await processResults(rest, o.config, o.store, o.now, !!o.dryRun);
+  const pipeline = early ? mergePipelines([early.decided, decided]) : decided;
   const counts: NotificationCounts = {
     sent: 0,
     failed: 0,

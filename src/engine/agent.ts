@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { findChannel } from '../../alerts/channels/registry';
 import { alertStage } from '../../alerts/stage';
+import { mergePipelines, processResults, type PipelineResult } from '../../alerts/pipeline';
 import type { Channel, NotificationItem } from '../../alerts/types';
 import { matches } from '../../alerts/match';
 import type { CheckRunResult } from '../core/types';
@@ -112,35 +113,42 @@ export class Agent {
   async runOnce(run: RunOptions = {}): Promise<RunReport> {
     const started = new Date();
     const checks = this.select(run.checkIds);
+    const early = this.decideEarly(started, !!run.dryRun);
     const results = await this.checking(async () => {
       const done = await runChecks(checks, {
         concurrency: this.options.concurrency ?? DEFAULT_CONCURRENCY,
         log: this.options.log,
         ...(run.signal ? { signal: run.signal } : {}),
         context: (check, signal) => this.context(check, signal, started, !!run.dryRun),
+        onResult: early.decide,
       });
       run.onChecksDone?.();
       if (this.metrics) await this.countBytesBilled(this.metrics);
       return done;
     });
     const store = this.store!;
+    const decided = await early.done();
     if (this.metrics) this.metrics.recordCleanupSavings(await store.cleanupSavings());
 
     // One alerting pass at a time per process: in `serve` checks finish concurrently, and two passes would
     // read the same alert states and deliver the same outbox rows side by side.
     const alerted = await this.exclusive(() =>
-      alertStage(results, {
-        store,
-        channels: this.channels,
-        config: this.config.alerts,
-        log: this.options.log,
-        now: started,
-        ...(run.dryRun ? { dryRun: true } : {}),
-        ...((run.alertSignal ?? run.signal) ? { signal: run.alertSignal ?? run.signal } : {}),
-        out: this.options.out,
-        onOutcome: (channel, outcome) => this.metrics?.notifications.inc({ channel, outcome }),
-        onPending: (pending) => this.metrics?.outboxPending.set(pending),
-      }),
+      alertStage(
+        results,
+        {
+          store,
+          channels: this.channels,
+          config: this.config.alerts,
+          log: this.options.log,
+          now: started,
+          ...(run.dryRun ? { dryRun: true } : {}),
+          ...((run.alertSignal ?? run.signal) ? { signal: run.alertSignal ?? run.signal } : {}),
+          out: this.options.out,
+          onOutcome: (channel, outcome) => this.metrics?.notifications.inc({ channel, outcome }),
+          onPending: (pending) => this.metrics?.outboxPending.set(pending),
+        },
+        decided,
+      ),
     );
     if (alerted.troubled) this.metrics?.recordChannels(this.channels.keys(), alerted.troubled);
     // After the lifecycle: guardrail_findings counts what fires, not a finding still pending (`for:`), and the
@@ -168,6 +176,34 @@ export class Agent {
         suppressed: notifications.suppressed,
         ...(notifications.dropped ? { dropped: notifications.dropped } : {}),
         ...(notifications.undelivered.length ? { undelivered: notifications.undelivered } : {}),
+      },
+    };
+  }
+
+  /**
+   * Each check's alerts decided and committed (states and outbox) as soon as it finishes, not when the slowest check
+   * of the run does: a run killed meanwhile (a scheduler's deadline, an OOM kill) lost the alerts of the checks that
+   * had finished (a trial), where the next run now delivers them from the outbox. One that fails (the store down) is
+   * left to the run's alerting pass, which reports the error.
+   */
+  private decideEarly(now: Date, dryRun: boolean) {
+    const parts: PipelineResult[] = [];
+    const checks = new Set<CheckRunResult>();
+    let deciding = Promise.resolve();
+    return {
+      decide: (result: CheckRunResult): void => {
+        if (result.status === 'skipped') return;
+        const decide = () => processResults([result], this.config.alerts, this.store!, now, dryRun);
+        deciding = deciding.then(() =>
+          this.exclusive(decide).then(
+            (part) => void (parts.push(part), checks.add(result)),
+            () => undefined,
+          ),
+        );
+      },
+      done: async () => {
+        await deciding;
+        return { decided: mergePipelines(parts), checks };
       },
     };
   }

@@ -14,11 +14,17 @@ export interface RunnerOptions {
   /** Aborts every check (process shutdown). */
   signal?: AbortSignal;
   context(check: CheckConfig, signal: AbortSignal): CheckContext;
+  /** Each check's result as soon as it is known, before the slower checks end. */
+  onResult?: (result: CheckRunResult) => void;
 }
 
 /** Runs checks concurrently (bounded), each under its own timeout; one failure or hang never stops the others. */
 export async function runChecks(checks: CheckConfig[], options: RunnerOptions): Promise<CheckRunResult[]> {
-  return mapLimit(checks, options.concurrency, (check) => runOne(check, options));
+  return mapLimit(checks, options.concurrency, async (check) => {
+    const result = await runOne(check, options);
+    options.onResult?.(result);
+    return result;
+  });
 }
 
 async function runOne(check: CheckConfig, options: RunnerOptions): Promise<CheckRunResult> {
