@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { matches } from '../../alerts/match';
 import { allSilences, silenceFor } from '../../alerts/pipeline';
 import { utcMinute } from '../../alerts/render-text';
 import { loadConfig, type GuardrailConfig } from '../config/load';
@@ -7,6 +8,7 @@ import { mostSevereFirst } from '../core/severity';
 import { AGENT_CHECK_ID } from '../core/types';
 import { openStateStore, sqliteFile } from '../state/open-store';
 import type { AlertState, StateStore } from '../state/types';
+import { undeliveredNote, undeliveredNotices, type UndeliveredNotice } from './alert-notices';
 import { stateUrlFlag } from './flags';
 import { compareText, oneLine } from '../core/text';
 
@@ -31,7 +33,9 @@ export interface ListedAlert {
   title: string;
   since: string;
   lastSeenAt: string;
+  /** When its last notice was queued; `undelivered` is set while that notice has not reached its channel. */
   lastNotifiedAt?: string;
+  undelivered?: UndeliveredNotice;
   silencedBy?: string;
   silenceReason?: string;
   silencedUntil?: string;
@@ -47,9 +51,15 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
   try {
     const silences = allSilences(config.alerts.silences, await store.activeSilences(now));
     const kinds = kindsOf(config);
+    const checkOf = (state: AlertState) => ({ id: state.checkId, kind: kinds.get(state.checkId) ?? '' });
+    const undeliveredOf = undeliveredNotices(
+      await store.undeliveredOutbox(flags.check),
+      (state) => config.alerts.routes.find((r) => matches(r.match, checkOf(state), state.finding))?.channel,
+    );
     alerts = (await store.listAlertStates(flags.check)).map((state) => {
-      const check = { id: state.checkId, kind: kinds.get(state.checkId) ?? '' };
+      const check = checkOf(state);
       const silence = state.status === 'firing' ? silenceFor(silences, check, state.finding, now) : undefined;
+      const undelivered = undeliveredOf(state);
       return {
         check: state.checkId,
         key: state.key,
@@ -59,6 +69,7 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
         since: state.firstFiringAt,
         lastSeenAt: state.lastSeenAt,
         ...(state.lastNotifiedAt ? { lastNotifiedAt: state.lastNotifiedAt } : {}),
+        ...(undelivered ? { undelivered } : {}),
         ...(silence
           ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
           : {}),
@@ -116,7 +127,10 @@ function byUrgency(a: ListedAlert, b: ListedAlert): number {
   );
 }
 
-/** An aligned table; a silenced alert gets a second line saying by whom, why and until when. */
+/**
+ * An aligned table; a silenced alert gets a line saying by whom, why and until when, and one whose last notice did
+ * not arrive a line saying where it was going and why.
+ */
 export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
   if (!alerts.length) return filter === 'all' ? 'No alerts.' : `No ${filter} alerts.`;
   const header = ['CHECK', 'KEY', 'SEVERITY', 'STATUS', 'SINCE', 'LAST NOTIFIED', 'TITLE'];
@@ -127,12 +141,15 @@ export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
       a.severity,
       a.status,
       utcMinute(a.since),
-      a.lastNotifiedAt ? utcMinute(a.lastNotifiedAt) : 'never',
+      a.undelivered ? 'not delivered' : a.lastNotifiedAt ? utcMinute(a.lastNotifiedAt) : 'never',
       a.title,
     ],
-    ...(a.silencedBy
-      ? { note: `silenced by ${a.silencedBy} until ${utcMinute(a.silencedUntil!)}: ${a.silenceReason}` }
-      : {}),
+    notes: [
+      ...(a.silencedBy
+        ? [`silenced by ${a.silencedBy} until ${utcMinute(a.silencedUntil!)}: ${a.silenceReason}`]
+        : []),
+      ...(a.undelivered ? [undeliveredNote(a.undelivered, a.lastNotifiedAt!)] : []),
+    ],
   }));
   return table(header, rows);
 }
@@ -182,18 +199,19 @@ export function knownCheck(config: GuardrailConfig, id: string): void {
 }
 
 /**
- * Columns padded to their widest cell; a row's `note` goes on the next line, indented. Each row stays one line: a
+ * Columns padded to their widest cell; a row's `notes` go on the next lines, indented. Each row stays one line: a
  * cell's line breaks (a driver's error in a check-error title) become spaces.
  */
-export function table(header: string[], rows: { cells: string[]; note?: string }[]): string {
-  const flat = rows.map((r) => ({ cells: r.cells.map(oneLine), note: r.note && oneLine(r.note) }));
+export function table(header: string[], rows: { cells: string[]; notes?: string[] }[]): string {
+  const flat = rows.map((r) => ({ cells: r.cells.map(oneLine), notes: (r.notes ?? []).map(oneLine) }));
   const widths = header.map((h, i) => Math.max(h.length, ...flat.map((r) => (r.cells[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...flat.flatMap((r) => [line(r.cells), ...(r.note ? [`  ↳ ${r.note}`] : [])])].join(
-    '\n',
-  );
+  return [
+    line(header),
+    ...flat.flatMap((r) => [line(r.cells), ...r.notes.map((note) => `  ↳ ${note}`)]),
+  ].join('\n');
 }

@@ -54,6 +54,16 @@ export async function countPendingOutbox(db: Queryable): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Pending and dropped messages, of one check unless it is undefined, oldest first. */
+export async function readUndeliveredOutbox(db: Queryable, checkId?: string): Promise<OutboxRecord[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT * FROM guardrail_outbox WHERE status IN ('pending', 'dropped') AND ($1::text IS NULL OR check_id = $1)
+     ORDER BY created_at, id`,
+    [checkId ?? null],
+  );
+  return rows.map((row) => toOutboxRecord(row, asIs));
+}
+
 export async function markOutboxSent(db: Queryable, id: string, at: Date): Promise<boolean> {
   return changed(
     db,

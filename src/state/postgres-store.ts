@@ -25,6 +25,7 @@ import {
   markOutboxFailed,
   markOutboxSent,
   readDueOutbox,
+  readUndeliveredOutbox,
 } from './postgres-outbox';
 import { pruneBefore } from './postgres-prune';
 import { endSilence, insertSilence, readActiveSilences, readAllSilences } from './postgres-silences';
@@ -134,6 +135,10 @@ export class PostgresStateStore implements StateStore {
 
   async countPending(): Promise<number> {
     return countPendingOutbox(this.pool);
+  }
+
+  async undeliveredOutbox(checkId?: string): Promise<OutboxRecord[]> {
+    return readUndeliveredOutbox(this.pool, checkId);
   }
 
   async markSent(id: string, at: Date): Promise<boolean> {

@@ -58,6 +58,17 @@ export function countPendingOutbox(db: Database): number {
   return row.n;
 }
 
+/** Pending and dropped messages, of one check unless it is undefined, oldest first. */
+export function readUndeliveredOutbox(db: Database, checkId?: string): OutboxRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM guardrail_outbox WHERE status IN ('pending', 'dropped') AND (? IS NULL OR check_id = ?)
+       ORDER BY created_at, id`,
+    )
+    .all(checkId ?? null, checkId ?? null) as OutboxRow[];
+  return rows.map((row) => toOutboxRecord(row, decode));
+}
+
 export function markOutboxSent(db: Database, id: string, at: Date): boolean {
   return changed(
     db,

@@ -19,6 +19,7 @@ import {
   markOutboxFailed,
   markOutboxSent,
   readDueOutbox,
+  readUndeliveredOutbox,
 } from './sqlite-outbox';
 import { pruneBefore } from './sqlite-prune';
 import { endSilence, insertSilence, readActiveSilences, readAllSilences } from './sqlite-silences';
@@ -138,6 +139,10 @@ export class SqliteStateStore implements StateStore {
 
   async countPending(): Promise<number> {
     return countPendingOutbox(this.db);
+  }
+
+  async undeliveredOutbox(checkId?: string): Promise<OutboxRecord[]> {
+    return readUndeliveredOutbox(this.db, checkId);
   }
 
   async prune(before: Date): Promise<number> {

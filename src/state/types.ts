@@ -13,7 +13,10 @@ export interface AlertState {
   /** While pending: the consecutive runs that reported it, the first sighting counting 1. */
   pendingRuns?: number;
   lastSeenAt: string;
-  /** Last time a notification for it was enqueued; undefined when never notified (e.g. silenced). */
+  /**
+   * Last time a notification for it was enqueued (its message's `createdAt`), delivered or not; undefined when
+   * never notified (e.g. silenced).
+   */
   lastNotifiedAt?: string;
   resolvedAt?: string;
   /** The latest finding, for resolved notices. */
@@ -160,6 +163,12 @@ export interface StateStore {
     channels?: readonly string[],
   ): Promise<OutboxRecord[]>;
   countPending(): Promise<number>;
+  /**
+   * The messages not delivered, of one check or of all, oldest first: pending ones (waiting, or being retried)
+   * and dropped ones (refused for good), until pruned. `guardrail alerts` tells by them an alert whose last notice
+   * never arrived from one that was delivered.
+   */
+  undeliveredOutbox(checkId?: string): Promise<OutboxRecord[]>;
   /**
    * Deletes what no run needs any more: sent and dropped messages created before `before`, alert states
    * resolved before it, pending and event states last seen before it (an event reported again within the

@@ -120,6 +120,24 @@ describe.each(engines)('%s state store', (_engine, newUrl) => {
     ]);
   });
 
+  it('reads the messages not delivered, pending and dropped, of one check or of all, oldest first', async () => {
+    const at = '2025-01-01T00:00:00.000Z';
+    const other = message('other', '2024-12-31T00:00:00.000Z', { checkId: 'other' });
+    await store.commitAlerts([], [message('retry', at), message('sent', at), message('dropped', at), other]);
+    await store.markFailed('retry', 'HTTP 503', new Date('2025-01-01T00:01:00Z'));
+    await store.markSent('sent', new Date('2025-01-01T00:00:05Z'));
+    await store.markDropped('dropped', 'HTTP 400: message too long');
+
+    const ofCheck = await store.undeliveredOutbox('idle');
+    const ofAll = await store.undeliveredOutbox();
+
+    expect(ofCheck).toEqual([
+      message('dropped', at, { status: 'dropped', lastError: 'HTTP 400: message too long' }),
+      message('retry', at, { attempts: 1, lastError: 'HTTP 503', nextAttemptAt: '2025-01-01T00:01:00.000Z' }),
+    ]);
+    expect(ofAll.map((record) => record.id)).toEqual(['other', 'dropped', 'retry']);
+  });
+
   it('changes a message only while it is pending, so a deliverer with a stale batch cannot flip it', async () => {
     const at = '2025-01-01T00:00:00.000Z';
     await store.commitAlerts([], [message('sent', at), message('dropped', at)]);
