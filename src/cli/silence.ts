@@ -7,6 +7,7 @@ import type { StoredSilence } from '../state/types';
 import { knownCheck, loadStoreConfig, openCliStore, table } from './alerts';
 import { stateUrlFlag } from './flags';
 import type { GlobalOptions } from './options';
+import { unmatchedWarning } from './silence-unmatched';
 
 interface AddFlags extends GlobalOptions {
   check: string;
@@ -18,7 +19,10 @@ interface AddFlags extends GlobalOptions {
   by?: string;
 }
 
-/** `guardrail silence add`: stores a silence beside the config's; the next run applies it. */
+/**
+ * `guardrail silence add`: stores a silence beside the config's; the next run applies it. Warns (on stderr) when
+ * it matches none of the check's firing or pending alerts.
+ */
 export async function silenceAddCommand(flags: AddFlags): Promise<void> {
   const now = new Date();
   const until = endOf(flags, now);
@@ -38,12 +42,15 @@ export async function silenceAddCommand(flags: AddFlags): Promise<void> {
     createdAt: now.toISOString(),
   };
   const store = await openCliStore(config, state);
+  let warning: string | undefined;
   try {
     await store.addSilence(silence);
+    warning = unmatchedWarning(silence, await store.listAlertStates(silence.checkId));
   } finally {
     await store.close();
   }
   process.stdout.write(`silence ${silence.id} added: ${describe(silence)}\n`);
+  if (warning) process.stderr.write(`${warning}\n`);
 }
 
 /** `guardrail silence list`: the config's silences and the store's, active ones unless `--all`. */

@@ -116,6 +116,42 @@ describe.each(engines)('guardrail alerts and silence on the %s store', (_engine,
     expect(all.stdout).toContain(`${id}  check=shop-consistency key=shop.*`);
     expect(all.stdout).toContain('expired by hand');
   });
+
+  // A trial: a typo in --key or --label was accepted silently, and the silence muted nothing.
+  it('adds a silence matching none of the firing alerts, warning on stderr with the nearest key or label', async () => {
+    const config = quickstartCopy();
+    const env = { GUARDRAIL_STATE_URL: await newUrl() };
+    cli(['run', '--config', config], env);
+    const add = (...match: string[]) =>
+      cli(
+        ['silence', 'add', '--config', config, '--check', 'shop-consistency', ...match].concat([
+          '--for',
+          '1h',
+          '--reason',
+          'r',
+        ]),
+        env,
+      );
+    const none =
+      "warning: silence ID matches none of check shop-consistency's firing or pending alerts (1 now), so it mutes " +
+      'only alerts yet to come';
+
+    const key = add('--key', 'shop.orderz');
+    const label = add('--label', 'tabel=x');
+    const value = add('--label', 'table=shop.orderz');
+    const matching = add('--key', 'shop.*', '--label', 'table=shop.orders');
+    const listed = cli(['silence', 'list', '--config', config, '--format', 'json'], env);
+
+    expect([key.status, label.status, value.status, matching.status]).toEqual([0, 0, 0, 0]);
+    expect(key.stdout).toMatch(/^silence [0-9a-f]{8} added: check=shop-consistency key=shop\.orderz until /);
+    expect([key, label, value, matching].map((r) => r.stderr.replace(/ [0-9a-f]{8} /, ' ID '))).toEqual([
+      `${none}; nearest keys: shop.orders\n`,
+      `${none}; no alert has label tabel (nearest: table)\n`,
+      `${none}; no alert has table=shop.orderz (nearest: table=shop.orders)\n`,
+      '',
+    ]);
+    expect(JSON.parse(listed.stdout)).toHaveLength(4);
+  });
 });
 
 describe('guardrail alerts and silence: usage errors (exit 2)', () => {
