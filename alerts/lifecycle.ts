@@ -1,4 +1,10 @@
-import { CHECK_ERROR_KEY, isErrorKey, type Finding, type PendingFor } from '../src/core/types';
+import {
+  CHECK_ERROR_KEY,
+  isErrorKey,
+  type CheckScope,
+  type Finding,
+  type PendingFor,
+} from '../src/core/types';
 import { severityRank, worse } from '../src/core/severity';
 import type { AlertState, PreviousAlertState, SilenceNote } from '../src/state/types';
 import { selects } from './match';
@@ -9,7 +15,7 @@ export interface Transition {
   key: string;
   finding: Finding;
   /** What the run report shows. */
-  reportState: 'pending' | 'new' | 'firing' | 'resolved' | 'silenced';
+  reportState: 'pending' | 'new' | 'firing' | 'resolved' | 'silenced' | 'retired';
   /** Left out of the run report: a pending alert that vanished before it fired, forgotten silently. */
   forgotten?: true;
   /** Set when a notification is due. */
@@ -32,7 +38,14 @@ export interface LifecycleInput {
   sendResolved: boolean;
   /** The check's `for:`: a new condition stays pending (not notified) until reported this long. */
   pendingFor?: PendingFor;
+  /** What the check looks at now (CheckResult.scope): an alert about anything else is retired, not resolved. */
+  scope?: CheckScope;
 }
+
+/** What a retired alert's notice says in place of its last summary. */
+export const RETIRED_SUMMARY =
+  "No longer checked: what it is about was taken out of the check's config, so it is closed without a word on " +
+  'whether the condition ended.';
 
 /**
  * The alert lifecycle per fingerprint: (pending while `for:` has not passed →) new → notify; repeat after the
@@ -133,13 +146,17 @@ export function transitions(input: LifecycleInput): Transition[] {
     const { silence: _silence, ...open } = prev;
     const next: AlertState = { ...open, status: 'resolved', resolvedAt: at };
     const notify = input.sendResolved && prev.lastNotifiedAt && !input.silenceOf(prev.finding);
+    // Not reported because what it is about left the config (a table line deleted): a RESOLVED would read as
+    // all clear while the drift may remain (a trial).
+    const retired = outOfScope(prev.finding, input.scope);
+    const state = retired ? ('retired' as const) : ('resolved' as const);
     out.push({
       key: prev.key,
       // At the episode's severity, as it was notified and as `guardrail alerts` lists it: a critical that eased to
       // a warning before it resolved read 'RESOLVED WARNING' under a page that said CRITICAL (a trial).
-      finding: { ...prev.finding, severity: prev.severity },
-      reportState: 'resolved',
-      ...(notify ? { notify: 'resolved' as const } : {}),
+      finding: { ...prev.finding, severity: prev.severity, ...(retired ? { summary: RETIRED_SUMMARY } : {}) },
+      reportState: state,
+      ...(notify ? { notify: state } : {}),
       next,
     });
   }
@@ -153,6 +170,12 @@ export function transitions(input: LifecycleInput): Transition[] {
  */
 function storedFinding(state: PreviousAlertState): Finding {
   return state.finding ?? { key: state.key, severity: state.severity, title: state.key };
+}
+
+/** Whether a finding is about something the check no longer looks at: its scope label holds another value. */
+function outOfScope(finding: Finding, scope: CheckScope | undefined): boolean {
+  const value = scope ? finding.labels?.[scope.label] : undefined;
+  return value !== undefined && !scope!.values.includes(value);
 }
 
 /** The silence as it ended: one expired by hand before its `until` ended by this run at the latest. */

@@ -121,6 +121,7 @@ function decideCheck(
     repeatIntervalMs: config.repeatInterval,
     sendResolved: config.sendResolved,
     ...(result.pendingFor ? { pendingFor: result.pendingFor } : {}),
+    ...(result.scope ? { scope: result.scope } : {}),
   });
 
   const states: AlertState[] = [];
@@ -145,7 +146,8 @@ function decideCheck(
     states.push(t.notify && !route ? (t.unsent ?? t.next) : t.next);
     if (!t.notify || !route) {
       // A pending alert has not fired yet: not suppressed, just not due.
-      if (t.reportState !== 'resolved' && t.reportState !== 'pending') suppressed++;
+      if (t.reportState !== 'resolved' && t.reportState !== 'retired' && t.reportState !== 'pending')
+        suppressed++;
       continue;
     }
     const items = byChannel.get(route.channel) ?? [];
@@ -242,7 +244,7 @@ function toItem(t: Transition): NotificationItem {
   };
 }
 
-const STATUS_ORDER = { new: 0, repeat: 1, resolved: 2 } as const;
+const STATUS_ORDER = { new: 0, repeat: 1, resolved: 2, retired: 3 } as const;
 
 /** New before repeat before resolved; within each, most severe first; then by key for stable output. */
 function sortItems(items: NotificationItem[]): NotificationItem[] {

@@ -6,15 +6,17 @@ export const STATUS_STYLE: Record<ItemStatus, { icon: string; word: string; colo
   new: { icon: '🔴', word: 'FIRING', color: '#d93025' },
   repeat: { icon: '🟠', word: 'STILL FIRING', color: '#e37400' },
   resolved: { icon: '✅', word: 'RESOLVED', color: '#188038' },
+  retired: { icon: '⚪', word: 'NO LONGER CHECKED', color: '#5f6368' },
 };
 
 /** Counts per status, e.g. "2 new, 1 still firing, 3 resolved". */
 export function statusCounts(tally: Pick<ItemTally, 'byStatus'>): string {
-  const count = (s: ItemStatus) => tally.byStatus[s];
+  const count = (s: ItemStatus) => tally.byStatus[s] ?? 0;
   const parts: string[] = [];
   if (count('new')) parts.push(`${count('new')} new`);
   if (count('repeat')) parts.push(`${count('repeat')} still firing`);
   if (count('resolved')) parts.push(`${count('resolved')} resolved`);
+  if (count('retired')) parts.push(`${count('retired')} no longer checked`);
   return parts.join(', ');
 }
 
@@ -28,9 +30,10 @@ export function ageText(item: NotificationItem, createdAt: string): string | und
     const ms = Date.parse(createdAt) - since;
     return ms > 0 ? `firing for ${formatDuration(ms)}` : undefined;
   }
-  if (item.status === 'resolved' && item.resolvedAt) {
+  if ((item.status === 'resolved' || item.status === 'retired') && item.resolvedAt) {
+    const word = item.status === 'resolved' ? 'resolved' : 'taken out of the config';
     const ms = Date.parse(item.resolvedAt) - since;
-    return ms > 0 ? `resolved after firing for ${formatDuration(ms)}` : 'resolved';
+    return ms > 0 ? `${word} after firing for ${formatDuration(ms)}` : word;
   }
   return undefined;
 }

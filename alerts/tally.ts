@@ -2,7 +2,7 @@ import { worse, type Severity } from '../src/core/severity';
 import type { ItemStatus, ItemTally, Notification, NotificationItem } from './types';
 
 /**
- * A message keeps at most this many items, the first in its order (new, still firing, resolved; most severe
+ * A message keeps at most this many items, the first in its order (new, still firing, resolved, no longer checked; most severe
  * first). No channel shows more: a Chat card holds 100 widgets, the console prints 50. The rest are counted in
  * the message's tally, so a sweep with 20,000 idle volumes queues a message of 100 items, not of 20,000.
  */
@@ -20,14 +20,14 @@ const COST_METRICS: readonly [keyof ItemTally['costs'], (m: Record<string, numbe
   ];
 
 export function tallyItems(items: readonly NotificationItem[]): ItemTally {
-  const byStatus: Record<ItemStatus, number> = { new: 0, repeat: 0, resolved: 0 };
+  const byStatus: Record<ItemStatus, number> = { new: 0, repeat: 0, resolved: 0, retired: 0 };
   const costs: ItemTally['costs'] = {};
   let worstFiring: Severity | undefined;
   let worstAny: Severity | undefined;
   for (const item of items) {
     byStatus[item.status]++;
     worstAny = worstAny === undefined ? item.severity : worse(worstAny, item.severity);
-    if (item.status === 'resolved') continue;
+    if (item.status === 'resolved' || item.status === 'retired') continue;
     worstFiring = worstFiring === undefined ? item.severity : worse(worstFiring, item.severity);
     for (const [metric, of] of COST_METRICS) {
       const value = item.metrics ? of(item.metrics) : undefined;
@@ -81,6 +81,8 @@ export function restOf(tally: ItemTally, shown: readonly NotificationItem[]): It
       new: tally.byStatus.new - seen.byStatus.new,
       repeat: tally.byStatus.repeat - seen.byStatus.repeat,
       resolved: tally.byStatus.resolved - seen.byStatus.resolved,
+      // A message queued before `retired` existed has no count of it.
+      retired: (tally.byStatus.retired ?? 0) - seen.byStatus.retired,
     },
     costs: {},
   };
@@ -94,5 +96,6 @@ export function restOf(tally: ItemTally, shown: readonly NotificationItem[]): It
 export function messageStatus(tally: ItemTally): ItemStatus {
   if (tally.byStatus.new) return 'new';
   if (firingOf(tally) > 0) return 'repeat';
-  return 'resolved';
+  // Not all clear while an alert closed only because it is no longer checked.
+  return tally.byStatus.retired ? 'retired' : 'resolved';
 }

@@ -8,13 +8,14 @@ import { firingOf } from './tally';
  * carry every firing alert (the others' repeat is not due): "3 firing (1 new), 1 resolved".
  */
 export function countsLine(tally: ItemTally): string {
-  const { new: fresh, repeat, resolved } = tally.byStatus;
+  const { new: fresh, repeat, resolved, retired = 0 } = tally.byStatus;
   const firing = firingOf(tally);
   if (firing === fresh + repeat) return statusCounts(tally);
-  const carried = statusCounts({ byStatus: { new: fresh, repeat, resolved: 0 } });
+  const carried = statusCounts({ byStatus: { new: fresh, repeat, resolved: 0, retired: 0 } });
   return [
     `${firing} firing${carried ? ` (${carried})` : ''}`,
     ...(resolved ? [`${resolved} resolved`] : []),
+    ...(retired ? [`${retired} no longer checked`] : []),
   ].join(', ');
 }
 

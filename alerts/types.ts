@@ -4,8 +4,11 @@ import type { FindingLink } from '../src/core/types';
 import type { Severity } from '../src/core/severity';
 import type { SilenceNote } from '../src/state/types';
 
-/** How a finding appears in a notification. */
-export type ItemStatus = 'new' | 'repeat' | 'resolved';
+/**
+ * How a finding appears in a notification. `retired`: an alert closed because what it was about left the config (a
+ * table line deleted), whose condition may well persist.
+ */
+export type ItemStatus = 'new' | 'repeat' | 'resolved' | 'retired';
 
 export interface NotificationItem {
   key: string;
@@ -19,7 +22,7 @@ export interface NotificationItem {
   links?: FindingLink[];
   /** ISO time the current firing episode started. */
   firingSince: string;
-  /** ISO time it resolved (resolved items only). */
+  /** ISO time it resolved, or was retired (resolved and retired items only). */
   resolvedAt?: string;
   lifecycle: 'condition' | 'event';
   /** The silence that muted this still-firing alert until now: "was silenced by X until T: reason". */

@@ -158,7 +158,9 @@ export const rowCountConsistency = defineCheck({
     }
     // Each error has its finding: the table's, or the lost connection's.
     const collapsed = collapseUnreachable(findings, lost, plans.length, config);
-    return { findings: collapsed, measurements, errorsWithFindings: errors };
+    // An alert of a table no longer configured (its line deleted) is retired, not resolved: its drift may remain.
+    const scope = { label: 'table', values: plans.map((p) => p.label) };
+    return { findings: collapsed, measurements, errorsWithFindings: errors, scope };
   },
 });
 

@@ -64,6 +64,17 @@ export interface CheckResult {
    * `error` all the same and they are logged, but no check-error finding says them a second time.
    */
   errorsWithFindings?: string[];
+  /**
+   * What the check looks at now, by one label of its findings (`{ label: 'table', values: [...] }`): an earlier
+   * alert whose finding has that label with a value not among them is about something taken out of the config (a
+   * table line deleted). It closes as "no longer checked", not "resolved", since nothing says the condition ended.
+   */
+  scope?: CheckScope;
+}
+
+export interface CheckScope {
+  label: string;
+  values: readonly string[];
 }
 
 export interface Progress {
@@ -128,6 +139,8 @@ export interface CheckRunResult {
   measurements: Measurement[];
   /** The check's `for:`, for the alert lifecycle. */
   pendingFor?: PendingFor;
+  /** See CheckResult.scope. */
+  scope?: CheckScope;
 }
 
 /** The key of the finding a check raises about itself when it cannot run. */

@@ -40,10 +40,12 @@ export function formatReport(report: RunReport): string {
     `Guardrail run ${report.startedAt}${report.dryRun ? ' (dry run: nothing sent, no state changed)' : ''}`,
   ];
   for (const check of report.checks) {
-    const firing = check.findings.filter((f) => f.state !== 'resolved');
+    const firing = check.findings.filter((f) => f.state !== 'resolved' && f.state !== 'retired');
     const counts = firing.length ? ` ${firing.length} finding(s)` : '';
-    const resolved = check.findings.length - firing.length;
-    const extra = resolved ? `, ${resolved} resolved` : '';
+    const resolved = check.findings.filter((f) => f.state === 'resolved').length;
+    const retired = check.findings.filter((f) => f.state === 'retired').length;
+    const extra =
+      (resolved ? `, ${resolved} resolved` : '') + (retired ? `, ${retired} no longer checked` : '');
     const err = check.error ? ` — ${check.error}` : '';
     // A check whose every finding waits out its `for:` fires nothing yet.
     const pending = check.status === 'firing' && firing.length && firing.every((f) => f.state === 'pending');

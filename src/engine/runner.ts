@@ -64,6 +64,7 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
     const result = await Promise.race([def.run(ctx, check), aborted]);
     const durationMs = Date.now() - startedAt.getTime();
     const { measurements } = result;
+    const scope = result.scope ? { scope: result.scope } : {};
     // Errors without a finding of their own get the check-error finding; one cause is one alert, not two.
     const unfound = [...(result.errors ?? []), ...reported].map(scrubSql);
     const found = [...(result.errorsWithFindings ?? []), ...reportedWithFindings].map(scrubSql);
@@ -72,10 +73,17 @@ async function runOne(check: CheckConfig, options: RunnerOptions): Promise<Check
       options.log.warn({ check: check.id, kind: check.kind, err: error }, 'check could not read everything');
       const own = unfound.length ? [partialErrorFinding(check, unfound)] : [];
       const findings = [...result.findings, ...own].map(scrubFinding);
-      return { ...base, status: 'error', partial: true, durationMs, error, findings, measurements };
+      return { ...base, ...scope, status: 'error', partial: true, durationMs, error, findings, measurements };
     }
     const findings = result.findings.map(scrubFinding);
-    return { ...base, status: findings.length ? 'firing' : 'ok', durationMs, findings, measurements };
+    return {
+      ...base,
+      ...scope,
+      status: findings.length ? 'firing' : 'ok',
+      durationMs,
+      findings,
+      measurements,
+    };
   } catch (error) {
     const message = scrubSql(errorMessage(error));
     const durationMs = Date.now() - startedAt.getTime();

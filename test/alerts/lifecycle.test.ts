@@ -256,7 +256,7 @@ describe('alert lifecycle over consecutive runs', () => {
       // No channel shows more than 100 items: the message keeps those and counts the rest.
       ['console', 900, MAX_NOTIFICATION_ITEMS],
     ]);
-    expect(out.notifications[1]?.tally?.byStatus).toEqual({ new: 900, repeat: 0, resolved: 0 });
+    expect(out.notifications[1]?.tally?.byStatus).toEqual({ new: 900, repeat: 0, resolved: 0, retired: 0 });
     expect(await store.countPending()).toBe(2);
     const [queued] = await store.pendingOutbox(new Date(T0 + 1), 10, ['console']);
     expect(JSON.stringify(queued?.payload).length).toBeLessThan(100_000);

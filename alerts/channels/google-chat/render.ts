@@ -32,7 +32,7 @@ export function renderMessage(n: Notification, options: RenderOptions = {}): Cha
   const counts = countsLine(tally) || 'nothing to report';
   const total = totalsLine(tally);
   // The firing ones it does not carry too: "3 firing (1 new)" is 3 findings, not 1.
-  const findings = firingOf(tally) + tally.byStatus.resolved;
+  const findings = firingOf(tally) + tally.byStatus.resolved + (tally.byStatus.retired ?? 0);
   const headline = `${status.icon} ${n.checkId}: ${counts}`;
   const tail: ChatSection[] = options.grafanaUrl ? [grafanaSection(options.grafanaUrl, n.checkId)] : [];
   const base: ChatMessage = {

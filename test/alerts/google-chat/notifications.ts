@@ -32,7 +32,7 @@ export function notification(items: NotificationItem[], overrides: Partial<Notif
   };
 }
 
-const STATUSES: ItemStatus[] = ['new', 'repeat', 'resolved'];
+const STATUSES: ItemStatus[] = ['new', 'repeat', 'resolved', 'retired'];
 const NASTY = [
   '<b>x</b> & "y"',
   'ünïcödé ✅ 🚨 日本語',
@@ -64,7 +64,7 @@ export function randomNotifications(count: number, seed = 42): Notification[] {
             ? [{ label: text(), url: pick(['https://x.example/a', 'javascript:alert(1)', 'not a url']) }]
             : [],
         firingSince: new Date(Date.parse(NOW) - random() * 100 * HOUR).toISOString(),
-        ...(status === 'resolved' ? { resolvedAt: NOW } : {}),
+        ...(status === 'resolved' || status === 'retired' ? { resolvedAt: NOW } : {}),
       });
     });
     return notification(items, { id: `id-${n}`, checkId: n % 7 ? `check-${n}` : text() });

@@ -77,6 +77,15 @@ describe('google-chat rendering', () => {
     expect(message.cardsV2[0]!.card.header?.title).toMatch(/^✅ orders-drift: /);
   });
 
+  it('heads a message grey, not green, when its only item is no longer checked (its table left the config)', () => {
+    const retired = item({ status: 'retired', key: 'b', resolvedAt: '2026-11-20T12:00:00Z' });
+    const message = renderMessage(notification([retired], capItems([retired], { count: 0 })));
+
+    expect(message.cardsV2[0]!.card.header?.title).toMatch(/^⚪ orders-drift: 1 no longer checked/);
+    expect(JSON.stringify(message)).toContain('NO LONGER CHECKED');
+    expect(validate(message)).toEqual([]);
+  });
+
   it('labels a fact without the unit its value is written in (a trial read "lagSeconds: 58m 20s")', () => {
     const message = renderMessage(
       notification([item({ metrics: { lagSeconds: 3500, maxLagSeconds: 600, monthlyCostUsd: 12 } })]),
