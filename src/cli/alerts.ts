@@ -39,12 +39,18 @@ export interface ListedAlert {
   silencedBy?: string;
   silenceReason?: string;
   silencedUntil?: string;
+  /**
+   * Its check does not run with this config: taken out of it (renamed, deleted) or `enabled: false`. Such an alert
+   * keeps its state: nothing runs to resolve it.
+   */
+  checkNotRun?: 'not-in-config' | 'disabled';
 }
 
 export async function alertsCommand(flags: AlertsFlags): Promise<void> {
   const { filter, state } = stateFlags(flags.state);
   const config = loadStoreConfig(flags.config, state);
-  if (flags.check !== undefined) knownCheck(config, flags.check);
+  // A check no longer in the config (renamed, deleted) is still named by its alerts in the store: those are listed.
+  const unknown = flags.check !== undefined && !checkIds(config).includes(flags.check);
   const store = await openCliStore(config, state, { existing: true });
   const now = new Date();
   let alerts: ListedAlert[];
@@ -56,8 +62,12 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
       await store.undeliveredOutbox(flags.check),
       (state) => config.alerts.routes.find((r) => matches(r.match, checkOf(state), state.finding))?.channel,
     );
-    alerts = (await store.listAlertStates(flags.check)).map((state) => {
+    const states = await store.listAlertStates(flags.check);
+    if (unknown && !states.length) knownCheck(config, flags.check!);
+    const notRun = checksNotRun(config);
+    alerts = states.map((state) => {
       const check = checkOf(state);
+      const checkNotRun = notRun(state.checkId);
       const silence = state.status === 'firing' ? silenceFor(silences, check, state.finding, now) : undefined;
       const undelivered = undeliveredOf(state);
       return {
@@ -73,6 +83,7 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
         ...(silence
           ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
           : {}),
+        ...(checkNotRun && state.status !== 'resolved' ? { checkNotRun } : {}),
       };
     });
   } finally {
@@ -149,6 +160,7 @@ export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
         ? [`silenced by ${a.silencedBy} until ${utcMinute(a.silencedUntil!)}: ${a.silenceReason}`]
         : []),
       ...(a.undelivered ? [undeliveredNote(a.undelivered, a.lastNotifiedAt!)] : []),
+      ...(a.checkNotRun ? [notRunNote(a.check, a.checkNotRun)] : []),
     ],
   }));
   return table(header, rows);
@@ -193,9 +205,32 @@ export async function openCliStore(
 
 /** A check id of the config (or the agent's own); otherwise a usage error listing the ids. */
 export function knownCheck(config: GuardrailConfig, id: string): void {
-  const ids = [...config.checks.map((c) => c.id), AGENT_CHECK_ID];
+  const ids = checkIds(config);
   if (!ids.includes(id))
     throw new UsageError(`unknown check id: ${id}; the config's checks: ${ids.join(', ')}`);
+}
+
+function checkIds(config: GuardrailConfig): string[] {
+  return [...config.checks.map((c) => c.id), AGENT_CHECK_ID];
+}
+
+/** Why a check id of the store does not run with `config`, if it does not. */
+function checksNotRun(config: GuardrailConfig): (id: string) => ListedAlert['checkNotRun'] {
+  const enabled = new Map(config.checks.map((c) => [c.id, c.enabled]));
+  return (id) =>
+    id === AGENT_CHECK_ID
+      ? undefined
+      : !enabled.has(id)
+        ? 'not-in-config'
+        : enabled.get(id)
+          ? undefined
+          : 'disabled';
+}
+
+/** The line under an alert whose check does not run: why it keeps its state. */
+function notRunNote(check: string, why: NonNullable<ListedAlert['checkNotRun']>): string {
+  const what = why === 'disabled' ? `check ${check} is disabled` : `check ${check} is not in the config`;
+  return `${what}: nothing runs to resolve this alert; it stays as it was until the check runs again`;
 }
 
 /**

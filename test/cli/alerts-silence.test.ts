@@ -314,3 +314,47 @@ describe('guardrail alerts: a check error whose driver message spans lines', () 
     ]);
   });
 });
+
+// A trial: renamed or disabled, a check's firing alert stayed in `guardrail alerts` with nothing to say why, and
+// `alerts --check` with its old id was refused.
+describe('guardrail alerts of a check that no longer runs', () => {
+  it('lists them, says why nothing resolves them, and takes the old id in --check', () => {
+    const config = quickstartCopy();
+    expect(cli(['run', '--config', config]).status).toBe(0);
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(config, text.replace('  - id: shop-consistency\n', '  - id: shop-rows\n'));
+
+    const renamed = cli(['alerts', '--config', config]);
+    const byOldId = cli(['alerts', '--config', config, '--check', 'shop-consistency', '--format', 'json']);
+    const typo = cli(['alerts', '--config', config, '--check', 'shop-consistncy']);
+    // Disabled, beside a check that still runs (a config with every check disabled is refused).
+    const another =
+      '  - id: shop-products\n    kind: row-count-consistency\n    source: source\n    target: target\n' +
+      '    tables:\n      - { source: shop.products, target: shop_raw.products }\n';
+    writeFileSync(
+      config,
+      text
+        .replace('    kind: row-count-consistency\n', '    kind: row-count-consistency\n    enabled: false\n')
+        .replace('\nalerts:\n', `${another}\nalerts:\n`),
+    );
+    const disabled = cli(['alerts', '--config', config]);
+
+    expect(renamed.status).toBe(0);
+    expect(renamed.stdout).toContain(
+      'check shop-consistency is not in the config: nothing runs to resolve this alert; it stays as it was',
+    );
+    expect(byOldId.status).toBe(0);
+    expect(JSON.parse(byOldId.stdout)).toEqual([
+      expect.objectContaining({
+        check: 'shop-consistency',
+        key: 'shop.orders',
+        checkNotRun: 'not-in-config',
+      }),
+    ]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('unknown check id: shop-consistncy');
+    expect(disabled.stdout).toContain(
+      'check shop-consistency is disabled: nothing runs to resolve this alert',
+    );
+  });
+});
