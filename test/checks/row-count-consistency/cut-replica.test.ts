@@ -1,18 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../../../src/config/load';
-import { Agent } from '../../../src/engine/agent';
-
-const QUICKSTART = join(__dirname, '../../../examples/quickstart');
+import { quickstartIn, runOnce } from '../../kit/quickstart';
 
 describe('row-count-consistency on the quickstart, a replica file cut to its header line', () => {
   let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cut-replica-'));
-    cpSync(QUICKSTART, dir, { recursive: true, filter: (src) => !src.includes('.guardrail') });
-  });
+  let file: string;
+  beforeEach(() => ({ dir, file } = quickstartIn('cut-replica-')));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   // A trial: DuckDB reads the time column of a file with no row as text, and the whole count failed with a warning
@@ -20,10 +13,7 @@ describe('row-count-consistency on the quickstart, a replica file cut to its hea
   it('reports the rows lost as critical, and the time column it cannot read beside them', async () => {
     const products = (side: string) => join(dir, `data/${side}/products.csv`);
     writeFileSync(products('target'), readFileSync(products('source'), 'utf8').split('\n', 1)[0] + '\n');
-    const log = pino({ level: 'silent' });
-    const agent = new Agent(loadConfig(join(dir, 'guardrail.yaml'), {}), { log, out: () => undefined });
-    const report = await agent.runOnce();
-    await agent.close();
+    const { report } = await runOnce(file);
 
     const findings = report.checks[0]?.findings.filter((f) => f.key.startsWith('shop.products'));
     expect(findings?.map((f) => [f.key, f.severity, f.title])).toEqual([
