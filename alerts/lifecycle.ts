@@ -132,7 +132,7 @@ export function transitions(input: LifecycleInput): Transition[] {
 
   const covered = coverage(input.findings);
   for (const stored of input.previous) {
-    if (seen.has(stored.key) || stored.status === 'resolved') continue;
+    if (seen.has(stored.key) || stored.status === 'resolved' || stored.status === 'retired') continue;
     const prev: AlertState = { ...stored, finding: storedFinding(stored) };
     if (prev.finding.lifecycle === 'event') continue;
     if (covered(prev.finding)) continue; // unknown this run: keep its state as it was
@@ -144,12 +144,12 @@ export function transitions(input: LifecycleInput): Transition[] {
       continue;
     }
     const { silence: _silence, ...open } = prev;
-    const next: AlertState = { ...open, status: 'resolved', resolvedAt: at };
     const notify = input.sendResolved && prev.lastNotifiedAt && !input.silenceOf(prev.finding);
     // Not reported because what it is about left the config (a table line deleted): a RESOLVED would read as
     // all clear while the drift may remain (a trial).
-    const retired = outOfScope(prev.finding, input.scope);
+    const retired = outOfScope(prev.key, input.scope);
     const state = retired ? ('retired' as const) : ('resolved' as const);
+    const next: AlertState = { ...open, status: state, resolvedAt: at };
     out.push({
       key: prev.key,
       // At the episode's severity, as it was notified and as `guardrail alerts` lists it: a critical that eased to
@@ -172,10 +172,9 @@ function storedFinding(state: PreviousAlertState): Finding {
   return state.finding ?? { key: state.key, severity: state.severity, title: state.key };
 }
 
-/** Whether a finding is about something the check no longer looks at: its scope label holds another value. */
-function outOfScope(finding: Finding, scope: CheckScope | undefined): boolean {
-  const value = scope ? finding.labels?.[scope.label] : undefined;
-  return value !== undefined && !scope!.values.includes(value);
+/** Whether an alert is about something the check no longer looks at (see CheckResult.scope). */
+function outOfScope(key: string, scope: CheckScope | undefined): boolean {
+  return !!scope && key !== CHECK_ERROR_KEY && !scope.keys.has(key);
 }
 
 /** The silence as it ended: one expired by hand before its `until` ended by this run at the latest. */

@@ -158,8 +158,14 @@ export const rowCountConsistency = defineCheck({
     }
     // Each error has its finding: the table's, or the lost connection's.
     const collapsed = collapseUnreachable(findings, lost, plans.length, config);
-    // An alert of a table no longer configured (its line deleted) is retired, not resolved: its drift may remain.
-    const scope = { label: 'table', values: plans.map((p) => p.label) };
+    // An alert of a table no longer configured (its line deleted), or of its freshness turned off, is retired, not
+    // resolved: its drift or lag may remain.
+    const keys = new Set(['source-unreachable', 'target-unreachable']);
+    for (const plan of plans) {
+      for (const key of [plan.label, `${plan.label}:source-error`, `${plan.label}:target-error`]) keys.add(key);
+      if (plan.freshness) keys.add(`${plan.label}:freshness`);
+    }
+    const scope = { keys };
     return { findings: collapsed, measurements, errorsWithFindings: errors, scope };
   },
 });

@@ -12,9 +12,9 @@ import { undeliveredNote, undeliveredNotices, type UndeliveredNotice } from './a
 import { stateUrlFlag } from './flags';
 import { compareText, oneLine } from '../core/text';
 
-const FILTERS = ['firing', 'pending', 'silenced', 'resolved', 'event', 'all'] as const;
+const FILTERS = ['firing', 'pending', 'silenced', 'resolved', 'retired', 'event', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
-type Status = 'firing' | 'silenced' | 'pending' | 'resolved' | 'event';
+type Status = 'firing' | 'silenced' | 'pending' | 'resolved' | 'retired' | 'event';
 
 interface AlertsFlags {
   config: string;
@@ -83,7 +83,7 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
         ...(silence
           ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
           : {}),
-        ...(checkNotRun && state.status !== 'resolved' ? { checkNotRun } : {}),
+        ...(checkNotRun && (state.status === 'firing' || state.status === 'pending') ? { checkNotRun } : {}),
       };
     });
   } finally {
@@ -127,7 +127,14 @@ function selected(status: Status, filter: Filter): boolean {
   return status === filter;
 }
 
-const STATUS_ORDER: Record<Status, number> = { firing: 0, silenced: 1, pending: 2, event: 3, resolved: 4 };
+const STATUS_ORDER: Record<Status, number> = {
+  firing: 0,
+  silenced: 1,
+  pending: 2,
+  event: 3,
+  resolved: 4,
+  retired: 5,
+};
 
 function byUrgency(a: ListedAlert, b: ListedAlert): number {
   return (

@@ -80,14 +80,14 @@ export function buildProgram(): Command {
   program
     .command('alerts')
     .description(
-      'list the alerts in the state store: firing (default), pending, silenced, resolved, event or all',
+      'list the alerts in the state store: firing (default), pending, silenced, resolved, retired, event or all',
     )
     .addOption(configOption())
     // `--state` names the filter here, as on-call people type it; a state URL (with ://) is still accepted.
     .addOption(
       new Option(
         '--state <filter|url>',
-        'firing, pending, silenced, resolved, event or all; or a state store URL',
+        'firing, pending, silenced, resolved, retired, event or all; or a state store URL',
       ).argParser(collect),
     )
     .option('--check <id>', "only this check's alerts")

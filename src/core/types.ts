@@ -65,16 +65,16 @@ export interface CheckResult {
    */
   errorsWithFindings?: string[];
   /**
-   * What the check looks at now, by one label of its findings (`{ label: 'table', values: [...] }`): an earlier
-   * alert whose finding has that label with a value not among them is about something taken out of the config (a
-   * table line deleted). It closes as "no longer checked", not "resolved", since nothing says the condition ended.
+   * Every alert key the check could report with its config as it is now (its own check-error aside): an earlier
+   * alert of another key is about something taken out of the config (a table line deleted, its freshness turned
+   * off). It closes as "no longer checked", not "resolved", since nothing says the condition ended. A check that
+   * does not say keeps every alert in scope.
    */
   scope?: CheckScope;
 }
 
 export interface CheckScope {
-  label: string;
-  values: readonly string[];
+  keys: ReadonlySet<string>;
 }
 
 export interface Progress {

@@ -10,7 +10,7 @@ export async function pruneBefore(pool: Pool, before: Date): Promise<number> {
     );
     const states = await client.query(
       `DELETE FROM guardrail_alert_state
-       WHERE (status = 'resolved' AND resolved_at < $1)
+       WHERE (status IN ('resolved', 'retired') AND resolved_at < $1)
           OR ((lifecycle = 'event' OR status = 'pending') AND last_seen_at < $1)`,
       [before],
     );

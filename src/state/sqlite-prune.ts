@@ -12,7 +12,7 @@ export function pruneBefore(db: Database, before: Date): number {
       const states = db
         .prepare(
           `DELETE FROM guardrail_alert_state
-           WHERE (status = 'resolved' AND resolved_at < ?)
+           WHERE (status IN ('resolved', 'retired') AND resolved_at < ?)
              OR ((lifecycle = 'event' OR status = 'pending') AND last_seen_at < ?)`,
         )
         .run(at, at).changes;

@@ -6,7 +6,8 @@ export interface AlertState {
   checkId: string;
   key: string;
   /** `pending`: reported, but not yet for as long as its check's `for` asks; never notified. */
-  status: 'pending' | 'firing' | 'resolved';
+  /** `retired`: closed as no longer checked (what it was about left the config), its condition unknown. */
+  status: 'pending' | 'firing' | 'resolved' | 'retired';
   severity: Severity;
   /** When this firing episode started; for a pending alert (and the episode it becomes), its first sighting. */
   firstFiringAt: string;

@@ -484,3 +484,49 @@ describe('alert lifecycle with for: (pending before firing)', () => {
     expect(back.states).toEqual({ users: 'pending' });
   });
 });
+
+describe('alerts about what a check no longer looks at (its scope)', () => {
+  let store: StateStore;
+  beforeEach(async () => {
+    store = await openStateStore(`sqlite://${join(mkdtempSync(join(tmpdir(), 'scope-')), 'state.db')}`, '/');
+  });
+  afterEach(() => store.close());
+
+  const scoped = (findings: Finding[], keys: string[], hours: number) =>
+    processResults(
+      [{ ...result(findings), scope: { keys: new Set(keys) } }],
+      CONFIG,
+      store,
+      new Date(T0 + hours * HOUR),
+      false,
+    );
+
+  // A review: turning a table's freshness off announced its lag alert RESOLVED while the target still lagged.
+  it('retires an alert whose key left the scope, resolves one in scope, and keeps the check error in scope', async () => {
+    await scoped(
+      [drift('a'), drift('a:freshness'), drift('b'), drift('check-error')],
+      ['a', 'a:freshness', 'b'],
+      0,
+    );
+    const out = await scoped([], ['a', 'b'], 1);
+
+    const states = Object.fromEntries((out.findings.get('consistency') ?? []).map((f) => [f.key, f.state]));
+    expect(states).toEqual({
+      a: 'resolved',
+      'a:freshness': 'retired',
+      b: 'resolved',
+      'check-error': 'resolved',
+    });
+    expect(out.notifications.flatMap((n) => n.items.map((i) => `${i.key}:${i.status}`))).toEqual([
+      'a:resolved',
+      'b:resolved',
+      'check-error:resolved',
+      'a:freshness:retired',
+    ]);
+    const stored = Object.fromEntries((await store.alertStates('consistency')).map((s) => [s.key, s.status]));
+    expect(stored['a:freshness']).toBe('retired');
+    // Back in scope and firing again: a new episode, notified as new.
+    const back = await scoped([drift('a:freshness')], ['a', 'a:freshness', 'b'], 2);
+    expect(back.findings.get('consistency')?.map((f) => `${f.key}:${f.state}`)).toEqual(['a:freshness:new']);
+  });
+});

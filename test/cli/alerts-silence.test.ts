@@ -197,7 +197,7 @@ describe('guardrail alerts and silence: usage errors (exit 2)', () => {
     ]);
     expect([filter.status, filter.stderr]).toEqual([
       2,
-      'guardrail: --state must be one of firing, pending, silenced, resolved, event, all (or a state store URL)\n',
+      'guardrail: --state must be one of firing, pending, silenced, resolved, retired, event, all (or a state store URL)\n',
     ]);
     expect([expire.status, expire.stderr]).toEqual([
       2,

@@ -1,5 +1,7 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '../../../src/config/load';
+import { openStateStore } from '../../../src/state/open-store';
 import { quickstartIn, runOnce } from '../../kit/quickstart';
 
 describe('row-count-consistency when a table line is deleted from the config', () => {
@@ -23,6 +25,14 @@ describe('row-count-consistency when a table line is deleted from the config', (
     );
     expect(printed).toContain('No longer checked: what it is about was taken out of the check');
     expect(printed).not.toContain('RESOLVED');
+    const store = await openStateStore(loadConfig(file, {}).state.url, dir);
+    try {
+      expect((await store.alertStates('shop-consistency')).map((s) => [s.key, s.status])).toEqual([
+        ['shop.orders', 'retired'],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('still resolves an alert whose table is configured and caught up', async () => {
