@@ -1,6 +1,7 @@
 import { findCheck } from '../../checks/registry';
 import { findChannel } from '../../alerts/channels/registry';
 import { indexOfCheck } from './checks';
+import { wrappingRange } from '../core/fields';
 import type { Report } from './issue-report';
 import type { ChannelConfig, CheckConfig, TopLevelConfig } from './types';
 
@@ -30,6 +31,10 @@ export function crossCheck(
     }
   });
   warnings.push(...overlaps(checks));
+  for (const check of checks) {
+    const wraps = check.schedule ? wrappingRange(check.schedule) : undefined;
+    if (wraps) warnings.push(`checks.${check.id}.${wraps}`);
+  }
   const channelNames = new Set(Object.keys(data.alerts.channels));
   data.alerts.routes.forEach((route, i) => {
     if (!channelNames.has(route.channel)) {

@@ -60,9 +60,7 @@ export function timeout() {
 export function cronExpression() {
   return z
     .string()
-    .refine((text) => validateCron(text) && !backwardRange(text), {
-      error: (iss) => cronMistake(String(iss.input)),
-    })
+    .refine((text) => validateCron(text), { error: (iss) => cronMistake(String(iss.input)) })
     .meta({ description: 'Cron expression (minute hour day-of-month month day-of-week)' });
 }
 
@@ -83,14 +81,6 @@ export function cronMistake(text: string): string {
   const names = fields.length === 6 ? ['second (0-59)', ...CRON_FIELDS] : CRON_FIELDS;
   if (fields.length !== 5 && fields.length !== 6)
     return `'${text}' is not a cron expression: it has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5, e.g. "*/5 * * * *"`;
-  const backward = backwardRange(text);
-  if (backward) {
-    const { field, range } = backward;
-    return (
-      `'${text}' is not a cron expression (${names[field]}: the range '${range}' runs backwards, which node-cron ` +
-      `reads as wrapping round the ${names[field]!.split(' (')[0]}); write it from low to high, e.g. "${range.split('-').reverse().join('-')}"`
-    );
-  }
   const bad = fields.flatMap((field, i) =>
     validateCron(fields.map((f, j) => (j === i ? f : '*')).join(' ')) ? [] : [`${names[i]}: '${field}'`],
   );
@@ -100,26 +90,45 @@ export function cronMistake(text: string): string {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** Each field's name, what it wraps round, and its lowest and highest value. */
+const FIELD_SPANS = [
+  { name: 'minute', round: 'hour', low: 0, high: 59 },
+  { name: 'hour', round: 'day', low: 0, high: 23 },
+  { name: 'day of month', round: 'month', low: 1, high: 31 },
+  { name: 'month', round: 'year', low: 1, high: 12 },
+  { name: 'day of week', round: 'week', low: 0, high: 6 },
+];
+const SECONDS = { name: 'second', round: 'minute', low: 0, high: 59 };
 
 /**
- * The first range of `text` written high to low (`5-1`, `fri-mon`), by field index: node-cron accepts one and
- * runs it round the field's end (`5-1` in the minutes: 5 to 59 and 0 to 1, 57 runs an hour), where Vixie cron
- * refuses it; it is most likely `1-5` mistyped (a trial).
+ * What to say of a schedule with a range written high to low (`5-1`, `22-2`, `fri-tue`), which node-cron runs round
+ * the field's end: `5-1` in the minutes at 5 to 59 and 0 to 1, 57 times an hour, where `1-5` may have been meant (a
+ * trial), and `22-2` overnight, as may well be meant (a review). A warning, not a refusal: such schedules run today.
+ * A day-of-week range ending on Sunday (`mon-sun`, `sat-0`) is Sunday as 7, no wrap.
  */
-function backwardRange(text: string): { field: number; range: string } | undefined {
+export function wrappingRange(text: string): string | undefined {
   const fields = text.trim().split(/\s+/);
-  const offset = fields.length === 6 ? 1 : 0;
+  const spans = fields.length === 6 ? [SECONDS, ...FIELD_SPANS] : FIELD_SPANS;
   /** A field's value as a number: month and weekday names by their place (`jan` 1, `sun` 0), the rest as written. */
-  const value = (part: string, field: number): number => {
-    const names = field - offset === 3 ? MONTHS : field - offset === 4 ? WEEKDAYS : [];
-    const named = names.indexOf(part.toLowerCase());
+  const value = (part: string, span: (typeof FIELD_SPANS)[number]): number => {
+    const names = span.round === 'year' ? MONTHS : span.round === 'week' ? WEEKDAYS : [];
+    const named = names.indexOf(part.toLowerCase().slice(0, 3));
     return named < 0 ? Number(part) : named + (names === MONTHS ? 1 : 0);
   };
-  for (const [field, spec] of fields.entries()) {
+  for (const [i, spec] of fields.entries()) {
+    const span = spans[i];
+    if (!span) return undefined;
     for (const item of spec.split(',')) {
       const range = /^(\w+)-(\w+)(?:\/\d+)?$/.exec(item);
-      if (range && value(range[1]!, field) > value(range[2]!, field))
-        return { field, range: `${range[1]}-${range[2]}` };
+      if (!range) continue;
+      const [from, to] = [value(range[1]!, span), value(range[2]!, span)];
+      if (!(from > to) || (span.round === 'week' && to === 0)) continue;
+      const written = `${range[1]}-${range[2]}`;
+      return (
+        `schedule '${text}': the ${span.name} range ${written} wraps round the end of the ${span.round}, and node-cron ` +
+        `runs it at ${from}-${span.high} and ${span.low}-${to}: write ${from}-${span.high},${span.low}-${to} to say ` +
+        `so, or ${range[2]}-${range[1]} if that was meant`
+      );
     }
   }
   return undefined;

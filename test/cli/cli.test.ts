@@ -152,6 +152,23 @@ describe('guardrail CLI (built entry point)', () => {
     expect(second.stdout).toMatch(/^ {2}FIRING shop-consistency /m);
   });
 
+  it('validates a schedule whose range wraps round, and warns that node-cron runs it so', () => {
+    const config = quickstartCopy({
+      append: '',
+      edit: [
+        '    kind: row-count-consistency\n',
+        "    kind: row-count-consistency\n    schedule: '5-1 * * * *'\n",
+      ],
+    });
+
+    const result = cli(['validate', '--config', config]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "warning: checks.shop-consistency.schedule '5-1 * * * *': the minute range 5-1 wraps round the end of the hour",
+    );
+  });
+
   it('names the folder and the way out when the dashboards cannot be written there', () => {
     // As on the image's read-only root (EACCES there; here a path through a file, which root cannot write either).
     const file = join(mkdtempSync(join(tmpdir(), 'guardrail-cli-')), 'a-file');
