@@ -97,6 +97,9 @@ export async function alertStage(
   const rest = early ? results.filter((r) => !early.checks.has(r)) : results;
   const decided = await processResults(rest, o.config, o.store, o.now, !!o.dryRun);
   const pipeline = early ? mergePipelines([early.decided, decided]) : decided;
+  // In the checks' order, not the order they finished in: a dry run's previews read as the config does.
+  const order = new Map(results.map((r, i) => [r.id, i]));
+  pipeline.notifications.sort((a, b) => (order.get(a.checkId) ?? 0) - (order.get(b.checkId) ?? 0));
   const counts: NotificationCounts = {
     sent: 0,
     failed: 0,

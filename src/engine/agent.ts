@@ -197,7 +197,11 @@ export class Agent {
         deciding = deciding.then(() =>
           this.exclusive(decide).then(
             (part) => void (parts.push(part), checks.add(result)),
-            () => undefined,
+            (err: unknown) =>
+              this.options.log.warn(
+                { check: result.id, err: errorMessage(err) },
+                "alerts not decided as the check finished; the run's alerting pass decides them",
+              ),
           ),
         );
       },
