@@ -94,6 +94,52 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
   else process.stdout.write(`${formatAlerts(shown, filter)}\n`);
 }
 
+export interface RetireFlags {
+  config: string;
+  state?: string;
+  check: string;
+}
+
+/**
+ * `guardrail retire --check ID`: closes the open (firing or pending) alerts of a check that no longer runs with the
+ * config (renamed, deleted, `enabled: false`) as retired, without a notice: nothing else would ever close them (a
+ * review). A check that runs is refused: its next run resolves or retires its alerts itself.
+ */
+export async function retireCommand(flags: RetireFlags): Promise<void> {
+  const state = stateUrlFlag(flags);
+  const config = loadStoreConfig(flags.config, state);
+  if (!checksNotRun(config)(flags.check) && checkIds(config).includes(flags.check))
+    throw new UsageError(
+      `check ${flags.check} runs with this config: its next run closes the alerts it no longer sees`,
+    );
+  const store = await openCliStore(config, state, { existing: true });
+  try {
+    const states = await store.listAlertStates(flags.check);
+    // An id neither the config nor the store knows is a typo.
+    if (!states.length) knownCheck(config, flags.check);
+    const open = states.filter((s) => s.status === 'firing' || s.status === 'pending');
+    if (!open.length) {
+      process.stdout.write(`No open alerts of check ${flags.check}.\n`);
+      return;
+    }
+    const at = new Date().toISOString();
+    await store.commitAlerts(
+      open.map(({ pendingRuns: _pending, silence: _silenced, ...s }) => ({
+        ...s,
+        status: 'retired',
+        resolvedAt: at,
+      })),
+      [],
+    );
+    const keys = open.map((s) => s.key).join(', ');
+    process.stdout.write(
+      `Retired ${open.length} alert(s) of check ${flags.check}, no notice sent: ${keys}\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * Splits the `--state` values into the filter and the store URL (a URL always has `://`); with the state folder
  * `run` uses (GUARDRAIL_STATE_DIR), so that both read the same store.
@@ -237,7 +283,10 @@ function checksNotRun(config: GuardrailConfig): (id: string) => ListedAlert['che
 /** The line under an alert whose check does not run: why it keeps its state. */
 function notRunNote(check: string, why: NonNullable<ListedAlert['checkNotRun']>): string {
   const what = why === 'disabled' ? `check ${check} is disabled` : `check ${check} is not in the config`;
-  return `${what}: nothing runs to resolve this alert; it stays as it was until the check runs again`;
+  return (
+    `${what}: nothing runs to resolve this alert; it stays as it was until the check runs again, or ` +
+    `\`guardrail retire --check ${check}\` closes it`
+  );
 }
 
 /**

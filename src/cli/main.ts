@@ -93,6 +93,12 @@ export function buildProgram(): Command {
     .option('--check <id>', "only this check's alerts")
     .addOption(formatOption())
     .action(lazy(() => import('./alerts.js'), 'alertsCommand'));
+  globalOptions(program.command('retire'))
+    .description(
+      'close, without a notice, the open alerts of a check that no longer runs (renamed, deleted or disabled)',
+    )
+    .requiredOption('--check <id>', 'the check whose alerts to close')
+    .action(lazy(() => import('./alerts.js'), 'retireCommand'));
   const silence = program.command('silence').description('silence alerts during an incident, from the CLI');
   globalOptions(silence.command('add'))
     .description('silence a check (or some of its keys or labels) until a time or for a while')

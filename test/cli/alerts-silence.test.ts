@@ -357,4 +357,33 @@ describe('guardrail alerts of a check that no longer runs', () => {
       'check shop-consistency is disabled: nothing runs to resolve this alert',
     );
   });
+
+  it('closes them with guardrail retire, and refuses to close those of a check that runs', () => {
+    const config = quickstartCopy();
+    expect(cli(['run', '--config', config]).status).toBe(0);
+    const running = cli(['retire', '--config', config, '--check', 'shop-consistency']);
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(config, text.replace('  - id: shop-consistency\n', '  - id: shop-rows\n'));
+
+    const retired = cli(['retire', '--config', config, '--check', 'shop-consistency']);
+    const again = cli(['retire', '--config', config, '--check', 'shop-consistency']);
+    const typo = cli(['retire', '--config', config, '--check', 'shop-consistncy']);
+    const listed = cli(['alerts', '--config', config, '--state', 'retired', '--format', 'json']);
+    const firing = cli(['alerts', '--config', config]);
+
+    expect([running.status, running.stderr]).toEqual([
+      2,
+      'guardrail: check shop-consistency runs with this config: its next run closes the alerts it no longer sees\n',
+    ]);
+    expect([retired.status, retired.stdout]).toEqual([
+      0,
+      'Retired 1 alert(s) of check shop-consistency, no notice sent: shop.orders\n',
+    ]);
+    expect(again.stdout).toBe('No open alerts of check shop-consistency.\n');
+    expect(typo.status).toBe(2);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ check: 'shop-consistency', key: 'shop.orders', status: 'retired' }),
+    ]);
+    expect(firing.stdout).toBe('No firing alerts.\n');
+  });
 });
