@@ -26,14 +26,21 @@ describe.each(engines)('%s state store, bounded', (_engine, newUrl) => {
   afterEach(() => store.close());
 
   it('prunes events last seen before the retention, keeps recent events and open conditions', async () => {
+    const retired = condition('vol-unlisted', { status: 'retired', resolvedAt: OLD });
     await store.commitAlerts(
-      [event('job-old', OLD), event('job-recent', RECENT), condition('vol-old'), resolved('vol-gone', OLD)],
+      [
+        event('job-old', OLD),
+        event('job-recent', RECENT),
+        condition('vol-old'),
+        resolved('vol-gone', OLD),
+        retired,
+      ],
       [],
     );
 
     const deleted = await store.prune(RETENTION_START);
 
-    expect(deleted).toBe(2);
+    expect(deleted).toBe(3);
     expect((await store.alertStates('idle')).map((s) => s.key)).toEqual(['job-recent', 'vol-old']);
   });
 
