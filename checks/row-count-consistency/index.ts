@@ -162,7 +162,8 @@ export const rowCountConsistency = defineCheck({
     // resolved: its drift or lag may remain.
     const keys = new Set(['source-unreachable', 'target-unreachable']);
     for (const plan of plans) {
-      for (const key of [plan.label, `${plan.label}:source-error`, `${plan.label}:target-error`]) keys.add(key);
+      for (const key of [plan.label, `${plan.label}:source-error`, `${plan.label}:target-error`])
+        keys.add(key);
       if (plan.freshness) keys.add(`${plan.label}:freshness`);
     }
     const scope = { keys };
