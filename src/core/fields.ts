@@ -119,15 +119,23 @@ export function wrappingRange(text: string): string | undefined {
     const span = spans[i];
     if (!span) return undefined;
     for (const item of spec.split(',')) {
-      const range = /^(\w+)-(\w+)(?:\/\d+)?$/.exec(item);
+      const range = /^(\w+)-(\w+)(\/\d+)?$/.exec(item);
       if (!range) continue;
-      const [from, to] = [value(range[1]!, span), value(range[2]!, span)];
-      if (!(from > to) || (span.round === 'week' && to === 0)) continue;
-      const written = `${range[1]}-${range[2]}`;
+      // Sunday is 0 and 7: `7-1` is Sunday to Monday, `sat-sun` Saturday to Sunday.
+      const week = span.round === 'week';
+      let [from, to] = [value(range[1]!, span), value(range[2]!, span)];
+      if (week && from === 7) from = 0;
+      if (week && to === 0) to = 7;
+      if (!(from > to)) continue;
+      const written = `${range[1]}-${range[2]}${range[3] ?? ''}`;
+      const reversed = `${range[2]}-${range[1]}${range[3] ?? ''}`;
+      const wraps = `schedule '${text}': the ${span.name} range ${written} wraps round the end of the ${span.round}`;
+      // A step carries on across the end (5-1/2: 5, 7, … 59, 1), which no plain split says.
+      if (range[3])
+        return `${wraps}, and node-cron counts its step on from ${from} past ${span.high} to ${to}; write ${reversed} if that was meant`;
       return (
-        `schedule '${text}': the ${span.name} range ${written} wraps round the end of the ${span.round}, and node-cron ` +
-        `runs it at ${from}-${span.high} and ${span.low}-${to}: write ${from}-${span.high},${span.low}-${to} to say ` +
-        `so, or ${range[2]}-${range[1]} if that was meant`
+        `${wraps}, and node-cron runs it at ${from}-${span.high} and ${span.low}-${to}: write ` +
+        `${from}-${span.high},${span.low}-${to} to say so, or ${reversed} if that was meant`
       );
     }
   }

@@ -49,6 +49,11 @@ describe('wrappingRange', () => {
     ],
     ['0 0-23/2 22-2 * *', 'the day of month range 22-2 wraps'],
     ['30 5-1 * * * *', 'the minute range 5-1 wraps round the end of the hour'],
+    // A trial: a step carries on across the end (5, 7, ... 59, 1), so no split is offered.
+    [
+      '5-1/2 * * * *',
+      'the minute range 5-1/2 wraps round the end of the hour, and node-cron counts its step on from 5 past 59 to 1; write 1-5/2 if that was meant',
+    ],
   ])('%s', (text, expected) => {
     expect(wrappingRange(text)).toContain(expected);
   });
@@ -61,6 +66,8 @@ describe('wrappingRange', () => {
     '0 0 1 jan-mar *',
     '*/5 * * * *',
     '0 9 * * 5-7',
+    '0 0 * * 7-1',
+    '0 9 * * sat-sun',
   ])('%s does not wrap', (text) => expect(wrappingRange(text)).toBeUndefined());
 });
 
