@@ -136,19 +136,19 @@ export function transitions(input: LifecycleInput): Transition[] {
     const prev: AlertState = { ...stored, finding: storedFinding(stored) };
     if (prev.finding.lifecycle === 'event') continue;
     if (covered(prev.finding)) continue; // unknown this run: keep its state as it was
-    if (prev.status === 'pending') {
-      // It never fired: no notice, and a later sighting starts its count over.
-      const { pendingRuns: _runs, ...state } = prev;
-      const next: AlertState = { ...state, status: 'resolved', resolvedAt: at };
-      out.push({ key: prev.key, finding: prev.finding, reportState: 'resolved', forgotten: true, next });
-      continue;
-    }
-    const { silence: _silence, ...open } = prev;
-    const notify = input.sendResolved && prev.lastNotifiedAt && !input.silenceOf(prev.finding);
     // Not reported because what it is about left the config (a table line deleted): a RESOLVED would read as
     // all clear while the drift may remain (a trial).
     const retired = outOfScope(prev.key, input.scope);
     const state = retired ? ('retired' as const) : ('resolved' as const);
+    if (prev.status === 'pending') {
+      // It never fired: no notice, and a later sighting starts its count over.
+      const { pendingRuns: _runs, ...pending } = prev;
+      const next: AlertState = { ...pending, status: state, resolvedAt: at };
+      out.push({ key: prev.key, finding: prev.finding, reportState: state, forgotten: true, next });
+      continue;
+    }
+    const { silence: _silence, ...open } = prev;
+    const notify = input.sendResolved && prev.lastNotifiedAt && !input.silenceOf(prev.finding);
     const next: AlertState = { ...open, status: state, resolvedAt: at };
     out.push({
       key: prev.key,

@@ -5,6 +5,8 @@ import type { AlertState, OutboxRecord } from '../state/types';
 /** An alert's last notice while it has not reached its channel, as `guardrail alerts` shows it. */
 export interface UndeliveredNotice {
   channel: string;
+  /** When the notice was queued: the alert's `lastNotifiedAt`, or its `resolvedAt` for a closing notice. */
+  queuedAt: string;
   /** `waiting`: pending in the outbox, for a later run or `serve` to send; `dropped`: given up, never sent. */
   status: 'waiting' | 'dropped';
   /** Failed attempts so far. */
@@ -44,7 +46,11 @@ export function undeliveredNotices(
   }
   return (state) => {
     if (state.lastNotifiedAt === undefined) return undefined;
-    const queued = byRun.get(runKey(state.checkId, state.lastNotifiedAt)) ?? [];
+    // A closed alert's last notice is the one that said so, made in the run that closed it (a trial saw an
+    // undelivered RESOLVED listed with the time of the firing notice before it).
+    const closed = state.status === 'resolved' || state.status === 'retired';
+    const at = closed && state.resolvedAt ? state.resolvedAt : state.lastNotifiedAt;
+    const queued = byRun.get(runKey(state.checkId, at)) ?? [];
     const found =
       queued.find((q) => q.keys.has(state.key)) ??
       queued.find((q) => q.cut && q.record.channel === routedTo(state));
@@ -52,6 +58,7 @@ export function undeliveredNotices(
     const { channel, status, attempts, lastError } = found.record;
     return {
       channel,
+      queuedAt: at,
       status: status === 'dropped' ? 'dropped' : 'waiting',
       attempts,
       ...(lastError !== undefined ? { lastError } : {}),
@@ -62,12 +69,12 @@ export function undeliveredNotices(
 const runKey = (checkId: string, at: string) => `${checkId}\n${at}`;
 
 /** The line under an alert whose last notice did not arrive: where it was going, and why it is not there. */
-export function undeliveredNote(notice: UndeliveredNotice, notifiedAt: string): string {
+export function undeliveredNote(notice: UndeliveredNotice): string {
   const { attempts, lastError } = notice;
   const tried = `after ${attempts} failed attempt${attempts === 1 ? '' : 's'}; last error: ${lastError}`;
   const state =
     notice.status === 'dropped'
       ? `dropped${lastError ? `: ${lastError}` : ''}`
       : `waiting in the outbox${lastError ? ` ${tried}` : ', not tried yet'}`;
-  return `notice of ${utcMinute(notifiedAt)} to ${notice.channel} not delivered: ${state}`;
+  return `notice of ${utcMinute(notice.queuedAt)} to ${notice.channel} not delivered: ${state}`;
 }

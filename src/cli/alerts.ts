@@ -212,7 +212,7 @@ export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
       ...(a.silencedBy
         ? [`silenced by ${a.silencedBy} until ${utcMinute(a.silencedUntil!)}: ${a.silenceReason}`]
         : []),
-      ...(a.undelivered ? [undeliveredNote(a.undelivered, a.lastNotifiedAt!)] : []),
+      ...(a.undelivered ? [undeliveredNote(a.undelivered)] : []),
       ...(a.checkNotRun ? [notRunNote(a.check, a.checkNotRun)] : []),
     ],
   }));

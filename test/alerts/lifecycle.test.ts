@@ -529,4 +529,23 @@ describe('alerts about what a check no longer looks at (its scope)', () => {
     const back = await scoped([drift('a:freshness')], ['a', 'a:freshness', 'b'], 2);
     expect(back.findings.get('consistency')?.map((f) => `${f.key}:${f.state}`)).toEqual(['a:freshness:new']);
   });
+
+  // A trial: a pending alert whose table line was deleted was listed under `alerts --state resolved`.
+  it('retires a pending alert out of scope, silently, as it never fired', async () => {
+    const pending = { ...CONFIG };
+    await processResults(
+      [{ ...result([drift('c')]), pendingFor: { runs: 2 }, scope: { keys: new Set(['c']) } }],
+      pending,
+      store,
+      new Date(T0),
+      false,
+    );
+    const out = await scoped([], [], 1);
+
+    expect(out.findings.get('consistency')).toEqual([]);
+    expect(out.notifications).toEqual([]);
+    expect((await store.alertStates('consistency')).map((s) => [s.key, s.status])).toEqual([
+      ['c', 'retired'],
+    ]);
+  });
 });

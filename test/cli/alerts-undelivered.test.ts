@@ -65,6 +65,7 @@ describe.each(engines)(
           lastNotifiedAt: expect.any(String),
           undelivered: {
             channel: 'chat',
+            queuedAt: expect.any(String),
             status: 'waiting',
             attempts: expect.any(Number),
             lastError: 'Google Chat request failed (ECONNREFUSED); will retry',
@@ -142,11 +143,39 @@ describe('guardrail alerts, for notices the store holds undelivered', () => {
     ).toEqual([
       [
         'a.dropped',
-        { channel: 'chat', status: 'dropped', attempts: 0, lastError: 'HTTP 400: message too long' },
+        {
+          channel: 'chat',
+          queuedAt: at,
+          status: 'dropped',
+          attempts: 0,
+          lastError: 'HTTP 400: message too long',
+        },
       ],
-      ['b.cut', { channel: 'chat', status: 'waiting', attempts: 0 }],
+      ['b.cut', { channel: 'chat', queuedAt: later, status: 'waiting', attempts: 0 }],
       ['c.sent', undefined],
-      ['d.waiting', { channel: 'chat', status: 'waiting', attempts: 0 }],
+      ['d.waiting', { channel: 'chat', queuedAt: later, status: 'waiting', attempts: 0 }],
     ]);
+  });
+
+  // A trial: an undelivered RESOLVED was listed with the time of the firing notice before it, as if delivered.
+  it('finds the undelivered notice of an alert that closed, by the time it closed', async () => {
+    const config = quickstartTo(`{ type: google-chat, webhookUrl: '${DEAD_WEBHOOK}' }`);
+    cli(['run', '--config', config]);
+    const dir = join(config, '..');
+    cpSync(join(dir, 'data/source/orders.csv'), join(dir, 'data/target/orders.csv'));
+    const resolving = cli(['run', '--config', config]);
+    const json = JSON.parse(
+      cli(['alerts', '--config', config, '--state', 'resolved', '--format', 'json']).stdout,
+    );
+
+    expect(resolving.status).toBe(4);
+    expect(json).toEqual([
+      expect.objectContaining({
+        key: 'shop.orders',
+        status: 'resolved',
+        undelivered: expect.objectContaining({ channel: 'chat', status: 'waiting' }),
+      }),
+    ]);
+    expect(json[0].undelivered.queuedAt).not.toBe(json[0].lastNotifiedAt);
   });
 });
