@@ -161,14 +161,25 @@ export class Agent {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       ...(run.dryRun ? { dryRun: true } : {}),
-      checks: reported.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        status: r.status,
-        durationMs: r.durationMs,
-        ...(r.error ? { error: r.error } : {}),
-        findings: alerted.findings.get(r.id) ?? [],
-      })),
+      checks: reported.map((r) => {
+        const findings = alerted.findings.get(r.id) ?? [];
+        const seen = new Set(findings.map((f) => f.key));
+        const kept = (alerted.firing.get(r.id) ?? [])
+          .filter((f) => !seen.has(f.key))
+          .map(({ key, severity, title }) => ({ key, severity, title }));
+        // A check whose every finding waits out its `for:` fires nothing yet (a trial: JSON said firing).
+        const live = findings.filter((f) => f.state !== 'resolved' && f.state !== 'retired');
+        const pending = r.status === 'firing' && live.length > 0 && live.every((f) => f.state === 'pending');
+        return {
+          id: r.id,
+          kind: r.kind,
+          status: pending ? ('pending' as const) : r.status,
+          durationMs: r.durationMs,
+          ...(r.error ? { error: r.error } : {}),
+          findings,
+          ...(kept.length ? { kept } : {}),
+        };
+      }),
       notifications: {
         sent: notifications.sent,
         failed: notifications.failed,

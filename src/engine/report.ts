@@ -10,10 +10,16 @@ export interface RunReport {
   checks: Array<{
     id: string;
     kind: string;
-    status: CheckStatus;
+    /** `pending`: every finding of the check waits out its `for:` (the check's run status is `firing`). */
+    status: CheckStatus | 'pending';
     durationMs: number;
     error?: string;
     findings: ReportedFinding[];
+    /**
+     * Alerts still firing that this run did not see (a table it could not count, a check that failed), kept as they
+     * were: Chat, `guardrail alerts` and guardrail_findings count them too.
+     */
+    kept?: Pick<ReportedFinding, 'key' | 'severity' | 'title'>[];
   }>;
   notifications: {
     sent: number;
@@ -26,9 +32,10 @@ export interface RunReport {
   };
 }
 
-const STATUS_MARK: Record<CheckStatus, string> = {
+const STATUS_MARK: Record<CheckStatus | 'pending', string> = {
   ok: 'ok    ',
   firing: 'FIRING',
+  pending: 'PENDING',
   error: 'ERROR ',
   skipped: 'skip  ',
 };
@@ -44,14 +51,17 @@ export function formatReport(report: RunReport): string {
     const counts = firing.length ? ` ${firing.length} finding(s)` : '';
     const resolved = check.findings.filter((f) => f.state === 'resolved').length;
     const retired = check.findings.filter((f) => f.state === 'retired').length;
+    const kept = check.kept ?? [];
     const extra =
-      (resolved ? `, ${resolved} resolved` : '') + (retired ? `, ${retired} no longer checked` : '');
+      (resolved ? `, ${resolved} resolved` : '') +
+      (retired ? `, ${retired} no longer checked` : '') +
+      (kept.length ? `, ${kept.length} kept firing (not seen this run)` : '');
     const err = check.error ? ` — ${check.error}` : '';
-    // A check whose every finding waits out its `for:` fires nothing yet.
-    const pending = check.status === 'firing' && firing.length && firing.every((f) => f.state === 'pending');
-    const mark = pending ? 'PENDING' : STATUS_MARK[check.status];
-    lines.push(`  ${mark} ${check.id} (${check.kind}, ${check.durationMs} ms)${counts}${extra}${err}`);
+    lines.push(
+      `  ${STATUS_MARK[check.status]} ${check.id} (${check.kind}, ${check.durationMs} ms)${counts}${extra}${err}`,
+    );
     for (const f of check.findings) lines.push(`           [${f.state}] ${f.severity}: ${f.title}`);
+    for (const f of kept) lines.push(`           [kept] ${f.severity}: ${f.title}`);
   }
   const n = report.notifications;
   lines.push(

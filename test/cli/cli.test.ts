@@ -143,11 +143,17 @@ describe('guardrail CLI (built entry point)', () => {
     });
 
     const first = cli(['run', '--config', config, '--fail-on-findings']);
+    const other = quickstartCopy({
+      append: '',
+      edit: ['    kind: row-count-consistency\n', '    kind: row-count-consistency\n    for: 2 runs\n'],
+    });
+    const json = JSON.parse(cli(['run', '--config', other, '--format', 'json']).stdout);
     const second = cli(['run', '--config', config, '--fail-on-findings']);
 
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^ {2}PENDING shop-consistency /m);
     expect(first.stdout).toContain('[pending] critical: shop.orders');
+    expect(json.checks[0].status).toBe('pending');
     expect(second.status).toBe(1);
     expect(second.stdout).toMatch(/^ {2}FIRING shop-consistency /m);
   });

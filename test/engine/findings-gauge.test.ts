@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load';
 import { Metrics } from '../../src/engine/metrics';
+import { formatReport } from '../../src/engine/report';
 import { openStateStore } from '../../src/state/open-store';
 import { quickstartIn, runOnce } from '../kit/quickstart';
 
@@ -54,6 +55,11 @@ describe('guardrail_findings', () => {
     expect(second.report.checks[0]?.status).toBe('error');
     expect(await firingInStore(file, 'shop-consistency')).toEqual({ critical: 1, warning: 1 });
     expect(after).toEqual({ critical: 1, warning: 1 });
+    // The run's own report says so too (a trial: "2 finding(s)" there, 3 firing in `guardrail alerts`).
+    expect(second.report.checks[0]?.kept).toEqual([
+      { key: 'shop.orders', severity: 'critical', title: expect.stringContaining('7 fewer rows') },
+    ]);
+    expect(formatReport(second.report)).toContain('kept firing (not seen this run)');
   });
 
   it('counts the alerts of a check that failed as a whole, which keeps them as they were', async () => {
