@@ -12,6 +12,8 @@ export function agentHealthResult(
     rejected?: Iterable<[string, RejectedMessages]>;
   },
   now: Date,
+  /** The channels of the config: an alert about one taken out of it is retired, not resolved (a trial). */
+  channels?: Iterable<string>,
 ): CheckRunResult {
   const broken: Finding[] = [...delivery.broken].map(([name, b]: [string, BrokenChannel]) => ({
     key: `channel-broken:${name}`,
@@ -37,7 +39,11 @@ export function agentHealthResult(
     labels: { channel: name },
   }));
   const findings = [...broken, ...failing, ...rejected];
+  const keys = channels
+    ? new Set([...channels].flatMap((name) => [`channel-broken:${name}`, `channel-failing:${name}`]))
+    : undefined;
   return {
+    ...(keys ? { scope: { keys } } : {}),
     id: AGENT_CHECK_ID,
     kind: 'agent-health',
     status: findings.length ? 'firing' : 'ok',

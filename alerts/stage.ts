@@ -142,7 +142,11 @@ export async function alertStage(
   // MAX_HEALTH_PASSES, and past that queued for the next run (a review saw one dropped with only a log line).
   const passes = [delivered];
   const healthOf = () =>
-    agentHealthResult({ ...delivered, rejected: passes.flatMap((p) => [...p.rejected]) }, o.now);
+    agentHealthResult(
+      { ...delivered, rejected: passes.flatMap((p) => [...p.rejected]) },
+      o.now,
+      o.channels.keys(),
+    );
   let health = healthOf();
   let healthPipeline = await processResults([health], healthConfig, o.store, o.now, false);
   const suppressed = healthPipeline.suppressed;

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { agentHealthResult } from '../../alerts/agent-health';
+import { processResults } from '../../alerts/pipeline';
+import { openStateStore } from '../../src/state/open-store';
 
 const NOW = new Date('2026-11-22T01:00:00Z');
 
@@ -53,4 +58,52 @@ describe('agent health findings', () => {
       }),
     ]);
   });
+});
+
+// A trial: a broken channel taken out of the config closed its alert as RESOLVED, though it was never fixed.
+it('retires the alert of a broken channel taken out of the config, and resolves one that works again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-health-'));
+  const store = await openStateStore(`sqlite://${join(dir, 'state.db')}`, '/');
+  const config = {
+    routes: [{ channel: 'console' }],
+    silences: [],
+    repeatInterval: 3_600_000,
+    sendResolved: true,
+  };
+  const broken = (name: string) =>
+    [
+      name,
+      { error: 'HTTP 404 NOT_FOUND', status: 404, since: NOW.toISOString(), firstReported: false },
+    ] as const;
+  try {
+    await processResults(
+      [
+        agentHealthResult({ broken: new Map([broken('chat'), broken('pager')]), failing: new Map() }, NOW, [
+          'chat',
+          'pager',
+          'console',
+        ]),
+      ],
+      config,
+      store,
+      NOW,
+      false,
+    );
+    const later = new Date(NOW.getTime() + 60_000);
+    const out = await processResults(
+      [agentHealthResult({ broken: new Map(), failing: new Map() }, later, ['pager', 'console'])],
+      config,
+      store,
+      later,
+      false,
+    );
+
+    expect(out.findings.get('guardrail-agent')?.map((f) => `${f.key}:${f.state}`)).toEqual([
+      'channel-broken:chat:retired',
+      'channel-broken:pager:resolved',
+    ]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
