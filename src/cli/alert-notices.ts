@@ -48,12 +48,22 @@ export function undeliveredNotices(
     if (state.lastNotifiedAt === undefined) return undefined;
     // A closed alert's last notice is the one that said so, made in the run that closed it (a trial saw an
     // undelivered RESOLVED listed with the time of the firing notice before it).
+    // One that closed without a notice (sendResolved off, silenced, retired by hand) has only its firing one (a review).
     const closed = state.status === 'resolved' || state.status === 'retired';
-    const at = closed && state.resolvedAt ? state.resolvedAt : state.lastNotifiedAt;
-    const queued = byRun.get(runKey(state.checkId, at)) ?? [];
-    const found =
-      queued.find((q) => q.keys.has(state.key)) ??
-      queued.find((q) => q.cut && q.record.channel === routedTo(state));
+    const times =
+      closed && state.resolvedAt ? [state.resolvedAt, state.lastNotifiedAt] : [state.lastNotifiedAt];
+    let at = state.lastNotifiedAt;
+    let found: Queued | undefined;
+    for (const time of times) {
+      const queued = byRun.get(runKey(state.checkId, time)) ?? [];
+      found =
+        queued.find((q) => q.keys.has(state.key)) ??
+        queued.find((q) => q.cut && q.record.channel === routedTo(state));
+      if (found) {
+        at = time;
+        break;
+      }
+    }
     if (!found) return undefined;
     const { channel, status, attempts, lastError } = found.record;
     return {

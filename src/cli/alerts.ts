@@ -83,7 +83,11 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
         ...(silence
           ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
           : {}),
-        ...(checkNotRun && (state.status === 'firing' || state.status === 'pending') ? { checkNotRun } : {}),
+        ...(checkNotRun &&
+        (state.status === 'firing' || state.status === 'pending') &&
+        state.finding.lifecycle !== 'event'
+          ? { checkNotRun }
+          : {}),
       };
     });
   } finally {
@@ -117,7 +121,10 @@ export async function retireCommand(flags: RetireFlags): Promise<void> {
     const states = await store.listAlertStates(flags.check);
     // An id neither the config nor the store knows is a typo.
     if (!states.length) knownCheck(config, flags.check);
-    const open = states.filter((s) => s.status === 'firing' || s.status === 'pending');
+    // An event is history, told once, never resolved: nothing to close (a review).
+    const open = states.filter(
+      (s) => (s.status === 'firing' || s.status === 'pending') && s.finding.lifecycle !== 'event',
+    );
     if (!open.length) {
       process.stdout.write(`No open alerts of check ${flags.check}.\n`);
       return;

@@ -182,3 +182,44 @@ describe('guardrail alerts, for notices the store holds undelivered', () => {
     expect(typeof json[0].undelivered.queuedAt).toBe('string');
   });
 });
+
+describe('guardrail retire and the notices of what it closes', () => {
+  // A review: a closed alert's waiting firing notice was no longer found once the lookup went by the time it closed,
+  // and `retire` closed events, which never resolve.
+  it('still shows the firing notice waiting after the alert is retired by hand, and leaves events alone', async () => {
+    const config = quickstartTo(`{ type: google-chat, webhookUrl: '${DEAD_WEBHOOK}' }`);
+    expect(cli(['run', '--config', config]).status).toBe(4);
+    const store = await openStateStore(`sqlite://${join(config, '../.guardrail/state.db')}`, tmpdir());
+    try {
+      const event = {
+        key: 'job-1',
+        severity: 'critical' as const,
+        title: 'job-1',
+        lifecycle: 'event' as const,
+      };
+      await store.commitAlerts([alert({ checkId: 'shop-consistency', key: 'job-1', finding: event })], []);
+    } finally {
+      await store.close();
+    }
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('  - id: shop-consistency\n', '  - id: shop-rows\n'),
+    );
+
+    const retired = cli(['retire', '--config', config, '--check', 'shop-consistency']);
+    const json = JSON.parse(cli(['alerts', '--config', config, '--state', 'all', '--format', 'json']).stdout);
+
+    expect(retired.stdout).toBe(
+      'Retired 1 alert(s) of check shop-consistency, no notice sent: shop.orders\n',
+    );
+    expect(json.map((a: { key: string; status: string }) => [a.key, a.status])).toEqual([
+      ['job-1', 'event'],
+      ['shop.orders', 'retired'],
+    ]);
+    const orders = json.find((a: { key: string }) => a.key === 'shop.orders');
+    expect(orders.undelivered).toEqual(
+      expect.objectContaining({ channel: 'chat', queuedAt: orders.lastNotifiedAt }),
+    );
+    expect(json.find((a: { key: string }) => a.key === 'job-1').checkNotRun).toBeUndefined();
+  });
+});
