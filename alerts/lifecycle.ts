@@ -64,7 +64,14 @@ export function transitions(input: LifecycleInput): Transition[] {
     const prev = previous.get(finding.key);
     const silence = input.silenceOf(finding);
     const event = finding.lifecycle === 'event';
-    const episodeOpen = prev?.status === 'firing';
+    // Retired within the repeat interval of its last notice and seen again (a replica or a job still on an older
+    // config checks it, during a rolling deploy): its episode goes on, instead of a new page at each alternation
+    // (a trial).
+    const resumed =
+      prev?.status === 'retired' &&
+      prev.lastNotifiedAt !== undefined &&
+      now.getTime() - Date.parse(prev.lastNotifiedAt) < input.repeatIntervalMs;
+    const episodeOpen = prev?.status === 'firing' || resumed;
     const wasPending = prev?.status === 'pending';
     const base: AlertState = {
       checkId,

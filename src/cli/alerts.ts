@@ -39,6 +39,8 @@ export interface ListedAlert {
   silencedBy?: string;
   silenceReason?: string;
   silencedUntil?: string;
+  /** When it resolved or was retired. */
+  resolvedAt?: string;
   /**
    * Its check does not run with this config: taken out of it (renamed, deleted) or `enabled: false`. Such an alert
    * keeps its state: nothing runs to resolve it.
@@ -79,6 +81,10 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
         since: state.firstFiringAt,
         lastSeenAt: state.lastSeenAt,
         ...(state.lastNotifiedAt ? { lastNotifiedAt: state.lastNotifiedAt } : {}),
+        // When it closed (a trial found no trace of it): resolved, or retired.
+        ...(state.resolvedAt && (state.status === 'resolved' || state.status === 'retired')
+          ? { resolvedAt: state.resolvedAt }
+          : {}),
         ...(undelivered ? { undelivered } : {}),
         ...(silence
           ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
@@ -221,6 +227,7 @@ export function formatAlerts(alerts: ListedAlert[], filter: Filter): string {
         : []),
       ...(a.undelivered ? [undeliveredNote(a.undelivered)] : []),
       ...(a.checkNotRun ? [notRunNote(a.check, a.checkNotRun)] : []),
+      ...(a.resolvedAt ? [`${a.status} ${utcMinute(a.resolvedAt)}`] : []),
     ],
   }));
   return table(header, rows);

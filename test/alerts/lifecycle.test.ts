@@ -525,9 +525,17 @@ describe('alerts about what a check no longer looks at (its scope)', () => {
     ]);
     const stored = Object.fromEntries((await store.alertStates('consistency')).map((s) => [s.key, s.status]));
     expect(stored['a:freshness']).toBe('retired');
-    // Back in scope and firing again: a new episode, notified as new.
+    // Back in scope within the repeat interval of its last notice (a replica on the older config, mid-deploy): its
+    // episode goes on, no new page (a trial saw FIRING and NO LONGER CHECKED alternate on every run).
     const back = await scoped([drift('a:freshness')], ['a', 'a:freshness', 'b'], 2);
-    expect(back.findings.get('consistency')?.map((f) => `${f.key}:${f.state}`)).toEqual(['a:freshness:new']);
+    expect(back.findings.get('consistency')?.map((f) => `${f.key}:${f.state}`)).toEqual([
+      'a:freshness:firing',
+    ]);
+    expect(back.notifications).toEqual([]);
+    // Retired again, and back after the repeat interval: a new episode, notified as new.
+    await scoped([], ['a', 'b'], 3);
+    const later = await scoped([drift('a:freshness')], ['a', 'a:freshness', 'b'], 5);
+    expect(later.findings.get('consistency')?.map((f) => `${f.key}:${f.state}`)).toEqual(['a:freshness:new']);
   });
 
   // A trial: a pending alert whose table line was deleted was listed under `alerts --state resolved`.

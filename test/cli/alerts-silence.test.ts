@@ -382,7 +382,13 @@ describe('guardrail alerts of a check that no longer runs', () => {
     expect(again.stdout).toBe('No open alerts of check shop-consistency.\n');
     expect(typo.status).toBe(2);
     expect(JSON.parse(listed.stdout)).toEqual([
-      expect.objectContaining({ check: 'shop-consistency', key: 'shop.orders', status: 'retired' }),
+      expect.objectContaining({
+        check: 'shop-consistency',
+        key: 'shop.orders',
+        status: 'retired',
+        // When it closed (a trial found no trace of it).
+        resolvedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
     ]);
     expect(firing.stdout).toBe('No firing alerts.\n');
   });
