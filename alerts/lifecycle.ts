@@ -6,7 +6,7 @@ import {
   type PendingFor,
 } from '../src/core/types';
 import { severityRank, worse } from '../src/core/severity';
-import type { AlertState, PreviousAlertState, SilenceNote } from '../src/state/types';
+import { isClosed, type AlertState, type PreviousAlertState, type SilenceNote } from '../src/state/types';
 import { selects } from './match';
 import type { ItemStatus } from './types';
 
@@ -139,7 +139,7 @@ export function transitions(input: LifecycleInput): Transition[] {
 
   const covered = coverage(input.findings);
   for (const stored of input.previous) {
-    if (seen.has(stored.key) || stored.status === 'resolved' || stored.status === 'retired') continue;
+    if (seen.has(stored.key) || isClosed(stored.status)) continue;
     const prev: AlertState = { ...stored, finding: storedFinding(stored) };
     if (prev.finding.lifecycle === 'event') continue;
     if (covered(prev.finding)) continue; // unknown this run: keep its state as it was

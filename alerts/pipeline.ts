@@ -43,11 +43,15 @@ export interface PipelineResult {
   /** Findings that fired but were not notified (silenced, repeat not due, or no route); pending ones are not. */
   suppressed: number;
   /**
-   * Per check id, every alert firing after the run: its findings that fire (silenced ones too, pending ones not),
-   * and the alerts it left as they were, unknown this run (a table that could not be counted, a check that
-   * failed), which still fire in Chat and in `guardrail alerts`.
+   * Per check id, the alerts the run left firing as they were, unknown this run (a table that could not be counted,
+   * a check that failed): they still fire in Chat and in `guardrail alerts` (see firingAfter).
    */
-  firing: Map<string, Finding[]>;
+  kept: Map<string, Finding[]>;
+}
+
+/** Every alert of a check firing after its run: its findings that fire (silenced too, pending not), and `kept`. */
+export function firingAfter(findings: readonly ReportedFinding[], kept: readonly Finding[]): Finding[] {
+  return [...findings.filter((f) => FIRING.has(f.state)), ...kept];
 }
 
 /**
@@ -65,7 +69,7 @@ export async function processResults(
 ): Promise<PipelineResult> {
   const notifications: Notification[] = [];
   const findings = new Map<string, ReportedFinding[]>();
-  const firing = new Map<string, Finding[]>();
+  const kept = new Map<string, Finding[]>();
   let suppressed = 0;
   // Read once per pass: the silences added with `guardrail silence` apply beside the config's.
   const silences = allSilences(config.silences, await store.activeSilences(now));
@@ -84,16 +88,16 @@ export async function processResults(
       });
     if (!outcome) throw new Error(`the state store did not decide the alerts of check ${result.id}`);
     findings.set(result.id, outcome.findings);
-    firing.set(result.id, outcome.firing);
+    kept.set(result.id, outcome.kept);
     notifications.push(...outcome.notifications);
     suppressed += outcome.suppressed;
   }
-  return { notifications, findings, suppressed, firing };
+  return { notifications, findings, suppressed, kept };
 }
 
 interface CheckOutcome {
   findings: ReportedFinding[];
-  firing: Finding[];
+  kept: Finding[];
   states: AlertState[];
   notifications: Notification[];
   suppressed: number;
@@ -168,7 +172,7 @@ function decideCheck(
     .map((s) => s.finding ?? { key: s.key, severity: s.severity, title: s.key });
   return {
     findings: list.filter((t) => !t.forgotten).map(reported),
-    firing: [...list.filter((t) => FIRING.has(t.reportState)).map((t) => t.finding), ...kept],
+    kept,
     states,
     notifications,
     suppressed,
@@ -181,7 +185,7 @@ export function mergePipelines(parts: readonly PipelineResult[]): PipelineResult
     notifications: parts.flatMap((p) => p.notifications),
     findings: new Map(parts.flatMap((p) => [...p.findings])),
     suppressed: parts.reduce((sum, p) => sum + p.suppressed, 0),
-    firing: new Map(parts.flatMap((p) => [...p.firing])),
+    kept: new Map(parts.flatMap((p) => [...p.kept])),
   };
 }
 

@@ -74,8 +74,8 @@ const PENDING_SCAN_LIMIT = 1000;
 export interface AlertingResult {
   /** Per check id (the agent's own included when it has findings), the findings with their lifecycle state. */
   findings: Map<string, ReportedFinding[]>;
-  /** Per check id, every alert firing after the run (PipelineResult.firing), for guardrail_findings. */
-  firing: Map<string, Finding[]>;
+  /** Per check id, the alerts the run left firing as they were (PipelineResult.kept). */
+  kept: Map<string, Finding[]>;
   /** The agent's own check result, when it reported something this run (a broken or failing channel). */
   health?: CheckRunResult;
   notifications: NotificationCounts;
@@ -121,7 +121,7 @@ export async function alertStage(
     }
     return {
       findings: pipeline.findings,
-      firing: pipeline.firing,
+      kept: pipeline.kept,
       notifications: { ...counts, pending: waiting + pipeline.notifications.length },
     };
   }
@@ -166,7 +166,7 @@ export async function alertStage(
   const sum = (count: (p: DeliverySummary) => number) => passes.reduce((total, p) => total + count(p), 0);
   return {
     findings: pipeline.findings,
-    firing: pipeline.firing,
+    kept: pipeline.kept,
     ...(healthFindings.length ? { health } : {}),
     troubled: new Set([...last.broken.keys(), ...last.failing.keys()]),
     notifications: {

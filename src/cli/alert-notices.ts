@@ -1,6 +1,6 @@
 import { utcMinute } from '../../alerts/render-text';
 import type { Notification } from '../../alerts/types';
-import type { AlertState, OutboxRecord } from '../state/types';
+import { isClosed, type AlertState, type OutboxRecord } from '../state/types';
 
 /** An alert's last notice while it has not reached its channel, as `guardrail alerts` shows it. */
 export interface UndeliveredNotice {
@@ -49,9 +49,10 @@ export function undeliveredNotices(
     // A closed alert's last notice is the one that said so, made in the run that closed it (a trial saw an
     // undelivered RESOLVED listed with the time of the firing notice before it).
     // One that closed without a notice (sendResolved off, silenced, retired by hand) has only its firing one (a review).
-    const closed = state.status === 'resolved' || state.status === 'retired';
     const times =
-      closed && state.resolvedAt ? [state.resolvedAt, state.lastNotifiedAt] : [state.lastNotifiedAt];
+      isClosed(state.status) && state.resolvedAt
+        ? [state.resolvedAt, state.lastNotifiedAt]
+        : [state.lastNotifiedAt];
     let at = state.lastNotifiedAt;
     let found: Queued | undefined;
     for (const time of times) {

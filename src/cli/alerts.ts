@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors';
 import { mostSevereFirst } from '../core/severity';
 import { AGENT_CHECK_ID } from '../core/types';
 import { openStateStore, sqliteFile } from '../state/open-store';
-import type { AlertState, StateStore } from '../state/types';
+import { isClosed, isOpenCondition, type AlertState, type StateStore } from '../state/types';
 import { undeliveredNote, undeliveredNotices, type UndeliveredNotice } from './alert-notices';
 import { stateUrlFlag } from './flags';
 import { compareText, oneLine } from '../core/text';
@@ -18,7 +18,7 @@ type Status = 'firing' | 'silenced' | 'pending' | 'resolved' | 'retired' | 'even
 
 interface AlertsFlags {
   config: string;
-  /** Each value is a filter (firing, pending, silenced, resolved, event, all) or a state store URL. */
+  /** Each value is a filter (see FILTERS) or a state store URL. */
   state?: string[];
   check?: string;
   format: 'text' | 'json';
@@ -82,18 +82,12 @@ export async function alertsCommand(flags: AlertsFlags): Promise<void> {
         lastSeenAt: state.lastSeenAt,
         ...(state.lastNotifiedAt ? { lastNotifiedAt: state.lastNotifiedAt } : {}),
         // When it closed (a trial found no trace of it): resolved, or retired.
-        ...(state.resolvedAt && (state.status === 'resolved' || state.status === 'retired')
-          ? { resolvedAt: state.resolvedAt }
-          : {}),
+        ...(state.resolvedAt && isClosed(state.status) ? { resolvedAt: state.resolvedAt } : {}),
         ...(undelivered ? { undelivered } : {}),
         ...(silence
           ? { silencedBy: silence.by, silenceReason: silence.reason, silencedUntil: silence.until }
           : {}),
-        ...(checkNotRun &&
-        (state.status === 'firing' || state.status === 'pending') &&
-        state.finding.lifecycle !== 'event'
-          ? { checkNotRun }
-          : {}),
+        ...(checkNotRun && isOpenCondition(state) ? { checkNotRun } : {}),
       };
     });
   } finally {
@@ -118,7 +112,7 @@ export interface RetireFlags {
 export async function retireCommand(flags: RetireFlags): Promise<void> {
   const state = stateUrlFlag(flags);
   const config = loadStoreConfig(flags.config, state);
-  if (!checksNotRun(config)(flags.check) && checkIds(config).includes(flags.check))
+  if (!checksNotRun(config)(flags.check))
     throw new UsageError(
       `check ${flags.check} runs with this config: its next run closes the alerts it no longer sees`,
     );
@@ -127,10 +121,7 @@ export async function retireCommand(flags: RetireFlags): Promise<void> {
     const states = await store.listAlertStates(flags.check);
     // An id neither the config nor the store knows is a typo.
     if (!states.length) knownCheck(config, flags.check);
-    // An event is history, told once, never resolved: nothing to close (a review).
-    const open = states.filter(
-      (s) => (s.status === 'firing' || s.status === 'pending') && s.finding.lifecycle !== 'event',
-    );
+    const open = states.filter(isOpenCondition);
     if (!open.length) {
       process.stdout.write(`No open alerts of check ${flags.check}.\n`);
       return;

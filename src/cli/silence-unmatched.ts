@@ -2,7 +2,7 @@ import { selects } from '../../alerts/match';
 import { distanceWithin } from '../connectors/describe';
 import type { Finding } from '../core/types';
 import { compareText } from '../core/text';
-import type { AlertState, StoredSilence } from '../state/types';
+import { isOpenCondition, type AlertState, type StoredSilence } from '../state/types';
 
 /** Keys and labels further than this many edits from the one given are not named as nearest. */
 const MAX_HINT_DISTANCE = 3;
@@ -17,9 +17,7 @@ const MAX_HINTS = 3;
 export function unmatchedWarning(silence: StoredSilence, states: readonly AlertState[]): string | undefined {
   const { key, labels } = silence;
   if (key === undefined && labels === undefined) return undefined;
-  const current = states
-    .filter((s) => (s.status === 'firing' || s.status === 'pending') && s.finding.lifecycle !== 'event')
-    .map((s) => s.finding);
+  const current = states.filter(isOpenCondition).map((s) => s.finding);
   if (current.some((finding) => selects({ key, labels }, finding))) return undefined;
   const hints = [
     ...(key !== undefined ? keyHint(key, current) : []),

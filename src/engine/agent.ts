@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { findChannel } from '../../alerts/channels/registry';
 import { alertStage } from '../../alerts/stage';
-import { mergePipelines, processResults, type PipelineResult } from '../../alerts/pipeline';
+import { firingAfter, mergePipelines, processResults, type PipelineResult } from '../../alerts/pipeline';
 import type { Channel, NotificationItem } from '../../alerts/types';
 import { matches } from '../../alerts/match';
 import type { CheckRunResult } from '../core/types';
@@ -153,7 +153,8 @@ export class Agent {
     if (alerted.troubled) this.metrics?.recordChannels(this.channels.keys(), alerted.troubled);
     // After the lifecycle: guardrail_findings counts what fires, not a finding still pending (`for:`), and the
     // alerts a run could not see (a table it could not count, a check that failed) still fire.
-    for (const r of results) this.metrics?.recordRun(r, alerted.firing.get(r.id) ?? []);
+    for (const r of results)
+      this.metrics?.recordRun(r, firingAfter(alerted.findings.get(r.id) ?? [], alerted.kept.get(r.id) ?? []));
     if (this.metrics && !run.dryRun) await recordSuccessTimes(store, this.metrics, results, this.options.log);
     const reported = alerted.health ? [...results, alerted.health] : results;
     const { notifications } = alerted;
@@ -163,10 +164,11 @@ export class Agent {
       ...(run.dryRun ? { dryRun: true } : {}),
       checks: reported.map((r) => {
         const findings = alerted.findings.get(r.id) ?? [];
-        const seen = new Set(findings.map((f) => f.key));
-        const kept = (alerted.firing.get(r.id) ?? [])
-          .filter((f) => !seen.has(f.key))
-          .map(({ key, severity, title }) => ({ key, severity, title }));
+        const kept = (alerted.kept.get(r.id) ?? []).map(({ key, severity, title }) => ({
+          key,
+          severity,
+          title,
+        }));
         // A check whose every finding waits out its `for:` fires nothing yet (a trial: JSON said firing).
         const live = findings.filter((f) => f.state !== 'resolved' && f.state !== 'retired');
         const pending = r.status === 'firing' && live.length > 0 && live.every((f) => f.state === 'pending');

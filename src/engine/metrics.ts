@@ -211,7 +211,7 @@ export class Metrics {
       this.cleanupSaved.set({ check: s.checkId, action: s.action }, s.monthlySavingUsd);
   }
 
-  /** One run of a check; `firing`: its alerts firing after the run (see PipelineResult.firing). */
+  /** One run of a check; `firing`: its alerts firing after the run (see firingAfter). */
   recordRun(result: CheckRunResult, firing: readonly Finding[]): void {
     const labels = { check: result.id, kind: result.kind };
     this.runs.inc({ ...labels, status: result.status });

@@ -1,6 +1,18 @@
 import type { Finding } from '../core/types';
 import type { Severity } from '../core/severity';
 
+/** Whether an alert is closed: resolved, or retired (no longer checked). */
+export function isClosed(status: AlertState['status']): boolean {
+  return status === 'resolved' || status === 'retired';
+}
+
+/** An open condition: firing or pending, and not an event (told once, never resolved, nothing to close). */
+export function isOpenCondition(
+  state: Pick<AlertState, 'status'> & { finding?: Pick<Finding, 'lifecycle'> },
+): boolean {
+  return (state.status === 'firing' || state.status === 'pending') && state.finding?.lifecycle !== 'event';
+}
+
 /** Per-fingerprint alert state (fingerprint = checkId + key). */
 export interface AlertState {
   checkId: string;
