@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { engines, removeTempDirs } from '../state/engines';
 import { alert } from '../state/records';
 import { openStateStore } from '../../src/state/open-store';
+import { renameCheck } from '../kit/quickstart';
 
 // The built entry point, as in cli.test.ts: `npm run build` first.
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -322,7 +323,7 @@ describe('guardrail alerts of a check that no longer runs', () => {
     const config = quickstartCopy();
     expect(cli(['run', '--config', config]).status).toBe(0);
     const text = readFileSync(config, 'utf8');
-    writeFileSync(config, text.replace('  - id: shop-consistency\n', '  - id: shop-rows\n'));
+    renameCheck(config);
 
     const renamed = cli(['alerts', '--config', config]);
     const byOldId = cli(['alerts', '--config', config, '--check', 'shop-consistency', '--format', 'json']);
@@ -362,8 +363,7 @@ describe('guardrail alerts of a check that no longer runs', () => {
     const config = quickstartCopy();
     expect(cli(['run', '--config', config]).status).toBe(0);
     const running = cli(['retire', '--config', config, '--check', 'shop-consistency']);
-    const text = readFileSync(config, 'utf8');
-    writeFileSync(config, text.replace('  - id: shop-consistency\n', '  - id: shop-rows\n'));
+    renameCheck(config);
 
     const retired = cli(['retire', '--config', config, '--check', 'shop-consistency']);
     const again = cli(['retire', '--config', config, '--check', 'shop-consistency']);

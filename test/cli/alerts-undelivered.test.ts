@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { engines, removeTempDirs } from '../state/engines';
 import { alert, message } from '../state/records';
 import { openStateStore } from '../../src/state/open-store';
+import { renameCheck } from '../kit/quickstart';
 
 // The built entry point, as in cli.test.ts: `npm run build` first.
 const CLI = join(__dirname, '../../dist/src/cli/main.js');
@@ -201,10 +202,7 @@ describe('guardrail retire and the notices of what it closes', () => {
     } finally {
       await store.close();
     }
-    writeFileSync(
-      config,
-      readFileSync(config, 'utf8').replace('  - id: shop-consistency\n', '  - id: shop-rows\n'),
-    );
+    renameCheck(config);
 
     const retired = cli(['retire', '--config', config, '--check', 'shop-consistency']);
     const json = JSON.parse(cli(['alerts', '--config', config, '--state', 'all', '--format', 'json']).stdout);
